@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Create .venv (once) and install the app with its pinned dependencies.
+# Usage: scripts/setup-python.sh [extra]   e.g. "test"
+set -euo pipefail
+cd "$(dirname "$0")/.."
+extra="${1:-}"
+python3 -m venv .venv 2>/dev/null || python3 -m venv --without-pip .venv
+.venv/bin/python -m pip --version >/dev/null 2>&1 || .venv/bin/python -m ensurepip -q
+stamp=".venv/.installed${extra:+-$extra}"
+if [ ! -f "$stamp" ] || [ setup.cfg -nt "$stamp" ]; then
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -e ".${extra:+[$extra]}"
+  touch "$stamp"
+fi

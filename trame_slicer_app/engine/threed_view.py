@@ -1,0 +1,80 @@
+"""The 3D view, wired as Slicer's qMRMLThreeDWidget wires it."""
+
+from __future__ import annotations
+
+from slicer import (
+    vtkMRMLApplicationLogic,
+    vtkMRMLScene,
+    vtkMRMLThreeDViewDisplayableManagerFactory,
+    vtkMRMLThreeDViewInteractorStyle,
+    vtkMRMLViewLogic,
+    vtkMRMLViewNode,
+)
+from vtkmodules.vtkRenderingCore import vtkInteractorStyle3D
+
+from .view import SlicerView
+
+THREED_DISPLAYABLE_MANAGERS = [
+    "vtkMRMLCameraDisplayableManager",
+    "vtkMRMLViewDisplayableManager",
+    "vtkMRMLModelDisplayableManager",  # also draws the slice planes
+    "vtkMRMLThreeDReformatDisplayableManager",
+    "vtkMRMLCrosshairDisplayableManager3D",
+    "vtkMRMLOrientationMarkerDisplayableManager",
+    "vtkMRMLRulerDisplayableManager",
+    "vtkMRMLSegmentationsDisplayableManager3D",
+    "vtkMRMLMarkupsDisplayableManager",
+    "vtkMRMLTransformsDisplayableManager3D",
+    "vtkMRMLVolumeRenderingDisplayableManager",
+    "vtkMRMLColorLegendDisplayableManager",
+]
+
+VIEW_AZIMUTH_DEG = 35.0
+VIEW_ELEVATION_DEG = 20.0
+
+
+class ThreeDView(SlicerView):
+    """View logic + 3D displayable managers + Slicer's 3D interactor style."""
+
+    kind = "3d"
+
+    def __init__(self, name: str, scene: vtkMRMLScene, app_logic: vtkMRMLApplicationLogic) -> None:
+        super().__init__(name)
+        self._attach_displayable_managers(
+            vtkMRMLThreeDViewDisplayableManagerFactory, app_logic, THREED_DISPLAYABLE_MANAGERS
+        )
+        self.logic = vtkMRMLViewLogic()
+        self.logic.SetMRMLApplicationLogic(app_logic)
+        self.logic.SetMRMLScene(scene)
+        app_logic.GetViewLogics().AddItem(self.logic)
+
+        self.view_node_3d: vtkMRMLViewNode = self.logic.AddViewNode(name)
+        self._set_view_node(self.view_node_3d)
+
+        self.interactor.SetInteractorStyle(vtkInteractorStyle3D())
+        self.interactor_style = vtkMRMLThreeDViewInteractorStyle()
+        self.interactor_style.SetDisplayableManagers(self.displayable_managers)
+        self.interactor_style.SetInteractor(self.interactor)
+
+    @property
+    def camera_node(self):
+        return self.logic.GetCameraNode()
+
+    def reset_view(self, bounds_ras: list[float] | None = None) -> None:
+        """Centre the camera on ``bounds_ras`` (or on what is shown), seen from
+        the front-left and above so that all three slice planes show."""
+        camera = self.renderer.GetActiveCamera()
+        camera.SetFocalPoint(0.0, 0.0, 0.0)
+        camera.SetPosition(0.0, 1.0, 0.0)  # anterior, as Slicer's default
+        camera.SetViewUp(0.0, 0.0, 1.0)
+        camera.Azimuth(VIEW_AZIMUTH_DEG)
+        camera.Elevation(VIEW_ELEVATION_DEG)
+        camera.OrthogonalizeViewUp()
+        if bounds_ras is None:
+            self.renderer.ResetCamera()
+        else:
+            self.renderer.ResetCamera(bounds_ras)
+        camera_node = self.camera_node
+        if camera_node is not None:
+            camera_node.ResetClippingRange()
+        self.request_render()

@@ -1,0 +1,103 @@
+"""What a Slicer view is on the server: a render window, its renderers and the
+displayable managers that turn MRML nodes into VTK props."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from slicer import (
+    vtkMRMLAbstractViewNode,
+    vtkMRMLApplicationLogic,
+    vtkMRMLDisplayableManagerFactory,
+    vtkMRMLDisplayableManagerGroup,
+)
+from vtkmodules.vtkCommonCore import vtkCommand
+from vtkmodules.vtkRenderingCore import vtkRenderer
+
+from .offscreen import make_offscreen_window, read_rgb
+
+RenderRequestListener = Callable[["SlicerView"], None]
+
+
+class SlicerView:
+    """Base of slice and 3D views.
+
+    A view never renders on its own. Displayable managers and interactor
+    styles ask for a render; the view records that it is dirty and tells its
+    listeners, and whoever shows the view renders it when it is visible.
+    """
+
+    kind = "abstract"
+
+    def __init__(self, name: str, layers: int = 1) -> None:
+        self.name = name
+        self.renderer = vtkRenderer()
+        self.render_window, self.interactor = make_offscreen_window(self.renderer, layers)
+        self.displayable_managers = vtkMRMLDisplayableManagerGroup()
+        self.displayable_managers.AddObserver(vtkCommand.UpdateEvent, self._on_render_requested)
+        self.view_node: vtkMRMLAbstractViewNode | None = None
+        self.dirty = True
+        self._listeners: list[RenderRequestListener] = []
+
+    def _attach_displayable_managers(
+        self,
+        factory_class: type[vtkMRMLDisplayableManagerFactory],
+        app_logic: vtkMRMLApplicationLogic,
+        manager_names: list[str],
+    ) -> None:
+        # The factories are process-wide singletons in Slicer (GetInstance());
+        # registering a manager twice is harmless, so every view may ask.
+        factory = factory_class.GetInstance()
+        factory.SetMRMLApplicationLogic(app_logic)
+        for manager_name in manager_names:
+            if not factory.IsDisplayableManagerRegistered(manager_name):
+                factory.RegisterDisplayableManager(manager_name)
+        self.displayable_managers.Initialize(factory, self.renderer)
+
+    def _set_view_node(self, node: vtkMRMLAbstractViewNode) -> None:
+        self.view_node = node
+        self.displayable_managers.SetMRMLDisplayableNode(node)
+
+    # -- render requests -------------------------------------------------
+    def add_render_listener(self, listener: RenderRequestListener) -> None:
+        self._listeners.append(listener)
+
+    def request_render(self) -> None:
+        self.dirty = True
+        for listener in self._listeners:
+            listener(self)
+
+    def _on_render_requested(self, *_args) -> None:
+        self.request_render()
+
+    # -- rendering ---------------------------------------------------------
+    @property
+    def size(self) -> tuple[int, int]:
+        width, height = self.render_window.GetSize()
+        return int(width), int(height)
+
+    def resize(self, width: int, height: int) -> None:
+        width, height = max(16, int(width)), max(16, int(height))
+        if (width, height) == self.size:
+            return
+        self.render_window.SetSize(width, height)
+        self.interactor.SetSize(width, height)
+        self._after_resize()
+        self.request_render()
+
+    def _after_resize(self) -> None:
+        """Views whose MRML state depends on their size update it here."""
+
+    def render(self) -> None:
+        self.dirty = False
+        self.render_window.Render()
+
+    def capture(self) -> np.ndarray:
+        """Render and read back the frame as an RGB array (height, width, 3)."""
+        self.render()
+        return read_rgb(self.render_window)
+
+    def reset_view(self) -> None:
+        """Fit the view to what it shows."""
+        raise NotImplementedError

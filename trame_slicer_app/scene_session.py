@@ -1,0 +1,58 @@
+"""What the web layer may do with the Slicer engine, in the user's words.
+
+The web layer imports this module, never VTK or MRML: views are handed out
+as opaque render windows for the view widgets to stream.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from .engine.sample_data import add_sample_head
+from .engine.slicer_engine import SlicerEngine
+from .engine.view import SlicerView
+from .engine.volumes import VolumeLoadError, check_volume_path, load_volume, show_volume
+
+log = logging.getLogger(__name__)
+
+__all__ = ["SceneSession", "VolumeLoadError", "check_volume_path"]
+
+
+class SceneSession:
+    """One Slicer scene and its four views."""
+
+    def __init__(self) -> None:
+        self.engine = SlicerEngine()
+
+    @property
+    def view_names(self) -> tuple[str, ...]:
+        return tuple(self.engine.views)
+
+    def view(self, name: str) -> SlicerView:
+        return self.engine.view(name)
+
+    def render_window(self, view_name: str):
+        return self.engine.view(view_name).render_window
+
+    def on_render_request(self, callback: Callable[[str], None]) -> None:
+        for view in self.engine.views.values():
+            view.add_render_listener(lambda v: callback(v.name))
+
+    def open_volumes(self, paths: Iterable[str | Path]) -> list[str]:
+        """Load volumes (adding to the scene); show the last one. Returns node names."""
+        names = []
+        node = None
+        for path in paths:
+            node = load_volume(self.engine, path)
+            names.append(node.GetName())
+            log.info("loaded %s as %s", path, node.GetName())
+        if node is not None:
+            show_volume(self.engine, node)
+        return names
+
+    def open_sample(self) -> str:
+        node = add_sample_head(self.engine)
+        show_volume(self.engine, node)
+        return node.GetName()

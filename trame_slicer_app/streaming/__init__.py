@@ -1,0 +1,1 @@
+"""How a view reaches a browser and input comes back: no trame, no VTK."""
