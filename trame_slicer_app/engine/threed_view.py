@@ -63,6 +63,9 @@ class ThreeDView(SlicerView):
     def reset_view(self, bounds_ras: list[float] | None = None) -> None:
         """Centre the camera on ``bounds_ras`` (or on what is shown), seen from
         the front-left and above so that all three slice planes show."""
+        # Slicer's view displayable manager refits the bounding box to the
+        # scene's content when asked through this event.
+        self.view_node_3d.InvokeEvent(vtkMRMLViewNode.ResetFocalPointRequestedEvent)
         camera = self.renderer.GetActiveCamera()
         camera.SetFocalPoint(0.0, 0.0, 0.0)
         camera.SetPosition(0.0, 1.0, 0.0)  # anterior, as Slicer's default

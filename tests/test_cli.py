@@ -1,0 +1,46 @@
+"""The command line: documented options, and clear refusals before any server starts."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+CLI_TIMEOUT_S = 60
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "trame_slicer_app", "--server", *args],
+        capture_output=True, text=True, timeout=CLI_TIMEOUT_S,
+    )
+
+
+def test_help_documents_our_options_and_trames():
+    result = run_cli("--help")
+    assert result.returncode == 0
+    for option in ("--data", "--host", "--port", "--server", "--authKey", "--app"):
+        assert option in result.stdout
+
+
+def test_a_missing_file_is_refused_with_a_clear_message(tmp_path):
+    missing = tmp_path / "nowhere.nrrd"
+    result = run_cli("--data", str(missing), "--port", "0")
+    assert result.returncode == 2
+    assert "no such file" in result.stderr and str(missing) in result.stderr
+    assert "App running" not in result.stdout
+
+
+def test_a_file_that_is_not_an_image_is_refused(tmp_path):
+    text = tmp_path / "notes.txt"
+    text.write_text("not an image")
+    result = run_cli("--data", str(text), "--port", "0")
+    assert result.returncode == 2
+    assert "not a volume file" in result.stderr
+
+
+def test_a_corrupt_volume_is_refused(tmp_path):
+    corrupt = tmp_path / "broken.nrrd"
+    corrupt.write_bytes(b"NRRD0004\ntype: short\ndimension: 3\nsizes: 512 512 512\nencoding: raw\n\n\x00\x01")
+    result = run_cli("--data", str(corrupt), "--port", "0")
+    assert result.returncode == 2
+    assert "could not be read" in result.stderr
