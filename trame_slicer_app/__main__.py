@@ -7,7 +7,7 @@ import sys
 
 from trame.app import get_server
 
-from .app import SlicerWebApp
+from .app import STREAM_MODES, STREAM_PACED, SlicerWebApp
 from .scene_session import SceneSession, VolumeLoadError, check_volume_path
 
 log = logging.getLogger("trame_slicer_app")
@@ -23,6 +23,11 @@ def main(argv: list[str] | None = None) -> int:
     cli = server.cli
     cli.description = DESCRIPTION
     cli.add_argument("--data", nargs="+", metavar="PATH", default=[], help="volume file(s) to open")
+    cli.add_argument(
+        "--stream", choices=STREAM_MODES, default=STREAM_PACED,
+        help="how views reach the browser: 'paced' (adaptive, input-compacting; default) "
+        "or 'vtk-remote' (trame-vtk's stock VtkRemoteView)",
+    )
     cli.add_argument("--log-level", default="INFO", help="server log level (DEBUG shows streaming figures)")
     args, _unknown = cli.parse_known_args(argv)
     # Our package logs at the chosen level; trame's own INFO chatter stays quiet.
@@ -40,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"trame-slicer-app: error: {error}", file=sys.stderr)
         return 2
 
-    app = SlicerWebApp(server, session)
+    app = SlicerWebApp(server, session, stream_mode=args.stream)
     app.server.start()
     return 0
 

@@ -14,33 +14,80 @@ from trame.widgets import vuetify3 as v3
 
 from .layouts import ALL_VIEWS, DEFAULT_LAYOUT, LAYOUTS, THREED, grid_area
 from .scene_session import SceneSession
+from .streaming.view_streamer import ViewStreamer
+from .web.stream_protocol import SlicerStreamView, StreamProtocol
 
 log = logging.getLogger(__name__)
 
-VIEW_TITLES = {THREED: "3D", "Red": "Red", "Yellow": "Yellow", "Green": "Green"}
 VIEW_COLORS = {THREED: "#6a75b5", "Red": "#f34a33", "Yellow": "#edd54c", "Green": "#6eb04b"}
+STREAM_PACED = "paced"  # our own client, input compaction and adaptive frames
+STREAM_VTK_REMOTE = "vtk-remote"  # trame-vtk's stock VtkRemoteView, kept for comparison
+STREAM_MODES = (STREAM_PACED, STREAM_VTK_REMOTE)
 
 
 class SlicerWebApp(TrameApp):
     """Binds a SceneSession's views to the browser."""
 
-    def __init__(self, server=None, session: SceneSession | None = None) -> None:
+    def __init__(self, server=None, session: SceneSession | None = None, stream_mode: str = STREAM_PACED) -> None:
         super().__init__(server, client_type="vue3")
+        if stream_mode not in STREAM_MODES:
+            raise ValueError(f"stream mode must be one of {STREAM_MODES}")
         self.session = session or SceneSession()
+        self.stream_mode = stream_mode
         self.state.trame__title = "Slicer"
         self.state.layout_name = DEFAULT_LAYOUT
-        self.state.status_message = ""
-        self._view_widgets: dict[str, object] = {}
+        self.state.show_stream_stats = False
+        self._remote_views: dict[str, object] = {}
         self._push_pending = False
-        self.session.on_render_request(self._on_render_request)
+        self.streamer: ViewStreamer | None = None
+        if stream_mode == STREAM_PACED:
+            self._set_up_paced_streaming()
+        else:
+            self.session.on_render_request(self._on_render_request_stock)
         self._apply_layout(DEFAULT_LAYOUT)
         self._build_ui()
+
+    # -- streaming ------------------------------------------------------------
+    def _set_up_paced_streaming(self) -> None:
+        protocol_holder: dict[str, StreamProtocol] = {}
+
+        def publish(_view_name: str, meta: dict, data: bytes) -> None:
+            protocol = protocol_holder.get("protocol")
+            if protocol is not None:
+                protocol.publish_frame(meta, data)
+
+        views = {name: self.session.view(name) for name in self.session.view_names}
+        self.streamer = ViewStreamer(views, self.session.apply_input, publish)
+        self.session.on_render_request(self.streamer.on_render_requested)
+
+        def configure(root_protocol) -> None:
+            protocol = StreamProtocol(self)
+            protocol_holder["protocol"] = protocol
+            root_protocol.registerLinkProtocol(protocol)
+
+        self.server.add_protocol_to_configure(configure)
+        self.ctrl.on_server_ready.add(lambda **_: self.streamer.start())
+
+    def _on_render_request_stock(self, _view_name: str) -> None:
+        # Displayable managers ask for renders many times per scene change;
+        # push once per event-loop turn.
+        if self._push_pending or not self.server.running:
+            return
+        self._push_pending = True
+        asyncio.get_event_loop().call_soon(self._push_dirty_stock_views)
+
+    def _push_dirty_stock_views(self) -> None:
+        self._push_pending = False
+        for name in self.state.visible_views or ():
+            widget = self._remote_views.get(name)
+            if widget is not None and self.session.view(name).dirty:
+                widget.update()
 
     # -- layout -------------------------------------------------------------
     @change("layout_name")
     def _on_layout_change(self, layout_name, **_):
         if layout_name not in LAYOUTS:
-            log.warning("unknown layout %r, keeping the current one", layout_name)
+            log.warning("unknown layout %r, keeping the default", layout_name)
             self.state.layout_name = DEFAULT_LAYOUT
             return
         self._apply_layout(layout_name)
@@ -49,23 +96,8 @@ class SlicerWebApp(TrameApp):
         layout = LAYOUTS[layout_name]
         self.state.visible_views = list(layout.views)
         self.state.layout_grid = layout.css_grid()
-
-    # -- rendering ------------------------------------------------------------
-    def _on_render_request(self, _view_name: str) -> None:
-        # Displayable managers ask for renders many times per scene change;
-        # push once per event-loop turn.
-        if self._push_pending or not self.server.running:
-            return
-        self._push_pending = True
-        asyncio.get_event_loop().call_soon(self._push_dirty_views)
-
-    def _push_dirty_views(self) -> None:
-        self._push_pending = False
-        for name in self.state.visible_views or ():
-            view = self.session.view(name)
-            widget = self._view_widgets.get(name)
-            if widget is not None and view.dirty:
-                widget.update()
+        if self.streamer is not None:
+            self.streamer.set_visible(layout.views)
 
     # -- UI -------------------------------------------------------------------
     def _build_ui(self) -> None:
@@ -76,6 +108,12 @@ class SlicerWebApp(TrameApp):
                 with v3.VBtnToggle(v_model=("layout_name",), mandatory=True, density="compact"):
                     for item in LAYOUTS.values():
                         v3.VBtn(icon=item.icon, value=item.name, title=item.title, classes=f"layout-{item.name}")
+                if self.streamer is not None:
+                    v3.VBtn(
+                        icon="mdi-speedometer", title="Show streaming figures", classes="toggle-stream-stats",
+                        click="show_stream_stats = !show_stream_stats",
+                        active=("show_stream_stats",),
+                    )
             with layout.content, html.Div(
                 classes="slicer-layout",
                 style=("{display: 'grid', height: '100%', gap: '2px', background: '#222', ...layout_grid}",),
@@ -90,10 +128,10 @@ class SlicerWebApp(TrameApp):
             style=f"grid-area: {grid_area(name)}; position: relative; min-height: 0; min-width: 0;"
             f"border-top: 3px solid {VIEW_COLORS[name]};",
         ):
-            widget = vtk_widgets.VtkRemoteView(
-                self.session.render_window(name),
-                ref=f"view_{name}",
-                interactive_ratio=1,
-                style="position: absolute; inset: 0;",
-            )
-            self._view_widgets[name] = widget
+            if self.streamer is not None:
+                SlicerStreamView(name=name, show_stats=("show_stream_stats",))
+            else:
+                self._remote_views[name] = vtk_widgets.VtkRemoteView(
+                    self.session.render_window(name), ref=f"view_{name}", interactive_ratio=1,
+                    style="position: absolute; inset: 0;",
+                )

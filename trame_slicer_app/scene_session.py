@@ -13,6 +13,7 @@ from pathlib import Path
 from .engine.sample_data import add_sample_head
 from .engine.slicer_engine import SlicerEngine
 from .engine.view import SlicerView
+from .engine.view_input import apply_input_event
 from .engine.volumes import VolumeLoadError, check_volume_path, load_volume, show_volume
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,10 @@ class SceneSession:
 
     def render_window(self, view_name: str):
         return self.engine.view(view_name).render_window
+
+    @staticmethod
+    def apply_input(view: SlicerView, event: dict) -> None:
+        apply_input_event(view, event)
 
     def on_render_request(self, callback: Callable[[str], None]) -> None:
         for view in self.engine.views.values():

@@ -10,6 +10,7 @@ import logging
 
 from slicer import (
     vtkMRMLCrosshairNode,
+    vtkMRMLInteractionNode,
     vtkMRMLScene,
     vtkMRMLSliceNode,
     vtkMRMLSliceViewDisplayableManagerFactory,
@@ -71,6 +72,10 @@ class SlicerEngine:
         self.data_logic = self._register_logic("Data", vtkSlicerDataModuleLogic())
 
         vtkMRMLSliceNode.AddDefaultSliceOrientationPresets(self.scene, True)
+        # Slicer's "Adjust window/level" mouse mode: left-drag sets window/level
+        # in slice views, while pan, zoom, scroll, crosshair and 3D rotation
+        # behave as in the default mode.
+        self.app_logic.GetInteractionNode().SetCurrentInteractionMode(vtkMRMLInteractionNode.AdjustWindowLevel)
 
         self.views: dict[str, SlicerView] = {}
         self.threed_view = ThreeDView(THREED_VIEW_NAME, self.scene, self.app_logic)

@@ -58,7 +58,9 @@ class ThreeDView(SlicerView):
 
     @property
     def camera_node(self):
-        return self.logic.GetCameraNode()
+        """The camera node the camera displayable manager made for this view."""
+        manager = self.displayable_managers.GetDisplayableManagerByClassName("vtkMRMLCameraDisplayableManager")
+        return manager.GetCameraNode()
 
     def reset_view(self, bounds_ras: list[float] | None = None) -> None:
         """Centre the camera on ``bounds_ras`` (or on what is shown), seen from

@@ -1,0 +1,73 @@
+"""When a view may send its next frame, and of which kind.
+
+Pure bookkeeping on a clock the caller passes in, so it is tested without
+waiting: a view renders only when dirty, at most ``credit`` frames are in
+flight, frames are at least 1/target_fps apart, and once interaction stops a
+full-quality still frame follows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+SETTLE_AFTER_INPUT_S = 0.08  # no press held: the still frame follows this long after the last input
+
+
+class FrameKind(Enum):
+    INTERACTIVE = "interactive"
+    STILL = "still"
+
+
+@dataclass
+class FramePacer:
+    target_fps: float
+    dirty: bool = True
+    buttons_down: set = field(default_factory=set)
+    last_input_at: float = -1e9
+    last_sent_at: float = -1e9
+    in_flight: int = 0
+    still_owed: bool = False  # the last frame sent was a reduced one
+
+    def on_input(self, event: dict, now: float) -> None:
+        if event["type"] == "press":
+            self.buttons_down.add(event["button"])
+        elif event["type"] == "release":
+            self.buttons_down.discard(event["button"])
+        self.last_input_at = now
+
+    @property
+    def interacting(self) -> bool:
+        return bool(self.buttons_down)
+
+    def settled(self, now: float) -> bool:
+        return not self.interacting and now - self.last_input_at >= SETTLE_AFTER_INPUT_S
+
+    def next_frame(self, now: float, credit: int) -> tuple[FrameKind | None, float | None]:
+        """The kind of frame to render now (or None), and when to look again
+        (None: only when something changes)."""
+        if self.in_flight >= credit:
+            return None, None
+        if self.dirty:
+            due = self.last_sent_at + 1.0 / self.target_fps
+            if now < due:
+                return None, due
+            kind = FrameKind.STILL if self.settled(now) else FrameKind.INTERACTIVE
+            return kind, None
+        if self.still_owed:
+            settle_at = self.last_input_at + SETTLE_AFTER_INPUT_S
+            if self.interacting:
+                return None, None
+            if now < settle_at:
+                return None, settle_at
+            return FrameKind.STILL, None
+        return None, None
+
+    def on_frame_sent(self, kind: FrameKind, now: float) -> None:
+        self.dirty = False
+        self.in_flight += 1
+        self.last_sent_at = now
+        self.still_owed = kind is FrameKind.INTERACTIVE
+
+    def on_frame_acked(self) -> None:
+        self.in_flight = max(0, self.in_flight - 1)

@@ -1,0 +1,245 @@
+"""Streams views to a client: input in, paced and adapted JPEG frames out.
+
+One asyncio task renders on the event-loop thread (VTK and OpenGL want one
+thread) and hands encoding to a thread pool. Nothing renders inside an input
+message: input only marks views dirty, and this loop decides when to render.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+
+from .frame_pacing import FrameKind, FramePacer
+from .input_events import InputError, parse_input_message
+from .jpeg_encoder import encode_jpeg
+from .link_quality import STILL_QUALITY, STILL_SCALE, QualityController
+from .stream_stats import StreamStats
+
+log = logging.getLogger(__name__)
+
+TARGET_FPS = 30.0
+MAX_VIEW_SIZE_PX = 4096
+MIN_VIEW_SIZE_PX = 16
+ENCODER_THREADS = 2
+IDLE_WAKE_S = 1.0
+ACK_TIMEOUT_S = 2.0
+
+
+class StreamableView(Protocol):
+    """What the streamer needs of a view (the engine's SlicerView fits)."""
+
+    name: str
+    dirty: bool
+
+    @property
+    def size(self) -> tuple[int, int]: ...
+    def resize(self, width: int, height: int) -> None: ...
+    def capture(self) -> np.ndarray: ...
+
+
+Publish = Callable[[str, dict, bytes], None]
+ApplyInput = Callable[[StreamableView, dict], None]
+
+
+@dataclass
+class _ViewChannel:
+    view: StreamableView
+    pacer: FramePacer
+    quality: QualityController
+    stats: StreamStats
+    visible: bool = False
+    next_frame_id: int = 1
+    last_input_seq: int = 0
+    sent: dict = field(default_factory=dict)  # frame id -> (sent at, bytes, ladder level, pixels)
+    encoding: bool = False
+
+
+class ViewStreamer:
+    def __init__(
+        self,
+        views: dict[str, StreamableView],
+        apply_input: ApplyInput,
+        publish: Publish,
+        target_fps: float = TARGET_FPS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._apply_input = apply_input
+        self._publish = publish
+        self._clock = clock
+        self._channels = {
+            name: _ViewChannel(view, FramePacer(target_fps), QualityController(target_fps), StreamStats(name))
+            for name, view in views.items()
+        }
+        self._wake = asyncio.Event()
+        self._encoder = ThreadPoolExecutor(ENCODER_THREADS, thread_name_prefix="jpeg")
+        self._task: asyncio.Task | None = None
+
+    # -- messages from clients (all hostile until checked) ------------------
+    def _channel(self, name) -> _ViewChannel:
+        if not isinstance(name, str) or name not in self._channels:
+            raise InputError(f"unknown view {name!r}")
+        return self._channels[name]
+
+    def on_input(self, name, seq, events) -> int:
+        channel = self._channel(name)
+        if isinstance(seq, bool) or not isinstance(seq, int):
+            raise InputError("seq must be an integer")
+        now = self._clock()
+        for event in parse_input_message(events):
+            self._apply_input(channel.view, event)
+            channel.pacer.on_input(event, now)
+        channel.last_input_seq = max(channel.last_input_seq, seq)
+        channel.stats.on_input_message()
+        self._sync_dirty(channel)
+        self.wake()
+        return seq
+
+    def on_ack(self, name, frame_id) -> None:
+        channel = self._channel(name)
+        sent = channel.sent.pop(frame_id, None) if isinstance(frame_id, int) else None
+        if sent is None:
+            return  # unknown or repeated ack: nothing to return
+        sent_at, frame_bytes, level, pixels = sent
+        rtt_s = self._clock() - sent_at
+        channel.pacer.on_frame_acked()
+        channel.quality.on_frame_acked(level, frame_bytes, pixels, rtt_s)
+        channel.stats.on_ack(rtt_s, channel.quality)
+        self.wake()
+
+    def on_resize(self, name, width, height) -> None:
+        channel = self._channel(name)
+        for value in (width, height):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+                raise InputError("size must be numbers")
+        width = int(min(max(width, MIN_VIEW_SIZE_PX), MAX_VIEW_SIZE_PX))
+        height = int(min(max(height, MIN_VIEW_SIZE_PX), MAX_VIEW_SIZE_PX))
+        channel.view.resize(width, height)
+        # A client sends its size when its view mounts: frames sent before
+        # then went nowhere, so their credit comes back.
+        self._forget_frames_in_flight(channel)
+        channel.pacer.dirty = True
+        self.wake()
+
+    @staticmethod
+    def _forget_frames_in_flight(channel: _ViewChannel, older_than: float | None = None) -> None:
+        for frame_id, (sent_at, *_rest) in list(channel.sent.items()):
+            if older_than is None or sent_at < older_than:
+                del channel.sent[frame_id]
+                channel.pacer.on_frame_acked()
+        if older_than is None:
+            channel.pacer.in_flight = 0
+
+    # -- from the app -------------------------------------------------------
+    def set_visible(self, names) -> None:
+        for name, channel in self._channels.items():
+            was_visible = channel.visible
+            channel.visible = name in names
+            if channel.visible and not was_visible:
+                # A view coming back needs a frame; forget frames lost with its widget.
+                channel.pacer.dirty = True
+                self._forget_frames_in_flight(channel)
+        self.wake()
+
+    def on_render_requested(self, name: str) -> None:
+        channel = self._channels.get(name)
+        if channel is not None:
+            channel.pacer.dirty = True
+            self.wake()
+
+    def stats(self) -> dict[str, dict]:
+        return {name: c.stats.snapshot(c.pacer, c.quality) for name, c in self._channels.items()}
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    # -- the loop -------------------------------------------------------------
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.get_event_loop().create_task(self._run())
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+        self._encoder.shutdown(wait=False, cancel_futures=True)
+
+    def _sync_dirty(self, channel: _ViewChannel) -> None:
+        if channel.view.dirty:
+            channel.pacer.dirty = True
+
+    async def _run(self) -> None:
+        while True:
+            next_look = self._clock() + IDLE_WAKE_S
+            for channel in self._channels.values():
+                if not channel.visible or channel.encoding:
+                    continue
+                self._sync_dirty(channel)
+                now = self._clock()
+                # A frame never acknowledged (a client gone or a frame lost)
+                # must not hold the view's credit for ever.
+                self._forget_frames_in_flight(channel, older_than=now - ACK_TIMEOUT_S)
+                kind, look_again = channel.pacer.next_frame(now, channel.quality.credit())
+                if kind is not None:
+                    self._render_and_send(channel, kind)
+                    next_look = min(next_look, now)
+                elif look_again is not None:
+                    next_look = min(next_look, look_again)
+            self._wake.clear()
+            timeout = max(0.0, next_look - self._clock())
+            if timeout > 0:
+                try:
+                    await asyncio.wait_for(self._wake.wait(), timeout)
+                except asyncio.TimeoutError:
+                    pass
+            else:
+                await asyncio.sleep(0)  # let input and acks in between frames
+
+    def _render_and_send(self, channel: _ViewChannel, kind: FrameKind) -> None:
+        log.debug("render %s (%s)", channel.view.name, kind.value)
+        started = self._clock()
+        input_seq = channel.last_input_seq
+        rgb = channel.view.capture()
+        render_s = self._clock() - started
+        if kind is FrameKind.STILL:
+            level, (scale, quality) = None, (STILL_SCALE, STILL_QUALITY)
+        else:
+            level = channel.quality.level
+            scale, quality = channel.quality.interactive_scale_quality
+        channel.pacer.on_frame_sent(kind, self._clock())
+        frame_id = channel.next_frame_id
+        channel.next_frame_id += 1
+        channel.encoding = True
+        future = asyncio.get_event_loop().run_in_executor(self._encoder, encode_jpeg, rgb, quality, scale)
+        future.add_done_callback(
+            lambda done: self._send_encoded(channel, done, frame_id, kind, level, input_seq, render_s, started)
+        )
+
+    def _send_encoded(self, channel, done, frame_id, kind, level, input_seq, render_s, started) -> None:
+        channel.encoding = False
+        try:
+            frame = done.result()
+        except Exception:  # an encoder failure must not stop the stream
+            log.exception("encoding a frame of %s failed", channel.view.name)
+            channel.pacer.on_frame_acked()
+            channel.pacer.dirty = True
+            self.wake()
+            return
+        encode_s = self._clock() - started - render_s
+        now = self._clock()
+        channel.sent[frame_id] = (now, len(frame.data), level, frame.width * frame.height)
+        scale, quality = (STILL_SCALE, STILL_QUALITY) if level is None else channel.quality.interactive_scale_quality
+        meta = {
+            "view": channel.view.name, "id": frame_id, "width": frame.width, "height": frame.height,
+            "still": kind is FrameKind.STILL, "input_seq": input_seq, "scale": scale, "quality": quality,
+            "mime": "image/jpeg", "render_ms": round(render_s * 1000, 1), "encode_ms": round(encode_s * 1000, 1),
+        }
+        channel.stats.on_frame(len(frame.data), render_s, encode_s, kind is FrameKind.STILL, now)
+        self._publish(channel.view.name, meta, frame.data)
+        self.wake()

@@ -1,0 +1,77 @@
+"""The wslink side of view streaming: RPCs in, frames out as binary attachments."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from trame_client.widgets.core import AbstractElement
+from wslink import register as export_rpc
+from wslink.websocket import LinkProtocol
+
+from ..streaming.input_events import InputError
+from ..streaming.view_streamer import ViewStreamer
+
+log = logging.getLogger(__name__)
+
+FRAME_TOPIC = "slicer.stream.frame"
+UI_DIR = Path(__file__).resolve().parents[2] / "ui"
+UI_URL = "__slicer_ui"
+UI_MODULE = {
+    "serve": {UI_URL: str(UI_DIR)},
+    "scripts": [f"{UI_URL}/slicer-view.js"],
+    "vue_use": ["slicer_ui"],
+}
+
+
+class StreamProtocol(LinkProtocol):
+    """Routes the stream RPCs to a ViewStreamer; a bad message is refused
+    with a logged reason and changes nothing."""
+
+    def __init__(self, streamer_holder) -> None:
+        super().__init__()
+        self._holder = streamer_holder
+
+    @property
+    def _streamer(self) -> ViewStreamer:
+        return self._holder.streamer
+
+    def publish_frame(self, meta: dict, data: bytes) -> None:
+        self.publish(FRAME_TOPIC, {**meta, "image": self.addAttachment(data)})
+
+    @export_rpc("slicer.stream.input")
+    def input(self, view, seq, events):
+        try:
+            return self._streamer.on_input(view, seq, events)
+        except InputError as error:
+            log.warning("refused input for %r: %s", view, error)
+            return {"error": str(error)}
+
+    @export_rpc("slicer.stream.ack")
+    def ack(self, view, frame_id):
+        try:
+            self._streamer.on_ack(view, frame_id)
+        except InputError as error:
+            log.warning("refused ack: %s", error)
+
+    @export_rpc("slicer.stream.resize")
+    def resize(self, view, width, height):
+        log.debug("resize %r to %sx%s", view, width, height)
+        try:
+            self._streamer.on_resize(view, width, height)
+        except InputError as error:
+            log.warning("refused resize: %s", error)
+
+    @export_rpc("slicer.stream.stats")
+    def stats(self):
+        return self._streamer.stats()
+
+
+class SlicerStreamView(AbstractElement):
+    """A streamed Slicer view in the page (see ui/slicer-view.js)."""
+
+    def __init__(self, name: str, show_stats=None, **kwargs) -> None:
+        super().__init__("slicer-stream-view", name=name, show_stats=show_stats, **kwargs)
+        self._attr_names += ["name", ("show_stats", "showStats")]
+        if self.server:
+            self.server.enable_module(UI_MODULE)
