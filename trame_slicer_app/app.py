@@ -23,6 +23,7 @@ VIEW_COLORS = {THREED: "#6a75b5", "Red": "#f34a33", "Yellow": "#edd54c", "Green"
 STREAM_PACED = "paced"  # our own client, input compaction and adaptive frames
 STREAM_VTK_REMOTE = "vtk-remote"  # trame-vtk's stock VtkRemoteView, kept for comparison
 STREAM_MODES = (STREAM_PACED, STREAM_VTK_REMOTE)
+READOUT_INTERVAL_S = 0.25
 
 
 class SlicerWebApp(TrameApp):
@@ -44,8 +45,23 @@ class SlicerWebApp(TrameApp):
             self._set_up_paced_streaming()
         else:
             self.session.on_render_request(self._on_render_request_stock)
+        self.state.mrml_readout = self.session.readouts()
+        self.ctrl.on_server_ready.add(self._start_readout_updates)
         self._apply_layout(DEFAULT_LAYOUT)
         self._build_ui()
+
+    # -- readouts ---------------------------------------------------------------
+    def _start_readout_updates(self, **_) -> None:
+        asyncio.get_event_loop().create_task(self._update_readouts())
+
+    async def _update_readouts(self) -> None:
+        # Polled at a fixed, low rate so a drag never floods the client with state.
+        while True:
+            await asyncio.sleep(READOUT_INTERVAL_S)
+            readout = self.session.readouts()
+            if readout != self.state.mrml_readout:
+                with self.state:
+                    self.state.mrml_readout = readout
 
     # -- streaming ------------------------------------------------------------
     def _set_up_paced_streaming(self) -> None:

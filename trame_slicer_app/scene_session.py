@@ -57,6 +57,21 @@ class SceneSession:
             show_volume(self.engine, node)
         return names
 
+    def readouts(self) -> dict:
+        """What the views currently show, in MRML terms: the background volume's
+        window/level, each slice view's offset (mm) and the 3D camera position."""
+        engine = self.engine
+        volume_id = engine.app_logic.GetSelectionNode().GetActiveVolumeID()
+        volume = engine.scene.GetNodeByID(volume_id) if volume_id else None
+        display = volume.GetDisplayNode() if volume is not None else None
+        camera = engine.threed_view.camera_node
+        return {
+            "window": round(display.GetWindow(), 2) if display else None,
+            "level": round(display.GetLevel(), 2) if display else None,
+            "slice_offsets_mm": {n: round(v.slice_offset_mm, 2) for n, v in engine.slice_views.items()},
+            "camera_position": [round(c, 2) for c in camera.GetPosition()] if camera else None,
+        }
+
     def open_sample(self) -> str:
         node = add_sample_head(self.engine)
         show_volume(self.engine, node)

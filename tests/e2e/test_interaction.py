@@ -1,0 +1,109 @@
+"""Slicer's own mouse and keyboard bindings, through the streamed views in a real Chromium."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+from conftest import RunningApp
+from e2e.views import view_pixels, wait_for_views
+
+pytestmark = pytest.mark.browser
+VIEWPORT = {"width": 1400, "height": 900}
+STATE_TIMEOUT_S = 10
+
+
+@pytest.fixture(scope="module")
+def the_app_on_the_ct(a_ct_path):
+    app = RunningApp("--data", str(a_ct_path))
+    yield app
+    app.stop()
+
+
+@pytest.fixture
+def a_page(a_browser, the_app_on_the_ct):
+    page = a_browser.new_page(viewport=VIEWPORT)
+    page.goto(the_app_on_the_ct.url)
+    wait_for_views(page)
+    yield page
+    page.close()
+
+
+def readout(page) -> dict:
+    return page.evaluate("window.trame.state.get('mrml_readout')")
+
+
+def wait_for_readout(page, changed) -> dict:
+    deadline = time.monotonic() + STATE_TIMEOUT_S
+    while time.monotonic() < deadline:
+        value = readout(page)
+        if changed(value):
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"readout did not change: {readout(page)}")
+
+
+def frames_painted(page, name: str) -> int:
+    return int(page.locator(f".slicer-view-{name} .slicer-stream-view").get_attribute("data-frames"))
+
+
+def wait_for_still_frame(page, name: str, after_frames: int) -> None:
+    page.wait_for_function(
+        f"""() => {{ const s = window.__slicerStreamStats['{name}'];
+                   return s && s.frames > {after_frames} && s.lastMeta && s.lastMeta.still; }}""",
+        timeout=STATE_TIMEOUT_S * 1000,
+    )
+
+
+def drag(page, name: str, dx: int, dy: int, button: str = "left", modifiers=()) -> None:
+    box = page.locator(f".slicer-view-{name}").bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    for key in modifiers:
+        page.keyboard.down(key)
+    page.mouse.move(x, y)
+    page.mouse.down(button=button)
+    for step in range(1, 21):
+        page.mouse.move(x + dx * step / 20, y + dy * step / 20)
+        time.sleep(0.02)
+    page.mouse.up(button=button)
+    for key in modifiers:
+        page.keyboard.up(key)
+
+
+def test_left_drag_changes_window_level_and_the_image(a_page):
+    before = readout(a_page)
+    frames = frames_painted(a_page, "Red")
+    image_before = view_pixels(a_page, "Red")
+    drag(a_page, "Red", dx=-40, dy=0)
+    after = wait_for_readout(a_page, lambda r: r["window"] != before["window"])
+    assert after["window"] < before["window"]  # dragging left narrows the window
+    wait_for_still_frame(a_page, "Red", frames)
+    image_after = view_pixels(a_page, "Red")
+    assert np.abs(image_after - image_before).mean() > 3, "the image did not follow window/level"
+    assert image_after.std() > image_before.std(), "a narrower window must show more contrast"
+
+
+def test_wheel_and_arrow_keys_scroll_the_slice(a_page):
+    before = readout(a_page)["slice_offsets_mm"]["Yellow"]
+    box = a_page.locator(".slicer-view-Yellow").bounding_box()
+    a_page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    for _ in range(5):
+        a_page.mouse.wheel(0, -100)
+        time.sleep(0.05)
+    scrolled = wait_for_readout(a_page, lambda r: r["slice_offsets_mm"]["Yellow"] != before)
+    offset = scrolled["slice_offsets_mm"]["Yellow"]
+    a_page.keyboard.press("ArrowDown")
+    wait_for_readout(a_page, lambda r: r["slice_offsets_mm"]["Yellow"] != offset)
+    # Only the view under the pointer scrolled.
+    assert scrolled["slice_offsets_mm"]["Red"] == readout(a_page)["slice_offsets_mm"]["Red"]
+
+
+def test_left_drag_in_3d_rotates_the_camera(a_page):
+    before = readout(a_page)["camera_position"]
+    image_before = view_pixels(a_page, "1")
+    drag(a_page, "1", dx=200, dy=0)
+    after = wait_for_readout(a_page, lambda r: r["camera_position"] != before)["camera_position"]
+    assert np.linalg.norm(np.subtract(after, before)) > 10
+    time.sleep(0.5)
+    assert np.abs(view_pixels(a_page, "1") - image_before).mean() > 2
