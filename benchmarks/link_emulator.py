@@ -8,8 +8,10 @@ per-direction queue + writer task does), so the delay is paid once, not per chun
 
 CLI: python benchmarks/link_emulator.py --target 127.0.0.1:8080 --listen 9090 --delay-ms 50 --mbit 10
 """
+
 import argparse
 import asyncio
+import contextlib
 import threading
 
 CHUNK = 16 * 1024  # small reads so big websocket frames serialise realistically
@@ -17,8 +19,14 @@ _EOF, _RESET = b"", None  # queue sentinels: graceful half-close vs. abort
 
 
 class LinkEmulator:
-    def __init__(self, target_host: str, target_port: int, one_way_delay_s: float = 0.05,
-                 bandwidth_bps: float = 10e6, listen_port: int = 0):
+    def __init__(
+        self,
+        target_host: str,
+        target_port: int,
+        one_way_delay_s: float = 0.05,
+        bandwidth_bps: float = 10e6,
+        listen_port: int = 0,
+    ):
         self.target_host, self.target_port = target_host, target_port
         self.one_way_delay_s, self.bandwidth_bps = one_way_delay_s, bandwidth_bps
         self.listen_port = listen_port
@@ -53,8 +61,7 @@ class LinkEmulator:
         try:
             s_reader, s_writer = await asyncio.open_connection(self.target_host, self.target_port)
             self._writers.add(s_writer)
-            await asyncio.gather(self._pipe("up", c_reader, s_writer),
-                                 self._pipe("down", s_reader, c_writer))
+            await asyncio.gather(self._pipe("up", c_reader, s_writer), self._pipe("down", s_reader, c_writer))
         except (OSError, asyncio.CancelledError):
             # Top-level connection task: nobody awaits it except stop(), and asyncio.streams
             # (3.11) logs a traceback if a connected-callback task ends cancelled.
@@ -142,8 +149,10 @@ async def _main(args):
     host, port = args.target.rsplit(":", 1)
     emu = LinkEmulator(host, int(port), args.delay_ms / 1000, args.mbit * 1e6, args.listen)
     listen = await emu.start()
-    print(f"127.0.0.1:{listen} -> {args.target}  delay {args.delay_ms} ms one-way, {args.mbit} Mbit/s per direction",
-          flush=True)
+    print(
+        f"127.0.0.1:{listen} -> {args.target}  delay {args.delay_ms} ms one-way, {args.mbit} Mbit/s per direction",
+        flush=True,
+    )
     try:
         await asyncio.Event().wait()
     finally:
@@ -157,7 +166,5 @@ if __name__ == "__main__":
     parser.add_argument("--listen", type=int, default=0, help="listen port on 127.0.0.1 (0 = any)")
     parser.add_argument("--delay-ms", type=float, default=50.0, help="one-way delay per direction")
     parser.add_argument("--mbit", type=float, default=10.0, help="bandwidth cap per direction, Mbit/s")
-    try:
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is the normal way to stop it
         asyncio.run(_main(parser.parse_args()))
-    except KeyboardInterrupt:
-        pass

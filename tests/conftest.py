@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from fetch_data import CT_PATH, MRI_PATHS, ensure_test_data  # noqa: E402
+from fetch_data import CT_PATH, MRI_PATHS, ensure_test_data
 
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "test-artifacts"

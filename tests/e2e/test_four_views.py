@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from conftest import RunningApp
+
 from e2e.views import VIEW_NAMES, shows_an_image, view_pixels, wait_for_views
 
 pytestmark = pytest.mark.browser

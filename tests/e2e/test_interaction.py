@@ -7,6 +7,7 @@ import time
 import numpy as np
 import pytest
 from conftest import RunningApp
+
 from e2e.views import view_pixels, wait_for_views
 
 pytestmark = pytest.mark.browser

@@ -25,7 +25,7 @@ def expected_grey(volume_node, view, rng) -> tuple[np.ndarray, np.ndarray]:
     rendered, expected = [], []
     while len(rendered) < SAMPLES_PER_VIEW:
         x, y = rng.integers(0, VIEW_SIZE_PX[0]), rng.integers(0, VIEW_SIZE_PX[1])
-        i, j, k = (int(round(c)) for c in ras_to_ijk(volume_node, view.xy_to_ras(x + 0.5, y + 0.5)))
+        i, j, k = (round(c) for c in ras_to_ijk(volume_node, view.xy_to_ras(x + 0.5, y + 0.5)))
         if not (0 <= k < voxels.shape[0] and 0 <= j < voxels.shape[1] and 0 <= i < voxels.shape[2]):
             continue
         value = float(voxels[k, j, i])

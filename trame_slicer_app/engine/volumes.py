@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 from slicer import vtkMRMLScalarVolumeNode, vtkMRMLVolumeNode
 from vtkmodules.util.numpy_support import numpy_to_vtk, vtk_to_numpy
-from vtkmodules.vtkCommonMath import vtkMatrix4x4
 from vtkmodules.vtkCommonDataModel import vtkImageData
+from vtkmodules.vtkCommonMath import vtkMatrix4x4
 
 from .slicer_engine import SlicerEngine
 

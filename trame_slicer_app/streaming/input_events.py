@@ -27,7 +27,7 @@ def validate_event(raw) -> dict:
     if not isinstance(raw, dict):
         raise InputError("an event must be an object")
     kind = raw.get("type")
-    if kind not in EVENT_TYPES:
+    if not isinstance(kind, str) or kind not in EVENT_TYPES:
         raise InputError(f"unknown event type {kind!r}")
     event = {
         "type": kind,
@@ -39,7 +39,7 @@ def validate_event(raw) -> dict:
     }
     if kind in ("press", "release"):
         button = raw.get("button", 0)
-        if button not in (0, 1, 2):
+        if isinstance(button, bool) or not isinstance(button, int) or button not in (0, 1, 2):
             raise InputError("button must be 0, 1 or 2")
         event["button"] = button
     elif kind == "wheel":

@@ -19,6 +19,9 @@ QUALITY_LADDER = (
 )
 STILL_SCALE, STILL_QUALITY = 1.0, 90
 MAX_CREDIT_FRAMES = 4
+# Two frames in flight even on a local link: the next frame renders while the
+# browser decodes and paints the last one (one in flight halved the frame rate).
+MIN_CREDIT_FRAMES = 2
 LOCAL_GOODPUT_BYTES_PER_S = 200e6  # what "no measurable transfer time" counts as
 MIN_TRANSFER_S = 0.002
 SMOOTHING = 0.25
@@ -60,7 +63,7 @@ class QualityController:
 
     def credit(self) -> int:
         """Frames allowed in flight: enough to cover one round trip at the target rate."""
-        return max(1, min(MAX_CREDIT_FRAMES, math.ceil(self.link.srtt_s * self.target_fps)))
+        return max(MIN_CREDIT_FRAMES, min(MAX_CREDIT_FRAMES, math.ceil(self.link.srtt_s * self.target_fps)))
 
     def frame_budget_bytes(self) -> float:
         return self.link.goodput_bytes_per_s / self.target_fps * FRAME_BUDGET_SHARE
@@ -74,7 +77,8 @@ class QualityController:
         budget = self.frame_budget_bytes()
         if frame_bytes > budget and self.level < len(QUALITY_LADDER) - 1:
             # Step down as far as the measured size says is needed.
-            while self.level < len(QUALITY_LADDER) - 1 and self._predicted_bytes(self.level, level, frame_bytes) > budget:
+            last_level = len(QUALITY_LADDER) - 1
+            while self.level < last_level and self._predicted_bytes(self.level, level, frame_bytes) > budget:
                 self.level += 1
             self._frames_under_budget = 0
         elif self.level > 0 and self._predicted_bytes(self.level - 1, level, frame_bytes) < budget:

@@ -8,6 +8,7 @@ message: input only marks views dirty, and this loop decides when to render.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Callable
@@ -194,10 +195,8 @@ class ViewStreamer:
             self._wake.clear()
             timeout = max(0.0, next_look - self._clock())
             if timeout > 0:
-                try:
+                with contextlib.suppress(asyncio.TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), timeout)
-                except asyncio.TimeoutError:
-                    pass
             else:
                 await asyncio.sleep(0)  # let input and acks in between frames
 

@@ -1,0 +1,267 @@
+"""Link estimate and the interactive quality ladder, fed with emulated acks."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from trame_slicer_app.streaming.link_quality import (
+    LOCAL_GOODPUT_BYTES_PER_S,
+    MAX_CREDIT_FRAMES,
+    MIN_CREDIT_FRAMES,
+    QUALITY_LADDER,
+    STEP_UP_AFTER_FRAMES,
+    LinkEstimate,
+    QualityController,
+)
+
+FPS = 30.0
+FULL_PIXELS = 640 * 480
+LEVEL_0_BYTES = 60_000  # a 640x480 frame at the top of the ladder
+
+
+class EmulatedLink:
+    """A link with a fixed propagation delay and rate, and no queueing."""
+
+    def __init__(self, rtt_s: float, bytes_per_s: float) -> None:
+        self.rtt_s = rtt_s
+        self.bytes_per_s = bytes_per_s
+
+    def round_trip(self, frame_bytes: int) -> float:
+        return self.rtt_s + frame_bytes / self.bytes_per_s
+
+
+def frame_bytes_at(level: int) -> int:
+    """What a frame costs at a ladder level: pixels and quality, as the controller assumes."""
+    scale, quality = QUALITY_LADDER[level]
+    return round(LEVEL_0_BYTES * scale**2 * quality / QUALITY_LADDER[0][1])
+
+
+def pixels_at(level: int) -> int:
+    scale, _ = QUALITY_LADDER[level]
+    return round(FULL_PIXELS * scale**2)
+
+
+def send_interactive_frames(controller: QualityController, link: EmulatedLink, count: int) -> list[int]:
+    """Levels the controller chose, frame by frame."""
+    levels = []
+    for _ in range(count):
+        level = controller.level
+        levels.append(level)
+        size = frame_bytes_at(level)
+        controller.on_frame_acked(level, size, pixels_at(level), link.round_trip(size))
+    return levels
+
+
+def send_a_tiny_still_frame(controller: QualityController, link: EmulatedLink) -> None:
+    """A tiny first frame: its round trip is nearly the bare propagation delay, which
+    the estimator needs to see transfer times (see the xfail test below)."""
+    controller.on_frame_acked(None, 300, FULL_PIXELS, link.round_trip(300))
+
+
+@pytest.fixture
+def a_slow_link():
+    return EmulatedLink(rtt_s=0.1, bytes_per_s=1.25e6)  # 10 Mbit/s, 100 ms
+
+
+@pytest.fixture
+def a_controller_settled_on_a_slow_link(a_slow_link):
+    controller = QualityController(FPS)
+    send_a_tiny_still_frame(controller, a_slow_link)
+    send_interactive_frames(controller, a_slow_link, 80)
+    return controller
+
+
+# -- LinkEstimate ------------------------------------------------------------
+
+
+def test_a_fresh_link_is_assumed_local():
+    link = LinkEstimate()
+
+    assert link.goodput_bytes_per_s == LOCAL_GOODPUT_BYTES_PER_S
+    assert link.samples == 0
+
+
+def test_the_link_remembers_the_smallest_round_trip():
+    link = LinkEstimate()
+    for rtt in (0.3, 0.12, 0.5, 0.2):
+        link.add(rtt, 1000)
+
+    assert link.min_rtt_s == 0.12
+    assert link.samples == 4
+
+
+def test_the_first_round_trip_is_the_smoothed_round_trip_and_later_ones_are_smoothed_in():
+    link = LinkEstimate()
+    link.add(0.2, 1000)
+    assert link.srtt_s == 0.2
+
+    link.add(1.0, 1000)
+
+    assert 0.2 < link.srtt_s < 1.0
+
+
+def test_a_negative_round_trip_counts_as_zero():
+    link = LinkEstimate()
+    link.add(-5.0, 1000)
+
+    assert link.min_rtt_s == 0.0
+    assert link.srtt_s == 0.0
+
+
+def test_goodput_comes_from_the_transfer_time_above_the_smallest_round_trip():
+    link = LinkEstimate()
+    link.add(0.1, 0)  # an empty frame: the bare delay
+    for _ in range(80):
+        link.add(0.1 + 0.05, 50_000)  # 50 kB in 50 ms on the wire
+
+    assert link.goodput_bytes_per_s == pytest.approx(1e6, rel=1e-3)
+
+
+def test_a_link_with_no_measurable_transfer_time_counts_as_local():
+    link = LinkEstimate()
+    for _ in range(20):
+        link.add(0.002, 5_000_000)
+
+    assert link.goodput_bytes_per_s == LOCAL_GOODPUT_BYTES_PER_S
+
+
+def test_goodput_is_never_above_the_local_figure():
+    link = LinkEstimate()
+    link.add(0.0, 0)
+    for _ in range(20):
+        link.add(0.01, 10**12)
+
+    assert link.goodput_bytes_per_s <= LOCAL_GOODPUT_BYTES_PER_S
+
+
+# -- QualityController ------------------------------------------------------------
+
+
+def test_a_new_controller_starts_at_the_best_level_with_the_least_credit():
+    controller = QualityController(FPS)
+
+    assert controller.level == 0
+    assert controller.interactive_scale_quality == QUALITY_LADDER[0]
+    assert controller.credit() == MIN_CREDIT_FRAMES
+
+
+def test_on_a_fast_local_link_the_level_stays_at_the_top_and_the_credit_at_the_least():
+    controller = QualityController(FPS)
+    local = EmulatedLink(rtt_s=0.001, bytes_per_s=math.inf)
+
+    levels = send_interactive_frames(controller, local, 100)
+
+    assert set(levels) == {0}
+    assert controller.level == 0
+    assert controller.credit() == MIN_CREDIT_FRAMES
+
+
+def test_on_a_slow_link_the_controller_steps_down_until_predicted_frames_fit_the_budget(
+    a_controller_settled_on_a_slow_link,
+):
+    controller = a_controller_settled_on_a_slow_link
+    budget = controller.frame_budget_bytes()
+
+    assert controller.level > 0
+    assert frame_bytes_at(controller.level) <= budget
+    assert frame_bytes_at(controller.level - 1) > budget  # and no further than needed
+
+
+def test_on_a_slow_link_the_goodput_estimate_is_near_the_real_rate(a_controller_settled_on_a_slow_link):
+    assert a_controller_settled_on_a_slow_link.link.goodput_bytes_per_s == pytest.approx(1.25e6, rel=0.15)
+
+
+def test_on_a_slow_link_the_credit_covers_one_round_trip_at_the_target_rate(a_controller_settled_on_a_slow_link):
+    controller = a_controller_settled_on_a_slow_link
+
+    expected = max(MIN_CREDIT_FRAMES, min(MAX_CREDIT_FRAMES, math.ceil(controller.link.srtt_s * FPS)))
+    assert controller.credit() == expected
+    assert controller.credit() > MIN_CREDIT_FRAMES
+
+
+@pytest.mark.parametrize(
+    ("rtt_s", "expected_credit"),
+    [(0.0, MIN_CREDIT_FRAMES), (0.001, MIN_CREDIT_FRAMES), (0.05, 2), (0.09, 3), (1.0, MAX_CREDIT_FRAMES)],
+)
+def test_the_credit_is_the_round_trip_in_frames_rounded_up_floored_and_capped(rtt_s, expected_credit):
+    controller = QualityController(FPS)
+    controller.on_frame_acked(0, 1000, FULL_PIXELS, rtt_s)
+
+    assert controller.credit() == expected_credit
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: min RTT includes the first frame's transfer time, so equal-sized frames show no transfer "
+    "time and the link is taken as local (goodput stays 200 MB/s, level stays 0)",
+)
+def test_a_slow_link_is_detected_when_every_frame_has_the_same_size(a_slow_link):
+    controller = QualityController(FPS)
+
+    send_interactive_frames(controller, a_slow_link, 80)
+
+    assert controller.level > 0
+
+
+def test_the_level_steps_back_up_one_level_only_after_enough_frames_comfortably_under_budget(
+    a_controller_settled_on_a_slow_link,
+):
+    controller = a_controller_settled_on_a_slow_link
+    settled_level = controller.level
+    a_fast_link = EmulatedLink(rtt_s=0.1, bytes_per_s=125e6)  # the same delay, 1 Gbit/s
+
+    levels = send_interactive_frames(controller, a_fast_link, STEP_UP_AFTER_FRAMES)
+
+    assert levels == [settled_level] * STEP_UP_AFTER_FRAMES
+    assert controller.level == settled_level - 1
+
+
+def test_stepping_up_continues_one_level_per_run_of_good_frames(a_controller_settled_on_a_slow_link):
+    controller = a_controller_settled_on_a_slow_link
+    settled_level = controller.level
+    a_fast_link = EmulatedLink(rtt_s=0.1, bytes_per_s=125e6)
+
+    levels = send_interactive_frames(controller, a_fast_link, STEP_UP_AFTER_FRAMES * settled_level)
+
+    expected = [level for level in range(settled_level, 0, -1) for _ in range(STEP_UP_AFTER_FRAMES)]
+    assert levels == expected
+    assert controller.level == 0
+
+
+def test_the_level_never_steps_below_the_bottom_of_the_ladder():
+    controller = QualityController(FPS)
+    crawling = EmulatedLink(rtt_s=0.1, bytes_per_s=1e3)
+    send_a_tiny_still_frame(controller, crawling)
+
+    send_interactive_frames(controller, crawling, 100)
+
+    assert controller.level == len(QUALITY_LADDER) - 1
+
+
+def test_still_frames_update_the_link_estimate_but_not_the_level(a_controller_settled_on_a_slow_link, a_slow_link):
+    controller = a_controller_settled_on_a_slow_link
+    level, samples, srtt = controller.level, controller.link.samples, controller.link.srtt_s
+
+    for _ in range(20):
+        controller.on_frame_acked(None, 500_000, FULL_PIXELS, a_slow_link.round_trip(500_000))
+
+    assert controller.level == level
+    assert controller.link.samples == samples + 20
+    assert controller.link.srtt_s > srtt
+
+
+def test_huge_still_frames_on_a_local_link_leave_the_level_at_the_top():
+    controller = QualityController(FPS)
+    for _ in range(20):
+        controller.on_frame_acked(None, 10_000_000, FULL_PIXELS, 5.0)
+
+    assert controller.level == 0
+
+
+def test_a_frame_with_no_pixels_changes_no_level():
+    controller = QualityController(FPS)
+    controller.on_frame_acked(0, 10**9, 0, 0.001)
+
+    assert controller.level == 0

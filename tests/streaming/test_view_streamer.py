@@ -1,0 +1,438 @@
+"""The streamer end to end on fake views: frames out, input in, credit and still frames.
+
+The views are small stand-ins for the engine's SlicerView (the part under test is
+the streamer, not the view); the clock is injected and moved by the test, so no
+test waits for wall-clock time to pass.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import math
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from trame_slicer_app.streaming.frame_pacing import SETTLE_AFTER_INPUT_S
+from trame_slicer_app.streaming.input_events import MAX_EVENTS_PER_MESSAGE, InputError
+from trame_slicer_app.streaming.link_quality import MIN_CREDIT_FRAMES, QUALITY_LADDER, STILL_QUALITY
+from trame_slicer_app.streaming.view_streamer import MAX_VIEW_SIZE_PX, MIN_VIEW_SIZE_PX, ViewStreamer
+
+VIEW_NAMES = ("Red", "Green", "Yellow")
+VIEW_SIZE = (64, 48)
+FRAME_TIMEOUT_S = 3.0
+SCENARIO_TIMEOUT_S = 10.0
+LOOP_TURNS = 50  # event-loop turns that let the streamer run a few passes
+FRAME_INTERVAL_S = 0.05  # comfortably more than one frame at the streamer's 30 fps
+
+
+class AClock:
+    """The streamer's clock, moved by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def colour_at(pointer: tuple[int, int]) -> tuple[int, int, int]:
+    x, y = pointer
+    return (x * 5) % 256, (y * 3) % 256, 128
+
+
+class AFakeView:
+    """Draws a flat colour that depends on where the pointer last moved."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.dirty = True
+        self.pointer = (0, 0)
+        self.captures = 0
+        self._size = VIEW_SIZE
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return self._size
+
+    def resize(self, width: int, height: int) -> None:
+        if (width, height) != self._size:
+            self._size = (width, height)
+            self.dirty = True
+
+    def capture(self) -> np.ndarray:
+        self.captures += 1
+        self.dirty = False
+        width, height = self._size
+        rgb = np.empty((height, width, 3), dtype=np.uint8)
+        rgb[...] = colour_at(self.pointer)
+        return rgb
+
+
+class AnInputRecorder:
+    """Applies input the way the engine would: moves and wheels change what the view shows."""
+
+    def __init__(self) -> None:
+        self.applied: list[tuple[str, dict]] = []
+
+    def __call__(self, view: AFakeView, event: dict) -> None:
+        self.applied.append((view.name, event))
+        if event["type"] in ("move", "wheel"):
+            view.pointer = (event["x"], event["y"])
+            view.dirty = True
+
+
+@dataclass
+class APublishedFrame:
+    view: str
+    meta: dict
+    data: bytes
+
+    def image(self) -> Image.Image:
+        image = Image.open(io.BytesIO(self.data))
+        image.load()
+        return image
+
+    def colour(self) -> tuple[int, ...]:
+        return tuple(round(float(c)) for c in np.asarray(self.image(), dtype=np.float64).mean(axis=(0, 1)))
+
+
+@dataclass
+class AStream:
+    streamer: ViewStreamer
+    clock: AClock
+    views: dict[str, AFakeView]
+    recorder: AnInputRecorder
+    published: asyncio.Queue = field(default_factory=asyncio.Queue)
+
+    async def next_frame(self) -> APublishedFrame:
+        return await asyncio.wait_for(self.published.get(), FRAME_TIMEOUT_S)
+
+    async def let_it_run(self) -> None:
+        for _ in range(LOOP_TURNS):
+            await asyncio.sleep(0)
+
+    def time_passes(self, seconds: float) -> None:
+        """Move the clock; wake the streamer rather than wait for its own timer."""
+        self.time_reaches(self.clock.now + seconds)
+
+    def time_reaches(self, moment: float) -> None:
+        self.clock.now = moment
+        self.streamer.wake()
+
+    def captures(self) -> dict[str, int]:
+        return {name: view.captures for name, view in self.views.items()}
+
+    def ack(self, frame: APublishedFrame) -> None:
+        self.streamer.on_ack(frame.view, frame.meta["id"])
+
+    async def first_frame_of(self, name: str) -> APublishedFrame:
+        self.streamer.set_visible({name})
+        frame = await self.next_frame()
+        assert frame.view == name
+        return frame
+
+    async def another_frame_of(self, name: str) -> APublishedFrame:
+        """The view changes again a frame interval later, and its next frame goes out."""
+        self.views[name].dirty = True
+        self.time_passes(FRAME_INTERVAL_S)
+        frame = await self.next_frame()
+        assert frame.view == name
+        return frame
+
+    async def nothing_goes_out_for_a_frame_interval(self, name: str) -> None:
+        """The view changes and asks to render a frame interval later, yet no frame goes out."""
+        self.views[name].dirty = True
+        self.time_passes(FRAME_INTERVAL_S)
+        self.streamer.on_render_requested(name)
+        await self.let_it_run()
+        assert self.published.empty()
+
+
+def run_with_a_stream(scenario: Callable[[AStream], Awaitable[None]]) -> None:
+    async def main() -> None:
+        clock = AClock()
+        views = {name: AFakeView(name) for name in VIEW_NAMES}
+        recorder = AnInputRecorder()
+        published: asyncio.Queue = asyncio.Queue()
+        streamer = ViewStreamer(
+            views,
+            recorder,
+            lambda name, meta, data: published.put_nowait(APublishedFrame(name, meta, data)),
+            clock=clock,
+        )
+        streamer.start()
+        try:
+            await asyncio.wait_for(scenario(AStream(streamer, clock, views, recorder, published)), SCENARIO_TIMEOUT_S)
+        finally:
+            await streamer.stop()
+
+    asyncio.run(main())
+
+
+def a_press(x, y, button=0):
+    return {"type": "press", "button": button, "x": x, "y": y}
+
+
+def a_release(x, y, button=0):
+    return {"type": "release", "button": button, "x": x, "y": y}
+
+
+def a_move(x, y):
+    return {"type": "move", "x": x, "y": y}
+
+
+def assert_colour_close(actual, expected, tolerance=4):
+    assert all(abs(a - e) <= tolerance for a, e in zip(actual, expected, strict=True)), (actual, expected)
+
+
+# -- visibility -------------------------------------------------------------------
+
+
+def test_a_view_made_visible_gets_exactly_one_frame_and_hidden_views_get_none():
+    async def scenario(stream: AStream) -> None:
+        frame = await stream.first_frame_of("Red")
+
+        assert frame.meta["view"] == "Red"
+        assert frame.meta["id"] == 1
+        assert frame.meta["still"] is True
+        assert frame.meta["mime"] == "image/jpeg"
+        assert (frame.meta["width"], frame.meta["height"]) == VIEW_SIZE
+        assert frame.image().size == VIEW_SIZE
+
+        await stream.let_it_run()
+        assert stream.published.empty()
+        assert stream.captures() == {"Red": 1, "Green": 0, "Yellow": 0}
+        assert stream.streamer.stats()["Red"]["frames"] == 1
+
+    run_with_a_stream(scenario)
+
+
+def test_hidden_views_do_not_render_even_when_asked_to():
+    async def scenario(stream: AStream) -> None:
+        first = await stream.first_frame_of("Red")
+        stream.ack(first)
+
+        stream.views["Green"].dirty = True
+        stream.streamer.on_render_requested("Green")
+        stream.streamer.on_render_requested("Yellow")
+        stream.streamer.on_render_requested("NoSuchView")  # from the app: ignored
+        await stream.let_it_run()
+
+        assert stream.published.empty()
+        assert stream.captures() == {"Red": 1, "Green": 0, "Yellow": 0}
+
+    run_with_a_stream(scenario)
+
+
+def test_a_view_shown_again_gets_a_frame_even_if_its_last_frame_was_never_acknowledged():
+    async def scenario(stream: AStream) -> None:
+        await stream.first_frame_of("Red")  # never acknowledged: the widget went away
+
+        stream.streamer.set_visible(set())
+        stream.time_passes(FRAME_INTERVAL_S)
+        stream.streamer.set_visible({"Red"})
+        frame = await stream.next_frame()
+
+        assert frame.view == "Red"
+        assert frame.meta["id"] == 2
+
+    run_with_a_stream(scenario)
+
+
+# -- credit -----------------------------------------------------------------------
+
+
+def test_with_the_least_credit_no_frame_goes_out_until_one_is_acknowledged_then_exactly_one_does():
+    async def scenario(stream: AStream) -> None:
+        frames = [await stream.first_frame_of("Red")]
+        for _ in range(MIN_CREDIT_FRAMES - 1):
+            frames.append(await stream.another_frame_of("Red"))
+        assert [frame.meta["id"] for frame in frames] == list(range(1, MIN_CREDIT_FRAMES + 1))
+        assert stream.streamer.stats()["Red"]["credit"] == MIN_CREDIT_FRAMES
+
+        await stream.nothing_goes_out_for_a_frame_interval("Red")
+        assert stream.views["Red"].captures == MIN_CREDIT_FRAMES
+
+        # The newest frame's round trip is one frame interval: the credit stays at its floor.
+        stream.ack(frames[-1])
+        assert stream.streamer.stats()["Red"]["credit"] == MIN_CREDIT_FRAMES
+        released = await stream.next_frame()
+
+        assert released.view == "Red"
+        assert released.meta["id"] == MIN_CREDIT_FRAMES + 1
+        assert stream.views["Red"].captures == MIN_CREDIT_FRAMES + 1
+
+        await stream.nothing_goes_out_for_a_frame_interval("Red")  # the one ack let exactly one frame out
+        assert stream.views["Red"].captures == MIN_CREDIT_FRAMES + 1
+
+    run_with_a_stream(scenario)
+
+
+def test_a_repeated_or_unknown_acknowledgement_gives_no_extra_credit():
+    async def scenario(stream: AStream) -> None:
+        first = await stream.first_frame_of("Red")
+        stream.ack(first)
+        frames = [await stream.another_frame_of("Red") for _ in range(MIN_CREDIT_FRAMES)]
+        assert [frame.meta["id"] for frame in frames] == list(range(2, MIN_CREDIT_FRAMES + 2))
+
+        for frame_id in (first.meta["id"], 999, -1, "2", None, 2.0):
+            stream.streamer.on_ack("Red", frame_id)
+        assert stream.streamer.stats()["Red"]["in_flight"] == MIN_CREDIT_FRAMES
+        await stream.nothing_goes_out_for_a_frame_interval("Red")
+
+        stream.ack(frames[-1])
+        assert (await stream.next_frame()).meta["id"] == MIN_CREDIT_FRAMES + 2
+
+    run_with_a_stream(scenario)
+
+
+# -- input ------------------------------------------------------------------------
+
+
+def test_a_drag_gives_interactive_frames_then_a_still_frame_once_released_and_settled():
+    async def scenario(stream: AStream) -> None:
+        stream.ack(await stream.first_frame_of("Red"))
+        stream.time_passes(1.0)
+
+        drag = [a_press(10, 10), *(a_move(10 + i, 10 + i) for i in range(1, 31))]
+        assert stream.streamer.on_input("Red", 7, drag) == 7
+
+        applied = [(name, event["type"], event["x"], event["y"]) for name, event in stream.recorder.applied]
+        assert applied == [("Red", "press", 10, 10), ("Red", "move", 40, 40)]
+
+        interactive = await stream.next_frame()
+        assert interactive.meta["still"] is False
+        assert (interactive.meta["scale"], interactive.meta["quality"]) == QUALITY_LADDER[0]
+        assert interactive.meta["input_seq"] == 7
+        assert_colour_close(interactive.colour(), colour_at((40, 40)))
+        stream.ack(interactive)
+
+        # Holding the button, however long, owes no still frame yet.
+        stream.time_passes(5.0)
+        await stream.let_it_run()
+        assert stream.published.empty()
+
+        released_at = stream.clock.now
+        stream.streamer.on_input("Red", 8, [a_release(40, 40)])
+        stream.time_passes(SETTLE_AFTER_INPUT_S / 2)
+        await stream.let_it_run()
+        assert stream.published.empty()
+
+        stream.time_reaches(released_at + SETTLE_AFTER_INPUT_S)  # exactly, not a sum that may round short
+        still = await stream.next_frame()
+        assert still.meta["still"] is True
+        assert still.meta["quality"] == STILL_QUALITY == 90
+        assert still.meta["scale"] == 1.0
+        assert still.meta["input_seq"] == 8
+        assert still.image().size == VIEW_SIZE
+        assert_colour_close(still.colour(), colour_at((40, 40)))
+
+        stream.ack(still)
+        stream.time_passes(10.0)
+        await stream.let_it_run()
+        assert stream.published.empty()  # nothing owed after a still frame
+
+    run_with_a_stream(scenario)
+
+
+def test_input_is_applied_when_it_arrives_but_the_frame_waits_for_credit():
+    async def scenario(stream: AStream) -> None:
+        frames = [await stream.first_frame_of("Red")]
+        for _ in range(MIN_CREDIT_FRAMES - 1):
+            frames.append(await stream.another_frame_of("Red"))
+        stream.time_passes(FRAME_INTERVAL_S)
+
+        stream.streamer.on_input("Red", 1, [a_move(5, 6)])
+        stream.streamer.on_input("Red", 2, [a_move(7, 8)])
+        await stream.let_it_run()
+        assert [event["x"] for _, event in stream.recorder.applied] == [5, 7]
+        assert stream.published.empty()
+
+        stream.ack(frames[0])
+        frame = await stream.next_frame()
+        assert frame.meta["input_seq"] == 2
+        assert_colour_close(frame.colour(), colour_at((7, 8)))
+
+    run_with_a_stream(scenario)
+
+
+# -- hostile messages -------------------------------------------------------------
+
+
+HOSTILE_CALLS = {
+    "input for an unknown view": lambda s: s.on_input("Blue", 1, [a_move(1, 1)]),
+    "input for a view name that is not a string": lambda s: s.on_input(["Red"], 1, []),
+    "input with no view name": lambda s: s.on_input(None, 1, []),
+    "input with a string seq": lambda s: s.on_input("Red", "1", []),
+    "input with a bool seq": lambda s: s.on_input("Red", True, []),
+    "input with a float seq": lambda s: s.on_input("Red", 1.0, []),
+    "input whose events are a string": lambda s: s.on_input("Red", 1, "move"),
+    "input whose events are an object": lambda s: s.on_input("Red", 1, {"type": "move"}),
+    "input with one bad event": lambda s: s.on_input("Red", 1, [a_move(1, 1), {"type": "move", "x": "evil"}]),
+    "input with too many events": lambda s: s.on_input("Red", 1, [a_move(1, 1)] * (MAX_EVENTS_PER_MESSAGE + 1)),
+    "a resize with strings": lambda s: s.on_resize("Red", "100", "80"),
+    "a resize with no height": lambda s: s.on_resize("Red", 100, None),
+    "a resize with NaN": lambda s: s.on_resize("Red", math.nan, 80),
+    "a resize with a bool": lambda s: s.on_resize("Red", True, 80),
+    "a resize of an unknown view": lambda s: s.on_resize("Blue", 100, 80),
+    "an ack for an unknown view": lambda s: s.on_ack("Blue", 1),
+}
+
+
+@pytest.mark.parametrize("hostile_call", HOSTILE_CALLS.values(), ids=HOSTILE_CALLS.keys())
+def test_a_hostile_message_is_refused_and_changes_nothing(hostile_call):
+    async def scenario(stream: AStream) -> None:
+        stream.ack(await stream.first_frame_of("Red"))
+        stream.time_passes(FRAME_INTERVAL_S)
+
+        with pytest.raises(InputError):
+            hostile_call(stream.streamer)
+        await stream.let_it_run()
+
+        assert stream.recorder.applied == []
+        assert stream.published.empty()
+        assert stream.views["Red"].size == VIEW_SIZE
+
+    run_with_a_stream(scenario)
+
+
+def test_the_streamer_keeps_working_after_every_kind_of_hostile_message():
+    async def scenario(stream: AStream) -> None:
+        stream.ack(await stream.first_frame_of("Red"))
+        stream.time_passes(FRAME_INTERVAL_S)
+        for hostile_call in HOSTILE_CALLS.values():
+            with pytest.raises(InputError):
+                hostile_call(stream.streamer)
+
+        stream.streamer.on_resize("Red", 100, 80)
+        resized = await stream.next_frame()
+        assert (resized.meta["width"], resized.meta["height"]) == (100, 80)
+        assert resized.image().size == (100, 80)
+        stream.ack(resized)
+
+        stream.time_passes(FRAME_INTERVAL_S)
+        stream.streamer.on_input("Red", 3, [a_move(20, 30)])
+        moved = await stream.next_frame()
+        assert moved.meta["input_seq"] == 3
+        assert_colour_close(moved.colour(), colour_at((20, 30)))
+
+    run_with_a_stream(scenario)
+
+
+def test_a_resize_is_clamped_to_sane_view_sizes():
+    async def scenario(stream: AStream) -> None:
+        stream.ack(await stream.first_frame_of("Red"))
+        stream.time_passes(FRAME_INTERVAL_S)
+
+        stream.streamer.on_resize("Red", 1e12, -5)
+        frame = await stream.next_frame()
+
+        assert stream.views["Red"].size == (MAX_VIEW_SIZE_PX, MIN_VIEW_SIZE_PX)
+        assert (frame.meta["width"], frame.meta["height"]) == (MAX_VIEW_SIZE_PX, MIN_VIEW_SIZE_PX)
+
+    run_with_a_stream(scenario)
