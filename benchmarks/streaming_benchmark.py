@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
+import math
 import sys
 import time
 from pathlib import Path
@@ -22,6 +22,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 sys.path.insert(0, str(REPO / "benchmarks"))
+import itertools
+
 from conftest import RunningApp  # noqa: E402
 from fetch_data import CT_PATH, ensure_test_data  # noqa: E402
 from link_emulator import LinkEmulatorThread  # noqa: E402
@@ -41,7 +43,7 @@ def pct(values, q):
     if not values:
         return float("nan")
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(q / 100 * (len(values) - 1))))]
+    return values[min(len(values) - 1, round(q / 100 * (len(values) - 1)))]
 
 
 def stats(page, name):
@@ -118,7 +120,7 @@ def continuous_drag(page, name, button="left"):
     n = int(DRAG_EVENTS_PER_S * DRAG_S)
     start = time.monotonic()
     for i in range(n):
-        page.mouse.move(x + 150 * __import__("math").sin(i / 20), y + 80 * __import__("math").cos(i / 25))
+        page.mouse.move(x + 150 * math.sin(i / 20), y + 80 * math.cos(i / 25))
         delay = start + (i + 1) / DRAG_EVENTS_PER_S - time.monotonic()
         if delay > 0:
             time.sleep(delay)
@@ -130,7 +132,7 @@ def continuous_drag(page, name, button="left"):
     wait_frames(page, name, frames_before_up, still=True)
     settle_ms = stats(page, name)["lastFrameAt"] - t_up
     times = [t for t in after["frameTimes"] if t0 <= t <= t1]
-    gaps = [b - a for a, b in zip(times, times[1:])]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
     return {
         "fps": (len(times) - 1) / ((t1 - t0) / 1000) if len(times) > 1 else 0.0,
         "gap_p95_ms": pct(gaps, 95),
@@ -169,7 +171,7 @@ def soak(page, name, seconds, pid):
         page.mouse.move(x, y)
         page.mouse.down(button=button)
         for k in range(30):
-            page.mouse.move(x + 60 * __import__("math").sin(k / 5), y + 40 * __import__("math").cos(k / 7))
+            page.mouse.move(x + 60 * math.sin(k / 5), y + 40 * math.cos(k / 7))
             time.sleep(1 / DRAG_EVENTS_PER_S)
         page.mouse.up(button=button)
         for _ in range(5):
