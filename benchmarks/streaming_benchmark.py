@@ -13,6 +13,7 @@ Usage: .venv/bin/python benchmarks/streaming_benchmark.py [--soak-s 600] [--step
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import math
 import sys
@@ -22,8 +23,6 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 sys.path.insert(0, str(REPO / "benchmarks"))
-import itertools
-
 from conftest import RunningApp  # noqa: E402
 from fetch_data import CT_PATH, ensure_test_data  # noqa: E402
 from link_emulator import LinkEmulatorThread  # noqa: E402
