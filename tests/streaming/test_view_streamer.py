@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import io
 import math
+import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -171,7 +172,21 @@ def run_with_a_stream(scenario: Callable[[AStream], Awaitable[None]]) -> None:
         finally:
             await streamer.stop()
 
-    asyncio.run(main())
+    # A fresh loop in its own thread: Playwright's sync API (browser tests in
+    # the same session) keeps an event loop running in the main thread.
+    outcome: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            asyncio.run(main())
+        except BaseException as error:
+            outcome.append(error)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if outcome:
+        raise outcome[0]
 
 
 def a_press(x, y, button=0):
