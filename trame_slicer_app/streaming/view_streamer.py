@@ -217,10 +217,12 @@ class ViewStreamer:
         channel.encoding = True
         future = asyncio.get_event_loop().run_in_executor(self._encoder, encode_jpeg, rgb, quality, scale)
         future.add_done_callback(
-            lambda done: self._send_encoded(channel, done, frame_id, kind, level, input_seq, render_s, started)
+            lambda done: self._send_encoded(
+                channel, done, frame_id, kind, level, (scale, quality), input_seq, render_s, started
+            )
         )
 
-    def _send_encoded(self, channel, done, frame_id, kind, level, input_seq, render_s, started) -> None:
+    def _send_encoded(self, channel, done, frame_id, kind, level, scale_quality, input_seq, render_s, started) -> None:
         channel.encoding = False
         try:
             frame = done.result()
@@ -233,7 +235,8 @@ class ViewStreamer:
         encode_s = self._clock() - started - render_s
         now = self._clock()
         channel.sent[frame_id] = (now, len(frame.data), level, frame.width * frame.height)
-        scale, quality = (STILL_SCALE, STILL_QUALITY) if level is None else channel.quality.interactive_scale_quality
+        # What this frame was encoded at: the controller may have moved on meanwhile.
+        scale, quality = scale_quality
         meta = {
             "view": channel.view.name, "id": frame_id, "width": frame.width, "height": frame.height,
             "still": kind is FrameKind.STILL, "input_seq": input_seq, "scale": scale, "quality": quality,
