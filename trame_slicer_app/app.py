@@ -15,6 +15,7 @@ from trame.widgets import vuetify3 as v3
 from .layouts import ALL_VIEWS, DEFAULT_LAYOUT, LAYOUTS, THREED, grid_area
 from .scene_session import SceneSession
 from .streaming.view_streamer import ViewStreamer
+from .web.panels import feature_classes
 from .web.stream_protocol import SlicerStreamView, StreamProtocol
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,8 @@ class SlicerWebApp(TrameApp):
         self.state.mrml_readout = self.session.readouts()
         self.ctrl.on_server_ready.add(self._start_readout_updates)
         self._apply_layout(DEFAULT_LAYOUT)
+        self.state.show_panels = True
+        self.features = [cls(self) for cls in feature_classes()]
         self._build_ui()
 
     # -- readouts ---------------------------------------------------------------
@@ -120,6 +123,11 @@ class SlicerWebApp(TrameApp):
         with SinglePageLayout(self.server, full_height=True) as layout:
             layout.title.set_text("Slicer")
             with layout.toolbar:
+                v3.VBtn(icon="mdi-menu", title="Show or hide the panels", classes="toggle-panels",
+                        click="show_panels = !show_panels")
+                for feature in self.features:
+                    if hasattr(feature, "build_toolbar"):
+                        feature.build_toolbar()
                 v3.VSpacer()
                 with v3.VBtnToggle(v_model=("layout_name",), mandatory=True, density="compact"):
                     for item in LAYOUTS.values():
@@ -130,6 +138,15 @@ class SlicerWebApp(TrameApp):
                         click="show_stream_stats = !show_stream_stats",
                         active=("show_stream_stats",),
                     )
+            panels = [f for f in self.features if hasattr(f, "build_panel")]
+            if panels:
+                with v3.VNavigationDrawer(v_model=("show_panels",), width=340, classes="slicer-panels"), \
+                        v3.VExpansionPanels(multiple=True, variant="accordion"):
+                    for feature in panels:
+                        with v3.VExpansionPanel(classes=f"panel-{type(feature).__name__}"):
+                            v3.VExpansionPanelTitle(feature.title)
+                            with v3.VExpansionPanelText():
+                                feature.build_panel()
             with layout.content, html.Div(
                 classes="slicer-layout",
                 style=("{display: 'grid', height: '100%', gap: '2px', background: '#222', ...layout_grid}",),
@@ -146,6 +163,9 @@ class SlicerWebApp(TrameApp):
         ):
             if self.streamer is not None:
                 SlicerStreamView(name=name, show_stats=("show_stream_stats",))
+            for feature in self.features:
+                if hasattr(feature, "build_view_overlay"):
+                    feature.build_view_overlay(name)
             else:
                 self._remote_views[name] = vtk_widgets.VtkRemoteView(
                     self.session.render_window(name), ref=f"view_{name}", interactive_ratio=1,

@@ -1,0 +1,30 @@
+"""Limits checked before anything is allocated for a file someone else made.
+
+Every reader checks its input against these before it reads voxels, inflates
+an archive or parses a scene. They are settings: tests and deployments may
+lower or raise them by passing another ``IOLimits``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MIB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class IOLimits:
+    max_file_bytes: int = 2048 * MIB  # one file on disk or one upload
+    max_voxels: int = 512 * 1024 * 1024  # one volume, all components
+    max_volume_bytes: int = 2048 * MIB  # one volume in memory once decoded
+    max_dicom_files: int = 5000  # files in one drop, folder or archive
+    max_dicom_frames: int = 5000  # slices (frames) in one series
+    max_archive_entries: int = 10000  # members of one .zip or .mrb
+    max_archive_expanded_bytes: int = 4096 * MIB  # sum of members once inflated
+    max_archive_ratio: int = 200  # expanded / compressed: beyond this it is a bomb
+    max_model_points: int = 50_000_000  # one mesh
+    child_memory_bytes: int = 6144 * MIB  # address space of the sandboxed reader
+    child_time_s: float = 120.0  # wall time of the sandboxed reader
+
+
+DEFAULT_IO_LIMITS = IOLimits()
