@@ -64,8 +64,10 @@ def add_volume_from_array(
     spacing_mm: tuple[float, float, float],
     ijk_to_ras_directions: tuple[tuple[float, ...], ...] = ((-1, 0, 0), (0, -1, 0), (0, 0, 1)),
     window_level: tuple[float, float] | None = None,
+    ijk_to_ras: np.ndarray | None = None,
 ) -> vtkMRMLScalarVolumeNode:
-    """A scalar volume from a (slices, rows, columns) array, centred on the origin."""
+    """A scalar volume from a (slices, rows, columns) array, centred on the origin,
+    or placed by a full 4x4 ``ijk_to_ras`` matrix (which then replaces spacing and directions)."""
     voxels_kji = np.ascontiguousarray(voxels_kji)
     image = vtkImageData()
     image.SetDimensions(voxels_kji.shape[2], voxels_kji.shape[1], voxels_kji.shape[0])
@@ -83,6 +85,10 @@ def add_volume_from_array(
     for axis in range(3):
         origin -= np.asarray(ijk_to_ras_directions)[:, axis] * extent_mm[axis] / 2.0
     node.SetOrigin(*origin)
+    if ijk_to_ras is not None:
+        matrix = vtkMatrix4x4()
+        matrix.DeepCopy([float(v) for v in np.asarray(ijk_to_ras, dtype=float).ravel()])
+        node.SetIJKToRASMatrix(matrix)
     engine.scene.AddNode(node)
     node.CreateDefaultDisplayNodes()
     display = node.GetDisplayNode()

@@ -1,0 +1,335 @@
+"""DICOM image series: finding them among files and folders, and loading one as a volume.
+
+Headers are read first, without pixel data, to group files by SeriesInstanceUID and to check
+every limit before voxels are allocated. Loading reads each file again (the files may have
+changed since they were listed) and trusts nothing it did not check: the geometry is
+recomputed from the headers (see dicom_geometry), every slice must have the same size and
+its pixel data the length its header promises.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pydicom
+from pydicom.dataset import Dataset
+from slicer import vtkMRMLScalarVolumeNode
+
+from .dicom_geometry import DicomGeometryError, SliceGeometry, ijk_to_ras_matrix, order_along_normal
+from .io_limits import DEFAULT_IO_LIMITS, IOLimits
+from .slicer_engine import SlicerEngine
+from .volumes import add_volume_from_array
+
+DICOM_MAGIC_OFFSET_BYTES = 128  # the preamble before "DICM" in a DICOM Part 10 file
+DICOM_MAGIC = b"DICM"
+# Without position and orientation a lone image is laid in the axial plane at the origin.
+DEFAULT_ORIENTATION = (1.0, 0.0, 0.0, 0.0, 1.0, 0.0)
+UNCOMPRESSED_TRANSFER_SYNTAXES = {"1.2.840.10008.1.2", "1.2.840.10008.1.2.1", "1.2.840.10008.1.2.2"}
+
+
+class DicomError(ValueError):
+    """Files could not be read as a DICOM series; the message says which and why."""
+
+
+@dataclass
+class DicomSeries:
+    series_uid: str
+    description: str
+    modality: str
+    patient_name: str
+    files: list[Path]  # ordered along the slice normal
+    rows: int
+    columns: int
+    number_of_slices: int
+    series_number: int | None = None
+    problem: str = ""  # why it will not load, when that is known from the headers alone
+    study_date: str = ""
+    frames_per_file: int = field(default=1)
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data["files"] = [str(path) for path in self.files]
+        return data
+
+    @property
+    def name(self) -> str:
+        label = self.description or self.modality or "DICOM series"
+        return f"{self.series_number}: {label}" if self.series_number is not None else label
+
+
+def is_dicom_file(path: Path) -> bool:
+    """A DICOM Part 10 file: "DICM" after the 128-byte preamble. Files without it are skipped."""
+    try:
+        with open(path, "rb") as stream:
+            stream.seek(DICOM_MAGIC_OFFSET_BYTES)
+            return stream.read(len(DICOM_MAGIC)) == DICOM_MAGIC
+    except OSError:
+        return False
+
+
+def _candidate_files(paths: list[Path], limits: IOLimits) -> Iterator[Path]:
+    """Regular files under the given files and folders (links are not followed), at most max_dicom_files."""
+    count = 0
+
+    def counted(path: Path) -> Path:
+        nonlocal count
+        count += 1
+        if count > limits.max_dicom_files:
+            raise DicomError(f"more than {limits.max_dicom_files} files to scan for DICOM: split the data")
+        return path
+
+    for given in paths:
+        given = Path(given)
+        if given.is_symlink():
+            continue
+        if given.is_file():
+            yield counted(given)
+        elif given.is_dir():
+            for folder, folders, names in os.walk(given):
+                folders.sort()
+                for name in sorted(names):
+                    path = Path(folder) / name
+                    if path.is_file() and not path.is_symlink():
+                        yield counted(path)
+        else:
+            raise DicomError(f"{given}: no such file or folder")
+
+
+def read_header(path: Path, limits: IOLimits = DEFAULT_IO_LIMITS) -> Dataset:
+    """The header of one DICOM file, pixel data left unread."""
+    _check_file_size(path, limits)
+    try:
+        return pydicom.dcmread(path, stop_before_pixels=True)
+    except Exception as error:  # pydicom raises many kinds on damaged input
+        raise DicomError(f"{path.name}: not a readable DICOM file ({_reason(error)})") from error
+
+
+def _check_file_size(path: Path, limits: IOLimits) -> None:
+    size = path.stat().st_size
+    if size > limits.max_file_bytes:
+        raise DicomError(f"{path.name}: {size} bytes, more than the {limits.max_file_bytes} bytes allowed")
+
+
+def _reason(error: Exception) -> str:
+    text = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    return f"{type(error).__name__}: {text[:200]}" if text else type(error).__name__
+
+
+def find_dicom_series(paths: list[Path], limits: IOLimits = DEFAULT_IO_LIMITS) -> list[DicomSeries]:
+    """The image series among files and folders; non-DICOM files and non-image objects are skipped.
+
+    A file that says it is DICOM but whose header cannot be read stops the scan with DicomError.
+    """
+    headers: dict[str, list[tuple[Path, Dataset]]] = {}
+    for path in _candidate_files(paths, limits):
+        if not is_dicom_file(path):
+            continue
+        header = read_header(path, limits)
+        if "Rows" not in header or "Columns" not in header:
+            continue  # reports, plans, structure sets, DICOMDIR: no image to show
+        uid = str(header.get("SeriesInstanceUID", "")) or f"no-series-uid:{path.parent}"
+        headers.setdefault(uid, []).append((path, header))
+    series = [_describe_series(uid, members, limits) for uid, members in headers.items()]
+    return sorted(series, key=lambda s: (s.series_number is None, s.series_number or 0, s.description, s.series_uid))
+
+
+def _describe_series(uid: str, members: list[tuple[Path, Dataset]], limits: IOLimits) -> DicomSeries:
+    first = members[0][1]
+    problem = ""
+    files = [path for path, _ in members]
+    try:
+        geometries = [_slice_geometry(header, path, len(members)) for path, header in members]
+        files = [files[index] for index in order_along_normal(geometries)]
+    except DicomError as error:
+        problem = str(error)
+        files.sort(key=lambda p: (int(_number(dict(members)[p].get("InstanceNumber"), 0)), p.name))
+    frames = int(_number(first.get("NumberOfFrames"), 1))
+    sizes = {(int(h.Rows), int(h.Columns)) for _, h in members}
+    if not problem and len(sizes) > 1:
+        problem = f"images of different sizes in one series: {sorted(sizes)}"
+    if not problem:
+        try:
+            _check_volume_limits(int(first.Rows), int(first.Columns), len(members) * max(frames, 1), first, limits)
+        except DicomError as error:
+            problem = str(error)
+    series_number = first.get("SeriesNumber")
+    return DicomSeries(
+        series_uid=uid,
+        description=str(first.get("SeriesDescription", "")).strip(),
+        modality=str(first.get("Modality", "")).strip(),
+        patient_name=str(first.get("PatientName", "")).strip(),
+        files=files,
+        rows=int(first.Rows),
+        columns=int(first.Columns),
+        number_of_slices=len(members) * max(frames, 1),
+        series_number=int(_number(series_number, 0)) if series_number not in (None, "") else None,
+        problem=problem,
+        study_date=str(first.get("StudyDate", "")),
+        frames_per_file=max(frames, 1),
+    )
+
+
+def _number(value, default: float) -> float:
+    try:
+        return float(value) if value not in (None, "") else default
+    except (TypeError, ValueError):
+        return default
+
+
+def _slice_geometry(header: Dataset, path: Path, number_of_files: int) -> SliceGeometry:
+    """Position, orientation and spacing of one image; a lone image without them gets defaults."""
+    try:
+        position = header.get("ImagePositionPatient")
+        orientation = header.get("ImageOrientationPatient")
+        spacing = header.get("PixelSpacing") or header.get("ImagerPixelSpacing") or (1.0, 1.0)
+        if position is None or orientation is None:
+            if number_of_files > 1:
+                raise DicomError(f"{path.name}: no ImagePositionPatient/ImageOrientationPatient to place the slice")
+            position, orientation = (0.0, 0.0, 0.0), DEFAULT_ORIENTATION
+        return SliceGeometry(
+            orientation=tuple(float(v) for v in orientation),
+            position_mm=tuple(float(v) for v in position),
+            pixel_spacing_mm=tuple(float(v) for v in spacing),
+        )
+    except (TypeError, ValueError) as error:
+        if isinstance(error, DicomError):
+            raise
+        raise DicomError(f"{path.name}: unreadable geometry ({_reason(error)})") from error
+
+
+def _output_dtype(headers: list[Dataset]) -> np.dtype:
+    """The smallest type that holds stored values after RescaleSlope/Intercept, float32 if not integral."""
+    first = headers[0]
+    bits_stored = int(_number(first.get("BitsStored"), _number(first.get("BitsAllocated"), 16)))
+    signed = int(_number(first.get("PixelRepresentation"), 0)) == 1
+    low, high = (-(2 ** (bits_stored - 1)), 2 ** (bits_stored - 1) - 1) if signed else (0, 2**bits_stored - 1)
+    values = []
+    for header in headers:
+        slope, intercept = _rescale(header)
+        if slope != int(slope) or intercept != int(intercept):
+            return np.dtype("float32")
+        values += [low * slope + intercept, high * slope + intercept]
+    for candidate in ("uint8", "int16", "uint16", "int32"):
+        info = np.iinfo(candidate)
+        if info.min <= min(values) and max(values) <= info.max:
+            return np.dtype(candidate)
+    return np.dtype("float32")
+
+
+def _rescale(header: Dataset) -> tuple[float, float]:
+    return _number(header.get("RescaleSlope"), 1.0), _number(header.get("RescaleIntercept"), 0.0)
+
+
+def _check_volume_limits(rows: int, columns: int, slices: int, header: Dataset, limits: IOLimits) -> None:
+    if rows <= 0 or columns <= 0:
+        raise DicomError(f"image size {rows} x {columns} is empty")
+    if slices > limits.max_dicom_frames:
+        raise DicomError(f"{slices} slices, more than the {limits.max_dicom_frames} allowed in one series")
+    samples = int(_number(header.get("SamplesPerPixel"), 1))
+    voxels = rows * columns * slices * max(samples, 1)
+    if voxels > limits.max_voxels:
+        raise DicomError(
+            f"{columns} x {rows} x {slices} voxels ({voxels}) is more than the {limits.max_voxels} allowed"
+        )
+    volume_bytes = voxels * 4  # float32 at worst
+    if volume_bytes > limits.max_volume_bytes:
+        raise DicomError(f"the volume would take {volume_bytes} bytes, more than the {limits.max_volume_bytes} allowed")
+
+
+def load_dicom_series(
+    engine: SlicerEngine, series: DicomSeries, limits: IOLimits = DEFAULT_IO_LIMITS
+) -> vtkMRMLScalarVolumeNode:
+    """Read a series into the scene as a scalar volume in its true geometry (added to what is there)."""
+    if not series.files:
+        raise DicomError("the series has no files")
+    if len(series.files) > limits.max_dicom_files:
+        raise DicomError(f"{len(series.files)} files, more than the {limits.max_dicom_files} allowed")
+    headers = [read_header(Path(path), limits) for path in series.files]
+    first = headers[0]
+    _check_image_kind(first, series.files[0])
+    rows, columns = int(first.Rows), int(first.Columns)
+    for path, header in zip(series.files, headers, strict=True):
+        if str(header.get("SeriesInstanceUID", "")) != str(first.get("SeriesInstanceUID", "")):
+            raise DicomError(f"{Path(path).name}: belongs to another series")
+        if (int(header.Rows), int(header.Columns)) != (rows, columns):
+            raise DicomError(
+                f"{Path(path).name}: {header.Columns} x {header.Rows} pixels, "
+                f"the series' first image has {columns} x {rows}"
+            )
+        _check_image_kind(header, path)
+    _check_volume_limits(rows, columns, len(headers), first, limits)
+    geometries = [_slice_geometry(h, Path(p), len(headers)) for p, h in zip(series.files, headers, strict=True)]
+    try:
+        order = order_along_normal(geometries)
+        ijk_to_ras = ijk_to_ras_matrix([geometries[index] for index in order])
+    except DicomGeometryError as error:
+        raise DicomError(f"{series.name}: {error}") from error
+    files = [Path(series.files[index]) for index in order]
+    headers = [headers[index] for index in order]
+
+    dtype = _output_dtype(headers)
+    voxels = np.empty((len(files), rows, columns), dtype=dtype)  # limits checked above
+    for k, (path, header) in enumerate(zip(files, headers, strict=True)):
+        voxels[k] = _read_slice(path, header, rows, columns, limits).astype(dtype, copy=False)
+    node = add_volume_from_array(
+        engine, voxels, series.name, spacing_mm=(1.0, 1.0, 1.0), window_level=_window_level(first),
+        ijk_to_ras=ijk_to_ras,
+    )
+    node.SetAttribute("DICOM.SeriesInstanceUID", str(first.get("SeriesInstanceUID", "")))
+    return node
+
+
+def _check_image_kind(header: Dataset, path: Path) -> None:
+    frames = int(_number(header.get("NumberOfFrames"), 1))
+    if frames > 1:
+        raise DicomError(f"{Path(path).name}: multi-frame images ({frames} frames in one file) are not supported yet")
+    samples = int(_number(header.get("SamplesPerPixel"), 1))
+    if samples != 1:
+        raise DicomError(f"{Path(path).name}: colour images ({samples} samples per pixel) are not supported")
+
+
+def _read_slice(path: Path, header: Dataset, rows: int, columns: int, limits: IOLimits) -> np.ndarray:
+    """One slice's stored values with RescaleSlope/Intercept applied, checked against its header."""
+    _check_file_size(path, limits)
+    try:
+        dataset = pydicom.dcmread(path)
+    except Exception as error:
+        raise DicomError(f"{path.name}: not a readable DICOM file ({_reason(error)})") from error
+    if (int(_number(dataset.get("Rows"), -1)), int(_number(dataset.get("Columns"), -1))) != (rows, columns):
+        raise DicomError(f"{path.name}: changed since it was listed")
+    if "PixelData" not in dataset:
+        raise DicomError(f"{path.name}: no pixel data")
+    syntax = str(dataset.file_meta.get("TransferSyntaxUID", "")) if hasattr(dataset, "file_meta") else ""
+    if syntax in UNCOMPRESSED_TRANSFER_SYNTAXES:
+        bits = int(_number(dataset.get("BitsAllocated"), 0))
+        expected = rows * columns * bits // 8
+        actual = len(dataset.PixelData)
+        if bits not in (8, 16, 32) or actual < expected:
+            raise DicomError(
+                f"{path.name}: pixel data is {actual} bytes, {columns} x {rows} pixels of {bits} bits need {expected}"
+            )
+    try:
+        pixels = dataset.pixel_array
+    except Exception as error:
+        raise DicomError(f"{path.name}: pixel data could not be decoded ({_reason(error)})") from error
+    if pixels.shape != (rows, columns):
+        raise DicomError(f"{path.name}: pixel data is {pixels.shape}, the header says {(rows, columns)}")
+    slope, intercept = _rescale(dataset)
+    if slope == 1.0 and intercept == 0.0:
+        return pixels
+    return pixels.astype(np.float64) * slope + intercept
+
+
+def _window_level(header: Dataset) -> tuple[float, float] | None:
+    """The first window the scanner suggests, if it is usable."""
+    width, center = header.get("WindowWidth"), header.get("WindowCenter")
+    try:
+        width = float(width[0] if isinstance(width, pydicom.multival.MultiValue) else width)
+        center = float(center[0] if isinstance(center, pydicom.multival.MultiValue) else center)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return (width, center) if np.isfinite(width) and np.isfinite(center) and width > 0 else None
