@@ -1,0 +1,136 @@
+"""The slice controller: offset slider in mm, orientation, link, show in 3D, fit to window."""
+
+from __future__ import annotations
+
+import pytest
+
+from trame_slicer_app.engine.node_lookup import DisplayControlError
+from trame_slicer_app.engine.slice_controls import (
+    REFORMAT_RESET,
+    fit_slice_to_window,
+    set_linked,
+    set_orientation,
+    set_slice_offset,
+    set_visible_in_3d,
+    slice_state,
+)
+from trame_slicer_app.engine.volumes import load_volume, show_volume
+
+VIEW_SIZE_PX = (256, 256)
+CT_SLICES = 108
+CT_SLICE_SPACING_MM = 1.5
+CT_COLUMN_SPACING_MM = 0.9570312
+
+
+@pytest.fixture
+def a_ct(an_engine, a_ct_path):
+    node = load_volume(an_engine, a_ct_path)
+    for view in an_engine.slice_views.values():
+        view.resize(*VIEW_SIZE_PX)
+    show_volume(an_engine, node)
+    return node
+
+
+def test_the_red_slider_spans_the_ct_slices(an_engine, a_ct):
+    state = slice_state(an_engine, "Red")
+    low, high = state["range_mm"]
+    # The range covers every slice (half a voxel beyond the outer centres), one slice per step.
+    assert state["step_mm"] == pytest.approx(CT_SLICE_SPACING_MM)
+    assert high - low == pytest.approx(CT_SLICES * CT_SLICE_SPACING_MM)
+    assert low <= state["offset_mm"] <= high
+    assert slice_state(an_engine, "Yellow")["step_mm"] == pytest.approx(CT_COLUMN_SPACING_MM)
+    assert state["orientation"] == "Axial"
+    assert state["visible_in_3d"] is True
+
+
+def test_set_offset_moves_the_slice_and_the_state_follows_mrml(an_engine, a_ct):
+    low, _ = slice_state(an_engine, "Red")["range_mm"]
+    set_slice_offset(an_engine, "Red", low + 30.0)
+    assert an_engine.slice_views["Red"].logic.GetSliceOffset() == pytest.approx(low + 30.0)
+    an_engine.slice_views["Red"].logic.SetSliceOffset(low + 12.0)
+    assert slice_state(an_engine, "Red")["offset_mm"] == pytest.approx(low + 12.0)
+
+
+def test_offsets_beyond_the_range_are_clamped_and_bad_ones_refused(an_engine, a_ct):
+    low, high = slice_state(an_engine, "Red")["range_mm"]
+    set_slice_offset(an_engine, "Red", high + 500.0)
+    assert slice_state(an_engine, "Red")["offset_mm"] == pytest.approx(high)
+    for bad in (float("nan"), "10", None):
+        with pytest.raises(DisplayControlError):
+            set_slice_offset(an_engine, "Red", bad)
+    with pytest.raises(DisplayControlError, match="no slice view"):
+        set_slice_offset(an_engine, "Purple", 1.0)
+    with pytest.raises(DisplayControlError, match="no slice view"):
+        set_slice_offset(an_engine, "1", 1.0)  # the 3D view has no slice
+    assert slice_state(an_engine, "Red")["offset_mm"] == pytest.approx(high)
+
+
+def test_orientation_and_reformat_reset(an_engine, a_ct):
+    set_orientation(an_engine, "Red", "Sagittal")
+    assert an_engine.slice_views["Red"].slice_node.GetOrientation() == "Sagittal"
+    assert slice_state(an_engine, "Red")["orientation"] == "Sagittal"
+    an_engine.slice_views["Red"].slice_node.SetOrientation("Coronal")
+    assert slice_state(an_engine, "Red")["orientation"] == "Coronal"
+    set_orientation(an_engine, "Red", REFORMAT_RESET)
+    assert slice_state(an_engine, "Red")["orientation"] == "Axial"
+    set_orientation(an_engine, "Green", REFORMAT_RESET)
+    assert slice_state(an_engine, "Green")["orientation"] == "Coronal"
+    with pytest.raises(DisplayControlError, match="orientation"):
+        set_orientation(an_engine, "Red", "Diagonal")
+
+
+def test_the_rendered_slice_changes_with_orientation(an_engine, a_ct):
+    axial = an_engine.view("Red").capture().astype(int)
+    set_orientation(an_engine, "Red", "Sagittal")
+    fit_slice_to_window(an_engine, "Red")
+    sagittal = an_engine.view("Red").capture().astype(int)
+    assert abs(axial - sagittal).mean() > 10
+
+
+def test_link_writes_every_composite_node_and_linked_zoom_spreads(an_engine, a_ct):
+    set_linked(an_engine, True)
+    for view in an_engine.slice_views.values():
+        assert view.logic.GetSliceCompositeNode().GetLinkedControl()
+    assert slice_state(an_engine, "Green")["linked"] is True
+    # Slicer's slice link logic now carries a zoom in Red to the other views.
+    red = an_engine.slice_views["Red"].slice_node
+    red.SetInteractionFlags(red.FieldOfViewFlag)
+    red.InteractingOn()
+    red.SetFieldOfView(80.0, 80.0, red.GetFieldOfView()[2])
+    red.InteractingOff()
+    assert an_engine.slice_views["Yellow"].slice_node.GetFieldOfView()[0] == pytest.approx(80.0)
+    an_engine.slice_views["Red"].logic.GetSliceCompositeNode().SetLinkedControl(False)
+    assert slice_state(an_engine, "Red")["linked"] is False
+    set_linked(an_engine, False)
+    with pytest.raises(DisplayControlError):
+        set_linked(an_engine, 1)
+
+
+def test_show_in_3d_both_ways(an_engine, a_ct):
+    set_visible_in_3d(an_engine, "Yellow", False)
+    assert not an_engine.slice_views["Yellow"].slice_node.GetSliceVisible()
+    assert slice_state(an_engine, "Yellow")["visible_in_3d"] is False
+    an_engine.slice_views["Yellow"].slice_node.SetSliceVisible(True)
+    assert slice_state(an_engine, "Yellow")["visible_in_3d"] is True
+
+
+def test_fit_to_window_restores_the_field_of_view(an_engine, a_ct):
+    red = an_engine.slice_views["Red"].slice_node
+    fitted = red.GetFieldOfView()[0]
+    red.SetFieldOfView(20.0, 20.0, red.GetFieldOfView()[2])
+    fit_slice_to_window(an_engine, "Red")
+    assert red.GetFieldOfView()[0] == pytest.approx(fitted)
+    # Unlinked: the other views keep their zoom.
+    yellow = an_engine.slice_views["Yellow"].slice_node
+    yellow.SetFieldOfView(30.0, 30.0, yellow.GetFieldOfView()[2])
+    fit_slice_to_window(an_engine, "Red")
+    assert yellow.GetFieldOfView()[0] == pytest.approx(30.0)
+    set_linked(an_engine, True)
+    fit_slice_to_window(an_engine, "Red")
+    assert yellow.GetFieldOfView()[0] > 100.0
+
+
+def test_an_empty_scene_has_a_usable_slider(an_engine):
+    state = slice_state(an_engine, "Red")
+    assert state["range_mm"][0] < state["range_mm"][1]
+    assert state["step_mm"] > 0

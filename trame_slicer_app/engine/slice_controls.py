@@ -1,0 +1,92 @@
+"""The slice view controller bar: offset slider, orientation, link, show in 3D, fit to window."""
+
+from __future__ import annotations
+
+from .node_lookup import DisplayControlError, require_bool, require_finite
+from .slice_view import SLICE_VIEW_ORIENTATIONS, SliceView
+from .slicer_engine import SlicerEngine
+
+ORIENTATIONS = ("Axial", "Sagittal", "Coronal")
+# Back to the view's own orientation (Red axial, Yellow sagittal, Green coronal) after a reformat.
+REFORMAT_RESET = "Reformat reset"
+# What Slicer's slice node reports when the slice is oblique.
+REFORMAT = "Reformat"
+# The offset slider's range when no volume is shown, as Slicer's slice controller uses.
+EMPTY_SLICE_RANGE_MM = (-100.0, 100.0)
+EMPTY_SLICE_STEP_MM = 1.0
+MAX_ABS_SLICE_OFFSET_MM = 1.0e6
+
+
+def _slice_view(engine: SlicerEngine, view_name: str) -> SliceView:
+    if not isinstance(view_name, str) or view_name not in engine.slice_views:
+        raise DisplayControlError(
+            f"no slice view {str(view_name)[:40]!r}; slice views are {', '.join(engine.slice_views)}"
+        )
+    return engine.slice_views[view_name]
+
+
+def slice_offset_range_mm(view: SliceView) -> tuple[float, float, float]:
+    """(lowest, highest, step) of the offset slider, from the shown volume with the finest
+    slice spacing as Slicer's slice controller computes them."""
+    bounds = [0.0, -1.0, 0.0, -1.0, 0.0, -1.0]
+    view.logic.GetLowestVolumeSliceBounds(bounds)
+    if bounds[4] >= bounds[5]:  # no volume shown
+        return (*EMPTY_SLICE_RANGE_MM, EMPTY_SLICE_STEP_MM)
+    spacing = view.logic.GetLowestVolumeSliceSpacing()
+    step = float(spacing[2]) if spacing and spacing[2] > 0 else EMPTY_SLICE_STEP_MM
+    return float(bounds[4]), float(bounds[5]), step
+
+
+def slice_state(engine: SlicerEngine, view_name: str) -> dict:
+    view = _slice_view(engine, view_name)
+    low, high, step = slice_offset_range_mm(view)
+    return {
+        "offset_mm": float(view.logic.GetSliceOffset()),
+        "range_mm": [low, high],
+        "step_mm": step,
+        "orientation": view.slice_node.GetOrientation(),
+        "linked": bool(view.logic.GetSliceCompositeNode().GetLinkedControl()),
+        "visible_in_3d": bool(view.slice_node.GetSliceVisible()),
+    }
+
+
+def set_slice_offset(engine: SlicerEngine, view_name: str, offset_mm: float) -> None:
+    """Move the slice along its normal, kept within the slider's range as Slicer's slider keeps it."""
+    view = _slice_view(engine, view_name)
+    offset_mm = require_finite(offset_mm, "slice offset (mm)", -MAX_ABS_SLICE_OFFSET_MM, MAX_ABS_SLICE_OFFSET_MM)
+    low, high, _ = slice_offset_range_mm(view)
+    view.logic.SetSliceOffset(min(max(offset_mm, low), high))
+
+
+def set_orientation(engine: SlicerEngine, view_name: str, name: str) -> None:
+    """Axial, Sagittal, Coronal, or REFORMAT_RESET for the view's default orientation."""
+    view = _slice_view(engine, view_name)
+    if name == REFORMAT_RESET:
+        name = view.slice_node.GetDefaultOrientation() or SLICE_VIEW_ORIENTATIONS.get(view_name, "Axial")
+    elif name not in ORIENTATIONS:
+        known = ", ".join([*ORIENTATIONS, REFORMAT_RESET])
+        raise DisplayControlError(f"no slice orientation {str(name)[:40]!r}; orientations are {known}")
+    view.slice_node.SetOrientation(name)
+
+
+def set_linked(engine: SlicerEngine, on: bool) -> None:
+    """Link the slice views (Slicer's link button): layer and zoom changes apply to all."""
+    on = require_bool(on, "link views")
+    for view in engine.slice_views.values():
+        view.logic.GetSliceCompositeNode().SetLinkedControl(on)
+
+
+def set_visible_in_3d(engine: SlicerEngine, view_name: str, on: bool) -> None:
+    on = require_bool(on, "show in 3D")
+    _slice_view(engine, view_name).slice_node.SetSliceVisible(on)
+
+
+def fit_slice_to_window(engine: SlicerEngine, view_name: str) -> None:
+    """Fit the shown volume into the view; with linked views, every slice view fits."""
+    view = _slice_view(engine, view_name)
+    linked = view.logic.GetSliceCompositeNode().GetLinkedControl()
+    for target in engine.slice_views.values() if linked else [view]:
+        target.logic.ResizeSliceNode(*target.size)
+        target.logic.FitSliceToBackground()
+        target.logic.SnapSliceOffsetToIJK()
+        target.request_render()
