@@ -52,7 +52,7 @@ def test_set_offset_moves_the_slice_and_the_state_follows_mrml(an_engine, a_ct):
 
 
 def test_offsets_beyond_the_range_are_clamped_and_bad_ones_refused(an_engine, a_ct):
-    low, high = slice_state(an_engine, "Red")["range_mm"]
+    _low, high = slice_state(an_engine, "Red")["range_mm"]
     set_slice_offset(an_engine, "Red", high + 500.0)
     assert slice_state(an_engine, "Red")["offset_mm"] == pytest.approx(high)
     for bad in (float("nan"), "10", None):
