@@ -1,0 +1,162 @@
+"""What is loaded (Slicer's Data module in a list): volumes, label maps, segmentations,
+models and markups, with visibility, rename, delete and "show in views"."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from .node_lookup import DisplayControlError, require_bool, require_node
+from .slicer_engine import SlicerEngine
+from .volume_display import set_slice_layer, slice_layers
+from .volumes import show_volume
+
+MAX_NODE_NAME_CHARS = 200
+
+# Most specific class first: a label map is also a scalar volume.
+DATA_KINDS = (
+    ("vtkMRMLLabelMapVolumeNode", "labelmap"),
+    ("vtkMRMLVolumeNode", "volume"),
+    ("vtkMRMLSegmentationNode", "segmentation"),
+    ("vtkMRMLModelNode", "model"),
+    ("vtkMRMLMarkupsNode", "markups"),
+)
+VOLUME_KINDS = ("volume", "labelmap")
+
+
+def node_kind(node) -> str | None:
+    """The data kind a user sees, or None for nodes that are not data (views, colours, ...)."""
+    for class_name, kind in DATA_KINDS:
+        if node.IsA(class_name):
+            return kind
+    return None
+
+
+def _data_nodes(engine: SlicerEngine) -> list:
+    nodes = engine.scene.GetNodes()
+    found = []
+    for index in range(nodes.GetNumberOfItems()):
+        node = nodes.GetItemAsObject(index)
+        # Slicer hides its helper nodes (slice plane models, ...) from editors.
+        if node.GetHideFromEditors() or node_kind(node) is None:
+            continue
+        found.append(node)
+    return found
+
+
+def _volume_layers(engine: SlicerEngine, volume_id: str) -> list[str]:
+    layers = slice_layers(engine)
+    return [layer for layer in ("background", "foreground", "label") if layers[layer] == volume_id]
+
+
+def _display_visible(node) -> bool:
+    displays = [node.GetNthDisplayNode(i) for i in range(node.GetNumberOfDisplayNodes())]
+    # Volume rendering display nodes are the 3D view's business (and THREED's), not the eye's.
+    displays = [d for d in displays if d is not None and not d.IsA("vtkMRMLVolumeRenderingDisplayNode")]
+    return any(d.GetVisibility() for d in displays)
+
+
+def data_tree(engine: SlicerEngine) -> list[dict]:
+    """[{"id", "name", "kind", "visible", "shown"}] in the order the data was added.
+    For volumes "visible" means shown in some slice layer; "shown" means the background."""
+    background = slice_layers(engine)["background"]
+    tree = []
+    for node in _data_nodes(engine):
+        kind = node_kind(node)
+        in_layers = kind in VOLUME_KINDS and bool(_volume_layers(engine, node.GetID()))
+        visible = in_layers if kind in VOLUME_KINDS else _display_visible(node)
+        tree.append({
+            "id": node.GetID(),
+            "name": node.GetName() or "",
+            "kind": kind,
+            "visible": visible,
+            "shown": node.GetID() == background,
+        })
+    return tree
+
+
+def _require_data_node(engine: SlicerEngine, node_id: str):
+    node = require_node(engine, node_id, "vtkMRMLNode", "data node")
+    if node.GetHideFromEditors() or node_kind(node) is None:
+        raise DisplayControlError(f"{node.GetName()!r} ({node.GetID()}) is not loaded data")
+    return node
+
+
+def set_node_visible(engine: SlicerEngine, node_id: str, on: bool) -> None:
+    """The eye button. A volume becomes the background of the slice views (a label map the
+    label layer) or leaves every layer; other data shows or hides its display nodes."""
+    on = require_bool(on, "visibility")
+    node = _require_data_node(engine, node_id)
+    kind = node_kind(node)
+    if kind in VOLUME_KINDS:
+        if on:
+            set_slice_layer(engine, "label" if kind == "labelmap" else "background", node.GetID())
+        else:
+            for layer in _volume_layers(engine, node.GetID()):
+                set_slice_layer(engine, layer, None)
+        return
+    if node.GetDisplayNode() is None:
+        node.CreateDefaultDisplayNodes()
+    for index in range(node.GetNumberOfDisplayNodes()):
+        display = node.GetNthDisplayNode(index)
+        if display is not None and not display.IsA("vtkMRMLVolumeRenderingDisplayNode"):
+            display.SetVisibility(on)
+
+
+def clean_node_name(name: object) -> str:
+    """A name a user typed, without control characters; DisplayControlError if nothing is left."""
+    if not isinstance(name, str):
+        raise DisplayControlError("a name must be text")
+    cleaned = "".join(c for c in name if unicodedata.category(c)[0] != "C").strip()
+    if not cleaned:
+        raise DisplayControlError("a name cannot be empty")
+    if len(cleaned) > MAX_NODE_NAME_CHARS:
+        raise DisplayControlError(f"a name has at most {MAX_NODE_NAME_CHARS} characters")
+    return cleaned
+
+
+def rename_node(engine: SlicerEngine, node_id: str, name: str) -> None:
+    node = _require_data_node(engine, node_id)
+    node.SetName(clean_node_name(name))
+
+
+def delete_node(engine: SlicerEngine, node_id: str) -> None:
+    """Remove data with its display and storage nodes. When it was the background of the
+    slice views, the most recently added remaining volume is shown instead (or nothing)."""
+    node = _require_data_node(engine, node_id)
+    was_background = slice_layers(engine)["background"] == node.GetID()
+    for layer in _volume_layers(engine, node.GetID()):
+        set_slice_layer(engine, layer, None)
+    helpers = [node.GetNthDisplayNode(i) for i in range(node.GetNumberOfDisplayNodes())]
+    helpers += [node.GetNthStorageNode(i) for i in range(node.GetNumberOfStorageNodes())]
+    scene = engine.scene
+    scene.StartState(scene.BatchProcessState)
+    try:
+        for helper in helpers:
+            if helper is not None and scene.IsNodePresent(helper):
+                scene.RemoveNode(helper)
+        scene.RemoveNode(node)
+    finally:
+        scene.EndState(scene.BatchProcessState)
+    selection = engine.app_logic.GetSelectionNode()
+    if selection.GetActiveVolumeID() == node_id:
+        selection.SetActiveVolumeID(None)
+    if selection.GetActiveLabelVolumeID() == node_id:
+        selection.SetActiveLabelVolumeID(None)
+    if was_background:
+        remaining = [n for n in _data_nodes(engine) if node_kind(n) == "volume"]
+        if remaining:
+            show_volume(engine, remaining[-1])
+    for view in engine.views.values():
+        view.request_render()
+
+
+def show_volume_in_views(engine: SlicerEngine, node_id: str) -> None:
+    """Show a volume as the background of every slice view, fitted, as after loading it."""
+    node = _require_data_node(engine, node_id)
+    kind = node_kind(node)
+    if kind == "labelmap":
+        set_slice_layer(engine, "label", node.GetID())
+        return
+    if kind != "volume":
+        raise DisplayControlError(f"{node.GetName()!r} is a {kind}, not a volume")
+    show_volume(engine, node)
