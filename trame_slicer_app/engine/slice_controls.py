@@ -17,7 +17,7 @@ EMPTY_SLICE_STEP_MM = 1.0
 MAX_ABS_SLICE_OFFSET_MM = 1.0e6
 
 
-def _slice_view(engine: SlicerEngine, view_name: str) -> SliceView:
+def require_slice_view(engine: SlicerEngine, view_name: str) -> SliceView:
     if not isinstance(view_name, str) or view_name not in engine.slice_views:
         raise DisplayControlError(
             f"no slice view {str(view_name)[:40]!r}; slice views are {', '.join(engine.slice_views)}"
@@ -38,7 +38,7 @@ def slice_offset_range_mm(view: SliceView) -> tuple[float, float, float]:
 
 
 def slice_state(engine: SlicerEngine, view_name: str) -> dict:
-    view = _slice_view(engine, view_name)
+    view = require_slice_view(engine, view_name)
     low, high, step = slice_offset_range_mm(view)
     return {
         "offset_mm": float(view.logic.GetSliceOffset()),
@@ -52,7 +52,7 @@ def slice_state(engine: SlicerEngine, view_name: str) -> dict:
 
 def set_slice_offset(engine: SlicerEngine, view_name: str, offset_mm: float) -> None:
     """Move the slice along its normal, kept within the slider's range as Slicer's slider keeps it."""
-    view = _slice_view(engine, view_name)
+    view = require_slice_view(engine, view_name)
     offset_mm = require_finite(offset_mm, "slice offset (mm)", -MAX_ABS_SLICE_OFFSET_MM, MAX_ABS_SLICE_OFFSET_MM)
     low, high, _ = slice_offset_range_mm(view)
     view.logic.SetSliceOffset(min(max(offset_mm, low), high))
@@ -60,7 +60,7 @@ def set_slice_offset(engine: SlicerEngine, view_name: str, offset_mm: float) -> 
 
 def set_orientation(engine: SlicerEngine, view_name: str, name: str) -> None:
     """Axial, Sagittal, Coronal, or REFORMAT_RESET for the view's default orientation."""
-    view = _slice_view(engine, view_name)
+    view = require_slice_view(engine, view_name)
     if name == REFORMAT_RESET:
         name = view.slice_node.GetDefaultOrientation() or SLICE_VIEW_ORIENTATIONS.get(view_name, "Axial")
     elif name not in ORIENTATIONS:
@@ -78,12 +78,12 @@ def set_linked(engine: SlicerEngine, on: bool) -> None:
 
 def set_visible_in_3d(engine: SlicerEngine, view_name: str, on: bool) -> None:
     on = require_bool(on, "show in 3D")
-    _slice_view(engine, view_name).slice_node.SetSliceVisible(on)
+    require_slice_view(engine, view_name).slice_node.SetSliceVisible(on)
 
 
 def fit_slice_to_window(engine: SlicerEngine, view_name: str) -> None:
     """Fit the shown volume into the view; with linked views, every slice view fits."""
-    view = _slice_view(engine, view_name)
+    view = require_slice_view(engine, view_name)
     linked = view.logic.GetSliceCompositeNode().GetLinkedControl()
     for target in engine.slice_views.values() if linked else [view]:
         target.logic.ResizeSliceNode(*target.size)
