@@ -26,6 +26,10 @@ class SceneSession:
 
     def __init__(self) -> None:
         self.engine = SlicerEngine()
+        # Where the pointer last was in each view (VTK display pixels, origin bottom-left),
+        # and the views where a gesture ended; read by the web layer at its poll rate.
+        self.pointer_positions: dict[str, tuple[int, int]] = {}
+        self.drags_ended: set[str] = set()
 
     @property
     def view_names(self) -> tuple[str, ...]:
@@ -37,9 +41,23 @@ class SceneSession:
     def render_window(self, view_name: str):
         return self.engine.view(view_name).render_window
 
-    @staticmethod
-    def apply_input(view: SlicerView, event: dict) -> None:
+    def apply_input(self, view: SlicerView, event: dict) -> None:
         apply_input_event(view, event)
+        kind = event.get("type")
+        if kind in ("release", "wheel", "key"):  # the end of a gesture that may have edited the scene
+            self.drags_ended.add(view.name)
+        if kind == "leave":
+            self.pointer_positions.pop(view.name, None)
+        elif kind in ("move", "enter", "wheel", "press"):
+            width, height = view.size
+            x = min(max(int(event.get("x", 0)), 0), width - 1)
+            y = min(max(int(event.get("y", 0)), 0), height - 1)
+            self.pointer_positions[view.name] = (x, height - 1 - y)
+
+    def take_drags_ended(self) -> set[str]:
+        """Views where a drag ended (button released), or the wheel or a key was used, since the last call."""
+        ended, self.drags_ended = self.drags_ended, set()
+        return ended
 
     def on_render_request(self, callback: Callable[[str], None]) -> None:
         for view in self.engine.views.values():
