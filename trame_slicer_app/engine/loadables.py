@@ -1,0 +1,167 @@
+"""What a file is (volume, label map, segmentation, model, scene, DICOM) and how each kind is loaded.
+
+Used both by the sandboxed reader (into a throwaway scene) and by the server (into the engine's scene),
+so that what the child proved readable is read the same way.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import zipfile
+from pathlib import Path
+
+from .file_references import MAX_HEADER_BYTES
+from .io_limits import DEFAULT_IO_LIMITS, IOLimits
+from .models import MODEL_EXTENSIONS, legacy_vtk_dataset, load_model
+from .scene_files import load_mrb, load_mrml
+from .segmentations import SEGMENTATION_EXTENSIONS, import_labelmap, load_segmentation
+from .volumes import VOLUME_EXTENSIONS, VolumeLoadError, load_volume
+
+KINDS = ("volume", "dicom", "segmentation", "labelmap", "model", "scene")
+MAX_NODE_NAME_CHARACTERS = 80
+# Words in a file name that mark a label map, as Slicer's "LabelMap" option guesses.
+LABELMAP_NAME_WORDS = {"label", "labels", "labelmap", "seg", "segmentation", "mask", "aseg"}
+DICOM_EXTENSIONS = (".dcm", ".dicom", ".ima")
+ARCHIVE_EXTENSIONS = (".zip",)
+LEGACY_VTK_VOLUME_DATASETS = {"STRUCTURED_POINTS", "IMAGE_DATA"}
+
+
+class LoadableError(ValueError):
+    """A file is not something this viewer reads, or could not be read; the message says why."""
+
+
+def file_suffix(path: Path) -> str:
+    name = path.name.lower()
+    for suffix in (*SEGMENTATION_EXTENSIONS, ".nii.gz"):
+        if name.endswith(suffix):
+            return suffix
+    return path.suffix.lower()
+
+
+def display_name(path: Path) -> str:
+    """A node name from a file name: suffix dropped, control characters removed, length bounded."""
+    suffix = file_suffix(path)
+    stem = path.name[: -len(suffix)] if suffix and path.name.lower().endswith(suffix) else path.name
+    clean = "".join(c for c in stem if unicodedata.category(c)[0] != "C").strip()
+    return (clean or "data")[:MAX_NODE_NAME_CHARACTERS]
+
+
+def _nrrd_holds_segments(path: Path) -> bool:
+    with open(path, "rb") as stream:
+        head = stream.read(MAX_HEADER_BYTES)
+    return head.startswith(b"NRRD") and b"\nSegment0_ID:=" in head.split(b"\n\n", 1)[0]
+
+
+def _named_like_labelmap(path: Path) -> bool:
+    words = set(re.split(r"[^a-z]+", display_name(path).lower()))
+    return bool(words & LABELMAP_NAME_WORDS)
+
+
+def zip_holds_scene(path: Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return any(name.lower().endswith(".mrml") for name in archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+
+
+def classify_file(path: Path) -> str | None:
+    """The kind of a single file from its name and first bytes, or None when it is none we read."""
+    suffix = file_suffix(path)
+    if suffix in (".mrml", ".mrb"):
+        return "scene"
+    if suffix in SEGMENTATION_EXTENSIONS:
+        return "segmentation"
+    if suffix in ARCHIVE_EXTENSIONS:
+        return "scene" if zip_holds_scene(path) else "dicom"
+    if suffix == ".vtk":
+        return "volume" if legacy_vtk_dataset(path) in LEGACY_VTK_VOLUME_DATASETS else "model"
+    if suffix in MODEL_EXTENSIONS:
+        return "model"
+    if suffix in VOLUME_EXTENSIONS:
+        if suffix in (".nrrd", ".nhdr") and _nrrd_holds_segments(path):
+            return "segmentation"
+        return "labelmap" if _named_like_labelmap(path) else "volume"
+    from .dicom_series import is_dicom_file  # helper DICOM's reader
+
+    if suffix in DICOM_EXTENSIONS or is_dicom_file(path):
+        return "dicom"
+    return None
+
+
+def load_item(engine, kind: str, paths: list[Path], name: str, limits: IOLimits = DEFAULT_IO_LIMITS) -> list:
+    """Load one loadable into ``engine``'s scene (an engine or a HeadlessScene); returns its nodes.
+    The files' references and declared sizes must have been checked already (file_references)."""
+    path = paths[0]
+    try:
+        if kind == "volume":
+            node = load_volume(engine, path)
+            node.SetName(name)
+            return [node]
+        if kind == "labelmap":
+            return [import_labelmap(engine, path, name)]
+        if kind == "segmentation":
+            return [load_segmentation(engine, path, name)]
+        if kind == "model":
+            return [load_model(engine, path, name, limits)]
+        if kind == "scene":
+            if file_suffix(path) == ".mrml":
+                return load_mrml(engine, path, path.parent, limits)
+            return load_mrb(engine, path, limits)
+        if kind == "dicom":
+            return [_load_dicom(engine, paths, name, limits)]
+    except VolumeLoadError as error:
+        raise LoadableError(str(error).replace(str(path), path.name)) from None
+    raise LoadableError(f"unknown kind of data: {kind!r}")
+
+
+def _load_dicom(engine, paths: list[Path], name: str, limits: IOLimits):
+    from .dicom_series import find_dicom_series, load_dicom_series
+
+    series = find_dicom_series(paths, limits)
+    if len(series) != 1:
+        raise LoadableError(f"{name}: expected one DICOM series, found {len(series)}")
+    node = load_dicom_series(engine, series[0], limits)
+    node.SetName(name)
+    return node
+
+
+def node_kind(node) -> str:
+    if node.IsA("vtkMRMLLabelMapVolumeNode"):
+        return "labelmap"
+    if node.IsA("vtkMRMLVolumeNode"):
+        return "volume"
+    if node.IsA("vtkMRMLSegmentationNode"):
+        return "segmentation"
+    if node.IsA("vtkMRMLModelNode"):
+        return "model"
+    if node.IsA("vtkMRMLMarkupsNode"):
+        return "markups"
+    return "other"
+
+
+def describe_node(node) -> dict:
+    """A short plain summary of a loaded node: what a user needs to choose what to load."""
+    kind = node_kind(node)
+    summary: dict = {"name": node.GetName(), "kind": kind}
+    if node.IsA("vtkMRMLVolumeNode"):
+        image = node.GetImageData()
+        summary["dims"] = list(image.GetDimensions())
+        summary["spacing_mm"] = [round(s, 4) for s in node.GetSpacing()]
+        summary["scalar_type"] = image.GetScalarTypeAsString()
+        summary["detail"] = "{} x {} x {} voxels, {} mm, {}".format(
+            *summary["dims"], " x ".join(f"{s:.3g}" for s in node.GetSpacing()), summary["scalar_type"]
+        )
+    elif kind == "segmentation":
+        segmentation = node.GetSegmentation()
+        names = [segmentation.GetNthSegment(i).GetName() for i in range(segmentation.GetNumberOfSegments())]
+        summary["segments"] = len(names)
+        summary["detail"] = f"{len(names)} segment{'s' if len(names) != 1 else ''}: {', '.join(names[:6])}"
+    elif kind == "model":
+        polydata = node.GetPolyData()
+        summary["points"] = polydata.GetNumberOfPoints()
+        summary["detail"] = f"{polydata.GetNumberOfPoints():,} points, {polydata.GetNumberOfCells():,} cells"
+    else:
+        summary["detail"] = kind
+    return summary

@@ -1,0 +1,318 @@
+"""Opening and saving data, in plain Python data: the web layer's and the CLI's door to files.
+
+Every file is treated as hostile: what it names must lie beside it and what it declares must fit
+``IOLimits`` (engine.file_references); it is first read in a sandboxed child process
+(engine.sandboxed_reading), and only what the child read without harm is loaded into the scene.
+"""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import json
+import re
+import shutil
+import tempfile
+from collections import OrderedDict
+from collections.abc import Callable
+from pathlib import Path
+
+from .engine.data_saving import save_data_node, save_suffixes
+from .engine.file_references import check_file, is_inside
+from .engine.io_limits import DEFAULT_IO_LIMITS, IOLimits
+from .engine.loadables import (
+    KINDS,
+    classify_file,
+    display_name,
+    file_suffix,
+    load_item,
+    node_kind,
+)
+from .engine.models import MODEL_EXTENSIONS
+from .engine.sandboxed_reading import probe_items
+from .engine.scene_files import SCENE_EXTENSIONS, data_nodes, save_mrb
+from .engine.scene_files import close_scene as close_engine_scene
+from .engine.segmentations import SEGMENTATION_EXTENSIONS
+from .engine.slicer_engine import SlicerEngine
+from .engine.volumes import VOLUME_EXTENSIONS, show_volume
+
+__all__ = [
+    "SUPPORTED_EXTENSIONS",
+    "DataError",
+    "close_scene",
+    "inspect_paths",
+    "load_loadables",
+    "open_paths",
+    "savable_nodes",
+    "save_node",
+    "save_scene",
+]
+
+SUPPORTED_EXTENSIONS = tuple(dict.fromkeys(
+    (*VOLUME_EXTENSIONS, *SEGMENTATION_EXTENSIONS, *MODEL_EXTENSIONS, *SCENE_EXTENSIONS, ".zip", ".dcm")
+))
+MAX_REMEMBERED_LOADABLES = 256  # inspected loadables kept for load_loadables to accept
+MAX_SAVE_NAME_CHARACTERS = 80
+UNSAFE_FILE_NAME_CHARACTERS = re.compile(r"[^A-Za-z0-9._-]+")
+
+ProgressCallback = Callable[[float, str], None]
+
+
+class DataError(ValueError):
+    """Data could not be opened or saved. ``problems`` lists one message per file;
+    ``loaded`` what was loaded despite them (load_loadables / open_paths)."""
+
+    def __init__(self, problems: list[str] | str, loaded: list[dict] | None = None) -> None:
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        self.loaded = loaded or []
+        super().__init__("\n".join(self.problems))
+
+
+# Loadables this process inspected (and the sandbox read): id -> loadable. load_loadables accepts only
+# these, so a client cannot swap in other paths or a kind the sandbox never tried.
+_inspected: OrderedDict[str, dict] = OrderedDict()
+_unpacked_dirs: list[Path] = []
+
+
+@atexit.register
+def _remove_unpacked() -> None:
+    for folder in _unpacked_dirs:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _fingerprint(kind: str, paths: list[Path]) -> str:
+    parts = [kind]
+    for path in paths:
+        stat = path.stat()
+        parts.append(f"{path}|{stat.st_size}|{stat.st_mtime_ns}")
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:20]
+
+
+def _shown(path: Path) -> str:
+    return "".join(c if c.isprintable() else "?" for c in str(path))
+
+
+def _unsupported(path: Path) -> str:
+    return (f"{_shown(path)}: not a volume file, segmentation, model, scene or DICOM this viewer reads "
+            f"({', '.join(SUPPORTED_EXTENSIONS)})")
+
+
+def _candidates(path: Path, limits: IOLimits) -> list[dict]:
+    """The loadables one path gives, before sandboxed reading: {"kind", "paths", "name", "root"}."""
+    if path.is_dir():
+        return _dicom_candidates([path], path.name, limits)
+    kind = classify_file(path)
+    if kind is None:
+        raise DataError(_unsupported(path))
+    if kind == "dicom" and file_suffix(path) == ".zip":
+        from .engine.archives import extract_zip
+
+        folder = Path(tempfile.mkdtemp(prefix="trame-slicer-zip-"))
+        _unpacked_dirs.append(folder)
+        files = extract_zip(path, folder, limits)
+        return _dicom_candidates(files, path.name, limits)
+    if kind == "dicom":
+        return _dicom_candidates([path], path.name, limits)
+    # Declared sizes and referenced files are checked here, before any reader sees the file.
+    check_file(path, path.parent, limits)
+    return [{"kind": kind, "paths": [path], "name": display_name(path)}]
+
+
+def _dicom_candidates(paths: list[Path], where: str, limits: IOLimits) -> list[dict]:
+    from .engine.dicom_series import find_dicom_series
+
+    series_list = find_dicom_series(paths, limits)
+    if not series_list:
+        raise DataError(f"{where}: no DICOM series found")
+    candidates = []
+    for series in series_list:
+        if series.problem:
+            raise DataError(f"{where}: {series.name}: {series.problem}")
+        candidates.append({
+            "kind": "dicom", "paths": [Path(p) for p in series.files], "name": series.name[:80],
+            "detail": f"{series.modality} {series.columns} x {series.rows} x {series.number_of_slices}",
+        })
+    return candidates
+
+
+def inspect_paths(
+    paths: list[Path], limits: IOLimits = DEFAULT_IO_LIMITS, allowed_root: Path | None = None
+) -> list[dict]:
+    """What can be loaded from these files and folders, each read once in the sandboxed child.
+
+    Returns loadables {"id", "kind", "name", "detail", "paths"}. Raises DataError listing every
+    path that cannot be loaded (``error.loadables`` holds the good ones)."""
+    problems: list[str] = []
+    candidates: list[dict] = []
+    for given in paths:
+        path = Path(given).expanduser()
+        try:
+            if allowed_root is not None and not is_inside(path, allowed_root):
+                raise DataError(f"{_shown(path)}: outside the folder data may be opened from")
+            if not path.exists():
+                raise DataError(f"{_shown(path)}: no such file")
+            path = path.resolve()
+            if not (path.is_file() or path.is_dir()):
+                raise DataError(f"{_shown(path)}: not a file")
+            candidates += _candidates(path, limits)
+        except (ValueError, OSError) as error:  # every reader's refusal is a ValueError
+            message = str(error)
+            problems.append(message if _shown(path.name) in message else f"{_shown(path)}: {message}")
+
+    loadables = []
+    if candidates:
+        items = [{"kind": c["kind"], "paths": [str(p) for p in c["paths"]], "name": c["name"]} for c in candidates]
+        for candidate, result in zip(candidates, probe_items(items, limits), strict=True):
+            where = candidate["paths"][0].name if candidate["kind"] != "dicom" else candidate["name"]
+            if not result["ok"]:
+                problems.append(f"{_shown(Path(where))}: {result['error']}")
+                continue
+            loadables.append(_remember(candidate, result["nodes"]))
+    if problems:
+        error = DataError(problems)
+        error.loadables = loadables
+        raise error
+    return loadables
+
+
+def _remember(candidate: dict, nodes: list[dict]) -> dict:
+    kind, paths = candidate["kind"], candidate["paths"]
+    if kind == "scene":
+        names = ", ".join(node["name"] for node in nodes[:5])
+        more = ", ..." if len(nodes) > 5 else ""
+        detail = f"{len(nodes)} data node{'s' if len(nodes) != 1 else ''}: {names}{more}"
+    else:
+        detail = candidate.get("detail") or (nodes[0]["detail"] if nodes else "")
+        if nodes and kind == "dicom":
+            detail = f"{detail}; {nodes[0]['detail']}"
+    loadable = {
+        "id": _fingerprint(kind, paths), "kind": kind, "name": candidate["name"], "detail": detail,
+        "paths": [str(p) for p in paths],
+    }
+    _inspected[loadable["id"]] = loadable
+    _inspected.move_to_end(loadable["id"])
+    while len(_inspected) > MAX_REMEMBERED_LOADABLES:
+        _inspected.popitem(last=False)
+    return dict(loadable)
+
+
+def _known_loadable(given) -> dict:
+    """The inspected loadable a client's dict stands for; its paths and kind come from our record."""
+    loadable_id = given.get("id") if isinstance(given, dict) else None
+    known = _inspected.get(loadable_id) if isinstance(loadable_id, str) else None
+    if known is None or known["kind"] not in KINDS:
+        raise DataError("this data was not inspected first (or was forgotten); open it again")
+    paths = [Path(p) for p in known["paths"]]
+    try:
+        changed = _fingerprint(known["kind"], paths) != known["id"]
+    except OSError:
+        changed = True
+    if changed:
+        raise DataError(f"{known['name']}: the file changed or went away since it was inspected; open it again")
+    return known
+
+
+def load_loadables(
+    engine: SlicerEngine, loadables: list[dict], progress: ProgressCallback | None = None
+) -> list[dict]:
+    """Add inspected loadables to the scene; show the last volume. Returns [{"node_id", "name", "kind"}].
+    What loads stays loaded when another fails; the DataError then lists the failures."""
+    if not isinstance(loadables, list):
+        raise DataError("expected a list of loadables")
+    loaded: list[dict] = []
+    problems: list[str] = []
+    last_volume = None
+    shown_bounds = None
+    for number, given in enumerate(loadables):
+        try:
+            known = _known_loadable(given)
+            if progress is not None:
+                progress(number / len(loadables), f"Loading {known['name']}")
+            paths = [Path(p) for p in known["paths"]]
+            if known["kind"] != "dicom":
+                check_file(paths[0], paths[0].parent)
+            nodes = load_item(engine, known["kind"], paths, known["name"])
+        except (ValueError, OSError) as error:
+            problems.append(str(error))
+            continue
+        for node in nodes:
+            kind = node_kind(node)
+            loaded.append({"node_id": node.GetID(), "name": node.GetName(), "kind": kind})
+            if kind == "volume":
+                last_volume = node
+            elif kind in ("model", "segmentation"):
+                shown_bounds = [0.0] * 6
+                node.GetRASBounds(shown_bounds)
+    if last_volume is not None:
+        show_volume(engine, last_volume)
+    elif shown_bounds is not None and shown_bounds[0] <= shown_bounds[1]:
+        engine.threed_view.reset_view(shown_bounds)
+    if progress is not None:
+        progress(1.0, "Loaded")
+    if problems:
+        raise DataError(problems, loaded)
+    return loaded
+
+
+def open_paths(engine: SlicerEngine, paths: list[Path], progress: ProgressCallback | None = None) -> list[dict]:
+    """Inspect and load everything the paths hold (the CLI's ``--data``)."""
+    return load_loadables(engine, inspect_paths([Path(p) for p in paths]), progress)
+
+
+def savable_nodes(engine: SlicerEngine) -> list[dict]:
+    """Data nodes that can be written to a file, with the suffixes each can be written as."""
+    nodes = []
+    for node in data_nodes(engine):
+        formats = save_suffixes(node)
+        if formats:
+            nodes.append({"node_id": node.GetID(), "name": node.GetName(), "kind": node_kind(node),
+                          "formats": list(formats)})
+    return nodes
+
+
+def _free_path(out_dir: Path, name: str, suffix: str) -> Path:
+    stem = UNSAFE_FILE_NAME_CHARACTERS.sub("_", name).strip("._-")[:MAX_SAVE_NAME_CHARACTERS] or "data"
+    path = out_dir / f"{stem}{suffix}"
+    number = 1
+    while path.exists():
+        path = out_dir / f"{stem}_{number}{suffix}"
+        number += 1
+    return path
+
+
+def save_node(engine: SlicerEngine, node_id: str, suffix: str, out_dir: Path) -> Path:
+    """Write one node into ``out_dir`` as ``suffix``; the file name comes from the node's name
+    (made safe, never overwriting). Returns the path written."""
+    node = engine.scene.GetNodeByID(node_id) if isinstance(node_id, str) else None
+    if node is None or node not in data_nodes(engine):
+        raise DataError(f"no data node {node_id!r} in the scene")
+    formats = save_suffixes(node)
+    if suffix not in formats:
+        raise DataError(f"{node.GetName()}: cannot be saved as {suffix!r} (choose one of {', '.join(formats)})")
+    out_dir = Path(out_dir)
+    if not out_dir.is_dir():
+        raise DataError(f"{_shown(out_dir)}: no such folder")
+    path = _free_path(out_dir, node.GetName(), suffix)
+    try:
+        return save_data_node(engine, node, path)
+    except ValueError as error:
+        raise DataError(str(error)) from None
+
+
+def save_scene(engine: SlicerEngine, out_path: Path) -> Path:
+    """Write the whole scene with its data as a Slicer bundle (``.mrb``)."""
+    out_path = Path(out_path)
+    if out_path.suffix.lower() != ".mrb":
+        raise DataError(f"{_shown(out_path)}: a scene is saved as .mrb")
+    if not out_path.parent.is_dir():
+        raise DataError(f"{_shown(out_path.parent)}: no such folder")
+    try:
+        return save_mrb(engine, out_path)
+    except ValueError as error:
+        raise DataError(str(error)) from None
+
+
+def close_scene(engine: SlicerEngine) -> None:
+    """Remove all data; views, slice planes, crosshair and selection stay and work."""
+    close_engine_scene(engine)
+
