@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 
 from trame.app import get_server
@@ -28,12 +29,17 @@ def main(argv: list[str] | None = None) -> int:
         help="how views reach the browser: 'paced' (adaptive, input-compacting; default) "
         "or 'vtk-remote' (trame-vtk's stock VtkRemoteView)",
     )
+    cli.add_argument("--data-dir", metavar="DIR", default=None,
+                     help="a server folder the browser may browse and open files from (nothing outside it)")
     cli.add_argument("--log-level", default="INFO", help="server log level (DEBUG shows streaming figures)")
     args, _unknown = cli.parse_known_args(argv)
     # Our package logs at the chosen level; trame's own INFO chatter stays quiet.
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     log.setLevel(args.log_level.upper())
 
+    if args.data_dir is not None and not os.path.isdir(args.data_dir):
+        print(f"trame-slicer-app: error: --data-dir {args.data_dir}: not a folder", file=sys.stderr)
+        return 2
     try:
         paths = [check_volume_path(p) for p in args.data]
         session = SceneSession()

@@ -1,0 +1,124 @@
+"""Files in and out through a real Chromium: drop the real CT on a view, open a corrupt file,
+download the scene and screenshots."""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+import zipfile
+
+import numpy as np
+import pytest
+from conftest import RunningApp
+from PIL import Image
+
+from e2e.views import view_pixels, wait_for_views
+
+pytestmark = pytest.mark.browser
+VIEWPORT = {"width": 1400, "height": 900}
+LOAD_TIMEOUT_S = 60
+
+
+@pytest.fixture(scope="module")
+def the_app_on_sample_data():
+    app = RunningApp()
+    yield app
+    app.stop()
+
+
+@pytest.fixture
+def a_page(a_browser, the_app_on_sample_data):
+    page = a_browser.new_page(viewport=VIEWPORT, accept_downloads=True)
+    page.goto(the_app_on_sample_data.url)
+    wait_for_views(page)
+    yield page
+    page.close()
+
+
+def state(page, key: str):
+    return page.evaluate(f"window.trame.state.get('{key}')")
+
+
+def wait_for_state(page, key: str, test, timeout_s: float = LOAD_TIMEOUT_S):
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        value = state(page, key)
+        if test(value):
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"{key} is still {state(page, key)!r}")
+
+
+def a_data_transfer(page, path):
+    """A DataTransfer holding the file at ``path``, as a drag from the desktop would."""
+    page.evaluate("""() => { const i = document.createElement('input');
+        i.type = 'file'; i.id = 'test-drop-source'; i.style.display = 'none'; document.body.appendChild(i); }""")
+    page.set_input_files("#test-drop-source", str(path))
+    return page.evaluate_handle("""() => { const dt = new DataTransfer();
+        for (const f of document.getElementById('test-drop-source').files) dt.items.add(f);
+        document.getElementById('test-drop-source').remove(); return dt; }""")
+
+
+def test_dropping_the_ct_on_a_view_uploads_it_with_progress_and_shows_it(a_page, a_ct_path, artifacts):
+    before = state(a_page, "mrml_readout")
+    image_before = view_pixels(a_page, "Red")
+    transfer = a_data_transfer(a_page, a_ct_path)
+    a_page.dispatch_event(".slicer-view-Red", "drop", {"dataTransfer": transfer})
+    a_page.wait_for_selector(".data-io-progress", timeout=10_000)
+    notice = wait_for_state(a_page, "data_io_notice", lambda v: v and v.startswith("Loaded"))
+    assert "cranium_ct" in notice  # the user's file name, not the generated one
+    after = wait_for_state(a_page, "mrml_readout", lambda r: r["window"] != before["window"], 10)
+    assert after["window"] > 0
+    a_page.wait_for_selector(".data-io-progress", state="detached", timeout=10_000)
+    time.sleep(1.0)  # let the still frame arrive
+    image_after = view_pixels(a_page, "Red")
+    assert np.abs(image_after - image_before).mean() > 5, "the Red view did not change to the CT"
+    upload = a_page.evaluate("window.__slicerLastUpload")
+    assert upload["bytes"] == a_ct_path.stat().st_size
+    (artifacts / "upload-ct.json").write_text(json.dumps(upload))
+    assert not state(a_page, "data_io_error_show")
+
+
+def test_a_corrupt_file_shows_the_error_and_the_views_keep_working(a_page, tmp_path):
+    corrupt = tmp_path / "broken.nrrd"
+    corrupt.write_bytes(b"NRRD0004\ntype: float\ndimension: 3\nsizes: 99999 99999 99999\n\nnot voxels")
+    with a_page.expect_file_chooser() as chooser:
+        a_page.locator(".data-io-open").click()
+    chooser.value.set_files(str(corrupt))
+    a_page.wait_for_selector(".data-io-error-text", timeout=LOAD_TIMEOUT_S * 1000)
+    message = a_page.locator(".data-io-error-text").inner_text()
+    assert "broken" in message, message
+    # The server and the views go on: scrolling still moves the slice.
+    before = state(a_page, "mrml_readout")["slice_offsets_mm"]["Yellow"]
+    box = a_page.locator(".slicer-view-Yellow").bounding_box()
+    a_page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    for _ in range(3):
+        a_page.mouse.wheel(0, -100)
+        time.sleep(0.05)
+    wait_for_state(a_page, "mrml_readout", lambda r: r["slice_offsets_mm"]["Yellow"] != before, 10)
+
+
+def download(page, menu_item: str):
+    page.locator(".data-io-save").click()
+    with page.expect_download(timeout=LOAD_TIMEOUT_S * 1000) as info:
+        page.locator(menu_item).click()
+    return info.value
+
+
+def test_scene_and_screenshots_download(a_page, artifacts):
+    scene = download(a_page, ".data-io-save-scene")
+    assert scene.suggested_filename.endswith(".mrb")
+    scene.save_as(artifacts / "downloaded-scene.mrb")
+    with zipfile.ZipFile(artifacts / "downloaded-scene.mrb") as mrb:
+        names = mrb.namelist()
+    assert any(n.endswith(".mrml") for n in names) and any(n.endswith((".nrrd", ".nii.gz")) for n in names), names
+
+    layout = download(a_page, ".data-io-screenshot-layout")
+    picture = Image.open(io.BytesIO(open(layout.path(), "rb").read())).convert("RGB")
+    red = download(a_page, ".data-io-screenshot-Red")
+    red_picture = Image.open(io.BytesIO(open(red.path(), "rb").read())).convert("RGB")
+    picture.save(artifacts / "downloaded-layout.png")
+    # Conventional layout: 3D across the top, three slices below, each about a third as wide.
+    assert picture.width > 2.5 * red_picture.width and picture.height > 1.5 * red_picture.height
+    assert np.asarray(red_picture).std() > 10, "the Red screenshot is blank"

@@ -1,0 +1,374 @@
+"""Data in and out: open (upload, drop, server data folder), save/download, close scene.
+
+Uploads arrive through ``UploadProtocol`` (chunked wslink RPCs) into a
+per-session ``UploadStore``; the browser then names the finished uploads by
+id and the server inspects and loads them. Downloads are written into a
+per-session ``DownloadFolder`` served as static files, and offered to the
+browser through ``data_io_download`` (``ui/slicer-upload.js`` clicks a link).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import logging
+from pathlib import Path
+
+from trame_client.widgets.core import AbstractElement
+
+from ...data_folder import DataFolder, DataFolderError
+from ...layouts import LAYOUTS, THREED
+from ..downloads import DownloadFolder, download_name
+from ..layout_screenshot import compose_layout, png_bytes
+from ..stream_protocol import UI_DIR, UI_URL
+from ..upload_protocol import UploadProtocol
+from ..upload_store import UploadError, UploadStore
+from .data_io_ui import build_dialogs, build_toolbar_items
+
+log = logging.getLogger(__name__)
+
+UPLOAD_UI_MODULE = {
+    "serve": {UI_URL: str(UI_DIR)},
+    "scripts": [f"{UI_URL}/slicer-upload.js"],
+    "vue_use": ["slicer_upload"],
+}
+LAYOUT_SCREENSHOT = "layout"
+SCREENSHOT_SUFFIX = ".png"
+SCENE_SUFFIX = ".mrb"
+STATE_FLUSH_PAUSE_S = 0.05  # lets the busy indicator reach the browser before a blocking load
+
+
+def _scene_data():
+    # The plain-data door for files (helper FORMATS); imported late so the panel
+    # also works, volumes only, in a tree where it has not landed yet.
+    try:
+        from ... import scene_data
+    except ImportError:
+        return None
+    return scene_data
+
+
+class SlicerFileDrop(AbstractElement):
+    def __init__(self, view: str, **kwargs) -> None:
+        super().__init__("slicer-file-drop", view=view, **kwargs)
+        self._attr_names += ["view"]
+
+
+class SlicerUploadManager(AbstractElement):
+    def __init__(self, download=None, **kwargs) -> None:
+        super().__init__("slicer-upload-manager", download=download, **kwargs)
+        self._attr_names += ["download"]
+
+
+class DataIO:
+    title = "Data"
+    icon = "mdi-folder-open-outline"
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self.server, self.state, self.session = app.server, app.state, app.session
+        self.uploads = UploadStore()
+        self.downloads = DownloadFolder()
+        atexit.register(self.uploads.close)
+        atexit.register(self.downloads.close)
+        self.data_folder = self._data_folder_from_cli()
+        self._pending: list[dict] = []  # loadables waiting for the user's choice
+        self._names: dict[str, str] = {}  # file path -> the user's name, for messages
+        self._download_count = 0
+        self.server.enable_module(UPLOAD_UI_MODULE)
+        self.server.enable_module({"serve": self.downloads.serve})
+        self.server.add_protocol_to_configure(
+            lambda root: root.registerLinkProtocol(UploadProtocol(self.uploads)))
+        self.state.update({
+            "data_io_busy": False, "data_io_progress": None, "data_io_progress_text": "",
+            "data_io_error": "", "data_io_error_show": False, "data_io_notice": "",
+            "data_io_choices": [], "data_io_chosen": [], "data_io_choose_dialog": False,
+            "data_io_has_data_dir": self.data_folder is not None, "data_io_folder_dialog": False,
+            "data_io_folder": {"path": "", "parent": None, "entries": [], "left_out": 0},
+            "data_io_folder_selected": [],
+            "data_io_savable": [], "data_io_save_node_id": None, "data_io_save_format": None,
+            "data_io_save_dialog": False, "data_io_close_dialog": False, "data_io_download": None,
+        })
+        for name, handler in {
+            "data_io_uploaded": self.on_uploaded, "data_io_upload_error": self.on_upload_error,
+            "data_io_load_chosen": self.load_chosen, "data_io_folder_show": self.show_data_folder,
+            "data_io_folder_open": self.open_folder, "data_io_folder_load": self.load_from_data_folder,
+            "data_io_save_scene": self.save_scene, "data_io_save_dialog_show": self.show_save_dialog,
+            "data_io_save_node": self.save_node, "data_io_screenshot": self.screenshot,
+            "data_io_close_scene": self.close_scene,
+        }.items():
+            self.server.trigger(name)(handler)
+
+    def _data_folder_from_cli(self) -> DataFolder | None:
+        args, _unknown = self.server.cli.parse_known_args()
+        data_dir = getattr(args, "data_dir", None)
+        return DataFolder(data_dir) if data_dir else None
+
+    # -- messages ------------------------------------------------------------
+    def _fail(self, message: str) -> None:
+        log.warning("data: %s", message)
+        message = _with_display_names(message, self._names)
+        with self.state:
+            self.state.data_io_busy = False
+            self.state.data_io_progress = None
+            self.state.data_io_error = message
+            self.state.data_io_error_show = True
+
+    def _busy(self, text: str, progress: float | None = None) -> None:
+        with self.state:
+            self.state.data_io_busy = True
+            self.state.data_io_progress = progress
+            self.state.data_io_progress_text = text
+
+    def _done(self, notice: str = "") -> None:
+        with self.state:
+            self.state.data_io_busy = False
+            self.state.data_io_progress = None
+            self.state.data_io_progress_text = ""
+            self.state.data_io_notice = notice
+
+    def on_upload_error(self, message=None, *_args) -> None:
+        self._fail(f"Upload failed: {str(message)[:500]}")
+
+    # -- opening ------------------------------------------------------------
+    async def on_uploaded(self, upload_ids=None, *_args) -> None:
+        try:
+            files = self.uploads.uploaded(upload_ids)
+        except UploadError as error:
+            self._fail(str(error))
+            return
+        names = {str(f.path): f.display_name for f in files}
+        await self._inspect_and_offer([f.path for f in files], self.uploads.folder, names)
+
+    async def _inspect_and_offer(self, paths: list[Path], root: Path, names: dict[str, str]) -> None:
+        shown = ", ".join(list(names.values())[:3]) + (" ..." if len(names) > 3 else "")
+        self._names = names
+        self._busy(f"Reading {shown}")
+        try:
+            loadables = await asyncio.get_running_loop().run_in_executor(None, self._inspect, paths, root)
+        except ValueError as error:
+            self._fail(str(error))
+            return
+        except Exception as error:  # a reader crashed: the session must go on
+            log.exception("inspecting %s", paths)
+            self._fail(f"Could not read {shown}: {error}")
+            return
+        for loadable in loadables:  # the user's file names, not the generated ones
+            if len(loadable.get("paths", ())) == 1 and loadable["paths"][0] in names and loadable["kind"] != "dicom":
+                loadable["name"] = _stem(names[loadable["paths"][0]])
+        if not loadables:
+            self._fail(f"Nothing in {shown} could be opened")
+        elif len(loadables) == 1:
+            await self._load(loadables)
+        else:
+            self._pending = loadables
+            with self.state:
+                self.state.data_io_busy = False
+                self.state.data_io_choices = [
+                    {k: item[k] for k in ("id", "kind", "name", "detail") if k in item} for item in loadables]
+                self.state.data_io_chosen = [item["id"] for item in loadables]
+                self.state.data_io_choose_dialog = True
+
+    def _inspect(self, paths: list[Path], root: Path) -> list[dict]:
+        scene_data = _scene_data()
+        if scene_data is not None:
+            return scene_data.inspect_paths(paths, allowed_root=root)
+        return [{"id": str(n), "kind": "volume", "name": p.name, "detail": "", "paths": [str(p)]}
+                for n, p in enumerate(paths)]
+
+    async def load_chosen(self, *_args) -> None:
+        chosen = self.state.data_io_chosen
+        chosen = set(chosen) if isinstance(chosen, list) else set()
+        loadables = [item for item in self._pending if item["id"] in chosen]
+        self._pending = []
+        with self.state:
+            self.state.data_io_choose_dialog = False
+        if loadables:
+            await self._load(loadables)
+
+    async def _load(self, loadables: list[dict]) -> None:
+        self._busy(f"Loading {len(loadables)} item(s)", 0)
+        await asyncio.sleep(STATE_FLUSH_PAUSE_S)
+
+        def progress(fraction: float, text: str) -> None:
+            self.state.data_io_progress = round(100 * max(0.0, min(1.0, float(fraction))))
+            self.state.data_io_progress_text = str(text)
+
+        try:
+            scene_data = _scene_data()
+            # Rendering needs the event-loop thread, so loading runs here, not in a worker.
+            if scene_data is not None:
+                loaded = [n["name"] for n in scene_data.load_loadables(self.session.engine, loadables, progress)]
+            else:
+                loaded = self.session.open_volumes([p for item in loadables for p in item["paths"]])
+        except ValueError as error:
+            self._fail(str(error))
+            return
+        except Exception as error:
+            log.exception("loading %s", [item.get("name") for item in loadables])
+            self._fail(f"Could not load: {error}")
+            return
+        self._done(f"Loaded {', '.join(loaded)}")
+
+    # -- the server's data folder ----------------------------------------------
+    def show_data_folder(self, *_args) -> None:
+        if self.data_folder is None:
+            self._fail("This server has no data folder (start it with --data-dir)")
+            return
+        self.open_folder(self.state.data_io_folder.get("path", "") if self.state.data_io_folder else "")
+        with self.state:
+            self.state.data_io_folder_dialog = True
+
+    def open_folder(self, relative="", *_args) -> None:
+        if self.data_folder is None:
+            return
+        try:
+            listing = self.data_folder.list(relative)
+        except DataFolderError as error:
+            self._fail(str(error))
+            return
+        with self.state:
+            self.state.data_io_folder = listing
+            self.state.data_io_folder_selected = []
+
+    async def load_from_data_folder(self, *_args) -> None:
+        selected = self.state.data_io_folder_selected
+        if self.data_folder is None or not isinstance(selected, list) or not selected:
+            return
+        try:
+            paths = [self.data_folder.resolve(relative) for relative in selected[: self.uploads.max_files]]
+        except DataFolderError as error:
+            self._fail(str(error))
+            return
+        with self.state:
+            self.state.data_io_folder_dialog = False
+        await self._inspect_and_offer(paths, self.data_folder.root, {str(p): p.name for p in paths})
+
+    # -- saving ---------------------------------------------------------------
+    def _offer(self, path: Path, name: str) -> None:
+        self._download_count += 1
+        with self.state:
+            self.state.data_io_download = {"url": self.downloads.url_of(path), "name": name,
+                                           "nonce": self._download_count}
+
+    def _needs_scene_data(self):
+        scene_data = _scene_data()
+        if scene_data is None:
+            self._fail("Saving and closing need scene_data, which this build lacks")
+        return scene_data
+
+    def save_scene(self, *_args) -> None:
+        scene_data = self._needs_scene_data()
+        if scene_data is None:
+            return
+        self._busy("Saving the scene")
+        try:
+            path = scene_data.save_scene(self.session.engine, self.downloads.new_folder() / f"scene{SCENE_SUFFIX}")
+        except Exception as error:
+            log.exception("saving the scene")
+            self._fail(f"Could not save the scene: {error}")
+            return
+        self._done()
+        self._offer(path, f"Slicer scene{SCENE_SUFFIX}")
+
+    def show_save_dialog(self, *_args) -> None:
+        scene_data = self._needs_scene_data()
+        if scene_data is None:
+            return
+        nodes = scene_data.savable_nodes(self.session.engine)
+        with self.state:
+            self.state.data_io_savable = nodes
+            first = nodes[0] if nodes else None
+            self.state.data_io_save_node_id = first["node_id"] if first else None
+            self.state.data_io_save_format = first["formats"][0] if first and first["formats"] else None
+            self.state.data_io_save_dialog = True
+
+    def save_node(self, *_args) -> None:
+        scene_data = self._needs_scene_data()
+        if scene_data is None:
+            return
+        node_id, suffix = self.state.data_io_save_node_id, self.state.data_io_save_format
+        node = next((n for n in self.state.data_io_savable or () if n["node_id"] == node_id), None)
+        if node is None or suffix not in node["formats"]:
+            self._fail("Pick a data node and one of its formats")
+            return
+        with self.state:
+            self.state.data_io_save_dialog = False
+        self._busy(f"Saving {node['name']}")
+        try:
+            path = scene_data.save_node(self.session.engine, node_id, suffix, self.downloads.new_folder())
+        except Exception as error:
+            log.exception("saving %s", node_id)
+            self._fail(f"Could not save {node['name']}: {error}")
+            return
+        self._done()
+        self._offer(path, download_name(node["name"], suffix))
+
+    def screenshot(self, which=LAYOUT_SCREENSHOT, *_args) -> None:
+        visible = list(self.state.visible_views or ())
+        if which != LAYOUT_SCREENSHOT and which not in visible:
+            self._fail(f"No visible view named {str(which)[:40]!r}")
+            return
+        try:
+            if which == LAYOUT_SCREENSHOT:
+                rows = LAYOUTS[self.state.layout_name].rows
+                picture = compose_layout(rows, {name: self._capture(name) for name in visible})
+            else:
+                picture = self._capture(which)
+            path = self.downloads.new_folder() / f"screenshot{SCREENSHOT_SUFFIX}"
+            path.write_bytes(png_bytes(picture))
+        except Exception as error:
+            log.exception("screenshot of %s", which)
+            self._fail(f"Could not take the screenshot: {error}")
+            return
+        label = "3D" if which == THREED else which
+        self._offer(path, f"Slicer {label}{SCREENSHOT_SUFFIX}")
+
+    def _capture(self, view_name: str):
+        view = self.session.view(view_name)
+        was_dirty = view.dirty
+        pixels = view.capture()
+        if was_dirty:  # capturing rendered it: make sure the browser still gets that frame
+            view.request_render()
+        return pixels
+
+    # -- closing --------------------------------------------------------------
+    def close_scene(self, *_args) -> None:
+        with self.state:
+            self.state.data_io_close_dialog = False
+        scene_data = self._needs_scene_data()
+        if scene_data is None:
+            return
+        try:
+            scene_data.close_scene(self.session.engine)
+        except Exception as error:
+            log.exception("closing the scene")
+            self._fail(f"Could not close the scene: {error}")
+            return
+        self.uploads.release_all()
+        self._done("Scene closed")
+
+    # -- UI -----------------------------------------------------------------
+    def build_toolbar(self) -> None:
+        build_toolbar_items(SlicerUploadManager)
+        build_dialogs()
+
+    def build_view_overlay(self, view_name: str) -> None:
+        SlicerFileDrop(view=view_name)
+
+
+def _with_display_names(message: str, names: dict[str, str]) -> str:
+    """Messages name files as the user knows them, not by their generated upload names."""
+    for path, display_name in names.items():
+        message = message.replace(path, display_name).replace(Path(path).name, display_name)
+    return message
+
+
+def _stem(display_name: str) -> str:
+    for suffix in (".seg.nii.gz", ".nii.gz", ".seg.nrrd"):
+        if display_name.lower().endswith(suffix):
+            return display_name[: -len(suffix)]
+    return Path(display_name).stem or display_name
+
+
+FEATURE = DataIO
