@@ -16,7 +16,7 @@ State keys are prefixed with the module's concept (``volumes_window``,
 from __future__ import annotations
 
 # Order here is the order in the drawer and the toolbar.
-FEATURE_MODULES: list[str] = []
+FEATURE_MODULES: list[str] = ["data_io"]
 
 
 def feature_classes() -> list[type]:
