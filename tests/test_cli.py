@@ -44,3 +44,28 @@ def test_a_corrupt_volume_is_refused(tmp_path):
     result = run_cli("--data", str(corrupt), "--port", "0")
     assert result.returncode == 2
     assert "could not be read" in result.stderr
+
+
+def test_a_model_and_a_segmentation_open_from_the_command_line(tmp_path, a_ct_path):
+    from conftest import RunningApp
+    from made_data import ct_label_map, skull_polydata, write_model
+
+    model = write_model(skull_polydata(a_ct_path), tmp_path / "skull.stl")
+    labels = tmp_path / "head_label.nrrd"
+    ct_label_map(a_ct_path, labels)
+    app = RunningApp("--data", str(model), str(labels))
+    try:
+        log = app.log_path.read_text()
+    finally:
+        app.stop()
+    assert "loaded model skull" in log
+    assert "loaded segmentation head_label" in log
+
+
+def test_a_mesh_that_is_not_one_is_refused(tmp_path):
+    broken = tmp_path / "broken.stl"
+    broken.write_bytes(b"solid x\nfacet normal 0 0 1\n outer loop\n vertex 1 nan\n")
+    result = run_cli("--data", str(broken), "--port", "0")
+    assert result.returncode == 2
+    assert "broken.stl" in result.stderr and "could not be read as a surface model" in result.stderr
+    assert "App running" not in result.stdout

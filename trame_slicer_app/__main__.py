@@ -9,13 +9,14 @@ import sys
 from trame.app import get_server
 
 from .app import STREAM_MODES, STREAM_PACED, SlicerWebApp
-from .scene_session import SceneSession, VolumeLoadError, check_volume_path
+from .scene_session import DataError, SceneSession
 
 log = logging.getLogger("trame_slicer_app")
 
-DESCRIPTION = """Slicer in the browser. Opens the given volumes (NRRD, NIfTI,
-MetaImage) or, with none, a built-in sample head CT, and serves Slicer's 3D and
-slice views to a browser. trame's own options (--authKey, --app for desktop
+DESCRIPTION = """Slicer in the browser. Opens the given data (volumes: NRRD, NIfTI,
+MetaImage; segmentations and label maps; models: STL, OBJ, PLY, VTK, VTP; Slicer
+scenes: .mrml, .mrb; DICOM folders, files or zips) or, with none, a built-in sample
+head CT, and serves Slicer's 3D and slice views to a browser. trame's own options (--authKey, --app for desktop
 mode, --timeout, ...) work as usual."""
 
 
@@ -23,7 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     server = get_server(client_type="vue3")
     cli = server.cli
     cli.description = DESCRIPTION
-    cli.add_argument("--data", nargs="+", metavar="PATH", default=[], help="volume file(s) to open")
+    cli.add_argument("--data", nargs="+", metavar="PATH", default=[], help="data file(s) or DICOM folder(s) to open")
     cli.add_argument(
         "--stream", choices=STREAM_MODES, default=STREAM_PACED,
         help="how views reach the browser: 'paced' (adaptive, input-compacting; default) "
@@ -41,14 +42,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"trame-slicer-app: error: --data-dir {args.data_dir}: not a folder", file=sys.stderr)
         return 2
     try:
-        paths = [check_volume_path(p) for p in args.data]
         session = SceneSession()
-        if paths:
-            session.open_volumes(paths)
+        if args.data:
+            session.open_paths(args.data)
         else:
             session.open_sample()
-    except VolumeLoadError as error:
-        print(f"trame-slicer-app: error: {error}", file=sys.stderr)
+    except DataError as error:
+        for problem in error.problems:
+            print(f"trame-slicer-app: error: {problem}", file=sys.stderr)
         return 2
 
     app = SlicerWebApp(server, session, stream_mode=args.stream)

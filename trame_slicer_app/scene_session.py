@@ -15,10 +15,11 @@ from .engine.slicer_engine import SlicerEngine
 from .engine.view import SlicerView
 from .engine.view_input import apply_input_event
 from .engine.volumes import VolumeLoadError, check_volume_path, load_volume, show_volume
+from .scene_data import DataError, open_paths
 
 log = logging.getLogger(__name__)
 
-__all__ = ["SceneSession", "VolumeLoadError", "check_volume_path"]
+__all__ = ["DataError", "SceneSession", "VolumeLoadError", "check_volume_path"]
 
 
 class SceneSession:
@@ -74,6 +75,14 @@ class SceneSession:
         if node is not None:
             show_volume(self.engine, node)
         return names
+
+    def open_paths(self, paths: Iterable[str | Path]) -> list[dict]:
+        """Open any data this viewer reads (volumes, segmentations, models, scenes, DICOM), each file
+        checked and first read in a sandbox; shows the last volume. Raises DataError on bad files."""
+        loaded = open_paths(self.engine, [Path(p) for p in paths])
+        for item in loaded:
+            log.info("loaded %s %s (%s)", item["kind"], item["name"], item["node_id"])
+        return loaded
 
     def readouts(self) -> dict:
         """What the views currently show, in MRML terms: the background volume's

@@ -1,0 +1,70 @@
+"""Segmentations and models made in the tests from the real CT (nothing here is committed data)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from fetch_data import CT_SPACING_MM, write_nrrd
+
+SOFT_TISSUE_HU = 300  # label 1: above this
+BONE_HU = 1000  # label 2: above this (the skull)
+
+
+def read_ct_voxels(ct_path: Path) -> np.ndarray:
+    """The CT's voxels (k, j, i) straight from its attached raw NRRD, without Slicer."""
+    data = ct_path.read_bytes()
+    header_end = data.index(b"\n\n") + 2
+    return np.frombuffer(data[header_end:], dtype="<i2").reshape(108, 256, 256)
+
+
+def ct_label_map(ct_path: Path, out: Path) -> np.ndarray:
+    """Threshold the CT into labels 0 (air), 1 (soft tissue), 2 (bone); write it as NRRD or NIfTI."""
+    voxels = read_ct_voxels(ct_path)
+    labels = ((voxels > SOFT_TISSUE_HU).astype(np.uint8) + (voxels > BONE_HU)).astype(np.uint8)
+    if out.name.endswith(".nii.gz"):
+        import nibabel
+
+        # NIfTI is RAS; the CT's NRRD is LPS with identity directions: flip x and y.
+        affine = np.diag([-CT_SPACING_MM[0], -CT_SPACING_MM[1], CT_SPACING_MM[2], 1.0])
+        nibabel.save(nibabel.Nifti1Image(np.ascontiguousarray(labels.transpose(2, 1, 0)), affine), str(out))
+    else:
+        write_nrrd(out, labels, CT_SPACING_MM)
+    return labels
+
+
+def skull_polydata(ct_path: Path):
+    """The skull surface (iso-surface at BONE_HU) in LPS millimetres, made with VTK's flying edges."""
+    from vtkmodules.util.numpy_support import numpy_to_vtk
+    from vtkmodules.vtkCommonDataModel import vtkImageData
+    from vtkmodules.vtkFiltersCore import vtkFlyingEdges3D
+
+    voxels = read_ct_voxels(ct_path)
+    image = vtkImageData()
+    image.SetDimensions(256, 256, 108)
+    image.SetSpacing(*CT_SPACING_MM)
+    image.GetPointData().SetScalars(numpy_to_vtk(voxels.ravel(), deep=True))
+    surface = vtkFlyingEdges3D()
+    surface.SetInputData(image)
+    surface.SetValue(0, BONE_HU)
+    surface.ComputeNormalsOff()
+    surface.Update()
+    return surface.GetOutput()
+
+
+def write_model(polydata, out: Path) -> Path:
+    """Write a mesh with VTK's own writer for the suffix (not Slicer's)."""
+    from vtkmodules.vtkIOGeometry import vtkOBJWriter, vtkSTLWriter
+    from vtkmodules.vtkIOLegacy import vtkPolyDataWriter
+    from vtkmodules.vtkIOPLY import vtkPLYWriter
+    from vtkmodules.vtkIOXML import vtkXMLPolyDataWriter
+
+    writers = {".stl": vtkSTLWriter, ".obj": vtkOBJWriter, ".ply": vtkPLYWriter, ".vtk": vtkPolyDataWriter,
+               ".vtp": vtkXMLPolyDataWriter}
+    writer = writers[out.suffix]()
+    writer.SetFileName(str(out))
+    writer.SetInputData(polydata)
+    if out.suffix in (".stl", ".ply", ".vtk"):
+        writer.SetFileTypeToBinary()
+    assert writer.Write() == 1
+    return out
