@@ -7,6 +7,7 @@ import io
 import json
 import time
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -67,6 +68,9 @@ def test_dropping_the_ct_on_a_view_uploads_it_with_progress_and_shows_it(a_page,
     a_page.dispatch_event(".slicer-view-Red", "drop", {"dataTransfer": transfer})
     a_page.wait_for_selector(".data-io-progress", timeout=10_000)
     notice = wait_for_state(a_page, "data_io_notice", lambda v: v and v.startswith("Loaded"))
+    upload = a_page.evaluate("window.__slicerLastUpload")
+    assert upload["bytes"] == a_ct_path.stat().st_size
+    (artifacts / "upload-ct.json").write_text(json.dumps(upload))
     assert "cranium_ct" in notice  # the user's file name, not the generated one
     after = wait_for_state(a_page, "mrml_readout", lambda r: r["window"] != before["window"], 10)
     assert after["window"] > 0
@@ -74,9 +78,6 @@ def test_dropping_the_ct_on_a_view_uploads_it_with_progress_and_shows_it(a_page,
     time.sleep(1.0)  # let the still frame arrive
     image_after = view_pixels(a_page, "Red")
     assert np.abs(image_after - image_before).mean() > 5, "the Red view did not change to the CT"
-    upload = a_page.evaluate("window.__slicerLastUpload")
-    assert upload["bytes"] == a_ct_path.stat().st_size
-    (artifacts / "upload-ct.json").write_text(json.dumps(upload))
     assert not state(a_page, "data_io_error_show")
 
 
@@ -115,9 +116,9 @@ def test_scene_and_screenshots_download(a_page, artifacts):
     assert any(n.endswith(".mrml") for n in names) and any(n.endswith((".nrrd", ".nii.gz")) for n in names), names
 
     layout = download(a_page, ".data-io-screenshot-layout")
-    picture = Image.open(io.BytesIO(open(layout.path(), "rb").read())).convert("RGB")
+    picture = Image.open(io.BytesIO(Path(layout.path()).read_bytes())).convert("RGB")
     red = download(a_page, ".data-io-screenshot-Red")
-    red_picture = Image.open(io.BytesIO(open(red.path(), "rb").read())).convert("RGB")
+    red_picture = Image.open(io.BytesIO(Path(red.path()).read_bytes())).convert("RGB")
     picture.save(artifacts / "downloaded-layout.png")
     # Conventional layout: 3D across the top, three slices below, each about a third as wide.
     assert picture.width > 2.5 * red_picture.width and picture.height > 1.5 * red_picture.height

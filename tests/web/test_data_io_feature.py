@@ -1,0 +1,83 @@
+"""The Data feature on the server, with the real engine and the real CT, no browser:
+the data folder's confinement, error messages, screenshots offered as downloads."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import os
+import shutil
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from trame_slicer_app.data_folder import DataFolder
+from trame_slicer_app.web.panels.data_io import DataIO
+
+_servers = itertools.count()
+
+
+@pytest.fixture
+def the_data_feature(tmp_path, a_ct_path):
+    from trame.app import get_server
+
+    from trame_slicer_app.app import SlicerWebApp
+
+    app = SlicerWebApp(get_server(f"data-io-test-{next(_servers)}", client_type="vue3"))
+    feature = next(f for f in app.features if isinstance(f, DataIO))
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(a_ct_path, data / "cranium_ct.nrrd")
+    (tmp_path / "outside.nrrd").write_bytes(a_ct_path.read_bytes()[:1000])
+    os.symlink(tmp_path / "outside.nrrd", data / "link-out.nrrd")
+    feature.data_folder = DataFolder(data)
+    yield app, feature
+    feature.uploads.close()
+    feature.downloads.close()
+
+
+def error_of(app) -> str:
+    return app.state.data_io_error if app.state.data_io_error_show else ""
+
+
+@pytest.mark.parametrize("selected", [["../outside.nrrd"], ["link-out.nrrd"], ["/etc/passwd"], "cranium_ct.nrrd"])
+def test_the_data_folder_refuses_paths_outside_it(the_data_feature, selected):
+    app, feature = the_data_feature
+    before = app.session.readouts()
+    app.state.data_io_folder_selected = selected
+    asyncio.run(feature.load_from_data_folder())
+    assert app.session.readouts() == before
+    if isinstance(selected, list):
+        assert "outside the data folder" in error_of(app) or "only paths inside" in error_of(app)
+
+
+def test_the_data_folder_lists_and_opens_the_ct(the_data_feature):
+    app, feature = the_data_feature
+    feature.show_data_folder()
+    assert [e["name"] for e in app.state.data_io_folder["entries"]] == ["cranium_ct.nrrd"]
+    before = app.session.readouts()["window"]
+    app.state.data_io_folder_selected = ["cranium_ct.nrrd"]
+    asyncio.run(feature.load_from_data_folder())
+    assert not error_of(app)
+    assert "cranium_ct" in app.state.data_io_notice
+    assert app.session.readouts()["window"] != before
+
+
+def test_unknown_upload_ids_are_refused(the_data_feature):
+    app, feature = the_data_feature
+    asyncio.run(feature.on_uploaded(["not-an-upload"]))
+    assert "no such finished upload" in error_of(app)
+
+
+def test_screenshots_are_offered_as_downloads(the_data_feature):
+    app, feature = the_data_feature
+    app.session.open_sample()
+    feature.screenshot("Red")
+    red = feature.downloads.folder / app.state.data_io_download["url"].split("/", 1)[1]
+    assert np.asarray(Image.open(red)).std() > 5
+    feature.screenshot("layout")
+    layout = Image.open(feature.downloads.folder / app.state.data_io_download["url"].split("/", 1)[1])
+    assert layout.width > Image.open(red).width
+    feature.screenshot("../../etc")
+    assert "No visible view" in error_of(app)
