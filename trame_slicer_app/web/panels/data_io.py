@@ -16,7 +16,9 @@ from pathlib import Path
 
 from trame_client.widgets.core import AbstractElement
 
+from ... import scene_data
 from ...data_folder import DataFolder, DataFolderError
+from ...engine.scene_tree import rename_node
 from ...layouts import LAYOUTS, THREED
 from ..downloads import DownloadFolder, download_name
 from ..layout_screenshot import compose_layout, png_bytes
@@ -36,16 +38,6 @@ LAYOUT_SCREENSHOT = "layout"
 SCREENSHOT_SUFFIX = ".png"
 SCENE_SUFFIX = ".mrb"
 STATE_FLUSH_PAUSE_S = 0.05  # lets the busy indicator reach the browser before a blocking load
-
-
-def _scene_data():
-    # The plain-data door for files (helper FORMATS); imported late so the panel
-    # also works, volumes only, in a tree where it has not landed yet.
-    try:
-        from ... import scene_data
-    except ImportError:
-        return None
-    return scene_data
 
 
 class SlicerFileDrop(AbstractElement):
@@ -145,17 +137,21 @@ class DataIO:
         self._names = names
         self._busy(f"Reading {shown}")
         try:
-            loadables = await asyncio.get_running_loop().run_in_executor(None, self._inspect, paths, root)
+            loadables = await asyncio.get_running_loop().run_in_executor(
+                None, lambda: scene_data.inspect_paths(paths, allowed_root=root))
         except ValueError as error:
             self._fail(str(error))
-            return
+            # What could be read is still offered beside the message.
+            loadables = list(getattr(error, "loadables", None) or [])
+            if not loadables:
+                return
         except Exception as error:  # a reader crashed: the session must go on
             log.exception("inspecting %s", paths)
             self._fail(f"Could not read {shown}: {error}")
             return
-        for loadable in loadables:  # the user's file names, not the generated ones
-            if len(loadable.get("paths", ())) == 1 and loadable["paths"][0] in names and loadable["kind"] != "dicom":
-                loadable["name"] = _stem(names[loadable["paths"][0]])
+        for loadable in loadables:  # shown with the user's file names, not the generated ones
+            loadable["name"] = _with_display_names(loadable["name"], self._stems())
+            loadable["detail"] = _with_display_names(loadable.get("detail", ""), self._stems())
         if not loadables:
             self._fail(f"Nothing in {shown} could be opened")
         elif len(loadables) == 1:
@@ -168,13 +164,6 @@ class DataIO:
                     {k: item[k] for k in ("id", "kind", "name", "detail") if k in item} for item in loadables]
                 self.state.data_io_chosen = [item["id"] for item in loadables]
                 self.state.data_io_choose_dialog = True
-
-    def _inspect(self, paths: list[Path], root: Path) -> list[dict]:
-        scene_data = _scene_data()
-        if scene_data is not None:
-            return scene_data.inspect_paths(paths, allowed_root=root)
-        return [{"id": str(n), "kind": "volume", "name": p.name, "detail": "", "paths": [str(p)]}
-                for n, p in enumerate(paths)]
 
     async def load_chosen(self, *_args) -> None:
         chosen = self.state.data_io_chosen
@@ -195,20 +184,35 @@ class DataIO:
             self.state.data_io_progress_text = str(text)
 
         try:
-            scene_data = _scene_data()
             # Rendering needs the event-loop thread, so loading runs here, not in a worker.
-            if scene_data is not None:
-                loaded = [n["name"] for n in scene_data.load_loadables(self.session.engine, loadables, progress)]
-            else:
-                loaded = self.session.open_volumes([p for item in loadables for p in item["paths"]])
+            loaded = scene_data.load_loadables(self.session.engine, loadables, progress)
         except ValueError as error:
+            self._name_as_the_user_does(getattr(error, "loaded", []))
             self._fail(str(error))
             return
         except Exception as error:
             log.exception("loading %s", [item.get("name") for item in loadables])
             self._fail(f"Could not load: {error}")
             return
-        self._done(f"Loaded {', '.join(loaded)}")
+        self._name_as_the_user_does(loaded)
+        self._done(f"Loaded {', '.join(node['name'] for node in loaded)}")
+
+    def _stems(self) -> dict[str, str]:
+        """Generated upload names without extension -> the user's, for node names."""
+        return {_stem(Path(path).name): _stem(name) for path, name in self._names.items()}
+
+    def _name_as_the_user_does(self, loaded: list[dict]) -> None:
+        stems = self._stems()
+        for node in loaded:
+            name = _with_display_names(node["name"], stems)
+            if name == node["name"]:
+                continue
+            try:
+                rename_node(self.session.engine, node["node_id"], name)
+            except ValueError as error:  # keep the generated name rather than fail the load
+                log.warning("could not rename %s to %r: %s", node["node_id"], name, error)
+                continue
+            node["name"] = name
 
     # -- the server's data folder ----------------------------------------------
     def show_data_folder(self, *_args) -> None:
@@ -251,16 +255,7 @@ class DataIO:
             self.state.data_io_download = {"url": self.downloads.url_of(path), "name": name,
                                            "nonce": self._download_count}
 
-    def _needs_scene_data(self):
-        scene_data = _scene_data()
-        if scene_data is None:
-            self._fail("Saving and closing need scene_data, which this build lacks")
-        return scene_data
-
     def save_scene(self, *_args) -> None:
-        scene_data = self._needs_scene_data()
-        if scene_data is None:
-            return
         self._busy("Saving the scene")
         try:
             path = scene_data.save_scene(self.session.engine, self.downloads.new_folder() / f"scene{SCENE_SUFFIX}")
@@ -272,9 +267,6 @@ class DataIO:
         self._offer(path, f"Slicer scene{SCENE_SUFFIX}")
 
     def show_save_dialog(self, *_args) -> None:
-        scene_data = self._needs_scene_data()
-        if scene_data is None:
-            return
         nodes = scene_data.savable_nodes(self.session.engine)
         with self.state:
             self.state.data_io_savable = nodes
@@ -284,9 +276,6 @@ class DataIO:
             self.state.data_io_save_dialog = True
 
     def save_node(self, *_args) -> None:
-        scene_data = self._needs_scene_data()
-        if scene_data is None:
-            return
         node_id, suffix = self.state.data_io_save_node_id, self.state.data_io_save_format
         node = next((n for n in self.state.data_io_savable or () if n["node_id"] == node_id), None)
         if node is None or suffix not in node["formats"]:
@@ -336,9 +325,6 @@ class DataIO:
     def close_scene(self, *_args) -> None:
         with self.state:
             self.state.data_io_close_dialog = False
-        scene_data = self._needs_scene_data()
-        if scene_data is None:
-            return
         try:
             scene_data.close_scene(self.session.engine)
         except Exception as error:
