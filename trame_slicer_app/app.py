@@ -7,7 +7,7 @@ import logging
 
 from trame.app import TrameApp
 from trame.decorators import change
-from trame.ui.vuetify3 import SinglePageLayout
+from trame.ui.vuetify3 import SinglePageWithDrawerLayout
 from trame.widgets import html
 from trame.widgets import vtk as vtk_widgets
 from trame.widgets import vuetify3 as v3
@@ -15,6 +15,7 @@ from trame.widgets import vuetify3 as v3
 from .layouts import ALL_VIEWS, DEFAULT_LAYOUT, LAYOUTS, THREED, grid_area
 from .scene_session import SceneSession
 from .streaming.view_streamer import ViewStreamer
+from .web.mrml_binding import MrmlBinding
 from .web.panels import feature_classes
 from .web.stream_protocol import SlicerStreamView, StreamProtocol
 
@@ -25,6 +26,7 @@ STREAM_PACED = "paced"  # our own client, input compaction and adaptive frames
 STREAM_VTK_REMOTE = "vtk-remote"  # trame-vtk's stock VtkRemoteView, kept for comparison
 STREAM_MODES = (STREAM_PACED, STREAM_VTK_REMOTE)
 READOUT_INTERVAL_S = 0.25
+PANELS_WIDTH_PX = 340
 
 
 class SlicerWebApp(TrameApp):
@@ -49,7 +51,9 @@ class SlicerWebApp(TrameApp):
         self.state.mrml_readout = self.session.readouts()
         self.ctrl.on_server_ready.add(self._start_readout_updates)
         self._apply_layout(DEFAULT_LAYOUT)
-        self.state.show_panels = True
+        # Panels bind their state keys to MRML through this (see web/mrml_binding.py).
+        self.binding = MrmlBinding(self.state)
+        self.ctrl.on_server_ready.add(lambda **_: self.binding.start())
         self.features = [cls(self) for cls in feature_classes()]
         self._build_ui()
 
@@ -70,10 +74,9 @@ class SlicerWebApp(TrameApp):
     def _set_up_paced_streaming(self) -> None:
         protocol_holder: dict[str, StreamProtocol] = {}
 
-        def publish(_view_name: str, meta: dict, data: bytes) -> None:
+        def publish(_view_name: str, meta: dict, data: bytes):
             protocol = protocol_holder.get("protocol")
-            if protocol is not None:
-                protocol.publish_frame(meta, data)
+            return protocol.publish_frame(meta, data) if protocol is not None else None
 
         views = {name: self.session.view(name) for name in self.session.view_names}
         self.streamer = ViewStreamer(views, self.session.apply_input, publish)
@@ -120,11 +123,9 @@ class SlicerWebApp(TrameApp):
 
     # -- UI -------------------------------------------------------------------
     def _build_ui(self) -> None:
-        with SinglePageLayout(self.server, full_height=True) as layout:
+        with SinglePageWithDrawerLayout(self.server, full_height=True, width=PANELS_WIDTH_PX) as layout:
             layout.title.set_text("Slicer")
             with layout.toolbar:
-                v3.VBtn(icon="mdi-menu", title="Show or hide the panels", classes="toggle-panels",
-                        click="show_panels = !show_panels")
                 for feature in self.features:
                     if hasattr(feature, "build_toolbar"):
                         feature.build_toolbar()
@@ -140,8 +141,7 @@ class SlicerWebApp(TrameApp):
                     )
             panels = [f for f in self.features if hasattr(f, "build_panel")]
             if panels:
-                with v3.VNavigationDrawer(v_model=("show_panels",), width=340, classes="slicer-panels"), \
-                        v3.VExpansionPanels(multiple=True, variant="accordion"):
+                with layout.drawer, v3.VExpansionPanels(multiple=True, variant="accordion", classes="slicer-panels"):
                     for feature in panels:
                         with v3.VExpansionPanel(classes=f"panel-{type(feature).__name__}"):
                             v3.VExpansionPanelTitle(feature.title)
@@ -163,11 +163,11 @@ class SlicerWebApp(TrameApp):
         ):
             if self.streamer is not None:
                 SlicerStreamView(name=name, show_stats=("show_stream_stats",))
-            for feature in self.features:
-                if hasattr(feature, "build_view_overlay"):
-                    feature.build_view_overlay(name)
             else:
                 self._remote_views[name] = vtk_widgets.VtkRemoteView(
                     self.session.render_window(name), ref=f"view_{name}", interactive_ratio=1,
                     style="position: absolute; inset: 0;",
                 )
+            for feature in self.features:
+                if hasattr(feature, "build_view_overlay"):
+                    feature.build_view_overlay(name)

@@ -11,6 +11,10 @@
   const SAMPLE_LIMIT = 1000;
   const SESSION_RETRY_MS = 200;
   const WHEEL_GESTURE_GAP_MS = 400; // a pause this long starts a new wheel gesture
+  // The quickest tiny reply seen is how long the server's stamped messages take
+  // to arrive with nothing ahead of them (clock offset included); forgotten
+  // slowly so that a changed route is learnt.
+  const PROBE_WINDOW_MS = 10000;
   // MouseEvent.button -> bit in MouseEvent.buttons (note: middle and right are swapped).
   const BUTTON_BITS = [[0, 1], [1, 4], [2, 2]];
   const bitOf = (button) => (BUTTON_BITS.find((b) => b[0] === button) || [0, 0])[1];
@@ -67,6 +71,19 @@
       let lastPaintedId = -Infinity, ctx = null;
       let hover = false, heldButtons = 0, lastPos = { x: 0, y: 0 };
       let wheelRemainder = 0, wheelDir = 0, lastWheelAt = 0;
+      let quickestReplyMs = Infinity, quickestReplySeenAt = 0; // arrival - server stamp, see PROBE_WINDOW_MS
+
+      function noteServerStamp(serverMs, arrivedAt) {
+        if (typeof serverMs !== "number" || !isFinite(serverMs)) return;
+        const delay = arrivedAt - serverMs;
+        if (delay <= quickestReplyMs || arrivedAt - quickestReplySeenAt > PROBE_WINDOW_MS) {
+          quickestReplyMs = delay; quickestReplySeenAt = arrivedAt;
+        }
+      }
+      function transferMs(p, arrivedAt) {
+        if (typeof p.sent_ms !== "number" || !isFinite(quickestReplyMs)) return undefined;
+        return Math.max(0, arrivedAt - p.sent_ms - quickestReplyMs);
+      }
 
       // Never let a failing or throwing RPC escape: the view must keep running.
       function call(method, args) {
@@ -148,6 +165,7 @@
         inFlight++;
         noteQueue();
         call("slicer.stream.input", [props.name, seq, events])
+          .then((reply) => { if (reply) noteServerStamp(reply.server_ms, performance.now()); })
           .catch(() => sentAt.delete(seq)) // no frame will ever answer a failed call
           .then(() => { inFlight--; noteQueue(); scheduleFlush(); });
       }
@@ -226,6 +244,7 @@
         }
       }
       async function handleFrame(p) {
+        const arrivedAt = performance.now();
         try {
           if (p.id < lastPaintedId) return; // stale: ack only (finally)
           const blob = new Blob([p.image], { type: p.mime || "image/jpeg" });
@@ -244,7 +263,8 @@
         } catch (e) {
           // Undecodable frame: drop it silently; the ack below returns the credit.
         } finally {
-          call("slicer.stream.ack", [props.name, p.id]).catch(noop);
+          const transfer = transferMs(p, arrivedAt);
+          call("slicer.stream.ack", [props.name, p.id, transfer === undefined ? {} : { transfer_ms: transfer }]).catch(noop);
         }
       }
       function recordPaint(p, bytes) {

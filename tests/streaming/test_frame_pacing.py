@@ -140,14 +140,30 @@ def test_no_still_frame_is_owed_while_the_button_is_still_held(a_pacer_mid_drag)
     assert a_pacer_mid_drag.next_frame(T0 + 5.0, credit=1) == (None, None)
 
 
-def test_after_a_release_the_owed_still_frame_comes_a_settle_delay_after_it(a_pacer_mid_drag):
+def test_the_release_that_ends_a_drag_makes_the_owed_still_frame_due_at_once(a_pacer_mid_drag):
     released_at = T0 + 0.5
     a_pacer_mid_drag.on_input(a_release(), released_at)
 
-    assert a_pacer_mid_drag.next_frame(released_at, credit=1) == (None, released_at + SETTLE_AFTER_INPUT_S)
-    before = released_at + SETTLE_AFTER_INPUT_S * 0.9
-    assert a_pacer_mid_drag.next_frame(before, credit=1) == (None, released_at + SETTLE_AFTER_INPUT_S)
-    assert a_pacer_mid_drag.next_frame(released_at + SETTLE_AFTER_INPUT_S, credit=1) == (FrameKind.STILL, None)
+    assert a_pacer_mid_drag.next_frame(released_at, credit=1) == (FrameKind.STILL, None)
+
+
+def test_a_dirty_view_released_from_a_drag_renders_still_at_once(a_pacer_mid_drag):
+    released_at = T0 + 0.5
+    a_pacer_mid_drag.on_input(a_move(), released_at - 0.01)
+    a_pacer_mid_drag.dirty = True
+    a_pacer_mid_drag.on_input(a_release(), released_at)
+
+    assert a_pacer_mid_drag.next_frame(released_at, credit=1) == (FrameKind.STILL, None)
+
+
+def test_a_move_after_the_release_waits_the_settle_delay_again(a_pacer_mid_drag):
+    released_at = T0 + 0.5
+    a_pacer_mid_drag.on_input(a_release(), released_at)
+    a_pacer_mid_drag.on_input(a_move(), released_at + 0.01)
+
+    settle_at = released_at + 0.01 + SETTLE_AFTER_INPUT_S
+    assert a_pacer_mid_drag.next_frame(released_at + 0.02, credit=1) == (None, settle_at)
+    assert a_pacer_mid_drag.next_frame(settle_at, credit=1) == (FrameKind.STILL, None)
 
 
 def test_after_wheel_input_the_still_frame_comes_a_settle_delay_after_the_last_input(a_pacer):

@@ -18,7 +18,6 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from trame_slicer_app.streaming.frame_pacing import SETTLE_AFTER_INPUT_S
 from trame_slicer_app.streaming.input_events import MAX_EVENTS_PER_MESSAGE, InputError
 from trame_slicer_app.streaming.link_quality import MIN_CREDIT_FRAMES, QUALITY_LADDER, STILL_QUALITY
 from trame_slicer_app.streaming.view_streamer import MAX_VIEW_SIZE_PX, MIN_VIEW_SIZE_PX, ViewStreamer
@@ -54,21 +53,29 @@ class AFakeView:
         self.dirty = True
         self.pointer = (0, 0)
         self.captures = 0
-        self._size = VIEW_SIZE
+        self.client_size = VIEW_SIZE
+        self.render_scale = 1.0
 
     @property
     def size(self) -> tuple[int, int]:
-        return self._size
+        """What it renders: the client's size at the render scale, as the engine's views do."""
+        width, height = self.client_size
+        return round(width * self.render_scale), round(height * self.render_scale)
 
     def resize(self, width: int, height: int) -> None:
-        if (width, height) != self._size:
-            self._size = (width, height)
+        if (width, height) != self.client_size:
+            self.client_size = (width, height)
+            self.dirty = True
+
+    def set_render_scale(self, scale: float) -> None:
+        if scale != self.render_scale:
+            self.render_scale = scale
             self.dirty = True
 
     def capture(self) -> np.ndarray:
         self.captures += 1
         self.dirty = False
-        width, height = self._size
+        width, height = self.size
         rgb = np.empty((height, width, 3), dtype=np.uint8)
         rgb[...] = colour_at(self.pointer)
         return rgb
@@ -309,7 +316,7 @@ def test_a_repeated_or_unknown_acknowledgement_gives_no_extra_credit():
 # -- input ------------------------------------------------------------------------
 
 
-def test_a_drag_gives_interactive_frames_then_a_still_frame_once_released_and_settled():
+def test_a_drag_gives_interactive_frames_then_a_still_frame_as_soon_as_it_is_released():
     async def scenario(stream: AStream) -> None:
         stream.ack(await stream.first_frame_of("Red"))
         stream.time_passes(1.0)
@@ -332,13 +339,9 @@ def test_a_drag_gives_interactive_frames_then_a_still_frame_once_released_and_se
         await stream.let_it_run()
         assert stream.published.empty()
 
-        released_at = stream.clock.now
+        # The release ends the drag: no settle delay, the still frame is due at once.
         stream.streamer.on_input("Red", 8, [a_release(40, 40)])
-        stream.time_passes(SETTLE_AFTER_INPUT_S / 2)
-        await stream.let_it_run()
-        assert stream.published.empty()
-
-        stream.time_reaches(released_at + SETTLE_AFTER_INPUT_S)  # exactly, not a sum that may round short
+        stream.streamer.wake()
         still = await stream.next_frame()
         assert still.meta["still"] is True
         assert still.meta["quality"] == STILL_QUALITY == 90
@@ -449,5 +452,76 @@ def test_a_resize_is_clamped_to_sane_view_sizes():
 
         assert stream.views["Red"].size == (MAX_VIEW_SIZE_PX, MIN_VIEW_SIZE_PX)
         assert (frame.meta["width"], frame.meta["height"]) == (MAX_VIEW_SIZE_PX, MIN_VIEW_SIZE_PX)
+
+    run_with_a_stream(scenario)
+
+
+# -- render scale and client timing ------------------------------------------------
+
+
+def test_a_drag_renders_at_the_controllers_scale_and_the_still_frame_at_full_size():
+    async def scenario(stream: AStream) -> None:
+        stream.ack(await stream.first_frame_of("Red"))
+        stream.time_passes(1.0)
+        controller = stream.streamer._channels["Red"].quality
+        controller.level = 6  # as if the link or the render time had asked for it
+        drag_scale, _quality = QUALITY_LADDER[6]
+
+        stream.streamer.on_input("Red", 1, [a_press(10, 10), a_move(20, 20)])
+        interactive = await stream.next_frame()
+
+        expected = (round(VIEW_SIZE[0] * drag_scale), round(VIEW_SIZE[1] * drag_scale))
+        assert stream.views["Red"].render_scale == drag_scale
+        assert interactive.image().size == expected
+        assert interactive.meta["scale"] == pytest.approx(drag_scale)
+        stream.ack(interactive)
+
+        # The controller moving in mid-drag does not resize the view under the user's pointer.
+        controller.level = 0
+        stream.time_passes(FRAME_INTERVAL_S)
+        stream.streamer.on_input("Red", 2, [a_move(30, 30)])
+        same_drag = await stream.next_frame()
+        assert same_drag.image().size == expected
+        stream.ack(same_drag)
+
+        stream.time_passes(FRAME_INTERVAL_S)
+        stream.streamer.on_input("Red", 3, [a_release(30, 30)])
+        stream.streamer.wake()
+        still = await stream.next_frame()
+        assert still.meta["still"] is True
+        assert still.image().size == VIEW_SIZE
+        assert stream.views["Red"].render_scale == 1.0
+
+    run_with_a_stream(scenario)
+
+
+@pytest.mark.parametrize(
+    "timing",
+    [None, "fast", [], {}, {"transfer_ms": "1"}, {"transfer_ms": math.nan}, {"transfer_ms": math.inf},
+     {"transfer_ms": True}, {"transfer_ms": -50}, {"transfer_ms": 1e300}],
+)
+def test_an_acknowledgement_with_odd_timing_still_returns_the_credit_and_never_breaks_the_estimate(timing):
+    async def scenario(stream: AStream) -> None:
+        first = await stream.first_frame_of("Red")
+        stream.streamer.on_ack("Red", first.meta["id"], timing)
+        link = stream.streamer._channels["Red"].quality.link
+
+        assert stream.streamer._channels["Red"].pacer.in_flight == 0
+        assert math.isfinite(link.goodput_bytes_per_s) and link.goodput_bytes_per_s > 0
+
+        stream.time_passes(FRAME_INTERVAL_S)
+        stream.streamer.on_input("Red", 1, [a_move(5, 5)])
+        assert (await stream.next_frame()).meta["input_seq"] == 1
+
+    run_with_a_stream(scenario)
+
+
+def test_frames_carry_the_servers_send_time_for_the_clients_transfer_measure():
+    async def scenario(stream: AStream) -> None:
+        stream.time_passes(3.0)
+        frame = await stream.first_frame_of("Red")
+
+        assert frame.meta["sent_ms"] == pytest.approx(stream.clock.now * 1000.0)
+        assert stream.streamer.now_ms() == pytest.approx(stream.clock.now * 1000.0)
 
     run_with_a_stream(scenario)

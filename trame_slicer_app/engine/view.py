@@ -18,6 +18,8 @@ from vtkmodules.vtkRenderingCore import vtkRenderer
 from .offscreen import make_offscreen_window, read_rgb
 
 RenderRequestListener = Callable[["SlicerView"], None]
+MIN_VIEW_SIZE_PX = 16
+MIN_RENDER_SCALE = 0.2
 
 
 class SlicerView:
@@ -39,6 +41,10 @@ class SlicerView:
         self.view_node: vtkMRMLAbstractViewNode | None = None
         self.dirty = True
         self._listeners: list[RenderRequestListener] = []
+        # The size the client shows the view at, and the fraction of it rendered:
+        # below 1 during a drag on a slow machine or link (render time follows pixels).
+        self.client_size: tuple[int, int] = self.size
+        self.render_scale = 1.0
 
     def _attach_displayable_managers(
         self,
@@ -78,7 +84,24 @@ class SlicerView:
         return int(width), int(height)
 
     def resize(self, width: int, height: int) -> None:
-        width, height = max(16, int(width)), max(16, int(height))
+        """The size the client shows the view at."""
+        self.client_size = (max(MIN_VIEW_SIZE_PX, int(width)), max(MIN_VIEW_SIZE_PX, int(height)))
+        self._apply_render_size()
+
+    def set_render_scale(self, scale: float) -> None:
+        """Render at a fraction of the client's size; the picture shows the same field of view."""
+        self.render_scale = min(1.0, max(MIN_RENDER_SCALE, float(scale)))
+        self._apply_render_size()
+
+    def client_to_render(self, x: float, y: float) -> tuple[float, float]:
+        """A client pixel position in render-window pixels (both counted from the top left)."""
+        (client_w, client_h), (width, height) = self.client_size, self.size
+        return x * width / client_w, y * height / client_h
+
+    def _apply_render_size(self) -> None:
+        client_w, client_h = self.client_size
+        width = max(MIN_VIEW_SIZE_PX, round(client_w * self.render_scale))
+        height = max(MIN_VIEW_SIZE_PX, round(client_h * self.render_scale))
         if (width, height) == self.size:
             return
         self.render_window.SetSize(width, height)

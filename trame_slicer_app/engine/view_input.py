@@ -1,7 +1,7 @@
 """Browser input replayed on a view's interactor, for Slicer's interactor styles.
 
 The vocabulary is the streaming layer's (move, press, release, wheel, key,
-enter, leave) with positions in render-window pixels counted from the top.
+enter, leave) with positions in the client's pixels counted from the top.
 Nothing here renders: the interactor's own render is off, and displayable
 managers that need a new frame ask for one.
 """
@@ -41,8 +41,10 @@ def apply_input_event(view: SlicerView, event: Mapping) -> None:
     """Replay one (already validated) event on the view's interactor."""
     interactor = view.interactor
     width, height = view.size
-    x = min(max(int(event.get("x", 0)), 0), width - 1)
-    y = height - 1 - min(max(int(event.get("y", 0)), 0), height - 1)
+    # The client speaks in its own pixels; the view may be rendering smaller.
+    x, y = view.client_to_render(float(event.get("x", 0)), float(event.get("y", 0)))
+    x = min(max(int(x), 0), width - 1)
+    y = height - 1 - min(max(int(y), 0), height - 1)
     ctrl, shift, alt = bool(event.get("ctrl")), bool(event.get("shift")), bool(event.get("alt"))
     kind = event["type"]
     key_symbol, key_code = ("", "\0")

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 SETTLE_AFTER_INPUT_S = 0.08  # no press held: the still frame follows this long after the last input
+# (a wheel or keys may go on). A release that ends a drag is a clear end: no wait.
 
 
 class FrameKind(Enum):
@@ -28,12 +29,15 @@ class FramePacer:
     last_sent_at: float = -1e9
     in_flight: int = 0
     still_owed: bool = False  # the last frame sent was a reduced one
+    drag_just_ended: bool = False  # the last input was the release of the last held button
 
     def on_input(self, event: dict, now: float) -> None:
+        self.drag_just_ended = False
         if event["type"] == "press":
             self.buttons_down.add(event["button"])
         elif event["type"] == "release":
             self.buttons_down.discard(event["button"])
+            self.drag_just_ended = not self.buttons_down
         self.last_input_at = now
 
     @property
@@ -41,7 +45,10 @@ class FramePacer:
         return bool(self.buttons_down)
 
     def settled(self, now: float) -> bool:
-        return not self.interacting and now - self.last_input_at >= SETTLE_AFTER_INPUT_S
+        return not self.interacting and (self.drag_just_ended or now - self.last_input_at >= SETTLE_AFTER_INPUT_S)
+
+    def _settle_at(self) -> float:
+        return self.last_input_at if self.drag_just_ended else self.last_input_at + SETTLE_AFTER_INPUT_S
 
     def next_frame(self, now: float, credit: int) -> tuple[FrameKind | None, float | None]:
         """The kind of frame to render now (or None), and when to look again
@@ -55,7 +62,7 @@ class FramePacer:
             kind = FrameKind.STILL if self.settled(now) else FrameKind.INTERACTIVE
             return kind, None
         if self.still_owed:
-            settle_at = self.last_input_at + SETTLE_AFTER_INPUT_S
+            settle_at = self._settle_at()
             if self.interacting:
                 return None, None
             if now < settle_at:

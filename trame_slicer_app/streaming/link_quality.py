@@ -1,11 +1,15 @@
 """How fast the link to one client is, and what frames it can take.
 
 The round trip of each frame (sent -> acknowledged after painting) gives the
-link's delay; the part of it above the smallest round trip seen is the time
-the frame's bytes took on the wire, which gives the goodput. From those the
-controller picks, during interaction, a resolution scale and JPEG quality
-that fit the target frame rate, and a credit (frames in flight) that fills
-the link without queueing on it.
+link's delay and the frame credit. The time a frame's bytes spent on the wire
+is measured by the client: each frame carries the server's send time, each
+reply to an input message too, and the client reports how much longer the
+frame took to arrive than the quickest tiny reply (same clock offset, so it
+cancels). That transfer time gives the goodput without counting the time the
+server was busy rendering before it read an acknowledgement, which the round
+trip includes. From those, and from how long the view takes to render, the
+controller picks, during interaction, a resolution scale and JPEG quality that
+fit the target frame rate.
 """
 
 from __future__ import annotations
@@ -27,6 +31,9 @@ MIN_TRANSFER_S = 0.002
 SMOOTHING = 0.25
 FRAME_BUDGET_SHARE = 0.7  # of the link, per frame interval: room for input and jitter
 STEP_UP_AFTER_FRAMES = 8
+# Render + read-back + encode may take this share of a frame interval; above it
+# the view renders at a smaller scale (render time follows the pixel count).
+RENDER_BUDGET_SHARE = 0.9
 
 
 @dataclass
@@ -36,11 +43,16 @@ class LinkEstimate:
     goodput_bytes_per_s: float = LOCAL_GOODPUT_BYTES_PER_S
     samples: int = 0
 
-    def add(self, rtt_s: float, frame_bytes: int) -> None:
+    def add(self, rtt_s: float, frame_bytes: int, transfer_s: float | None = None) -> None:
+        """One acknowledged frame. ``transfer_s`` is the client's measure of the
+        frame's time on the wire; without it (an old client) the part of the round
+        trip above the smallest one seen stands in, which misses transfer time that
+        every frame pays alike."""
         rtt_s = max(0.0, rtt_s)
         self.min_rtt_s = min(self.min_rtt_s, rtt_s)
         self.srtt_s = rtt_s if self.samples == 0 else (1 - SMOOTHING) * self.srtt_s + SMOOTHING * rtt_s
-        transfer_s = rtt_s - self.min_rtt_s
+        if transfer_s is None:
+            transfer_s = rtt_s - self.min_rtt_s
         sample = frame_bytes / transfer_s if transfer_s > MIN_TRANSFER_S else LOCAL_GOODPUT_BYTES_PER_S
         sample = min(sample, LOCAL_GOODPUT_BYTES_PER_S)
         self.goodput_bytes_per_s = (1 - SMOOTHING) * self.goodput_bytes_per_s + SMOOTHING * sample
@@ -56,6 +68,7 @@ class QualityController:
         self.level = 0
         self._frames_under_budget = 0
         self._bytes_per_pixel = {}  # ladder level -> measured bytes per (scaled) pixel
+        self.full_scale_frame_s = 0.0  # render + read-back + encode at scale 1, learnt from frames
 
     @property
     def interactive_scale_quality(self) -> tuple[float, int]:
@@ -68,20 +81,43 @@ class QualityController:
     def frame_budget_bytes(self) -> float:
         return self.link.goodput_bytes_per_s / self.target_fps * FRAME_BUDGET_SHARE
 
-    def on_frame_acked(self, level: int | None, frame_bytes: int, pixels: int, rtt_s: float) -> None:
+    def on_frame_made(self, render_scale: float, seconds: float) -> None:
+        """How long a frame took to render, read back and encode at ``render_scale``."""
+        if render_scale <= 0 or seconds <= 0:
+            return
+        full = seconds / render_scale**2
+        self.full_scale_frame_s = full if self.full_scale_frame_s == 0 else (
+            (1 - SMOOTHING) * self.full_scale_frame_s + SMOOTHING * full)
+
+    def _fits_render_budget(self, level: int) -> bool:
+        scale, _quality = QUALITY_LADDER[level]
+        return self.full_scale_frame_s * scale**2 <= RENDER_BUDGET_SHARE / self.target_fps
+
+    def on_frame_acked(
+        self, level: int | None, frame_bytes: int, pixels: int, rtt_s: float, transfer_s: float | None = None
+    ) -> None:
         """Learn from an acknowledged frame; ``level`` is None for still frames."""
-        self.link.add(rtt_s, frame_bytes)
+        self.link.add(rtt_s, frame_bytes, transfer_s)
         if level is None or pixels <= 0:
             return
         self._bytes_per_pixel[level] = frame_bytes / pixels
         budget = self.frame_budget_bytes()
-        if frame_bytes > budget and self.level < len(QUALITY_LADDER) - 1:
-            # Step down as far as the measured size says is needed.
-            last_level = len(QUALITY_LADDER) - 1
-            while self.level < last_level and self._predicted_bytes(self.level, level, frame_bytes) > budget:
+        last_level = len(QUALITY_LADDER) - 1
+        too_big = frame_bytes > budget
+        too_slow = not self._fits_render_budget(self.level)
+        if (too_big or too_slow) and self.level < last_level:
+            # Step down as far as the measured size and render time say is needed.
+            while self.level < last_level and (
+                self._predicted_bytes(self.level, level, frame_bytes) > budget
+                or not self._fits_render_budget(self.level)
+            ):
                 self.level += 1
             self._frames_under_budget = 0
-        elif self.level > 0 and self._predicted_bytes(self.level - 1, level, frame_bytes) < budget:
+        elif (
+            self.level > 0
+            and self._predicted_bytes(self.level - 1, level, frame_bytes) < budget
+            and self._fits_render_budget(self.level - 1)
+        ):
             self._frames_under_budget += 1
             if self._frames_under_budget >= STEP_UP_AFTER_FRAMES:
                 self.level -= 1

@@ -10,8 +10,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -32,6 +33,11 @@ MIN_VIEW_SIZE_PX = 16
 ENCODER_THREADS = 2
 IDLE_WAKE_S = 1.0
 ACK_TIMEOUT_S = 2.0
+# How long the loop waits for a published frame to reach the socket before it
+# renders again: rendering blocks the event loop, and a frame whose send is
+# queued behind the next render arrives a whole render later.
+SEND_WAIT_S = 0.05
+MAX_CLIENT_TIMING_S = 10.0
 
 
 class StreamableView(Protocol):
@@ -42,11 +48,15 @@ class StreamableView(Protocol):
 
     @property
     def size(self) -> tuple[int, int]: ...
+    @property
+    def render_scale(self) -> float: ...
     def resize(self, width: int, height: int) -> None: ...
+    def set_render_scale(self, scale: float) -> None: ...
     def capture(self) -> np.ndarray: ...
 
 
-Publish = Callable[[str, dict, bytes], None]
+# Returns an awaitable that completes once the frame is on the socket (or None).
+Publish = Callable[[str, dict, bytes], Awaitable | None]
 ApplyInput = Callable[[StreamableView, dict], None]
 
 
@@ -80,6 +90,7 @@ class ViewStreamer:
             for name, view in views.items()
         }
         self._wake = asyncio.Event()
+        self._sending: set = set()
         self._encoder = ThreadPoolExecutor(ENCODER_THREADS, thread_name_prefix="jpeg")
         self._task: asyncio.Task | None = None
 
@@ -95,6 +106,11 @@ class ViewStreamer:
             raise InputError("seq must be an integer")
         now = self._clock()
         for event in parse_input_message(events):
+            if event["type"] == "press" and not channel.pacer.interacting:
+                # A drag renders at the scale the controller picks now, for the whole
+                # drag: interactor styles work on position deltas, which a size
+                # change in mid-drag would corrupt.
+                channel.view.set_render_scale(channel.quality.interactive_scale_quality[0])
             self._apply_input(channel.view, event)
             channel.pacer.on_input(event, now)
         channel.last_input_seq = max(channel.last_input_seq, seq)
@@ -103,15 +119,20 @@ class ViewStreamer:
         self.wake()
         return seq
 
-    def on_ack(self, name, frame_id) -> None:
+    def now_ms(self) -> float:
+        """The clock frames and input replies are stamped with, for the client's transfer measure."""
+        return round(self._clock() * 1000.0, 3)
+
+    def on_ack(self, name, frame_id, timing=None) -> None:
         channel = self._channel(name)
+        transfer_s = _client_transfer_s(timing)
         sent = channel.sent.pop(frame_id, None) if isinstance(frame_id, int) else None
         if sent is None:
             return  # unknown or repeated ack: nothing to return
         sent_at, frame_bytes, level, pixels = sent
         rtt_s = self._clock() - sent_at
         channel.pacer.on_frame_acked()
-        channel.quality.on_frame_acked(level, frame_bytes, pixels, rtt_s)
+        channel.quality.on_frame_acked(level, frame_bytes, pixels, rtt_s, transfer_s)
         channel.stats.on_ack(rtt_s, channel.quality)
         self.wake()
 
@@ -175,8 +196,17 @@ class ViewStreamer:
         if channel.view.dirty:
             channel.pacer.dirty = True
 
+    def _track_send(self, sending) -> None:
+        if sending is None:
+            return
+        future = asyncio.ensure_future(sending)
+        self._sending.add(future)
+        future.add_done_callback(self._sending.discard)
+
     async def _run(self) -> None:
         while True:
+            if self._sending:
+                await asyncio.wait(set(self._sending), timeout=SEND_WAIT_S)
             next_look = self._clock() + IDLE_WAKE_S
             for channel in self._channels.values():
                 if not channel.visible or channel.encoding:
@@ -202,8 +232,11 @@ class ViewStreamer:
 
     def _render_and_send(self, channel: _ViewChannel, kind: FrameKind) -> None:
         log.debug("render %s (%s)", channel.view.name, kind.value)
+        if kind is FrameKind.STILL:
+            channel.view.set_render_scale(STILL_SCALE)
         started = self._clock()
         input_seq = channel.last_input_seq
+        render_scale = channel.view.render_scale
         rgb = channel.view.capture()
         render_s = self._clock() - started
         if kind is FrameKind.STILL:
@@ -211,18 +244,23 @@ class ViewStreamer:
         else:
             level = channel.quality.level
             scale, quality = channel.quality.interactive_scale_quality
+        # What is left to scale after rendering small (the encoder never enlarges).
+        encode_scale = min(1.0, scale / render_scale)
         channel.pacer.on_frame_sent(kind, self._clock())
         frame_id = channel.next_frame_id
         channel.next_frame_id += 1
         channel.encoding = True
-        future = asyncio.get_event_loop().run_in_executor(self._encoder, encode_jpeg, rgb, quality, scale)
+        future = asyncio.get_event_loop().run_in_executor(self._encoder, encode_jpeg, rgb, quality, encode_scale)
         future.add_done_callback(
             lambda done: self._send_encoded(
-                channel, done, frame_id, kind, level, (scale, quality), input_seq, render_s, started
+                channel, done, frame_id, kind, level, (render_scale * encode_scale, quality), input_seq, render_s,
+                started, render_scale,
             )
         )
 
-    def _send_encoded(self, channel, done, frame_id, kind, level, scale_quality, input_seq, render_s, started) -> None:
+    def _send_encoded(
+        self, channel, done, frame_id, kind, level, scale_quality, input_seq, render_s, started, render_scale
+    ) -> None:
         channel.encoding = False
         try:
             frame = done.result()
@@ -233,6 +271,7 @@ class ViewStreamer:
             self.wake()
             return
         encode_s = self._clock() - started - render_s
+        channel.quality.on_frame_made(render_scale, render_s + encode_s)
         now = self._clock()
         channel.sent[frame_id] = (now, len(frame.data), level, frame.width * frame.height)
         # What this frame was encoded at: the controller may have moved on meanwhile.
@@ -241,7 +280,18 @@ class ViewStreamer:
             "view": channel.view.name, "id": frame_id, "width": frame.width, "height": frame.height,
             "still": kind is FrameKind.STILL, "input_seq": input_seq, "scale": scale, "quality": quality,
             "mime": "image/jpeg", "render_ms": round(render_s * 1000, 1), "encode_ms": round(encode_s * 1000, 1),
+            "sent_ms": round(now * 1000.0, 3),
         }
         channel.stats.on_frame(len(frame.data), render_s, encode_s, kind is FrameKind.STILL, now)
-        self._publish(channel.view.name, meta, frame.data)
+        self._track_send(self._publish(channel.view.name, meta, frame.data))
         self.wake()
+
+
+def _client_transfer_s(timing) -> float | None:
+    """The client's measure of a frame's time on the wire, if it sent a sane one."""
+    if not isinstance(timing, dict):
+        return None
+    value = timing.get("transfer_ms")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return None
+    return min(max(float(value) / 1000.0, 0.0), MAX_CLIENT_TIMING_S)

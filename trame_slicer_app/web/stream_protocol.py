@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
 
@@ -31,26 +32,39 @@ class StreamProtocol(LinkProtocol):
     def __init__(self, streamer_holder) -> None:
         super().__init__()
         self._holder = streamer_holder
+        self._frames_published = 0
 
     @property
     def _streamer(self) -> ViewStreamer:
         return self._holder.streamer
 
-    def publish_frame(self, meta: dict, data: bytes) -> None:
-        self.publish(FRAME_TOPIC, {**meta, "image": self.addAttachment(data)})
+    def publish_frame(self, meta: dict, data: bytes) -> asyncio.Future | None:
+        """Send a frame to every connected client now; the future completes once it
+        is on the sockets. wslink's own publish sends on a later loop turn, behind
+        whatever render the streamer starts meanwhile (pinned wslink 2.6.0 API)."""
+        self._frames_published += 1
+        message_id = f"publish:{FRAME_TOPIC}:{self._frames_published}"
+        handler = getattr(self.publish, "__self__", None)  # the websocket handler that bound our publish
+        if handler is None or not hasattr(handler, "sendWrappedMessage"):
+            self.publish(FRAME_TOPIC, {**meta, "image": data})
+            return None
+        return asyncio.ensure_future(handler.sendWrappedMessage(message_id, {**meta, "image": data}))
 
     @export_rpc("slicer.stream.input")
     def input(self, view, seq, events):
         try:
-            return self._streamer.on_input(view, seq, events)
+            seq = self._streamer.on_input(view, seq, events)
+            # The server's clock, so the client can tell a frame's transfer time
+            # from this tiny reply's (see streaming/link_quality.py).
+            return {"seq": seq, "server_ms": self._streamer.now_ms()}
         except InputError as error:
             log.warning("refused input for %r: %s", view, error)
             return {"error": str(error)}
 
     @export_rpc("slicer.stream.ack")
-    def ack(self, view, frame_id):
+    def ack(self, view, frame_id, timing=None):
         try:
-            self._streamer.on_ack(view, frame_id)
+            self._streamer.on_ack(view, frame_id, timing)
         except InputError as error:
             log.warning("refused ack: %s", error)
 
