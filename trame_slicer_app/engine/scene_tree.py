@@ -131,10 +131,12 @@ def delete_node(engine: SlicerEngine, node_id: str) -> None:
     scene = engine.scene
     scene.StartState(scene.BatchProcessState)
     try:
+        # The data node goes first: it then keeps its references to its display and storage
+        # nodes, so undo (scene_undo) can put the same three objects back together.
+        scene.RemoveNode(node)
         for helper in helpers:
             if helper is not None and scene.IsNodePresent(helper):
                 scene.RemoveNode(helper)
-        scene.RemoveNode(node)
     finally:
         scene.EndState(scene.BatchProcessState)
     selection = engine.app_logic.GetSelectionNode()
