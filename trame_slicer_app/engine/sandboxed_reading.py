@@ -74,10 +74,11 @@ def _run_child(items: list[dict], limits: IOLimits, command: tuple[str, ...]) ->
 
 
 def probe_items(
-    items: list[dict], limits: IOLimits = DEFAULT_IO_LIMITS, command: tuple[str, ...] = PROBE_COMMAND
+    items: list[dict], limits: IOLimits = DEFAULT_IO_LIMITS, command: tuple[str, ...] | None = None
 ) -> list[dict]:
     """Read each item ({"kind", "paths", "name"}) in a sandboxed child. Returns, per item,
     {"ok": True, "nodes": [summary...]} or {"ok": False, "error": message}."""
+    command = command or PROBE_COMMAND
     results: list[dict | None] = [None] * len(items)
     pending = list(range(len(items)))
     while pending:
