@@ -188,3 +188,18 @@ def test_bad_layer_input_is_refused(an_engine, a_ct):
     with pytest.raises(DisplayControlError, match="no opacity"):
         set_layer_opacity(an_engine, "background", 0.5)
     assert slice_layers(an_engine)["background"] == a_ct.GetID()
+
+
+def test_a_label_map_has_a_colour_map_but_no_window_level(an_engine, a_ct):
+    label = an_engine.volumes_logic.CreateAndAddLabelVolume(an_engine.scene, a_ct, "empty")
+    state = volume_display_state(an_engine, label.GetID())
+    assert state["is_labelmap"] is True
+    assert (state["window"], state["level"], state["interpolate"]) == (None, None, None)
+    set_color_map(an_engine, label.GetID(), "vtkMRMLColorTableNodeLabels")
+    assert label.GetDisplayNode().GetColorNodeID() == "vtkMRMLColorTableNodeLabels"
+    for call in (lambda: set_window_level(an_engine, label.GetID(), 10.0, 1.0),
+                 lambda: apply_window_level_preset(an_engine, label.GetID(), "CT bone"),
+                 lambda: apply_window_level_preset(an_engine, label.GetID(), AUTO_PRESET),
+                 lambda: set_interpolation(an_engine, label.GetID(), True)):
+        with pytest.raises(DisplayControlError, match="label map"):
+            call()

@@ -23,7 +23,9 @@ USEFUL_COLOR_MAP_NAMES = (
 )
 
 
-def _display_node(engine: SlicerEngine, volume_id: str):
+def _display_node(engine: SlicerEngine, volume_id: str, grey_levels: bool = True):
+    """The volume and its display node. grey_levels: the caller needs window/level and
+    interpolation, which a label map's display node does not have."""
     volume = require_node(engine, volume_id, "vtkMRMLScalarVolumeNode", "volume")
     display = volume.GetDisplayNode()
     if display is None:
@@ -31,21 +33,25 @@ def _display_node(engine: SlicerEngine, volume_id: str):
         display = volume.GetDisplayNode()
     if display is None:
         raise DisplayControlError(f"volume {volume.GetName()!r} has no display node")
+    if grey_levels and not display.IsA("vtkMRMLScalarVolumeDisplayNode"):
+        raise DisplayControlError(f"{volume.GetName()!r} is a label map: it has no window/level or interpolation")
     return volume, display
 
 
 def volume_display_state(engine: SlicerEngine, volume_id: str) -> dict:
     """Window/level, scalar range, colour map and interpolation of a volume's display node."""
-    volume, display = _display_node(engine, volume_id)
+    volume, display = _display_node(engine, volume_id, grey_levels=False)
     image = volume.GetImageData()
     low, high = image.GetScalarRange() if image is not None else (0.0, 0.0)
+    grey = display.IsA("vtkMRMLScalarVolumeDisplayNode")  # label maps: None for what they lack
     return {
-        "window": float(display.GetWindow()),
-        "level": float(display.GetLevel()),
-        "auto_window_level": bool(display.GetAutoWindowLevel()),
+        "window": float(display.GetWindow()) if grey else None,
+        "level": float(display.GetLevel()) if grey else None,
+        "auto_window_level": bool(display.GetAutoWindowLevel()) if grey else None,
         "scalar_range": [float(low), float(high)],
         "color_node_id": display.GetColorNodeID(),
-        "interpolate": bool(display.GetInterpolate()),
+        "interpolate": bool(display.GetInterpolate()) if grey else None,
+        "is_labelmap": bool(volume.IsA("vtkMRMLLabelMapVolumeNode")),
     }
 
 
@@ -97,7 +103,7 @@ def color_maps(engine: SlicerEngine) -> list[dict]:
 
 def set_color_map(engine: SlicerEngine, volume_id: str, color_node_id: str) -> None:
     color_node = require_node(engine, color_node_id, "vtkMRMLColorNode", "colour map")
-    _, display = _display_node(engine, volume_id)
+    _, display = _display_node(engine, volume_id, grey_levels=False)
     display.SetAndObserveColorNodeID(color_node.GetID())
 
 
