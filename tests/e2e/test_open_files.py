@@ -22,16 +22,16 @@ LOAD_TIMEOUT_S = 60
 
 
 @pytest.fixture(scope="module")
-def the_app_on_sample_data():
-    app = RunningApp()
+def the_app_with_a_data_folder(a_ct_path):
+    app = RunningApp("--data-dir", str(a_ct_path.parent))
     yield app
     app.stop()
 
 
 @pytest.fixture
-def a_page(a_browser, the_app_on_sample_data):
+def a_page(a_browser, the_app_with_a_data_folder):
     page = a_browser.new_page(viewport=VIEWPORT, accept_downloads=True)
-    page.goto(the_app_on_sample_data.url)
+    page.goto(the_app_with_a_data_folder.url)
     wait_for_views(page)
     yield page
     page.close()
@@ -123,3 +123,28 @@ def test_scene_and_screenshots_download(a_page, artifacts):
     # Conventional layout: 3D across the top, three slices below, each about a third as wide.
     assert picture.width > 2.5 * red_picture.width and picture.height > 1.5 * red_picture.height
     assert np.asarray(red_picture).std() > 10, "the Red screenshot is blank"
+
+
+def test_the_data_folder_dialog_opens_the_mri(a_page, an_mri_path):
+    a_page.locator(".data-io-data-folder").click()
+    entry = a_page.locator(".data-io-folder-entry", has_text=an_mri_path.name)
+    entry.locator("input[type=checkbox]").check()
+    a_page.locator(".data-io-folder-load").click()
+    notice = wait_for_state(a_page, "data_io_notice", lambda v: v and an_mri_path.name.split(".")[0] in v)
+    assert notice.startswith("Loaded")
+
+
+def test_closing_the_scene_empties_it_and_the_views_go_on(a_page):
+    assert state(a_page, "mrml_readout")["window"] is not None
+    a_page.evaluate("window.trame.state.set('data_io_error_show', false)")  # shared state: an earlier test's error
+    a_page.locator(".data-io-close").click()
+    a_page.locator(".data-io-close-confirm").click()
+    wait_for_state(a_page, "mrml_readout", lambda r: r["window"] is None, 10)
+    assert not state(a_page, "data_io_error_show")
+    frames = a_page.evaluate("window.__slicerStreamStats['1'].frames")
+    box = a_page.locator(".slicer-view-1").bounding_box()
+    a_page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    a_page.mouse.down()
+    a_page.mouse.move(box["x"] + box["width"] / 2 + 100, box["y"] + box["height"] / 2, steps=10)
+    a_page.mouse.up()
+    a_page.wait_for_function(f"window.__slicerStreamStats['1'].frames > {frames}", timeout=10_000)
