@@ -52,7 +52,7 @@ class SlicerWebApp(TrameApp):
         self.ctrl.on_server_ready.add(self._start_readout_updates)
         self._apply_layout(DEFAULT_LAYOUT)
         # Panels bind their state keys to MRML through this (see web/mrml_binding.py).
-        self.binding = MrmlBinding(self.state)
+        self.binding = MrmlBinding(self.state, self.session.scene_changes.take_changes, self.session.undo)
         self.ctrl.on_server_ready.add(lambda **_: self.binding.start())
         self.features = [cls(self) for cls in feature_classes()]
         self._build_ui()

@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from .engine.sample_data import add_sample_head
+from .engine.scene_changes import SceneChangeTracker
+from .engine.scene_undo import SceneUndo
 from .engine.slicer_engine import SlicerEngine
 from .engine.view import SlicerView
 from .engine.view_input import apply_input_event
@@ -18,6 +20,8 @@ from .engine.volumes import VolumeLoadError, check_volume_path, load_volume, sho
 from .scene_data import DataError, open_paths
 
 log = logging.getLogger(__name__)
+
+GESTURE_STARTS = ("press", "wheel", "key")  # input events that may start an edit of the scene
 
 __all__ = ["DataError", "SceneSession", "VolumeLoadError", "check_volume_path"]
 
@@ -27,10 +31,14 @@ class SceneSession:
 
     def __init__(self) -> None:
         self.engine = SlicerEngine()
+        self.undo = SceneUndo(self.engine)
+        self.scene_changes = SceneChangeTracker(self.engine)
         # Where the pointer last was in each view (VTK display pixels, origin bottom-left),
-        # and the views where a gesture ended; read by the web layer at its poll rate.
+        # read by the web layer at its poll rate.
         self.pointer_positions: dict[str, tuple[int, int]] = {}
-        self.drags_ended: set[str] = set()
+        # Told (view name, "press"|"wheel"|"key") BEFORE a gesture reaches the view, so that
+        # undo can checkpoint the scene the gesture starts from.
+        self.gesture_listeners: list[Callable[[str, str], None]] = []
 
     @property
     def view_names(self) -> tuple[str, ...]:
@@ -43,22 +51,17 @@ class SceneSession:
         return self.engine.view(view_name).render_window
 
     def apply_input(self, view: SlicerView, event: dict) -> None:
-        apply_input_event(view, event)
         kind = event.get("type")
-        if kind in ("release", "wheel", "key"):  # the end of a gesture that may have edited the scene
-            self.drags_ended.add(view.name)
+        if kind in GESTURE_STARTS:
+            for listener in self.gesture_listeners:
+                listener(view.name, kind)
+        apply_input_event(view, event)
         if kind == "leave":
             self.pointer_positions.pop(view.name, None)
         elif kind in ("move", "enter", "wheel", "press"):
-            width, height = view.size
-            x = min(max(int(event.get("x", 0)), 0), width - 1)
-            y = min(max(int(event.get("y", 0)), 0), height - 1)
-            self.pointer_positions[view.name] = (x, height - 1 - y)
-
-    def take_drags_ended(self) -> set[str]:
-        """Views where a drag ended (button released), or the wheel or a key was used, since the last call."""
-        ended, self.drags_ended = self.drags_ended, set()
-        return ended
+            # Where apply_input_event put the pointer, in VTK display pixels.
+            x, y = view.interactor.GetEventPosition()
+            self.pointer_positions[view.name] = (int(x), int(y))
 
     def on_render_request(self, callback: Callable[[str], None]) -> None:
         for view in self.engine.views.values():

@@ -174,6 +174,10 @@ class MrmlBinding:
             return
         self.undo.checkpoint(label)
 
+    def end_coalescing(self) -> None:
+        """The next edit starts a new undo step even if it repeats the last one (after undo/redo)."""
+        self._last_checkpoint = ("", 0.0)
+
     # -- MRML -> state -----------------------------------------------------------
     def refresh(self) -> int:
         """Re-read every bound key; push the changed ones (one flush). Returns how many."""

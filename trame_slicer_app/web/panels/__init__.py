@@ -16,7 +16,10 @@ State keys are prefixed with the module's concept (``volumes_window``,
 from __future__ import annotations
 
 # Order here is the order in the drawer and the toolbar.
-FEATURE_MODULES: list[str] = ["data_io"]
+FEATURE_MODULES: list[str] = [
+    "data_io", "data_panel", "volumes_panel", "slices_panel", "models_panel", "readouts_panel",
+    "undo_panel", "help_panel",
+]
 
 
 def feature_classes() -> list[type]:

@@ -1,0 +1,202 @@
+"""The state <-> MRML binding, driven in-process on a real scene with the real CT."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import pytest
+from trame.app import get_server
+
+from trame_slicer_app.app import SlicerWebApp
+from trame_slicer_app.engine import volume_display as display
+from trame_slicer_app.engine.slice_controls import set_slice_offset, slice_state
+from trame_slicer_app.scene_session import SceneSession
+
+_server_names = itertools.count()
+HOSTILE_NUMBERS = ["abc", float("nan"), float("inf"), None, [1, 2], {"a": 1}, True, "1e400"]
+
+
+@pytest.fixture(scope="module")
+def an_app_on_the_ct(a_ct_path):
+    session = SceneSession()
+    session.open_volumes([a_ct_path])
+    server = get_server(f"binding-test-{next(_server_names)}", client_type="vue3")
+    app = SlicerWebApp(server, session)
+    app.state.ready()  # as when a browser connects: state changes now run the change handlers
+    return app
+
+
+@pytest.fixture
+def the_app(an_app_on_the_ct):
+    """The app with the CT's window/level at a known value and the MRML changes drained."""
+    app = an_app_on_the_ct
+    display.set_window_level(app.session.engine, volume_id(app), 1000.0, 400.0)
+    app.session.scene_changes.take_changes()
+    app.binding.refresh()
+    return app
+
+
+def volume_id(app) -> str:
+    return display.slice_layers(app.session.engine)["background"]
+
+
+def mrml_window_level(app) -> tuple[float, float]:
+    state = display.volume_display_state(app.session.engine, volume_id(app))
+    return state["window"], state["level"]
+
+
+def set_state(app, **values) -> None:
+    """As if the browser had sent these values."""
+    with app.state:
+        app.state.update(values)
+
+
+def test_the_panels_start_with_the_mrml_values(the_app):
+    assert the_app.state.volumes_selected == volume_id(the_app)
+    assert (the_app.state.volumes_window, the_app.state.volumes_level) == (1000.0, 400.0)
+    assert the_app.state.slices_Red_offset_mm == round(slice_state(the_app.session.engine, "Red")["offset_mm"], 2)
+
+
+def test_a_state_change_sets_mrml(the_app):
+    set_state(the_app, volumes_window=250.0)
+    assert mrml_window_level(the_app) == (250.0, 400.0)
+    set_state(the_app, volumes_level=-20)
+    assert mrml_window_level(the_app) == (250.0, -20.0)
+    set_state(the_app, slices_Yellow_offset_mm=3.0)
+    assert slice_state(the_app.session.engine, "Yellow")["offset_mm"] == pytest.approx(3.0, abs=1.0)
+
+
+def test_an_mrml_change_reaches_the_state_at_the_next_poll(the_app):
+    display.set_window_level(the_app.session.engine, volume_id(the_app), 123.0, 45.0)
+    assert the_app.state.volumes_window == 1000.0  # not before the poll
+    assert the_app.binding.poll() >= 2
+    assert (the_app.state.volumes_window, the_app.state.volumes_level) == (123.0, 45.0)
+
+
+def test_a_value_pushed_from_mrml_is_not_written_back(the_app):
+    engine = the_app.session.engine
+    display.set_window_level(engine, volume_id(the_app), 321.5, 12.25)
+    the_app.binding.poll()
+    # Had the change handlers echoed the pushed values, MRML would have changed again.
+    assert the_app.session.scene_changes.take_changes() == set()
+    assert the_app.binding.poll() == 0
+
+
+def test_many_mrml_changes_between_polls_make_one_state_flush(the_app):
+    engine = the_app.session.engine
+    flushes = the_app.binding.flushes
+    for step in range(50):  # a drag: many modifications within one poll interval
+        display.set_window_level(engine, volume_id(the_app), 200.0 + step, 40.0)
+    the_app.binding.poll()
+    assert the_app.binding.flushes == flushes + 1
+    assert the_app.state.volumes_window == 249.0
+
+
+@pytest.mark.parametrize("hostile", HOSTILE_NUMBERS)
+def test_hostile_numbers_are_ignored_and_the_state_put_back(the_app, hostile):
+    set_state(the_app, volumes_window=hostile, volumes_foreground_opacity=hostile, slices_Red_offset_mm=hostile)
+    assert mrml_window_level(the_app) == (1000.0, 400.0)
+    assert the_app.state.volumes_window == 1000.0
+    assert isinstance(the_app.state.volumes_foreground_opacity, float)
+    assert math.isfinite(the_app.state.slices_Red_offset_mm)
+
+
+def test_out_of_range_values_are_clamped_or_refused(the_app):
+    set_state(the_app, volumes_foreground_opacity=7)
+    assert display.slice_layers(the_app.session.engine)["foreground_opacity"] == 1.0
+    assert the_app.state.volumes_foreground_opacity == 1.0
+    set_state(the_app, volumes_window=-50)  # no window below zero: MRML refuses, state follows MRML
+    assert mrml_window_level(the_app)[0] > 0
+    assert the_app.state.volumes_window == mrml_window_level(the_app)[0]
+
+
+@pytest.mark.parametrize("key, hostile", [
+    ("volumes_selected", "vtkMRMLScalarVolumeNodeNope"), ("volumes_selected", 42),
+    ("volumes_foreground", "vtkMRMLScalarVolumeNodeNope"), ("volumes_color_map", "x" * 10_000),
+    ("slices_Green_orientation", "Diagonal"), ("slices_linked", "yes"), ("volumes_interpolate", 1),
+])
+def test_unknown_ids_and_choices_are_ignored(the_app, key, hostile):
+    before = the_app.state[key]
+    set_state(the_app, **{key: hostile})
+    assert the_app.state[key] == before
+    assert mrml_window_level(the_app) == (1000.0, 400.0)
+
+
+def test_a_preset_button_sets_window_level_and_the_state(the_app):
+    the_app.features_by_name = {type(f).__name__: f for f in the_app.features}
+    the_app.features_by_name["VolumesPanel"].apply_preset("CT lung")
+    assert mrml_window_level(the_app) == (1400.0, -500.0)
+    assert (the_app.state.volumes_window, the_app.state.volumes_level) == (1400.0, -500.0)
+    the_app.features_by_name["VolumesPanel"].apply_preset("no such preset")
+    assert mrml_window_level(the_app) == (1400.0, -500.0)
+
+
+def test_undo_restores_a_state_edit_and_redo_reapplies_it(the_app):
+    undo = {type(f).__name__: f for f in the_app.features}["UndoPanel"]
+    set_state(the_app, volumes_window=600.0)
+    assert mrml_window_level(the_app)[0] == 600.0
+    undo.on_undo()
+    assert mrml_window_level(the_app)[0] == 1000.0
+    assert the_app.state.volumes_window == 1000.0
+    undo.on_redo()
+    assert mrml_window_level(the_app)[0] == 600.0
+    assert the_app.state.volumes_window == 600.0
+
+
+def test_slice_offsets_follow_mrml(the_app):
+    engine = the_app.session.engine
+    lo, hi = slice_state(engine, "Green")["range_mm"]
+    set_slice_offset(engine, "Green", (lo + hi) / 2 + 5)
+    the_app.binding.poll()
+    assert the_app.state.slices_Green_offset_mm == round(slice_state(engine, "Green")["offset_mm"], 2)
+
+
+def feature(app, name: str):
+    return {type(f).__name__: f for f in app.features}[name]
+
+
+def test_a_press_in_a_slice_view_checkpoints_so_the_drag_can_be_undone(the_app):
+    session = the_app.session
+    red = session.view("Red")
+    session.apply_input(red, {"type": "press", "button": 0, "x": 50, "y": 50})
+    session.apply_input(red, {"type": "release", "button": 0, "x": 50, "y": 50})
+    display.set_window_level(session.engine, volume_id(the_app), 77.0, 7.0)  # what the drag did
+    the_app.binding.poll()
+    assert the_app.state.undo_can_undo
+    feature(the_app, "UndoPanel").on_undo()
+    assert mrml_window_level(the_app) == (1000.0, 400.0)
+    assert the_app.state.volumes_window == 1000.0
+
+
+def test_the_data_probe_follows_the_pointer_at_the_poll(the_app):
+    session = the_app.session
+    red = session.view("Red")
+    width, height = red.size
+    session.apply_input(red, {"type": "move", "x": width // 2, "y": height // 2})
+    the_app.binding.poll()
+    probe = the_app.state.readouts_probe
+    assert probe["view"] == "Red" and len(probe["ras"]) == 3
+    assert [layer["volume"] for layer in probe["layers"]] == ["cranium_ct"]
+    session.apply_input(red, {"type": "leave", "x": 0, "y": 0})
+    the_app.binding.poll()
+    assert the_app.state.readouts_probe is None
+
+
+@pytest.mark.parametrize("args", [(5, "x"), ("vtkMRMLScalarVolumeNode1", ""), ("nope", "x"),
+                                  ("vtkMRMLScalarVolumeNode1", "x" * 100_000), (None, None)])
+def test_hostile_rename_and_delete_change_nothing(the_app, args):
+    data = feature(the_app, "DataPanel")
+    nodes = the_app.state.data_nodes
+    data.rename(*args)
+    data.delete(args[0] if args[0] != "vtkMRMLScalarVolumeNode1" else "vtkMRMLScalarVolumeNode999")
+    data.set_visible(args[0], "on")
+    assert the_app.state.data_nodes == nodes
+
+
+def test_rename_reaches_the_data_list(the_app):
+    data = feature(the_app, "DataPanel")
+    data.rename(volume_id(the_app), "  head CT  ")
+    assert [n["name"] for n in the_app.state.data_nodes] == ["head CT"]
+    assert the_app.state.volumes_items[0]["title"] == "head CT"
+    data.rename(volume_id(the_app), "cranium_ct")

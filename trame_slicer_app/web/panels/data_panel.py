@@ -1,0 +1,86 @@
+"""Data: the loaded nodes, with visibility, rename, delete (confirmed) and "show" for volumes."""
+
+from __future__ import annotations
+
+from trame.widgets import html
+from trame.widgets import vuetify3 as v3
+
+from ...engine import scene_tree as tree
+from ..mrml_binding import a_flag, a_node_id, a_text
+
+KIND_ICONS = {
+    "volume": "mdi-cube-outline", "labelmap": "mdi-label-outline", "segmentation": "mdi-puzzle-outline",
+    "model": "mdi-shape-outline", "markups": "mdi-map-marker-outline",
+}
+
+
+class DataPanel:
+    title = "Data"
+    icon = "mdi-file-tree"
+
+    def __init__(self, app) -> None:
+        self.engine = app.session.engine
+        self.binding = app.binding
+        self.binding.bind("data_nodes", self._nodes)
+        app.state.data_renaming = None  # {"id", "name"} while the rename dialog is open
+        app.state.data_deleting = None  # {"id", "name"} while the delete confirmation is open
+        server = app.server
+        server.trigger("data_set_visible")(self.set_visible)
+        server.trigger("data_rename")(self.rename)
+        server.trigger("data_delete")(self.delete)
+        server.trigger("data_show")(self.show)
+
+    def _nodes(self) -> list[dict]:
+        return [{**node, "icon": KIND_ICONS.get(node["kind"], "mdi-help")} for node in tree.data_tree(self.engine)]
+
+    def set_visible(self, node_id, on) -> None:
+        self.binding.edit("visibility", lambda: tree.set_node_visible(self.engine, a_node_id(node_id), a_flag(on)))
+
+    def rename(self, node_id, name) -> None:
+        self.binding.edit("rename", lambda: tree.rename_node(self.engine, a_node_id(node_id), a_text(name)))
+
+    def delete(self, node_id) -> None:
+        self.binding.edit("delete", lambda: tree.delete_node(self.engine, a_node_id(node_id)))
+
+    def show(self, node_id) -> None:
+        self.binding.edit("show volume", lambda: tree.show_volume_in_views(self.engine, a_node_id(node_id)))
+
+    def build_panel(self) -> None:
+        html.Div("The scene is empty.", v_if="!data_nodes.length", classes="text-medium-emphasis")
+        with v3.VList(density="compact", classes="data-nodes pa-0"), \
+                v3.VListItem(v_for="n in data_nodes", key="n.id", classes="data-node px-1",
+                             prepend_icon=("n.icon",), title=("n.name",), subtitle=("n.kind",)), \
+                v3.Template(v_slot_append=True):
+            v3.VBtn(v_if="n.kind === 'volume' || n.kind === 'labelmap'", icon="mdi-monitor-eye",
+                    size="x-small", variant="text", title="Show in the slice views",
+                    color=("n.shown ? 'primary' : undefined",), classes="data-show",
+                    click="trigger('data_show', [n.id])")
+            v3.VBtn(icon=("n.visible ? 'mdi-eye' : 'mdi-eye-off'",), size="x-small", variant="text",
+                    title="Show or hide", classes="data-visible",
+                    click="trigger('data_set_visible', [n.id, !n.visible])")
+            v3.VBtn(icon="mdi-pencil", size="x-small", variant="text", title="Rename", classes="data-rename",
+                    click="data_renaming = {id: n.id, name: n.name}")
+            v3.VBtn(icon="mdi-delete", size="x-small", variant="text", title="Delete", classes="data-delete",
+                    click="data_deleting = {id: n.id, name: n.name}")
+        with v3.VDialog(model_value=("!!data_renaming",), max_width=360, persistent=True), \
+                v3.VCard(title="Rename", v_if="data_renaming", classes="data-rename-dialog"):
+            with v3.VCardText():
+                v3.VTextField(v_model=("data_renaming.name",), label="Name", autofocus=True, maxlength=256,
+                              keyup_enter="trigger('data_rename', [data_renaming.id, data_renaming.name]);"
+                                          " data_renaming = null")
+            with v3.VCardActions():
+                v3.VSpacer()
+                v3.VBtn("Cancel", click="data_renaming = null")
+                v3.VBtn("Rename", color="primary", classes="data-rename-ok",
+                        click="trigger('data_rename', [data_renaming.id, data_renaming.name]); data_renaming = null")
+        with v3.VDialog(model_value=("!!data_deleting",), max_width=360, persistent=True), \
+                v3.VCard(title="Delete?", v_if="data_deleting", classes="data-delete-dialog"):
+            v3.VCardText("Delete {{ data_deleting.name }} from the scene?")
+            with v3.VCardActions():
+                v3.VSpacer()
+                v3.VBtn("Cancel", click="data_deleting = null")
+                v3.VBtn("Delete", color="error", classes="data-delete-ok",
+                        click="trigger('data_delete', [data_deleting.id]); data_deleting = null")
+
+
+FEATURE = DataPanel

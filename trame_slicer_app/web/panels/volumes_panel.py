@@ -1,0 +1,123 @@
+"""Volumes: window/level, presets, colour map, interpolation and the slice layers."""
+
+from __future__ import annotations
+
+from trame.widgets import html
+from trame.widgets import vuetify3 as v3
+
+from ...engine import volume_display as display
+from ...engine.scene_tree import data_tree
+from ...engine.window_level_presets import AUTO_PRESET, WINDOW_LEVEL_PRESETS
+from ..mrml_binding import a_flag, a_node_id, a_number, one_of
+
+VOLUME_KINDS = ("volume", "labelmap")
+VALUE_DECIMALS = 2  # what the sliders show; MRML keeps full precision
+OPACITY_STEP = 0.05
+
+
+def _rounded(value):
+    return round(float(value), VALUE_DECIMALS) if value is not None else None
+
+
+class VolumesPanel:
+    title = "Volumes"
+    icon = "mdi-cube-outline"
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self.engine = app.session.engine
+        self.binding = app.binding
+        self._selected: str | None = None
+        b = self.binding
+        b.bind("volumes_items", self._volume_items)
+        b.bind("volumes_selected", self._selected_id, self._select, a_node_id, undo_label="select volume")
+        b.bind("volumes_range", lambda: self._display("scalar_range"))
+        b.bind("volumes_window", lambda: _rounded(self._display("window")),
+               lambda w: display.set_window_level(self.engine, self._selected_id(), w, self._display("level")),
+               a_number(lo=0.0), undo_label="window")
+        b.bind("volumes_level", lambda: _rounded(self._display("level")),
+               lambda lv: display.set_window_level(self.engine, self._selected_id(), self._display("window"), lv),
+               a_number(), undo_label="level")
+        b.bind("volumes_color_maps", lambda: [{"title": c["name"], "value": c["id"]}
+                                              for c in display.color_maps(self.engine)])
+        b.bind("volumes_color_map", lambda: self._display("color_node_id"),
+               lambda cid: display.set_color_map(self.engine, self._selected_id(), cid),
+               one_of(lambda: [c["id"] for c in display.color_maps(self.engine)]), undo_label="colour map")
+        b.bind("volumes_interpolate", lambda: self._display("interpolate"),
+               lambda on: display.set_interpolation(self.engine, self._selected_id(), on),
+               a_flag, undo_label="interpolation")
+        for layer in ("foreground", "label"):
+            b.bind(f"volumes_{layer}", lambda layer=layer: display.slice_layers(self.engine)[layer],
+                   lambda vid, layer=layer: display.set_slice_layer(self.engine, layer, vid),
+                   one_of(lambda: [None, *self._volume_ids()]), undo_label=f"{layer} layer")
+            b.bind(f"volumes_{layer}_opacity",
+                   lambda layer=layer: _rounded(display.slice_layers(self.engine)[f"{layer}_opacity"]),
+                   lambda value, layer=layer: display.set_layer_opacity(self.engine, layer, value),
+                   a_number(0.0, 1.0), undo_label=f"{layer} opacity")
+        app.server.trigger("volumes_preset")(self.apply_preset)
+
+    # -- MRML reads ------------------------------------------------------------
+    def _volume_ids(self) -> list[str]:
+        return [n["id"] for n in data_tree(self.engine) if n["kind"] in VOLUME_KINDS]
+
+    def _volume_items(self) -> list[dict]:
+        return [{"title": n["name"], "value": n["id"]} for n in data_tree(self.engine) if n["kind"] in VOLUME_KINDS]
+
+    def _selected_id(self) -> str | None:
+        """The volume being edited: the user's pick while it exists, else the background volume."""
+        ids = self._volume_ids()
+        if self._selected in ids:
+            return self._selected
+        background = display.slice_layers(self.engine)["background"]
+        return background if background in ids else (ids[0] if ids else None)
+
+    def _display(self, key: str):
+        volume_id = self._selected_id()
+        return display.volume_display_state(self.engine, volume_id)[key] if volume_id else None
+
+    # -- edits ---------------------------------------------------------------------
+    def _select(self, volume_id: str) -> None:
+        if volume_id not in self._volume_ids():
+            raise ValueError(f"no volume {volume_id!r}")
+        self._selected = volume_id
+
+    def apply_preset(self, name) -> None:
+        volume_id = self._selected_id()
+        if volume_id is None or not isinstance(name, str):
+            return
+        self.binding.edit(f"preset {name}", display.apply_window_level_preset, self.engine, volume_id, name)
+
+    # -- UI --------------------------------------------------------------------------
+    def build_panel(self) -> None:
+        with html.Div(v_if="!volumes_items.length", classes="text-medium-emphasis"):
+            html.Span("No volume loaded.")
+        with html.Div(v_else=True, classes="volumes-panel"):
+            v3.VSelect(label="Volume", v_model=("volumes_selected",), items=("volumes_items",),
+                       density="compact", hide_details=True, classes="volumes-selected mb-2")
+            range_lo, range_hi = "volumes_range ? volumes_range[0] : 0", "volumes_range ? volumes_range[1] : 1"
+            v3.VSlider(label="Window", v_model=("volumes_window",), min=0,
+                       max=(f"Math.max(1, 2 * (({range_hi}) - ({range_lo})))",), step=1,
+                       density="compact", hide_details=True, thumb_label=True, classes="volumes-window")
+            v3.VSlider(label="Level", v_model=("volumes_level",), min=(range_lo,), max=(range_hi,), step=1,
+                       density="compact", hide_details=True, thumb_label=True, classes="volumes-level")
+            html.Div("W {{ volumes_window }}  L {{ volumes_level }}  range {{ volumes_range }}",
+                     classes="text-caption volumes-readout mb-1")
+            with html.Div(classes="d-flex flex-wrap ga-1 mb-2"):
+                for name in (*WINDOW_LEVEL_PRESETS, AUTO_PRESET):
+                    css = "volumes-preset-" + name.lower().replace(" ", "-")
+                    v3.VBtn(name, size="x-small", variant="tonal", classes=css,
+                            click=f"trigger('volumes_preset', [{name!r}])")
+            v3.VSelect(label="Colour map", v_model=("volumes_color_map",), items=("volumes_color_maps",),
+                       density="compact", hide_details=True, classes="volumes-color-map mb-2")
+            v3.VSwitch(label="Interpolate", v_model=("volumes_interpolate",), density="compact",
+                       hide_details=True, color="primary", classes="volumes-interpolate")
+            for layer, title in (("foreground", "Foreground"), ("label", "Label map")):
+                v3.VSelect(label=title, v_model=(f"volumes_{layer}",),
+                           items=("[{title: 'None', value: null}, ...volumes_items]",),
+                           density="compact", hide_details=True, classes=f"volumes-{layer} mt-2")
+                v3.VSlider(label="Opacity", v_model=(f"volumes_{layer}_opacity",), min=0, max=1,
+                           step=OPACITY_STEP, density="compact", hide_details=True,
+                           classes=f"volumes-{layer}-opacity")
+
+
+FEATURE = VolumesPanel
