@@ -76,7 +76,7 @@ def test_outside_the_volume_there_is_no_value(an_engine, a_ct):
     view.slice_node.SetFieldOfView(2000.0, 2000.0, view.slice_node.GetFieldOfView()[2])
     [layer] = probe(an_engine, "Red", 1.0, 1.0)["layers"]
     assert layer["value"] is None
-    assert layer["text"] == "Out of frame"
+    assert layer["text"] == "Out of Frame"
     assert voxel_at(a_ct, probe(an_engine, "Red", 1.0, 1.0)["ras"])[1] is None
 
 
@@ -111,3 +111,18 @@ def test_bad_probe_input(an_engine, a_ct):
     for args in (("1", 1.0, 1.0), ("Red", float("nan"), 1.0), ("Red", "3", 1.0), ("Red", 1e12, 0.0)):
         with pytest.raises(DisplayControlError):
             probe(an_engine, *args)
+
+
+def test_float_voxels_are_reported_as_slicer_writes_them(an_engine):
+    from trame_slicer_app.engine.volumes import add_volume_from_array
+
+    voxels = (np.arange(8 * 10 * 12, dtype=np.float32).reshape(8, 10, 12) / 7.0).astype(np.float32)
+    node = add_volume_from_array(an_engine, voxels, "ramp", (2.0, 2.0, 3.0))
+    for view in an_engine.slice_views.values():
+        view.resize(*VIEW_SIZE_PX)
+    show_volume(an_engine, node)
+    [layer] = probe(an_engine, "Red", VIEW_SIZE_PX[0] / 2, VIEW_SIZE_PX[1] / 2)["layers"]
+    ijk, value = voxel_at(node, probe(an_engine, "Red", VIEW_SIZE_PX[0] / 2, VIEW_SIZE_PX[1] / 2)["ras"])
+    assert layer["ijk"] == ijk and layer["value"] == pytest.approx(value)
+    assert layer["text"] == f"{value:f}".rstrip("0").rstrip(".")
+    assert not float(value).is_integer()

@@ -134,3 +134,10 @@ def test_an_empty_scene_has_a_usable_slider(an_engine):
     state = slice_state(an_engine, "Red")
     assert state["range_mm"][0] < state["range_mm"][1]
     assert state["step_mm"] > 0
+
+
+def test_an_empty_scene_slider_surrounds_the_current_offset(an_engine):
+    set_slice_offset(an_engine, "Green", 42.0)
+    state = slice_state(an_engine, "Green")
+    assert state["range_mm"][0] < 42.0 < state["range_mm"][1]
+    assert state["offset_mm"] == pytest.approx(42.0)

@@ -28,7 +28,8 @@ def _layer_logic(slice_logic, layer: str):
 
 
 def _number_text(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:.4f}".rstrip("0").rstrip(".")
+    # Slicer's Data Probe: integers as such, other values with trailing zeros dropped.
+    return str(int(value)) if float(value).is_integer() else f"{value:f}".rstrip("0").rstrip(".")
 
 
 def _probe_layer(layer: str, layer_logic, xy: tuple[float, float, float]) -> dict | None:
@@ -37,10 +38,10 @@ def _probe_layer(layer: str, layer_logic, xy: tuple[float, float, float]) -> dic
         return None
     ijk = [round(c) for c in layer_logic.GetXYToIJKTransform().TransformDoublePoint(xy)]
     entry = {"layer": layer, "volume": volume.GetName(), "volume_id": volume.GetID(), "ijk": ijk,
-             "value": None, "label_name": None, "text": "Out of frame"}
+             "value": None, "label_name": None, "text": "Out of Frame"}
     image = volume.GetImageData()
     if image is None:
-        entry["text"] = "No image"
+        entry["text"] = "No Image"
         return entry
     dims = image.GetDimensions()
     if any(not 0 <= ijk[axis] < dims[axis] for axis in range(3)):

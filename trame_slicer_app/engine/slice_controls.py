@@ -11,8 +11,9 @@ ORIENTATIONS = ("Axial", "Sagittal", "Coronal")
 REFORMAT_RESET = "Reformat reset"
 # What Slicer's slice node reports when the slice is oblique.
 REFORMAT = "Reformat"
-# The offset slider's range when no volume is shown, as Slicer's slice controller uses.
-EMPTY_SLICE_RANGE_MM = (-100.0, 100.0)
+# With no volume shown the slider spans this far either side of the current offset
+# (as Slicer's Screen Capture module does), so the slice can still be moved.
+EMPTY_SLICE_HALF_RANGE_MM = 100.0
 EMPTY_SLICE_STEP_MM = 1.0
 MAX_ABS_SLICE_OFFSET_MM = 1.0e6
 
@@ -31,7 +32,8 @@ def slice_offset_range_mm(view: SliceView) -> tuple[float, float, float]:
     bounds = [0.0, -1.0, 0.0, -1.0, 0.0, -1.0]
     view.logic.GetLowestVolumeSliceBounds(bounds)
     if bounds[4] >= bounds[5]:  # no volume shown
-        return (*EMPTY_SLICE_RANGE_MM, EMPTY_SLICE_STEP_MM)
+        offset = float(view.logic.GetSliceOffset())
+        return offset - EMPTY_SLICE_HALF_RANGE_MM, offset + EMPTY_SLICE_HALF_RANGE_MM, EMPTY_SLICE_STEP_MM
     spacing = view.logic.GetLowestVolumeSliceSpacing()
     step = float(spacing[2]) if spacing and spacing[2] > 0 else EMPTY_SLICE_STEP_MM
     return float(bounds[4]), float(bounds[5]), step
