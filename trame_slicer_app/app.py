@@ -74,9 +74,9 @@ class SlicerWebApp(TrameApp):
     def _set_up_paced_streaming(self) -> None:
         protocol_holder: dict[str, StreamProtocol] = {}
 
-        def publish(_view_name: str, meta: dict, data: bytes):
+        def publish(_view_name: str, meta: dict, data: bytes, clients):
             protocol = protocol_holder.get("protocol")
-            return protocol.publish_frame(meta, data) if protocol is not None else None
+            return protocol.publish_frame(meta, data, clients) if protocol is not None else None
 
         views = {name: self.session.view(name) for name in self.session.view_names}
         self.streamer = ViewStreamer(views, self.session.apply_input, publish)

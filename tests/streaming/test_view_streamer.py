@@ -19,7 +19,7 @@ import pytest
 from PIL import Image
 
 from trame_slicer_app.streaming.input_events import MAX_EVENTS_PER_MESSAGE, InputError
-from trame_slicer_app.streaming.link_quality import MIN_CREDIT_FRAMES, QUALITY_LADDER, STILL_QUALITY
+from trame_slicer_app.streaming.link_quality import MAX_CREDIT_FRAMES, MIN_CREDIT_FRAMES, QUALITY_LADDER, STILL_QUALITY
 from trame_slicer_app.streaming.view_streamer import MAX_VIEW_SIZE_PX, MIN_VIEW_SIZE_PX, ViewStreamer
 
 VIEW_NAMES = ("Red", "Green", "Yellow")
@@ -99,6 +99,7 @@ class APublishedFrame:
     view: str
     meta: dict
     data: bytes
+    recipients: list | None = None  # None: every client
 
     def image(self) -> Image.Image:
         image = Image.open(io.BytesIO(self.data))
@@ -170,7 +171,7 @@ def run_with_a_stream(scenario: Callable[[AStream], Awaitable[None]]) -> None:
         streamer = ViewStreamer(
             views,
             recorder,
-            lambda name, meta, data: published.put_nowait(APublishedFrame(name, meta, data)),
+            lambda name, meta, data, recipients: published.put_nowait(APublishedFrame(name, meta, data, recipients)),
             clock=clock,
         )
         streamer.start()
@@ -523,5 +524,76 @@ def test_frames_carry_the_servers_send_time_for_the_clients_transfer_measure():
 
         assert frame.meta["sent_ms"] == pytest.approx(stream.clock.now * 1000.0)
         assert stream.streamer.now_ms() == pytest.approx(stream.clock.now * 1000.0)
+
+    run_with_a_stream(scenario)
+
+
+# -- several clients on one session -------------------------------------------------
+
+
+def test_a_client_that_stops_acknowledging_is_skipped_at_its_credit_while_the_other_keeps_getting_frames():
+    async def scenario(stream: AStream) -> None:
+        streamer = stream.streamer
+        streamer.set_visible({"Red"})
+        streamer.on_resize("Red", *VIEW_SIZE, client="fast")
+        streamer.on_resize("Red", *VIEW_SIZE, client="stalled")
+
+        sent_to_stalled = 0
+        for step in range(MAX_CREDIT_FRAMES + 6):
+            stream.time_passes(FRAME_INTERVAL_S)
+            streamer.on_input("Red", step + 1, [a_move(step, step)], client="fast")
+            frame = await stream.next_frame()
+            assert "fast" in frame.recipients
+            sent_to_stalled += "stalled" in frame.recipients
+            streamer.on_ack("Red", frame.meta["id"], client="fast")
+
+        assert sent_to_stalled == MAX_CREDIT_FRAMES
+        assert len(streamer._channels["Red"].client_frames["stalled"]) == MAX_CREDIT_FRAMES
+
+    run_with_a_stream(scenario)
+
+
+def test_a_skipped_client_gets_the_current_picture_as_soon_as_it_acknowledges_again():
+    async def scenario(stream: AStream) -> None:
+        streamer = stream.streamer
+        streamer.set_visible({"Red"})
+        streamer.on_resize("Red", *VIEW_SIZE, client="slow")
+        unacknowledged = []
+        for step in range(MAX_CREDIT_FRAMES + 2):
+            stream.time_passes(FRAME_INTERVAL_S)
+            streamer.on_input("Red", step + 1, [a_move(step, step)], client="slow")
+            if step < MAX_CREDIT_FRAMES:
+                frame = await stream.next_frame()
+                unacknowledged.append(frame)
+                # The server's own accounting gets its ack (the round trip and pacing), not the client's credit.
+                streamer.on_ack("Red", frame.meta["id"])
+        await stream.let_it_run()
+        assert stream.published.empty()  # the only client is at its credit: frames are dropped, not queued
+
+        stream.time_passes(FRAME_INTERVAL_S)
+        streamer.on_ack("Red", unacknowledged[0].meta["id"], client="slow")
+        current = await stream.next_frame()
+
+        assert current.recipients == ["slow"]
+        assert_colour_close(current.colour(), colour_at((MAX_CREDIT_FRAMES + 1, MAX_CREDIT_FRAMES + 1)))
+
+    run_with_a_stream(scenario)
+
+
+def test_a_client_that_leaves_is_forgotten():
+    async def scenario(stream: AStream) -> None:
+        streamer = stream.streamer
+        streamer.set_visible({"Red"})
+        streamer.on_resize("Red", *VIEW_SIZE, client="staying")
+        streamer.on_resize("Red", *VIEW_SIZE, client="leaving")
+        first = await stream.next_frame()
+        assert sorted(first.recipients) == ["leaving", "staying"]
+        streamer.on_ack("Red", first.meta["id"], client="staying")
+
+        streamer.on_client_gone("leaving")
+        stream.time_passes(FRAME_INTERVAL_S)
+        streamer.on_input("Red", 1, [a_move(3, 3)], client="staying")
+
+        assert (await stream.next_frame()).recipients == ["staying"]
 
     run_with_a_stream(scenario)

@@ -22,7 +22,7 @@ import numpy as np
 from .frame_pacing import FrameKind, FramePacer
 from .input_events import InputError, parse_input_message
 from .jpeg_encoder import encode_jpeg
-from .link_quality import STILL_QUALITY, STILL_SCALE, QualityController
+from .link_quality import MAX_CREDIT_FRAMES, STILL_QUALITY, STILL_SCALE, QualityController
 from .stream_stats import StreamStats
 
 log = logging.getLogger(__name__)
@@ -55,8 +55,9 @@ class StreamableView(Protocol):
     def capture(self) -> np.ndarray: ...
 
 
-# Returns an awaitable that completes once the frame is on the socket (or None).
-Publish = Callable[[str, dict, bytes], Awaitable | None]
+# (view name, meta, JPEG, recipients: client keys, or None for every client) -> an
+# awaitable that completes once the frame is on the sockets, or None.
+Publish = Callable[[str, dict, bytes, list | None], Awaitable | None]
 ApplyInput = Callable[[StreamableView, dict], None]
 
 
@@ -71,6 +72,10 @@ class _ViewChannel:
     last_input_seq: int = 0
     sent: dict = field(default_factory=dict)  # frame id -> (sent at, bytes, ladder level, pixels)
     encoding: bool = False
+    # Per client (several browsers may show one session): frame id -> sent at, for
+    # frames it has not acknowledged. A client at its credit is skipped, not queued.
+    client_frames: dict = field(default_factory=dict)
+    skipped_clients: set = field(default_factory=set)
 
 
 class ViewStreamer:
@@ -100,8 +105,9 @@ class ViewStreamer:
             raise InputError(f"unknown view {name!r}")
         return self._channels[name]
 
-    def on_input(self, name, seq, events) -> int:
+    def on_input(self, name, seq, events, client=None) -> int:
         channel = self._channel(name)
+        self._know_client(channel, client)
         if isinstance(seq, bool) or not isinstance(seq, int):
             raise InputError("seq must be an integer")
         now = self._clock()
@@ -123,8 +129,9 @@ class ViewStreamer:
         """The clock frames and input replies are stamped with, for the client's transfer measure."""
         return round(self._clock() * 1000.0, 3)
 
-    def on_ack(self, name, frame_id, timing=None) -> None:
+    def on_ack(self, name, frame_id, timing=None, client=None) -> None:
         channel = self._channel(name)
+        self._client_acked(channel, client, frame_id)
         transfer_s = _client_transfer_s(timing)
         sent = channel.sent.pop(frame_id, None) if isinstance(frame_id, int) else None
         if sent is None:
@@ -136,8 +143,9 @@ class ViewStreamer:
         channel.stats.on_ack(rtt_s, channel.quality)
         self.wake()
 
-    def on_resize(self, name, width, height) -> None:
+    def on_resize(self, name, width, height, client=None) -> None:
         channel = self._channel(name)
+        self._know_client(channel, client)
         for value in (width, height):
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
                 raise InputError("size must be numbers")
@@ -149,6 +157,43 @@ class ViewStreamer:
         self._forget_frames_in_flight(channel)
         channel.pacer.dirty = True
         self.wake()
+
+    def on_client_gone(self, client) -> None:
+        for channel in self._channels.values():
+            channel.client_frames.pop(client, None)
+            channel.skipped_clients.discard(client)
+
+    # -- per-client credit ----------------------------------------------------
+    @staticmethod
+    def _know_client(channel: _ViewChannel, client) -> None:
+        if client is not None and client not in channel.client_frames:
+            channel.client_frames[client] = {}
+            channel.pacer.dirty = True  # a newcomer needs a picture
+
+    def _client_acked(self, channel: _ViewChannel, client, frame_id) -> None:
+        frames = channel.client_frames.get(client)
+        if frames is None:
+            return
+        frames.pop(frame_id, None)
+        if client in channel.skipped_clients and len(frames) < MAX_CREDIT_FRAMES:
+            # It missed frames while at its credit: it needs the current picture.
+            channel.skipped_clients.discard(client)
+            channel.pacer.dirty = True
+
+    def _recipients(self, channel: _ViewChannel, now: float) -> list | None:
+        """Clients with credit left; None (everyone) while no client has introduced itself."""
+        if not channel.client_frames:
+            return None
+        recipients = []
+        for client, frames in channel.client_frames.items():
+            for frame_id, sent_at in list(frames.items()):
+                if sent_at < now - ACK_TIMEOUT_S:
+                    del frames[frame_id]  # lost, or a client gone without a goodbye
+            if len(frames) < MAX_CREDIT_FRAMES:
+                recipients.append(client)
+            else:
+                channel.skipped_clients.add(client)
+        return recipients
 
     @staticmethod
     def _forget_frames_in_flight(channel: _ViewChannel, older_than: float | None = None) -> None:
@@ -283,7 +328,14 @@ class ViewStreamer:
             "sent_ms": round(now * 1000.0, 3),
         }
         channel.stats.on_frame(len(frame.data), render_s, encode_s, kind is FrameKind.STILL, now)
-        self._track_send(self._publish(channel.view.name, meta, frame.data))
+        recipients = self._recipients(channel, now)
+        for client in recipients or ():
+            channel.client_frames[client][frame_id] = now
+        if recipients == []:
+            channel.sent.pop(frame_id, None)  # every client is at its credit: the frame is dropped
+            channel.pacer.on_frame_acked()
+        else:
+            self._track_send(self._publish(channel.view.name, meta, frame.data, recipients))
         self.wake()
 
 

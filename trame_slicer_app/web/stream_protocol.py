@@ -38,22 +38,40 @@ class StreamProtocol(LinkProtocol):
     def _streamer(self) -> ViewStreamer:
         return self._holder.streamer
 
-    def publish_frame(self, meta: dict, data: bytes) -> asyncio.Future | None:
-        """Send a frame to every connected client now; the future completes once it
-        is on the sockets. wslink's own publish sends on a later loop turn, behind
-        whatever render the streamer starts meanwhile (pinned wslink 2.6.0 API)."""
+    @property
+    def _handler(self):
+        """The wslink websocket handler that bound our publish (pinned wslink 2.6.0 API)."""
+        handler = getattr(self.publish, "__self__", None)
+        return handler if hasattr(handler, "sendWrappedMessage") else None
+
+    def _calling_client(self):
+        """Which connection the RPC being served came from: wslink notes it just
+        before calling us, in the same loop turn."""
+        handler = self._handler
+        web_app = getattr(handler, "web_app", None)
+        return getattr(web_app, "last_active_client_id", None)
+
+    def onClose(self, client_id) -> None:
+        self._streamer.on_client_gone(client_id)
+
+    def publish_frame(self, meta: dict, data: bytes, clients: list | None = None) -> asyncio.Future | None:
+        """Send a frame now to ``clients`` (None: all); the future completes once it is
+        on the sockets. wslink's own publish sends on a later loop turn, behind
+        whatever render the streamer starts meanwhile."""
         self._frames_published += 1
         message_id = f"publish:{FRAME_TOPIC}:{self._frames_published}"
-        handler = getattr(self.publish, "__self__", None)  # the websocket handler that bound our publish
-        if handler is None or not hasattr(handler, "sendWrappedMessage"):
-            self.publish(FRAME_TOPIC, {**meta, "image": data})
+        message = {**meta, "image": data}
+        handler = self._handler
+        if handler is None:
+            self.publish(FRAME_TOPIC, message)
             return None
-        return asyncio.ensure_future(handler.sendWrappedMessage(message_id, {**meta, "image": data}))
+        targets = [None] if clients is None else clients
+        return asyncio.gather(*(handler.sendWrappedMessage(message_id, message, client_id=c) for c in targets))
 
     @export_rpc("slicer.stream.input")
     def input(self, view, seq, events):
         try:
-            seq = self._streamer.on_input(view, seq, events)
+            seq = self._streamer.on_input(view, seq, events, client=self._calling_client())
             # The server's clock, so the client can tell a frame's transfer time
             # from this tiny reply's (see streaming/link_quality.py).
             return {"seq": seq, "server_ms": self._streamer.now_ms()}
@@ -64,7 +82,7 @@ class StreamProtocol(LinkProtocol):
     @export_rpc("slicer.stream.ack")
     def ack(self, view, frame_id, timing=None):
         try:
-            self._streamer.on_ack(view, frame_id, timing)
+            self._streamer.on_ack(view, frame_id, timing, client=self._calling_client())
         except InputError as error:
             log.warning("refused ack: %s", error)
 
@@ -72,7 +90,7 @@ class StreamProtocol(LinkProtocol):
     def resize(self, view, width, height):
         log.debug("resize %r to %sx%s", view, width, height)
         try:
-            self._streamer.on_resize(view, width, height)
+            self._streamer.on_resize(view, width, height, client=self._calling_client())
         except InputError as error:
             log.warning("refused resize: %s", error)
 
