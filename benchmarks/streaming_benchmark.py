@@ -89,7 +89,7 @@ def step_latency(page, name, steps, kind):
     if kind == "drag":
         page.mouse.down()
         time.sleep(STEP_GAP_S)
-    samples = []
+    samples, server_ms = [], []
     for i in range(steps):
         reset(page, name)
         if kind == "drag":
@@ -99,13 +99,25 @@ def step_latency(page, name, steps, kind):
         time.sleep(STEP_GAP_S)
         # The step's own input is the newest one a frame answered: the smallest
         # latency (older inputs that changed nothing are answered by it too).
-        latencies = stats(page, name)["latenciesMs"]
-        if latencies:
-            samples.append(min(latencies))
+        s = stats(page, name)
+        if s["latenciesMs"]:
+            samples.append(min(s["latenciesMs"]))
+            meta = s["lastMeta"] or {}
+            server_ms.append((meta.get("render_ms") or 0) + (meta.get("encode_ms") or 0))
     if kind == "drag":
         page.mouse.up()
     time.sleep(STEP_GAP_S)
+    STEP_SERVER_MS.setdefault((page, name, kind), []).extend(server_ms)
     return samples
+
+
+# The server's own render + read-back + encode time of the frames that answered
+# each step (from the frames' own figures), to compare step latency with.
+STEP_SERVER_MS: dict = {}
+
+
+def step_server_ms(page, name, kind):
+    return STEP_SERVER_MS.pop((page, name, kind), [])
 
 
 def continuous_drag(page, name, button="left"):
@@ -144,7 +156,9 @@ def continuous_drag(page, name, button="left"):
 def measure_view(browser, url, name, steps):
     page = open_one_up(browser, url, name)
     result = {"drag_steps_ms": step_latency(page, name, steps, "drag"),
+              "drag_steps_server_ms": step_server_ms(page, name, "drag"),
               "wheel_steps_ms": step_latency(page, name, steps, "wheel") if name != "1" else [],
+              "wheel_steps_server_ms": step_server_ms(page, name, "wheel"),
               "drag": continuous_drag(page, name)}
     srv = server_stats(page)[name]
     result["server_render_ms"], result["server_encode_ms"] = srv["render_ms"], srv["encode_ms"]
@@ -214,7 +228,8 @@ def fmt(values):
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--soak-s", type=float, default=600.0)
+    parser.add_argument("--soak-s", type=float, default=600.0, help="soak of the Red slice view")
+    parser.add_argument("--soak-3d-s", type=float, default=120.0, help="soak of the 3D view")
     parser.add_argument("--steps", type=int, default=20)
     parser.add_argument("--out", default=str(REPO / "benchmarks" / "results" / "streaming.json"))
     args = parser.parse_args()
@@ -231,7 +246,9 @@ def main() -> int:
                 local = measure_view(browser, app.url, name, args.steps)
                 page = local.pop("page")
                 before = step_latency(page, name, args.steps, "drag")
-                local["soak"] = soak(page, name, args.soak_s / 2, app.process.pid)
+                soak_s = args.soak_s if name == "Red" else args.soak_3d_s
+                local["soak"] = soak(page, name, soak_s, app.process.pid)
+                local["soak"]["seconds"] = soak_s
                 local["soak"]["drag_steps_before_ms"] = before
                 local["soak"]["drag_steps_after_ms"] = step_latency(page, name, args.steps, "drag")
                 page.close()
@@ -245,18 +262,21 @@ def main() -> int:
 
     print(f"\ncommand to first frame in all four views: {report['first_frame_s']:.2f} s; "
           f"render ms per view: {report['first_frame_render_ms']}")
-    print(f"\n{'view':5} {'link':7} {'srv render+enc':>15} {'drag step p50/p95':>18} {'wheel p50/p95':>16} "
-          f"{'drag fps':>9} {'gap p95':>8} {'KB/s':>7} {'settle':>7} {'scale,q'}")
+    print(f"\n{'view':5} {'link':7} {'step srv p50':>12} {'drag step p50/p95':>18} {'ratio':>6} "
+          f"{'wheel p50/p95':>16} {'ratio':>6} {'drag fps':>9} {'gap p95':>8} {'KB/s':>7} {'settle':>7} {'scale,q'}")
     for name in ("Red", "1"):
         for where in ("local", "remote"):
             r = report[name][where]
             d = r["drag"]
-            print(f"{name:5} {where:7} {r['server_render_ms']:7.1f}+{r['server_encode_ms']:<6.1f} "
-                  f"{fmt(r['drag_steps_ms']):>18} {fmt(r['wheel_steps_ms']):>16} {d['fps']:9.1f} "
+            drag_srv, wheel_srv = pct(r["drag_steps_server_ms"], 50), pct(r["wheel_steps_server_ms"], 50)
+            r["drag_step_ratio"] = pct(r["drag_steps_ms"], 50) / drag_srv if drag_srv else float("nan")
+            r["wheel_step_ratio"] = pct(r["wheel_steps_ms"], 50) / wheel_srv if wheel_srv else float("nan")
+            print(f"{name:5} {where:7} {drag_srv:12.1f} {fmt(r['drag_steps_ms']):>18} {r['drag_step_ratio']:6.2f} "
+                  f"{fmt(r['wheel_steps_ms']):>16} {r['wheel_step_ratio']:6.2f} {d['fps']:9.1f} "
                   f"{d['gap_p95_ms']:8.1f} {d['bytes_per_s'] / 1024:7.0f} {d['settle_ms']:7.1f} {d['scale_quality']}")
     for name in ("Red", "1"):
         s = report[name]["local"]["soak"]
-        print(f"soak {name}: {args.soak_s / 2:.0f} s, {s['drags']} drags; drag step p50/p95 before "
+        print(f"soak {name}: {s['seconds']:.0f} s, {s['drags']} drags; drag step p50/p95 before "
               f"{fmt(s['drag_steps_before_ms'])} after {fmt(s['drag_steps_after_ms'])} ms; inputs in flight max "
               f"{s['max_inputs_in_flight']}, pending max {s['max_pending_inputs']}, frames in flight max "
               f"{s['max_frames_in_flight']} (credit {s['credit']}); RSS {s['rss_start_mb']:.0f} -> "

@@ -34,6 +34,8 @@ STEP_UP_AFTER_FRAMES = 8
 # Render + read-back + encode may take this share of a frame interval; above it
 # the view renders at a smaller scale (render time follows the pixel count).
 RENDER_BUDGET_SHARE = 0.9
+RENDER_SCALE_STEP = 0.05  # coarse steps: a new scale resizes the view
+MIN_RENDER_SCALE = 0.25
 
 
 @dataclass
@@ -72,7 +74,23 @@ class QualityController:
 
     @property
     def interactive_scale_quality(self) -> tuple[float, int]:
-        return QUALITY_LADDER[self.level]
+        """The link's ladder step, with the scale capped by what the view can render in time."""
+        scale, quality = QUALITY_LADDER[self.level]
+        return min(scale, self.render_scale_cap()), quality
+
+    def render_scale_cap(self) -> float:
+        """The largest scale whose render + read-back + encode fits the frame interval
+        (render time follows the pixel count), in steps of RENDER_SCALE_STEP."""
+        if self.full_scale_frame_s <= 0:
+            return 1.0
+        fitting = math.sqrt(RENDER_BUDGET_SHARE / self.target_fps / self.full_scale_frame_s)
+        stepped = math.floor(fitting / RENDER_SCALE_STEP) * RENDER_SCALE_STEP
+        return min(1.0, max(MIN_RENDER_SCALE, stepped))
+
+    def drag_scale(self) -> float:
+        """The render scale for a drag starting now (what is known of the render time,
+        still frames included, caps it from the drag's first frame)."""
+        return self.interactive_scale_quality[0]
 
     def credit(self) -> int:
         """Frames allowed in flight: enough to cover one round trip at the target rate."""
@@ -89,10 +107,6 @@ class QualityController:
         self.full_scale_frame_s = full if self.full_scale_frame_s == 0 else (
             (1 - SMOOTHING) * self.full_scale_frame_s + SMOOTHING * full)
 
-    def _fits_render_budget(self, level: int) -> bool:
-        scale, _quality = QUALITY_LADDER[level]
-        return self.full_scale_frame_s * scale**2 <= RENDER_BUDGET_SHARE / self.target_fps
-
     def on_frame_acked(
         self, level: int | None, frame_bytes: int, pixels: int, rtt_s: float, transfer_s: float | None = None
     ) -> None:
@@ -102,22 +116,13 @@ class QualityController:
             return
         self._bytes_per_pixel[level] = frame_bytes / pixels
         budget = self.frame_budget_bytes()
-        last_level = len(QUALITY_LADDER) - 1
-        too_big = frame_bytes > budget
-        too_slow = not self._fits_render_budget(self.level)
-        if (too_big or too_slow) and self.level < last_level:
-            # Step down as far as the measured size and render time say is needed.
-            while self.level < last_level and (
-                self._predicted_bytes(self.level, level, frame_bytes) > budget
-                or not self._fits_render_budget(self.level)
-            ):
+        if frame_bytes > budget and self.level < len(QUALITY_LADDER) - 1:
+            # Step down as far as the measured size says is needed.
+            last_level = len(QUALITY_LADDER) - 1
+            while self.level < last_level and self._predicted_bytes(self.level, level, frame_bytes) > budget:
                 self.level += 1
             self._frames_under_budget = 0
-        elif (
-            self.level > 0
-            and self._predicted_bytes(self.level - 1, level, frame_bytes) < budget
-            and self._fits_render_budget(self.level - 1)
-        ):
+        elif self.level > 0 and self._predicted_bytes(self.level - 1, level, frame_bytes) < budget:
             self._frames_under_budget += 1
             if self._frames_under_budget >= STEP_UP_AFTER_FRAMES:
                 self.level -= 1
@@ -126,7 +131,9 @@ class QualityController:
             self._frames_under_budget = 0
 
     def _predicted_bytes(self, candidate: int, measured_level: int, measured_bytes: int) -> float:
+        cap = self.render_scale_cap()  # frames are rendered no larger than this
         scale_m, quality_m = QUALITY_LADDER[measured_level]
         scale_c, quality_c = QUALITY_LADDER[candidate]
+        scale_m, scale_c = min(scale_m, cap), min(scale_c, cap)
         # JPEG size grows roughly with pixels and, over this range, with quality.
         return measured_bytes * (scale_c / scale_m) ** 2 * (quality_c / quality_m)

@@ -116,7 +116,7 @@ class ViewStreamer:
                 # A drag renders at the scale the controller picks now, for the whole
                 # drag: interactor styles work on position deltas, which a size
                 # change in mid-drag would corrupt.
-                channel.view.set_render_scale(channel.quality.interactive_scale_quality[0])
+                channel.view.set_render_scale(channel.quality.drag_scale())
             self._apply_input(channel.view, event)
             channel.pacer.on_input(event, now)
         channel.last_input_seq = max(channel.last_input_seq, seq)
