@@ -88,8 +88,15 @@ def _fingerprint(kind: str, paths: list[Path]) -> str:
     return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:20]
 
 
-def _shown(path: Path) -> str:
-    return "".join(c if c.isprintable() else "?" for c in str(path))
+def _shown(text: Path | str) -> str:
+    """Text safe to show and log: control characters (newlines included) become '?'."""
+    return "".join(c if c.isprintable() else "?" for c in str(text))
+
+
+def _problem(name: str, message: str) -> str:
+    """One line per problem, naming the file once."""
+    message = _shown(message)
+    return message if _shown(name) in message else f"{_shown(name)}: {message}"
 
 
 def _unsupported(path: Path) -> str:
@@ -98,7 +105,7 @@ def _unsupported(path: Path) -> str:
 
 
 def _candidates(path: Path, limits: IOLimits) -> list[dict]:
-    """The loadables one path gives, before sandboxed reading: {"kind", "paths", "name", "root"}."""
+    """The loadables one path gives, before sandboxed reading: {"kind", "paths", "name"[, "detail"]}."""
     if path.is_dir():
         return _dicom_candidates([path], path.name, limits)
     kind = classify_file(path)
@@ -151,13 +158,14 @@ def inspect_paths(
                 raise DataError(f"{_shown(path)}: outside the folder data may be opened from")
             if not path.exists():
                 raise DataError(f"{_shown(path)}: no such file")
-            path = path.resolve()
-            if not (path.is_file() or path.is_dir()):
+            resolved = path.resolve()
+            if not (resolved.is_file() or resolved.is_dir()):
                 raise DataError(f"{_shown(path)}: not a file")
-            candidates += _candidates(path, limits)
+            if resolved.is_file() and classify_file(resolved) is None:
+                raise DataError(_unsupported(path))
+            candidates += _candidates(resolved, limits)
         except (ValueError, OSError) as error:  # every reader's refusal is a ValueError
-            message = str(error)
-            problems.append(message if _shown(path.name) in message else f"{_shown(path)}: {message}")
+            problems.append(_problem(path.name, str(error)))
 
     loadables = []
     if candidates:
@@ -165,7 +173,7 @@ def inspect_paths(
         for candidate, result in zip(candidates, probe_items(items, limits), strict=True):
             where = candidate["paths"][0].name if candidate["kind"] != "dicom" else candidate["name"]
             if not result["ok"]:
-                problems.append(f"{_shown(Path(where))}: {result['error']}")
+                problems.append(_problem(where, result["error"]))
                 continue
             loadables.append(_remember(candidate, result["nodes"]))
     if problems:
@@ -233,7 +241,7 @@ def load_loadables(
                 check_file(paths[0], paths[0].parent)
             nodes = load_item(engine, known["kind"], paths, known["name"])
         except (ValueError, OSError) as error:
-            problems.append(str(error))
+            problems.append(_shown(error))
             continue
         for node in nodes:
             kind = node_kind(node)

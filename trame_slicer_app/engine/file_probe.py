@@ -32,8 +32,12 @@ def _answer_stream():
 def probe_one(engine, item: dict, limits) -> dict:
     from pathlib import Path
 
+    from .file_references import verify_compressed_data
     from .loadables import describe_node, load_item
 
+    # Inflating the whole file to check it costs time: the child does it, the server need not.
+    if item["kind"] in ("volume", "labelmap", "segmentation"):
+        verify_compressed_data(Path(item["paths"][0]), limits)
     nodes = load_item(engine, item["kind"], [Path(p) for p in item["paths"]], item["name"], limits)
     return {"ok": True, "nodes": [describe_node(node) for node in nodes]}
 

@@ -12,10 +12,12 @@ that a header asking for 10^12 voxels fails here instead of allocating.
 from __future__ import annotations
 
 import gzip
+import math
 import os
 import re
 import struct
 import urllib.parse
+import zlib
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
@@ -24,6 +26,8 @@ from .io_limits import DEFAULT_IO_LIMITS, IOLimits
 MAX_HEADER_BYTES = 1024 * 1024  # a NRRD/MetaImage text header larger than this is not a header
 MAX_MRML_BYTES = 64 * 1024 * 1024  # a scene description (XML) larger than this is refused
 MAX_LISTED_DATA_FILES = 100_000  # files one detached header may list or number
+INFLATE_CHUNK_BYTES = 1024 * 1024  # gzip data is checked this much at a time
+MAX_TRAILING_INFLATED_BYTES = 1024 * 1024  # tolerated beyond what a header declares (padding, extensions)
 URL_PATTERN = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 
 NRRD_TYPE_BYTES = {
@@ -97,16 +101,17 @@ def _check_size(owner: Path, sizes: list[int], item_bytes: int, limits: IOLimits
         )
 
 
-def _read_text_header(path: Path) -> tuple[list[str], bytes]:
-    """Lines up to the first empty line (NRRD) or the whole head; and what follows the header."""
+def _read_text_header(path: Path) -> tuple[list[str], bytes, int]:
+    """Lines up to the first empty line (NRRD) or the whole head; what follows the header;
+    and where attached data starts."""
     with open(path, "rb") as stream:
         head = stream.read(MAX_HEADER_BYTES)
-    end = head.find(b"\n\n")
+    end, gap = head.find(b"\n\n"), 2
     if end < 0:
-        end = head.find(b"\r\n\r\n")
+        end, gap = head.find(b"\r\n\r\n"), 4
     header = head if end < 0 else head[:end]
     rest = b"" if end < 0 else head[end:].lstrip(b"\r\n")
-    return header.decode("latin-1").splitlines(), rest
+    return header.decode("latin-1").splitlines(), rest, (end + gap if end >= 0 else len(head))
 
 
 def _ints(text: str, owner: Path, field: str) -> list[int]:
@@ -116,9 +121,10 @@ def _ints(text: str, owner: Path, field: str) -> list[int]:
         raise FileReferenceError(f"{owner.name}: the '{field}' field is not a list of whole numbers") from None
 
 
-def check_nrrd(path: Path, root: Path, limits: IOLimits = DEFAULT_IO_LIMITS) -> list[Path]:
-    """Check a NRRD header (attached or detached); returns the data files it names."""
-    lines, rest = _read_text_header(path)
+def _nrrd_header(path: Path, limits: IOLimits) -> tuple[dict[str, str], bytes, int, int]:
+    """A NRRD header's fields, what follows it, where attached data starts and how many bytes the
+    data declares; sizes are checked against ``limits``."""
+    lines, rest, data_offset = _read_text_header(path)
     if not lines or not lines[0].startswith("NRRD"):
         raise FileReferenceError(f"{path.name}: not a NRRD file (no NRRD magic)")
     fields: dict[str, str] = {}
@@ -133,7 +139,14 @@ def check_nrrd(path: Path, root: Path, limits: IOLimits = DEFAULT_IO_LIMITS) -> 
     item_bytes = NRRD_TYPE_BYTES.get(fields["type"].lower())
     if item_bytes is None:
         raise FileReferenceError(f"{path.name}: unknown NRRD type '{_printable(fields['type'])}'")
-    _check_size(path, _ints(fields["sizes"], path, "sizes"), item_bytes, limits)
+    sizes = _ints(fields["sizes"], path, "sizes")
+    _check_size(path, sizes, item_bytes, limits)
+    return fields, rest, data_offset, math.prod(sizes) * item_bytes
+
+
+def check_nrrd(path: Path, root: Path, limits: IOLimits = DEFAULT_IO_LIMITS) -> list[Path]:
+    """Check a NRRD header (attached or detached); returns the data files it names."""
+    fields, rest, _offset, _bytes = _nrrd_header(path, limits)
     data_file = fields.get("data file", fields.get("datafile"))
     if data_file is None:
         return []
@@ -202,9 +215,9 @@ def check_metaimage(path: Path, root: Path, limits: IOLimits = DEFAULT_IO_LIMITS
     return [confined_reference(name, root, path) for name in names]
 
 
-def check_nifti(path: Path, limits: IOLimits = DEFAULT_IO_LIMITS) -> None:
+def check_nifti(path: Path, limits: IOLimits = DEFAULT_IO_LIMITS) -> int:
     """Check the sizes a NIfTI-1/-2 (or Analyze) header declares; reads only the header,
-    so a gzip bomb behind it is never inflated."""
+    so a gzip bomb behind it is never inflated. Returns the bytes header and voxels take."""
     opener = gzip.open if path.name.lower().endswith(".gz") else open
     try:
         with opener(path, "rb") as stream:
@@ -218,10 +231,12 @@ def check_nifti(path: Path, limits: IOLimits = DEFAULT_IO_LIMITS) -> None:
         if size == 348:
             dims = struct.unpack(endian + "8h", header[40:56])
             datatype, bitpix = struct.unpack(endian + "2h", header[70:74])
+            voxel_offset = int(struct.unpack(endian + "f", header[108:112])[0])
             break
         if size == 540 and len(header) >= 540:
             datatype, bitpix = struct.unpack(endian + "2h", header[12:16])
             dims = struct.unpack(endian + "8q", header[16:80])
+            voxel_offset = struct.unpack(endian + "q", header[168:176])[0]
             break
     else:
         raise FileReferenceError(f"{path.name}: not a NIfTI header (bad header size)")
@@ -230,6 +245,40 @@ def check_nifti(path: Path, limits: IOLimits = DEFAULT_IO_LIMITS) -> None:
         raise FileReferenceError(f"{path.name}: the NIfTI header declares {rank} dimensions")
     item_bytes = NIFTI_TYPE_BYTES.get(datatype, max(bitpix // 8, 1))
     _check_size(path, list(dims[1: rank + 1]), item_bytes, limits)
+    return max(voxel_offset, 0) + math.prod(dims[1: rank + 1]) * item_bytes
+
+
+def verify_compressed_data(path: Path, limits: IOLimits = DEFAULT_IO_LIMITS) -> None:
+    """Inflate the gzip data of a ``.nii.gz`` or a gzip-encoded attached NRRD as a stream (never all
+    in memory): refuse it when damaged (CRC, truncation) or when it holds more than its header declares
+    (a gzip bomb). The readers would otherwise fill a truncated volume with zeros without a word."""
+    name = path.name.lower()
+    if name.endswith(".nii.gz"):
+        offset, expected = 0, check_nifti(path, limits)
+    elif name.endswith(".nrrd"):
+        fields, _rest, offset, expected = _nrrd_header(path, limits)
+        if fields.get("encoding", "").lower() not in ("gzip", "gz") or "data file" in fields or "datafile" in fields:
+            return
+    else:
+        return
+    produced = 0
+    try:
+        with open(path, "rb") as raw:
+            raw.seek(offset)
+            with gzip.GzipFile(fileobj=raw) as stream:
+                while chunk := stream.read(INFLATE_CHUNK_BYTES):
+                    produced += len(chunk)
+                    if produced > expected + MAX_TRAILING_INFLATED_BYTES:
+                        raise FileReferenceError(
+                            f"{path.name}: the compressed data expands beyond the {expected:,} bytes "
+                            "its header declares (a gzip bomb?); refused"
+                        )
+    except (OSError, EOFError, zlib.error) as error:
+        raise FileReferenceError(f"{path.name}: the compressed data is damaged or truncated ({error})") from None
+    if produced < expected:
+        raise FileReferenceError(
+            f"{path.name}: holds {produced:,} bytes of data where its header declares {expected:,} (truncated?)"
+        )
 
 
 def check_mrml(path: Path, root: Path, limits: IOLimits = DEFAULT_IO_LIMITS) -> list[Path]:

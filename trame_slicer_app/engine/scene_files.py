@@ -105,7 +105,8 @@ def unpack_bundle(path: Path, folder: Path, limits: IOLimits = DEFAULT_IO_LIMITS
         with zipfile.ZipFile(path) as archive:
             members = [m for m in archive.infolist() if not m.is_dir() and not stat.S_ISLNK(m.external_attr >> 16)]
     except (ArchiveError, zipfile.BadZipFile, OSError) as error:
-        raise SceneLoadError(f"{path.name}: {error}") from None
+        message = str(error)
+        raise SceneLoadError(message if message.startswith(path.name) else f"{path.name}: {message}") from None
     if len(members) != len(written):
         raise SceneLoadError(f"{path.name}: the bundle's members could not be matched to its files")
     bundle = folder / "bundle"
