@@ -17,8 +17,8 @@ import os
 import re
 import struct
 import urllib.parse
-import zlib
 import xml.etree.ElementTree as ElementTree
+import zlib
 from pathlib import Path
 
 from .io_limits import DEFAULT_IO_LIMITS, IOLimits
