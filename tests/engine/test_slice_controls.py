@@ -141,3 +141,30 @@ def test_an_empty_scene_slider_surrounds_the_current_offset(an_engine):
     state = slice_state(an_engine, "Green")
     assert state["range_mm"][0] < 42.0 < state["range_mm"][1]
     assert state["offset_mm"] == pytest.approx(42.0)
+
+
+def test_linked_views_follow_orientation_show_in_3d_and_reset(an_engine, a_ct):
+    set_linked(an_engine, True)
+    set_orientation(an_engine, "Red", "Coronal")
+    assert {slice_state(an_engine, n)["orientation"] for n in ("Red", "Yellow", "Green")} == {"Coronal"}
+    set_visible_in_3d(an_engine, "Green", False)
+    assert not any(slice_state(an_engine, n)["visible_in_3d"] for n in ("Red", "Yellow", "Green"))
+    set_orientation(an_engine, "Yellow", REFORMAT_RESET)
+    assert [slice_state(an_engine, n)["orientation"] for n in ("Red", "Yellow", "Green")] == [
+        "Axial", "Sagittal", "Coronal"]
+
+
+def test_unlinked_views_keep_their_own_orientation(an_engine, a_ct):
+    set_orientation(an_engine, "Red", "Coronal")
+    set_visible_in_3d(an_engine, "Green", False)
+    assert slice_state(an_engine, "Yellow")["orientation"] == "Sagittal"
+    assert slice_state(an_engine, "Yellow")["visible_in_3d"] is True
+
+
+def test_linked_offset_moves_views_of_the_same_orientation(an_engine, a_ct):
+    set_orientation(an_engine, "Yellow", "Axial")
+    set_linked(an_engine, True)
+    low, _ = slice_state(an_engine, "Red")["range_mm"]
+    set_slice_offset(an_engine, "Red", low + 40.0)
+    assert slice_state(an_engine, "Yellow")["offset_mm"] == pytest.approx(low + 40.0)
+    assert slice_state(an_engine, "Green")["orientation"] == "Coronal"

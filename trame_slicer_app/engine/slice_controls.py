@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from slicer import vtkMRMLSliceNode
+
 from .node_lookup import DisplayControlError, require_bool, require_finite
 from .slice_view import SLICE_VIEW_ORIENTATIONS, SliceView
 from .slicer_engine import SlicerEngine
@@ -52,27 +57,53 @@ def slice_state(engine: SlicerEngine, view_name: str) -> dict:
     }
 
 
+@contextmanager
+def _interaction(view: SliceView, flag: int) -> Iterator[None]:
+    """Slicer's slice controller edits inside a slice node interaction, so that the slice link
+    logic repeats the edit in linked views (offset only in views of the same orientation)."""
+    view.logic.StartSliceNodeInteraction(flag)
+    try:
+        yield
+    finally:
+        view.logic.EndSliceNodeInteraction()
+
+
 def set_slice_offset(engine: SlicerEngine, view_name: str, offset_mm: float) -> None:
     """Move the slice along its normal, kept within the slider's range as Slicer's slider keeps it."""
     view = require_slice_view(engine, view_name)
     offset_mm = require_finite(offset_mm, "slice offset (mm)", -MAX_ABS_SLICE_OFFSET_MM, MAX_ABS_SLICE_OFFSET_MM)
     low, high, _ = slice_offset_range_mm(view)
-    view.logic.SetSliceOffset(min(max(offset_mm, low), high))
+    with _interaction(view, vtkMRMLSliceNode.SliceToRASFlag):
+        view.logic.SetSliceOffset(min(max(offset_mm, low), high))
+
+
+def _ensure_default_orientations(engine: SlicerEngine) -> None:
+    # Slicer's layout manager gives each slice node its default orientation; the link logic's
+    # orientation reset relies on it.
+    for name, view in engine.slice_views.items():
+        if not view.slice_node.GetDefaultOrientation():
+            view.slice_node.SetDefaultOrientation(SLICE_VIEW_ORIENTATIONS.get(name, "Axial"))
 
 
 def set_orientation(engine: SlicerEngine, view_name: str, name: str) -> None:
-    """Axial, Sagittal, Coronal, or REFORMAT_RESET for the view's default orientation."""
+    """Axial, Sagittal, Coronal, or REFORMAT_RESET for the view's default orientation.
+    With linked views Slicer's link logic turns the other views too."""
     view = require_slice_view(engine, view_name)
     if name == REFORMAT_RESET:
-        name = view.slice_node.GetDefaultOrientation() or SLICE_VIEW_ORIENTATIONS.get(view_name, "Axial")
-    elif name not in ORIENTATIONS:
+        _ensure_default_orientations(engine)
+        with _interaction(view, vtkMRMLSliceNode.ResetOrientationFlag):
+            view.slice_node.SetOrientationToDefault()
+        return
+    if name not in ORIENTATIONS:
         known = ", ".join([*ORIENTATIONS, REFORMAT_RESET])
         raise DisplayControlError(f"no slice orientation {str(name)[:40]!r}; orientations are {known}")
-    view.slice_node.SetOrientation(name)
+    with _interaction(view, vtkMRMLSliceNode.OrientationFlag):
+        view.slice_node.SetOrientation(name)
 
 
 def set_linked(engine: SlicerEngine, on: bool) -> None:
-    """Link the slice views (Slicer's link button): layer and zoom changes apply to all."""
+    """Link the slice views (Slicer's link button): layers, zoom, orientation, fit and
+    show in 3D then apply to all, through Slicer's slice link logic."""
     on = require_bool(on, "link views")
     for view in engine.slice_views.values():
         view.logic.GetSliceCompositeNode().SetLinkedControl(on)
@@ -80,15 +111,18 @@ def set_linked(engine: SlicerEngine, on: bool) -> None:
 
 def set_visible_in_3d(engine: SlicerEngine, view_name: str, on: bool) -> None:
     on = require_bool(on, "show in 3D")
-    require_slice_view(engine, view_name).slice_node.SetSliceVisible(on)
+    view = require_slice_view(engine, view_name)
+    with _interaction(view, vtkMRMLSliceNode.SliceVisibleFlag):
+        view.slice_node.SetSliceVisible(on)
 
 
 def fit_slice_to_window(engine: SlicerEngine, view_name: str) -> None:
-    """Fit the shown volume into the view; with linked views, every slice view fits."""
+    """Fit what the view shows into it (Slicer's "fit to window": FitSliceToAll); with linked
+    views the link logic fits the others too."""
     view = require_slice_view(engine, view_name)
-    linked = view.logic.GetSliceCompositeNode().GetLinkedControl()
-    for target in engine.slice_views.values() if linked else [view]:
-        target.logic.ResizeSliceNode(*target.size)
-        target.logic.FitSliceToBackground()
-        target.logic.SnapSliceOffsetToIJK()
-        target.request_render()
+    for each in engine.slice_views.values():
+        each.logic.ResizeSliceNode(*each.size)  # the link logic fits to each node's own size
+    with _interaction(view, vtkMRMLSliceNode.ResetFieldOfViewFlag):
+        view.logic.FitSliceToAll()
+        view.slice_node.UpdateMatrices()
+    view.request_render()
