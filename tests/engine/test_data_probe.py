@@ -126,3 +126,9 @@ def test_float_voxels_are_reported_as_slicer_writes_them(an_engine):
     assert layer["ijk"] == ijk and layer["value"] == pytest.approx(value)
     assert layer["text"] == f"{value:f}".rstrip("0").rstrip(".")
     assert not float(value).is_integer()
+
+
+def test_an_empty_view_has_a_position_but_no_layers(an_engine):
+    result = probe(an_engine, "Yellow", 10.0, 20.0)
+    assert result["layers"] == []
+    assert result["ras"] == pytest.approx(list(an_engine.slice_views["Yellow"].xy_to_ras(10.0, 20.0)))

@@ -71,3 +71,19 @@ def test_a_closed_tracker_collects_nothing(an_engine, a_ct):
     tracker.close()
     set_window_level(an_engine, a_ct.GetID(), 100.0, 50.0)
     assert tracker.take_changes() == set()
+
+
+def test_undo_is_reported_and_restored_nodes_are_observed_again(an_engine, a_ct, a_tracker):
+    from trame_slicer_app.engine.scene_undo import SceneUndo
+
+    undo = SceneUndo(an_engine)
+    display = a_ct.GetDisplayNode()
+    undo.checkpoint("delete")
+    delete_node(an_engine, a_ct.GetID())
+    a_tracker.take_changes()
+    undo.undo()
+    changes = a_tracker.take_changes()
+    assert {SCENE_CHANGED, a_ct.GetID(), display.GetID()} <= changes
+    display.SetInterpolate(not display.GetInterpolate())
+    assert a_tracker.take_changes() == {display.GetID()}
+    undo.close()
