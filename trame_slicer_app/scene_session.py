@@ -33,9 +33,9 @@ class SceneSession:
         self.engine = SlicerEngine()
         self.undo = SceneUndo(self.engine)
         self.scene_changes = SceneChangeTracker(self.engine)
-        # Where the pointer last was in each view (VTK display pixels, origin bottom-left),
-        # read by the web layer at its poll rate.
-        self.pointer_positions: dict[str, tuple[int, int]] = {}
+        # Where the pointer last was in each view (fractions of width and height from the
+        # bottom left), read by the web layer at its poll rate through pointer_position().
+        self.pointer_positions: dict[str, tuple[float, float]] = {}
         # Told (view name, "press"|"wheel"|"key") BEFORE a gesture reaches the view, so that
         # undo can checkpoint the scene the gesture starts from.
         self.gesture_listeners: list[Callable[[str, str], None]] = []
@@ -59,9 +59,20 @@ class SceneSession:
         if kind == "leave":
             self.pointer_positions.pop(view.name, None)
         elif kind in ("move", "enter", "wheel", "press"):
-            # Where apply_input_event put the pointer, in VTK display pixels.
+            # Where apply_input_event put the pointer, as a fraction of the view's size: the
+            # render size changes during a drag (render scale), the fraction does not.
             x, y = view.interactor.GetEventPosition()
-            self.pointer_positions[view.name] = (int(x), int(y))
+            width, height = view.size
+            self.pointer_positions[view.name] = (x / max(1, width), y / max(1, height))
+
+    def pointer_position(self, view_name: str) -> tuple[int, int] | None:
+        """The last pointer position in a view, in its current VTK display pixels (origin bottom-left);
+        None when the pointer is not over it."""
+        fraction = self.pointer_positions.get(view_name)
+        if fraction is None:
+            return None
+        width, height = self.engine.view(view_name).size
+        return int(fraction[0] * width), int(fraction[1] * height)
 
     def on_render_request(self, callback: Callable[[str], None]) -> None:
         for view in self.engine.views.values():

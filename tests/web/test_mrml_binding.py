@@ -173,11 +173,16 @@ def test_the_data_probe_follows_the_pointer_at_the_poll(the_app):
     session = the_app.session
     red = session.view("Red")
     width, height = red.size
+    red.set_render_scale(0.5)  # a drag renders smaller; the position must keep its place in the view
     session.apply_input(red, {"type": "move", "x": width // 2, "y": height // 2})
+    red.set_render_scale(1.0)
     the_app.binding.poll()
     probe = the_app.state.readouts_probe
     assert probe["view"] == "Red" and len(probe["ras"]) == 3
     assert [layer["volume"] for layer in probe["layers"]] == ["cranium_ct"]
+    # The view's centre shows the middle of the CT's 256x256 axial slice.
+    i, j, _k = probe["layers"][0]["ijk"]
+    assert abs(i - 128) < 8 and abs(j - 128) < 8, probe
     session.apply_input(red, {"type": "leave", "x": 0, "y": 0})
     the_app.binding.poll()
     assert the_app.state.readouts_probe is None

@@ -32,9 +32,10 @@ class ReadoutsPanel:
         app.binding.add_poll_hook(self.poll)
 
     def poll(self) -> dict:
-        for view_name, (x, y) in list(self.session.pointer_positions.items()):
-            if view_name in SLICE_VIEWS:
-                return {"readouts_probe": self.probe(view_name, x, y)}
+        for view_name in list(self.session.pointer_positions):
+            position = self.session.pointer_position(view_name) if view_name in SLICE_VIEWS else None
+            if position is not None:
+                return {"readouts_probe": self.probe(view_name, *position)}
         return {"readouts_probe": None}
 
     def probe(self, view_name: str, x: int, y: int) -> dict:
