@@ -136,6 +136,21 @@ def test_the_data_folder_dialog_opens_the_mri(a_page, an_mri_path):
     assert notice.startswith("Loaded")
 
 
+def test_several_loadables_are_offered_in_a_dialog_and_only_the_chosen_load(a_page, an_mri_path):
+    other = an_mri_path.with_name("ch2better.nii.gz")
+    with a_page.expect_file_chooser() as chooser:
+        a_page.locator(".data-io-open").click()
+    chooser.value.set_files([str(an_mri_path), str(other)])
+    a_page.wait_for_selector(".data-io-choose", timeout=LOAD_TIMEOUT_S * 1000)
+    choices = a_page.locator(".data-io-choice")
+    assert choices.count() == 2
+    choices.filter(has_text="ch2better").locator("input[type=checkbox]").uncheck()
+    a_page.evaluate("window.trame.state.set('data_io_notice', '')")
+    a_page.locator(".data-io-load-chosen").click()
+    notice = wait_for_state(a_page, "data_io_notice", lambda v: v and v.startswith("Loaded"))
+    assert "ch2" in notice and "ch2better" not in notice
+
+
 def test_closing_the_scene_empties_it_and_the_views_go_on(a_page):
     assert state(a_page, "mrml_readout")["window"] is not None
     a_page.evaluate("window.trame.state.set('data_io_error_show', false)")  # shared state: an earlier test's error
