@@ -205,3 +205,40 @@ def test_rename_reaches_the_data_list(the_app):
     assert [n["name"] for n in the_app.state.data_nodes] == ["head CT"]
     assert the_app.state.volumes_items[0]["title"] == "head CT"
     data.rename(volume_id(the_app), "cranium_ct")
+
+
+def test_slice_orientation_link_and_reset_through_the_state(the_app):
+    engine = the_app.session.engine
+    set_state(the_app, slices_Green_orientation="Axial", slices_linked=True)
+    assert slice_state(engine, "Green")["orientation"] == "Axial"
+    assert slice_state(engine, "Red")["linked"] is True
+    feature(the_app, "SlicesPanel").reset_reformat("Green")
+    feature(the_app, "SlicesPanel").reset_reformat("Purple")  # no such view: ignored
+    set_state(the_app, slices_Green_orientation="Coronal", slices_linked=False)
+    assert slice_state(engine, "Green")["orientation"] == "Coronal"
+    assert the_app.state.slices_Green_orientation == "Coronal" and the_app.state.slices_linked is False
+
+
+def test_a_model_row_edits_colour_and_opacity_and_refuses_hostile_values(the_app):
+    from vtkmodules.vtkFiltersSources import vtkSphereSource
+
+    sphere = vtkSphereSource()
+    sphere.SetRadius(20)
+    sphere.Update()
+    engine = the_app.session.engine
+    node = engine.models_logic.AddModel(sphere.GetOutput())
+    node.SetName("ball")
+    the_app.binding.poll()
+    models = feature(the_app, "ModelsPanel")
+    assert [m["name"] for m in the_app.state.models_items] == ["ball"]
+    models.set_property(node.GetID(), "color", "#FF8000")
+    models.set_property(node.GetID(), "opacity", 0.5)
+    for prop, hostile in [("color", "red"), ("color", 5), ("opacity", float("nan")), ("opacity", "1"),
+                          ("visible", "no"), ("delete", True), ("__class__", 1)]:
+        models.set_property(node.GetID(), prop, hostile)
+    models.set_property("vtkMRMLModelNode999", "opacity", 0.1)
+    (item,) = the_app.state.models_items
+    assert (item["color"], item["opacity"], item["visible"]) == ("#ff8000", 0.5, True)
+    feature(the_app, "DataPanel").delete(node.GetID())
+    assert the_app.state.models_items == []
+    assert "ball" not in [n["name"] for n in the_app.state.data_nodes]

@@ -41,16 +41,11 @@ class BindingError(ValueError):
 
 # -- validators: hostile browser values in, clean Python values out (or BindingError) --
 def a_number(lo: float | None = None, hi: float | None = None) -> Callable[[Any], float]:
-    """A finite number (bools refused), clamped to [lo, hi] when given."""
+    """A finite number (bools and numeric strings refused: sliders send numbers), clamped to [lo, hi]."""
 
     def check(value: Any) -> float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            try:
-                value = float(value) if isinstance(value, str) and len(value) < MAX_TEXT_LENGTH else None
-            except ValueError:
-                value = None
-            if value is None:
-                raise BindingError("not a number")
+            raise BindingError("not a number")
         value = float(value)
         if not math.isfinite(value):
             raise BindingError("not a finite number")
