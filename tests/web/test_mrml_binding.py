@@ -242,3 +242,24 @@ def test_a_model_row_edits_colour_and_opacity_and_refuses_hostile_values(the_app
     feature(the_app, "DataPanel").delete(node.GetID())
     assert the_app.state.models_items == []
     assert "ball" not in [n["name"] for n in the_app.state.data_nodes]
+
+
+def test_a_second_volume_can_be_picked_and_layered(the_app, an_mri_path):
+    session, engine = the_app.session, the_app.session.engine
+    ct_id = volume_id(the_app)
+    session.open_volumes([an_mri_path])  # shown: the MRI becomes the background
+    the_app.binding.poll()
+    mri_id = volume_id(the_app)
+    assert mri_id != ct_id and the_app.state.volumes_selected == mri_id
+    assert len(the_app.state.volumes_items) == 2
+    set_state(the_app, volumes_selected=ct_id)
+    assert (the_app.state.volumes_window, the_app.state.volumes_level) == (1000.0, 400.0)  # the CT's
+    set_state(the_app, volumes_foreground=ct_id, volumes_foreground_opacity=0.25)
+    layers = display.slice_layers(engine)
+    assert (layers["background"], layers["foreground"], layers["foreground_opacity"]) == (mri_id, ct_id, 0.25)
+    set_state(the_app, volumes_foreground=None)
+    assert display.slice_layers(engine)["foreground"] is None
+    feature(the_app, "DataPanel").show(ct_id)
+    feature(the_app, "DataPanel").delete(mri_id)
+    assert [item["value"] for item in the_app.state.volumes_items] == [ct_id]
+    assert the_app.state.volumes_selected == ct_id
