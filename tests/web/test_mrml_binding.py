@@ -196,6 +196,8 @@ def test_hostile_rename_and_delete_change_nothing(the_app, args):
     data.rename(*args)
     data.delete(args[0] if args[0] != "vtkMRMLScalarVolumeNode1" else "vtkMRMLScalarVolumeNode999")
     data.set_visible(args[0], "on")
+    data.rename()
+    data.show({"id": args[0]})
     assert the_app.state.data_nodes == nodes
 
 
@@ -237,6 +239,9 @@ def test_a_model_row_edits_colour_and_opacity_and_refuses_hostile_values(the_app
                           ("visible", "no"), ("delete", True), ("__class__", 1)]:
         models.set_property(node.GetID(), prop, hostile)
     models.set_property("vtkMRMLModelNode999", "opacity", 0.1)
+    models.set_property([node.GetID()], ["opacity"], 0.1)
+    models.set_property()  # a browser may send any number of arguments
+    models.set_property(node.GetID(), "opacity", 0.5, "extra")  # extra arguments are ignored
     (item,) = the_app.state.models_items
     assert (item["color"], item["opacity"], item["visible"]) == ("#ff8000", 0.5, True)
     feature(the_app, "DataPanel").delete(node.GetID())

@@ -33,16 +33,16 @@ class DataPanel:
     def _nodes(self) -> list[dict]:
         return [{**node, "icon": KIND_ICONS.get(node["kind"], "mdi-help")} for node in tree.data_tree(self.engine)]
 
-    def set_visible(self, node_id, on) -> None:
+    def set_visible(self, node_id=None, on=None, *_ignored) -> None:
         self.binding.edit("visibility", lambda: tree.set_node_visible(self.engine, a_node_id(node_id), a_flag(on)))
 
-    def rename(self, node_id, name) -> None:
+    def rename(self, node_id=None, name=None, *_ignored) -> None:
         self.binding.edit("rename", lambda: tree.rename_node(self.engine, a_node_id(node_id), a_text(name)))
 
-    def delete(self, node_id) -> None:
+    def delete(self, node_id=None, *_ignored) -> None:
         self.binding.edit("delete", lambda: tree.delete_node(self.engine, a_node_id(node_id)))
 
-    def show(self, node_id) -> None:
+    def show(self, node_id=None, *_ignored) -> None:
         self.binding.edit("show volume", lambda: tree.show_volume_in_views(self.engine, a_node_id(node_id)))
 
     def build_panel(self) -> None:

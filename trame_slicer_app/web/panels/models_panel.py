@@ -48,9 +48,9 @@ class ModelsPanel:
                               "opacity": round(float(state["opacity"]), 2)})
         return items
 
-    def set_property(self, node_id, prop, value) -> None:
+    def set_property(self, node_id=None, prop=None, value=None, *_ignored) -> None:
         """One edit from a row; hostile ids, names or values are refused and the row put back."""
-        if prop not in self._SETTERS:
+        if not isinstance(prop, str) or prop not in self._SETTERS:
             return
         setter, validate = self._SETTERS[prop]
 

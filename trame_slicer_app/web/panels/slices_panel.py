@@ -47,12 +47,12 @@ class SlicesPanel:
     def _state(self, view_name: str) -> dict:
         return slices.slice_state(self.engine, view_name)
 
-    def reset_reformat(self, view_name) -> None:
+    def reset_reformat(self, view_name=None, *_ignored) -> None:
         if view_name in SLICE_VIEWS:
             self.binding.edit(f"{view_name} reset reformat", slices.set_orientation, self.engine, view_name,
                               RESET_REFORMAT)
 
-    def fit(self, view_name) -> None:
+    def fit(self, view_name=None, *_ignored) -> None:
         if view_name in SLICE_VIEWS:
             self.binding.edit(f"{view_name} fit", slices.fit_slice_to_window, self.engine, view_name)
 

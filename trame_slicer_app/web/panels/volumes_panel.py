@@ -81,7 +81,7 @@ class VolumesPanel:
             raise ValueError(f"no volume {volume_id!r}")
         self._selected = volume_id
 
-    def apply_preset(self, name) -> None:
+    def apply_preset(self, name=None, *_ignored) -> None:
         volume_id = self._selected_id()
         if volume_id is None or not isinstance(name, str):
             return
