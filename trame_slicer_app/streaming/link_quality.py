@@ -15,7 +15,8 @@ fit the target frame rate.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections import deque
+from dataclasses import dataclass, field
 
 # (scale, JPEG quality) from best to cheapest; interaction walks this ladder.
 QUALITY_LADDER = (
@@ -33,6 +34,9 @@ FRAME_BUDGET_SHARE = 0.7  # of the link, per frame interval: room for input and 
 STEP_UP_AFTER_FRAMES = 8
 # Render + read-back + encode may take this share of a frame interval; above it
 # the view renders at a smaller scale (render time follows the pixel count).
+# Goodput is the best of the last few frames' samples: a client busy decoding or
+# a server busy rendering only ever makes a frame look slower than the link is.
+GOODPUT_WINDOW_FRAMES = 8
 RENDER_BUDGET_SHARE = 0.9
 RENDER_SCALE_STEP = 0.05  # coarse steps: a new scale resizes the view
 MIN_RENDER_SCALE = 0.25
@@ -44,6 +48,7 @@ class LinkEstimate:
     min_rtt_s: float = math.inf
     goodput_bytes_per_s: float = LOCAL_GOODPUT_BYTES_PER_S
     samples: int = 0
+    recent_goodput: deque = field(default_factory=lambda: deque(maxlen=GOODPUT_WINDOW_FRAMES))
 
     def add(self, rtt_s: float, frame_bytes: int, transfer_s: float | None = None) -> None:
         """One acknowledged frame. ``transfer_s`` is the client's measure of the
@@ -56,8 +61,8 @@ class LinkEstimate:
         if transfer_s is None:
             transfer_s = rtt_s - self.min_rtt_s
         sample = frame_bytes / transfer_s if transfer_s > MIN_TRANSFER_S else LOCAL_GOODPUT_BYTES_PER_S
-        sample = min(sample, LOCAL_GOODPUT_BYTES_PER_S)
-        self.goodput_bytes_per_s = (1 - SMOOTHING) * self.goodput_bytes_per_s + SMOOTHING * sample
+        self.recent_goodput.append(min(sample, LOCAL_GOODPUT_BYTES_PER_S))
+        self.goodput_bytes_per_s = max(self.recent_goodput)
         self.samples += 1
 
 
