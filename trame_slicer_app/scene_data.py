@@ -151,6 +151,7 @@ def inspect_paths(
     path that cannot be loaded (``error.loadables`` holds the good ones)."""
     problems: list[str] = []
     candidates: list[dict] = []
+    dicom_files: list[Path] = []
     for given in paths:
         path = Path(given).expanduser()
         try:
@@ -163,9 +164,18 @@ def inspect_paths(
                 raise DataError(f"{_shown(path)}: not a file")
             if resolved.is_file() and classify_file(resolved) is None:
                 raise DataError(_unsupported(path))
+            if resolved.is_file() and classify_file(resolved) == "dicom" and file_suffix(resolved) != ".zip":
+                dicom_files.append(resolved)  # one series' files come one by one (a drop): grouped below
+                continue
             candidates += _candidates(resolved, limits)
         except (ValueError, OSError) as error:  # every reader's refusal is a ValueError
             problems.append(_problem(path.name, str(error)))
+    if dicom_files:
+        where = dicom_files[0].name if len(dicom_files) == 1 else f"{len(dicom_files)} DICOM files"
+        try:
+            candidates += _dicom_candidates(dicom_files, where, limits)
+        except (ValueError, OSError) as error:
+            problems.append(_problem(where, str(error)))
 
     loadables = []
     if candidates:

@@ -81,3 +81,30 @@ def test_screenshots_are_offered_as_downloads(the_data_feature):
     assert layout.width > Image.open(red).width
     feature.screenshot("../../etc")
     assert "No visible view" in error_of(app)
+
+
+def upload_through_the_store(feature, path, display_name: str) -> str:
+    data = path.read_bytes()
+    upload_id = feature.uploads.begin(display_name, len(data))
+    feature.uploads.write_chunk(upload_id, 0, data)
+    feature.uploads.finish(upload_id)
+    return upload_id
+
+
+def test_uploaded_dicom_files_without_extensions_are_offered_series_by_series(
+        the_data_feature, a_dicom_series_dir, a_ct_dicom_file):
+    app, feature = the_data_feature
+    series_files = sorted(p for p in a_dicom_series_dir.rglob("*") if p.is_file())
+    ids = [upload_through_the_store(feature, p, f"IM{n:04d}") for n, p in enumerate(series_files)]
+    ids.append(upload_through_the_store(feature, a_ct_dicom_file, "slice"))
+    asyncio.run(feature.on_uploaded(ids))
+    assert not error_of(app)
+    assert app.state.data_io_choose_dialog
+    choices = app.state.data_io_choices
+    assert [c["kind"] for c in choices] == ["dicom", "dicom"]
+    assert all("paths" not in c for c in choices)  # server paths never reach the page
+    mr = next(c for c in choices if "MR" in c["detail"])
+    app.state.data_io_chosen = [mr["id"]]
+    asyncio.run(feature.load_chosen())
+    assert not error_of(app)
+    assert app.state.data_io_notice == f"Loaded {mr['name']}"
