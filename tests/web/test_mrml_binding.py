@@ -193,12 +193,16 @@ def test_the_data_probe_follows_the_pointer_at_the_poll(the_app):
 def test_hostile_rename_and_delete_change_nothing(the_app, args):
     data = feature(the_app, "DataPanel")
     nodes = the_app.state.data_nodes
+    the_app.session.undo.clear()
     data.rename(*args)
     data.delete(args[0] if args[0] != "vtkMRMLScalarVolumeNode1" else "vtkMRMLScalarVolumeNode999")
     data.set_visible(args[0], "on")
     data.rename()
     data.show({"id": args[0]})
+    feature(the_app, "VolumesPanel").apply_preset("CT nope")
+    set_state(the_app, volumes_selected=volume_id(the_app) + "x")
     assert the_app.state.data_nodes == nodes
+    assert not the_app.session.undo.can_undo  # nothing refused left an empty undo step
 
 
 def test_rename_reaches_the_data_list(the_app):

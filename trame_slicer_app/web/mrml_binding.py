@@ -94,7 +94,7 @@ class BoundValue:
     read: Callable[[], Any]  # the MRML value as plain data (None when there is nothing to show)
     write: Callable[[Any], None] | None  # applies a validated value; may raise ValueError
     validate: Callable[[Any], Any]
-    undo_label: str
+    undo_label: str | None  # None: a choice in the UI (which volume to edit), not a scene edit
 
 
 class MrmlBinding:
@@ -113,9 +113,11 @@ class MrmlBinding:
 
     # -- declaring -------------------------------------------------------------
     def bind(self, key: str, read: Callable[[], Any], write: Callable[[Any], None] | None = None,
-             validate: Callable[[Any], Any] | None = None, undo_label: str | None = None) -> None:
-        """Bind ``key``: read from MRML now, and (when ``write`` is given) written back on change."""
-        bound = BoundValue(key, read, write, validate or (lambda v: v), undo_label or key)
+             validate: Callable[[Any], Any] | None = None, undo_label: str | None = None,
+             undoable: bool = True) -> None:
+        """Bind ``key``: read from MRML now, and (when ``write`` is given) written back on change,
+        after an undo checkpoint labelled ``undo_label`` unless ``undoable`` is False."""
+        bound = BoundValue(key, read, write, validate or (lambda v: v), (undo_label or key) if undoable else None)
         self._bound[key] = bound
         value = self._read(bound)
         self._last_pushed[key] = value
@@ -138,7 +140,8 @@ class MrmlBinding:
             return
         try:
             value = bound.validate(incoming)
-            self.checkpoint(bound.undo_label, coalesce=True)
+            if bound.undo_label is not None:
+                self.checkpoint(bound.undo_label, coalesce=True)
             bound.write(value)
         except (ValueError, TypeError) as error:
             log.warning("ignored %s = %.80r: %s", bound.key, incoming, error)
@@ -156,6 +159,17 @@ class MrmlBinding:
             return None
         finally:
             self.refresh()
+
+    def edit_checked(self, label: str, action: Callable[..., Any], *checked: tuple[Callable[[Any], Any], Any]) -> Any:
+        """``edit`` with browser arguments given as (validator, value) pairs, checked before the
+        undo checkpoint so that a refused edit leaves no empty undo step."""
+        try:
+            args = [check(value) for check, value in checked]
+        except (ValueError, TypeError) as error:
+            log.warning("ignored %s: %s", label, error)
+            self.refresh()
+            return None
+        return self.edit(label, action, *args)
 
     def checkpoint(self, label: str, coalesce: bool = False) -> None:
         """Tell undo that an edit is about to happen. With ``coalesce``, a burst of edits

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from trame.widgets import html
 from trame.widgets import vuetify3 as v3
 
 from ...engine import scene_tree as tree
-from ..mrml_binding import a_flag, a_node_id, a_text
+from ..mrml_binding import a_flag, a_text, one_of
 
 KIND_ICONS = {
     "volume": "mdi-cube-outline", "labelmap": "mdi-label-outline", "segmentation": "mdi-puzzle-outline",
@@ -33,17 +35,24 @@ class DataPanel:
     def _nodes(self) -> list[dict]:
         return [{**node, "icon": KIND_ICONS.get(node["kind"], "mdi-help")} for node in tree.data_tree(self.engine)]
 
+    def _node_ids(self) -> list[str]:
+        return [node["id"] for node in tree.data_tree(self.engine)]
+
+    # Browser arguments are checked (known node id, a flag, a name) before the undo checkpoint.
     def set_visible(self, node_id=None, on=None, *_ignored) -> None:
-        self.binding.edit("visibility", lambda: tree.set_node_visible(self.engine, a_node_id(node_id), a_flag(on)))
+        self.binding.edit_checked("visibility", partial(tree.set_node_visible, self.engine),
+                                  (one_of(self._node_ids), node_id), (a_flag, on))
 
     def rename(self, node_id=None, name=None, *_ignored) -> None:
-        self.binding.edit("rename", lambda: tree.rename_node(self.engine, a_node_id(node_id), a_text(name)))
+        self.binding.edit_checked("rename", partial(tree.rename_node, self.engine),
+                                  (one_of(self._node_ids), node_id), (a_text, name))
 
     def delete(self, node_id=None, *_ignored) -> None:
-        self.binding.edit("delete", lambda: tree.delete_node(self.engine, a_node_id(node_id)))
+        self.binding.edit_checked("delete", partial(tree.delete_node, self.engine), (one_of(self._node_ids), node_id))
 
     def show(self, node_id=None, *_ignored) -> None:
-        self.binding.edit("show volume", lambda: tree.show_volume_in_views(self.engine, a_node_id(node_id)))
+        self.binding.edit_checked("show volume", partial(tree.show_volume_in_views, self.engine),
+                                  (one_of(self._node_ids), node_id))
 
     def build_panel(self) -> None:
         html.Div("The scene is empty.", v_if="!data_nodes.length", classes="text-medium-emphasis")

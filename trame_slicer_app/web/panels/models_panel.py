@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from trame.widgets import html
 from trame.widgets import vuetify3 as v3
 
 from ...engine import model_display as models
 from ...engine.scene_tree import data_tree
-from ..mrml_binding import a_flag, a_node_id, a_number
+from ..mrml_binding import a_flag, a_number, one_of
 
 COLOR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
 OPACITY_STEP = 0.05
@@ -48,16 +49,16 @@ class ModelsPanel:
                               "opacity": round(float(state["opacity"]), 2)})
         return items
 
+    def _model_ids(self) -> list[str]:
+        return [node["id"] for node in data_tree(self.engine) if node["kind"] == "model"]
+
     def set_property(self, node_id=None, prop=None, value=None, *_ignored) -> None:
-        """One edit from a row; hostile ids, names or values are refused and the row put back."""
+        """One edit from a row; unknown ids or properties and bad values are refused before the undo checkpoint."""
         if not isinstance(prop, str) or prop not in self._SETTERS:
             return
         setter, validate = self._SETTERS[prop]
-
-        def apply() -> None:
-            setter(self.engine, a_node_id(node_id), validate(value))
-
-        self.binding.edit(f"model {prop}", apply)
+        self.binding.edit_checked(f"model {prop}", partial(setter, self.engine),
+                                  (one_of(self._model_ids), node_id), (validate, value))
 
     def build_panel(self) -> None:
         html.Div("No model loaded.", v_if="!models_items.length", classes="text-medium-emphasis")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from trame.widgets import html
 from trame.widgets import vuetify3 as v3
 
@@ -13,6 +15,7 @@ from ..mrml_binding import a_flag, a_node_id, a_number, one_of
 VOLUME_KINDS = ("volume", "labelmap")
 VALUE_DECIMALS = 2  # what the sliders show; MRML keeps full precision
 OPACITY_STEP = 0.05
+PRESET_NAMES = (*WINDOW_LEVEL_PRESETS, AUTO_PRESET)
 
 
 def _rounded(value):
@@ -30,7 +33,7 @@ class VolumesPanel:
         self._selected: str | None = None
         b = self.binding
         b.bind("volumes_items", self._volume_items)
-        b.bind("volumes_selected", self._selected_id, self._select, a_node_id, undo_label="select volume")
+        b.bind("volumes_selected", self._selected_id, self._select, a_node_id, undoable=False)
         b.bind("volumes_range", lambda: self._display("scalar_range"))
         b.bind("volumes_window", lambda: _rounded(self._display("window")),
                lambda w: display.set_window_level(self.engine, self._selected_id(), w, self._display("level")),
@@ -83,9 +86,10 @@ class VolumesPanel:
 
     def apply_preset(self, name=None, *_ignored) -> None:
         volume_id = self._selected_id()
-        if volume_id is None or not isinstance(name, str):
+        if volume_id is None:
             return
-        self.binding.edit(f"preset {name}", display.apply_window_level_preset, self.engine, volume_id, name)
+        self.binding.edit_checked("window/level preset", partial(display.apply_window_level_preset, self.engine,
+                                                                 volume_id), (one_of(PRESET_NAMES), name))
 
     # -- UI --------------------------------------------------------------------------
     def build_panel(self) -> None:
@@ -103,7 +107,7 @@ class VolumesPanel:
             html.Div("W {{ volumes_window }}  L {{ volumes_level }}  range {{ volumes_range }}",
                      classes="text-caption volumes-readout mb-1")
             with html.Div(classes="d-flex flex-wrap ga-1 mb-2"):
-                for name in (*WINDOW_LEVEL_PRESETS, AUTO_PRESET):
+                for name in PRESET_NAMES:
                     css = "volumes-preset-" + name.lower().replace(" ", "-")
                     v3.VBtn(name, size="x-small", variant="tonal", classes=css,
                             click=f"trigger('volumes_preset', [{name!r}])")
