@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
 
@@ -10,6 +12,7 @@ from trame_slicer_app.engine.view_input import apply_input_event
 from trame_slicer_app.engine.volume_rendering_presets import VOLUME_RENDERING_PRESETS
 from trame_slicer_app.engine.volume_rendering_quality import (
     MAX_INTERACTIVE_IMAGE_SAMPLE_DISTANCE_PX,
+    STEP_INTERACTION_S,
     STILL_IMAGE_SAMPLE_DISTANCE_PX,
     interactive_quality,
 )
@@ -182,3 +185,21 @@ def test_set_interacting_lowers_quality_until_it_is_switched_off(a_ct_in_3d):
     assert engine.threed_view.dirty  # a full-quality frame is owed
     engine.threed_view.capture()
     assert not controller.last_frame_interactive
+
+
+def test_a_wheel_step_renders_interactively_and_the_next_still_frame_is_full_quality(a_ct_in_3d):
+    engine, volume_id = a_ct_in_3d
+    view = engine.threed_view
+    vr.show_volume_rendering(engine, volume_id, True)
+    controller = interactive_quality(view)
+    view.capture()
+    camera = view.renderer.GetActiveCamera()
+    distance = camera.GetDistance()
+    apply_input_event(view, {"type": "wheel", "steps": 2, "x": 100, "y": 100})
+    view.capture()
+    assert controller.last_frame_interactive
+    assert camera.GetDistance() < distance  # the wheel zoomed in
+    time.sleep(STEP_INTERACTION_S + 0.01)  # the streamer's still frame comes later still
+    view.capture()
+    assert not controller.last_frame_interactive
+    assert controller.image_sample_distance_px == STILL_IMAGE_SAMPLE_DISTANCE_PX

@@ -12,8 +12,8 @@ interactive frame fits ``INTERACTIVE_RENDER_BUDGET_S``, and set back to full
 quality for the still frame that follows.
 
 Interaction is read from the view's interactor: a mouse button held down
-(rotate, pan, zoom by drag) or a wheel step in the last few tens of
-milliseconds; a raised DesiredUpdateRate on the render window (what VTK's
+(rotate, pan, zoom by drag) or a wheel step or key press in the last few
+tens of milliseconds; a raised DesiredUpdateRate on the render window (what VTK's
 interactor styles set while they drag) counts too, and whoever drives the view
 may say so explicitly (``set_interacting``).
 """
@@ -32,7 +32,9 @@ from .threed_view import ThreeDView
 INTERACTIVE_RENDER_BUDGET_S = 0.05  # whole-view render time aimed at while interacting
 STILL_IMAGE_SAMPLE_DISTANCE_PX = 1.0  # one ray per pixel: full quality
 MAX_INTERACTIVE_IMAGE_SAMPLE_DISTANCE_PX = 4.0  # beyond this the skull is a blur
-WHEEL_INTERACTION_S = 0.06  # a render this soon after a wheel step is part of the zoom
+# A render this soon after a wheel step or a key (the camera keys) is part of the move. Below the
+# streamer's 80 ms settle time, so its still frame is rendered at full quality.
+STEP_INTERACTION_S = 0.07
 # Slicer's interactor style aborts the events it handles: look at them before it does.
 INPUT_OBSERVER_PRIORITY = 100.0
 COST_SMOOTHING = 0.5  # weight of the newest measurement in the running cost estimate
@@ -47,7 +49,7 @@ class InteractiveVolumeQuality:
         self._view = weakref.ref(view)
         self._clock = clock
         self.forced_interacting = False
-        self.last_wheel_at = -math.inf
+        self.last_step_at = -math.inf
         self.image_sample_distance_px = STILL_IMAGE_SAMPLE_DISTANCE_PX
         self.last_frame_interactive = False
         self.last_render_s = 0.0
@@ -58,8 +60,8 @@ class InteractiveVolumeQuality:
         view.render_window.AddObserver(vtkCommand.StartEvent, self._before_render)
         view.render_window.AddObserver(vtkCommand.EndEvent, self._after_render)
         self.buttons_down: set[str] = set()
-        for event in (vtkCommand.MouseWheelForwardEvent, vtkCommand.MouseWheelBackwardEvent):
-            view.interactor.AddObserver(event, self._on_wheel, INPUT_OBSERVER_PRIORITY)
+        for event in (vtkCommand.MouseWheelForwardEvent, vtkCommand.MouseWheelBackwardEvent, vtkCommand.KeyPressEvent):
+            view.interactor.AddObserver(event, self._on_step, INPUT_OBSERVER_PRIORITY)
         for button in ("Left", "Middle", "Right"):
             for action in ("Press", "Release"):
                 event = getattr(vtkCommand, f"{button}Button{action}Event")
@@ -72,11 +74,11 @@ class InteractiveVolumeQuality:
             return False
         window, interactor = view.render_window, view.interactor
         dragging = bool(self.buttons_down) or window.GetDesiredUpdateRate() > interactor.GetStillUpdateRate() * 1.5
-        zooming = self._clock() - self.last_wheel_at < WHEEL_INTERACTION_S
-        return self.forced_interacting or dragging or zooming
+        stepping = self._clock() - self.last_step_at < STEP_INTERACTION_S
+        return self.forced_interacting or dragging or stepping
 
-    def _on_wheel(self, *_args) -> None:
-        self.last_wheel_at = self._clock()
+    def _on_step(self, *_args) -> None:
+        self.last_step_at = self._clock()
 
     def _on_button(self, _interactor, event_name: str) -> None:
         button = event_name.split("Button", 1)[0]
