@@ -155,7 +155,7 @@
 
   const SlicerUploadManager = {
     name: "SlicerUploadManager",
-    props: { download: { type: Object, default: null } },
+    props: { download: { type: Object, default: null }, disabled: { type: Boolean, default: false } },
     setup(props, { slots }) {
       const input = ref(null);
       function onPicked(ev) {
@@ -171,7 +171,7 @@
         a.href = d.url; a.download = d.name || ""; a.style.display = "none";
         document.body.appendChild(a); a.click(); a.remove();
       });
-      return () => h("span", { class: "slicer-upload-manager", onClick: () => input.value && input.value.click() }, [
+      return () => h("span", { class: "slicer-upload-manager", onClick: () => { if (!props.disabled && input.value) input.value.click(); } }, [
         slots.default ? slots.default() : null,
         h("input", { ref: input, type: "file", multiple: true, class: "data-io-file-input", style: { display: "none" },
                      onChange: onPicked, onClick: (ev) => ev.stopPropagation() }),

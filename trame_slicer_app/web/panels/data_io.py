@@ -47,9 +47,9 @@ class SlicerFileDrop(AbstractElement):
 
 
 class SlicerUploadManager(AbstractElement):
-    def __init__(self, download=None, **kwargs) -> None:
-        super().__init__("slicer-upload-manager", download=download, **kwargs)
-        self._attr_names += ["download"]
+    def __init__(self, download=None, disabled=None, **kwargs) -> None:
+        super().__init__("slicer-upload-manager", download=download, disabled=disabled, **kwargs)
+        self._attr_names += ["download", "disabled"]
 
 
 class DataIO:

@@ -15,7 +15,7 @@ DIALOG_WIDTH_PX = 560
 
 
 def build_toolbar_items(upload_manager_class) -> None:
-    with upload_manager_class(download=("data_io_download",)):
+    with upload_manager_class(download=("data_io_download",), disabled=("data_io_busy",)):
         v3.VBtn(icon="mdi-folder-open-outline", title="Open files (or drop them on a view)",
                 classes="data-io-open", disabled=("data_io_busy",))
     v3.VBtn(icon="mdi-folder-search-outline", title="Open from the server's data folder",
