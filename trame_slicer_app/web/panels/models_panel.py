@@ -77,7 +77,7 @@ class ModelsPanel:
                         click="trigger('models_set', [m.id, 'slice_intersections', !m.slice_intersections])")
             v3.VSlider(model_value=("m.opacity",), min=0, max=1, step=OPACITY_STEP, label="Opacity",
                        density="compact", hide_details=True, classes="models-opacity",
-                       end="trigger('models_set', [m.id, 'opacity', $event])")
+                       update_modelValue="trigger('models_set', [m.id, 'opacity', $event])")
 
 
 FEATURE = ModelsPanel
