@@ -88,6 +88,9 @@ def corpus(tmp_path_factory, a_ct_path) -> tuple[Path, dict[str, str]]:
         "dotdot.nhdr": (nrrd_header(f"../{outside.name}/secret.raw"), "outside the folder"),
         "url.nhdr": (nrrd_header("http://example.invalid/ct.raw"), "refers to a URL"),
         "list.nhdr": (nrrd_header("LIST") + b"slice001.raw\n../../../etc/passwd\n", "outside the folder"),
+        "list_no_blank_line.nhdr": (CT_HEADER + b"encoding: raw\ndata file: LIST\nslice001.raw\n/etc/passwd\n",
+                                    "outside the folder"),
+        "long_header.nhdr": (CT_HEADER + b"# padding\n" * 120_000 + b"data file: /etc/passwd\n", "header is longer"),
         "numbered.nhdr": (nrrd_header(f"../{outside.name}/slice%03d.raw 1 3 1"), "outside the folder"),
         "bad_pattern.nhdr": (nrrd_header("slice%s%n.raw 1 3 1"), "exactly one %d"),
         "passwd.mhd": (b"ObjectType = Image\nNDims = 3\nDimSize = 4 4 4\nElementType = MET_UCHAR\n"

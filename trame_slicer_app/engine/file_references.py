@@ -101,17 +101,19 @@ def _check_size(owner: Path, sizes: list[int], item_bytes: int, limits: IOLimits
         )
 
 
-def _read_text_header(path: Path) -> tuple[list[str], bytes, int]:
-    """Lines up to the first empty line (NRRD) or the whole head; what follows the header;
-    and where attached data starts."""
+def _read_text_header(path: Path) -> tuple[list[str], list[str], int]:
+    """Lines up to the first empty line (a NRRD header), every line of the head (a detached header's
+    LIST of data files follows its last field), and where attached data starts."""
     with open(path, "rb") as stream:
-        head = stream.read(MAX_HEADER_BYTES)
+        head = stream.read(MAX_HEADER_BYTES + 1)
     end, gap = head.find(b"\n\n"), 2
     if end < 0:
         end, gap = head.find(b"\r\n\r\n"), 4
+    if end < 0 and len(head) > MAX_HEADER_BYTES:
+        raise FileReferenceError(f"{path.name}: the header is longer than {MAX_HEADER_BYTES:,} bytes")
     header = head if end < 0 else head[:end]
-    rest = b"" if end < 0 else head[end:].lstrip(b"\r\n")
-    return header.decode("latin-1").splitlines(), rest, (end + gap if end >= 0 else len(head))
+    return header.decode("latin-1").splitlines(), head.decode("latin-1").splitlines(), (
+        end + gap if end >= 0 else len(head))
 
 
 def _ints(text: str, owner: Path, field: str) -> list[int]:
@@ -121,10 +123,10 @@ def _ints(text: str, owner: Path, field: str) -> list[int]:
         raise FileReferenceError(f"{owner.name}: the '{field}' field is not a list of whole numbers") from None
 
 
-def _nrrd_header(path: Path, limits: IOLimits) -> tuple[dict[str, str], bytes, int, int]:
+def _nrrd_header(path: Path, limits: IOLimits) -> tuple[dict[str, str], list[str], int, int]:
     """A NRRD header's fields, what follows it, where attached data starts and how many bytes the
     data declares; sizes are checked against ``limits``."""
-    lines, rest, data_offset = _read_text_header(path)
+    lines, all_lines, data_offset = _read_text_header(path)
     if not lines or not lines[0].startswith("NRRD"):
         raise FileReferenceError(f"{path.name}: not a NRRD file (no NRRD magic)")
     fields: dict[str, str] = {}
@@ -141,22 +143,24 @@ def _nrrd_header(path: Path, limits: IOLimits) -> tuple[dict[str, str], bytes, i
         raise FileReferenceError(f"{path.name}: unknown NRRD type '{_printable(fields['type'])}'")
     sizes = _ints(fields["sizes"], path, "sizes")
     _check_size(path, sizes, item_bytes, limits)
-    return fields, rest, data_offset, math.prod(sizes) * item_bytes
+    return fields, all_lines, data_offset, math.prod(sizes) * item_bytes
 
 
 def check_nrrd(path: Path, root: Path, limits: IOLimits = DEFAULT_IO_LIMITS) -> list[Path]:
     """Check a NRRD header (attached or detached); returns the data files it names."""
-    fields, rest, _offset, _bytes = _nrrd_header(path, limits)
+    fields, all_lines, _offset, _bytes = _nrrd_header(path, limits)
     data_file = fields.get("data file", fields.get("datafile"))
     if data_file is None:
         return []
-    return [confined_reference(name, root, path) for name in _nrrd_data_file_names(data_file, rest, path)]
+    return [confined_reference(name, root, path) for name in _nrrd_data_file_names(data_file, all_lines, path)]
 
 
-def _nrrd_data_file_names(spec: str, rest: bytes, owner: Path) -> list[str]:
+def _nrrd_data_file_names(spec: str, all_lines: list[str], owner: Path) -> list[str]:
     words = spec.split()
     if words and words[0] == "LIST":
-        names = [line.strip() for line in rest.decode("latin-1").splitlines() if line.strip()]
+        # Every line after the "data file: LIST" line names a file, blank line or not.
+        start = next(i for i, line in enumerate(all_lines) if re.match(r"\s*data ?file\s*:", line, re.IGNORECASE))
+        names = [line.strip() for line in all_lines[start + 1:] if line.strip()]
         if len(names) > MAX_LISTED_DATA_FILES:
             raise FileReferenceError(f"{owner.name}: lists more than {MAX_LISTED_DATA_FILES} data files")
         return names
@@ -256,7 +260,7 @@ def verify_compressed_data(path: Path, limits: IOLimits = DEFAULT_IO_LIMITS) -> 
     if name.endswith(".nii.gz"):
         offset, expected = 0, check_nifti(path, limits)
     elif name.endswith(".nrrd"):
-        fields, _rest, offset, expected = _nrrd_header(path, limits)
+        fields, _lines, offset, expected = _nrrd_header(path, limits)
         if fields.get("encoding", "").lower() not in ("gzip", "gz") or "data file" in fields or "datafile" in fields:
             return
     else:
