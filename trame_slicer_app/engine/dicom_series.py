@@ -16,7 +16,9 @@ from pathlib import Path
 
 import numpy as np
 import pydicom
+from pydicom.dataelem import convert_raw_data_element
 from pydicom.dataset import Dataset
+from pydicom.filereader import data_element_generator
 from slicer import vtkMRMLScalarVolumeNode
 
 from .dicom_geometry import DicomGeometryError, SliceGeometry, ijk_to_ras_matrix, order_along_normal
@@ -28,6 +30,8 @@ DICOM_MAGIC_OFFSET_BYTES = 128  # the preamble before "DICM" in a DICOM Part 10 
 DICOM_MAGIC = b"DICM"
 # Without position and orientation a lone image is laid in the axial plane at the origin.
 DEFAULT_ORIENTATION = (1.0, 0.0, 0.0, 0.0, 1.0, 0.0)
+DEFLATED_TRANSFER_SYNTAX = "1.2.840.10008.1.2.1.99"
+PIXEL_DATA_TAG = 0x7FE00010
 UNCOMPRESSED_TRANSFER_SYNTAXES = {"1.2.840.10008.1.2", "1.2.840.10008.1.2.1", "1.2.840.10008.1.2.2"}
 
 
@@ -130,11 +134,28 @@ def find_dicom_series(paths: list[Path], limits: IOLimits = DEFAULT_IO_LIMITS) -
             continue
         header = read_header(path, limits)
         if "Rows" not in header or "Columns" not in header:
+            _check_not_a_damaged_image(header, path)
             continue  # reports, plans, structure sets, DICOMDIR: no image to show
         uid = str(header.get("SeriesInstanceUID", "")) or f"no-series-uid:{path.parent}"
         headers.setdefault(uid, []).append((path, header))
     series = [_describe_series(uid, members, limits) for uid, members in headers.items()]
     return sorted(series, key=lambda s: (s.series_number is None, s.series_number or 0, s.description, s.series_uid))
+
+
+def _check_not_a_damaged_image(header: Dataset, path: Path) -> None:
+    """A header without an image size is skipped only when it says it is not an image.
+
+    pydicom stops quietly at the end of a truncated file, so a cut image looks like an object
+    without pixels; its SOP class (kept at the very start, in the file meta) tells them apart.
+    """
+    meta = getattr(header, "file_meta", None)
+    sop_class = header.get("SOPClassUID") or (meta.get("MediaStorageSOPClassUID") if meta is not None else None)
+    kind = getattr(sop_class, "name", "") if sop_class else ""
+    if not sop_class or "Image" in kind:
+        raise DicomError(
+            f"{path.name}: {kind or 'a DICOM file'} whose header has no image size (Rows, Columns): "
+            "truncated or damaged"
+        )
 
 
 def _describe_series(uid: str, members: list[tuple[Path, Dataset]], limits: IOLimits) -> DicomSeries:
@@ -296,13 +317,13 @@ def _read_slice(path: Path, header: Dataset, rows: int, columns: int, limits: IO
     """One slice's stored values with RescaleSlope/Intercept applied, checked against its header."""
     _check_file_size(path, limits)
     try:
-        dataset = pydicom.dcmread(path)
+        dataset = _read_up_to_pixel_data(path)
     except Exception as error:
         raise DicomError(f"{path.name}: not a readable DICOM file ({_reason(error)})") from error
     if (int(_number(dataset.get("Rows"), -1)), int(_number(dataset.get("Columns"), -1))) != (rows, columns):
         raise DicomError(f"{path.name}: changed since it was listed")
     if "PixelData" not in dataset:
-        raise DicomError(f"{path.name}: no pixel data")
+        raise DicomError(f"{path.name}: no pixel data (truncated or not an image)")
     syntax = str(dataset.file_meta.get("TransferSyntaxUID", "")) if hasattr(dataset, "file_meta") else ""
     if syntax in UNCOMPRESSED_TRANSFER_SYNTAXES:
         bits = int(_number(dataset.get("BitsAllocated"), 0))
@@ -322,6 +343,25 @@ def _read_slice(path: Path, header: Dataset, rows: int, columns: int, limits: IO
     if slope == 1.0 and intercept == 0.0:
         return pixels
     return pixels.astype(np.float64) * slope + intercept
+
+
+def _read_up_to_pixel_data(path: Path) -> Dataset:
+    """The dataset up to and including Pixel Data; what follows it is not parsed.
+
+    Some files carry megabytes after the pixel data (padding, vendor blobs) that pydicom would
+    otherwise parse element by element, for seconds per file.
+    """
+    with open(path, "rb") as stream:
+        dataset = pydicom.dcmread(stream, stop_before_pixels=True)
+        meta = getattr(dataset, "file_meta", None)
+        if meta is not None and str(meta.get("TransferSyntaxUID", "")) == DEFLATED_TRANSFER_SYNTAX:
+            return pydicom.dcmread(path)  # the stream position means nothing in a deflated dataset
+        implicit_vr, little_endian = dataset.original_encoding
+        for raw in data_element_generator(stream, implicit_vr, little_endian):
+            if raw.tag == PIXEL_DATA_TAG:
+                dataset.add(convert_raw_data_element(raw, ds=dataset))
+            break
+    return dataset
 
 
 def _window_level(header: Dataset) -> tuple[float, float] | None:
