@@ -83,6 +83,19 @@ def test_dropping_the_ct_on_a_view_uploads_it_with_progress_and_shows_it(a_page,
     assert not state(a_page, "data_io_error_show")
 
 
+def test_a_dropped_folder_is_walked_into_its_files(a_page):
+    # Chromium cannot synthesise a folder drop, so the page's walk gets FileSystemEntry-shaped objects.
+    names = a_page.evaluate("""async () => {
+      const file = (name) => ({ isFile: true, isDirectory: false, name, file: (ok) => ok(new File(['x'], name)) });
+      const dir = (name, children) => ({ isFile: false, isDirectory: true, name, createReader() {
+        let done = false; return { readEntries(ok) { ok(done ? [] : children); done = true; } }; } });
+      const tree = dir('study', [file('IM1'), dir('series2', [file('IM2'), file('IM3')])]);
+      const found = await window.__slicerUpload.filesOf({ items: [{ webkitGetAsEntry: () => tree }], files: [] });
+      return found.map((f) => f.name + ':' + f.file.size);
+    }""")
+    assert names == ["study/IM1:1", "study/series2/IM2:1", "study/series2/IM3:1"]
+
+
 def test_a_corrupt_file_shows_the_error_and_the_views_keep_working(a_page, tmp_path):
     corrupt = tmp_path / "broken.nrrd"
     corrupt.write_bytes(b"NRRD0004\ntype: float\ndimension: 3\nsizes: 99999 99999 99999\n\nnot voxels")

@@ -108,3 +108,20 @@ def test_uploaded_dicom_files_without_extensions_are_offered_series_by_series(
     asyncio.run(feature.load_chosen())
     assert not error_of(app)
     assert app.state.data_io_notice == f"Loaded {mr['name']}"
+
+
+def test_the_folder_dialog_reopens_where_it_was_or_at_the_top(the_data_feature):
+    app, feature = the_data_feature
+    sub = feature.data_folder.root / "series"
+    sub.mkdir()
+    (sub / "IM0001").write_bytes(b"x")
+    assert feature.open_folder("series")
+    assert app.state.data_io_folder["parent"] == ""
+    feature.show_data_folder()
+    assert app.state.data_io_folder["path"] == "series"
+    shutil.rmtree(sub)
+    app.state.data_io_folder = "hostile"  # the client owns state; the server does not trust it
+    feature.show_data_folder()
+    assert app.state.data_io_folder["path"] == "" and app.state.data_io_folder_dialog
+    assert not feature.open_folder("../")
+    assert "outside the data folder" in error_of(app)

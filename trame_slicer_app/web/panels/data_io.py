@@ -67,6 +67,7 @@ class DataIO:
         self._pending: list[dict] = []  # loadables waiting for the user's choice
         self._names: dict[str, str] = {}  # file path -> the user's name, for messages
         self._download_count = 0
+        self._folder_path = ""  # the data folder's listing shown, relative to it
         self.server.enable_module(UPLOAD_UI_MODULE)
         self.server.enable_module({"serve": self.downloads.serve})
         self.server.add_protocol_to_configure(
@@ -219,21 +220,26 @@ class DataIO:
         if self.data_folder is None:
             self._fail("This server has no data folder (start it with --data-dir)")
             return
-        self.open_folder(self.state.data_io_folder.get("path", "") if self.state.data_io_folder else "")
+        # Back where the user was, or at the top when that folder went away.
+        if not self.open_folder(self._folder_path, quiet=True):
+            self.open_folder("")
         with self.state:
             self.state.data_io_folder_dialog = True
 
-    def open_folder(self, relative="", *_args) -> None:
+    def open_folder(self, relative="", *_args, quiet: bool = False) -> bool:
         if self.data_folder is None:
-            return
+            return False
         try:
             listing = self.data_folder.list(relative)
         except DataFolderError as error:
-            self._fail(str(error))
-            return
+            if not quiet:
+                self._fail(str(error))
+            return False
+        self._folder_path = listing["path"]
         with self.state:
             self.state.data_io_folder = listing
             self.state.data_io_folder_selected = []
+        return True
 
     async def load_from_data_folder(self, *_args) -> None:
         selected = self.state.data_io_folder_selected
