@@ -166,6 +166,19 @@ def test_saving_refuses_what_it_cannot_do(loaded, tmp_path):
         scene_data.save_node(engine, ct.GetID(), ".nrrd", tmp_path / "missing")
     with pytest.raises(scene_data.DataError, match=r"\.mrb"):
         scene_data.save_scene(engine, tmp_path / "scene.zip")
+    (tmp_path / "kept.mrb").write_bytes(b"precious")
+    with pytest.raises(scene_data.DataError, match="already exists"):
+        scene_data.save_scene(engine, tmp_path / "kept.mrb")
+    assert (tmp_path / "kept.mrb").read_bytes() == b"precious"
+    for hostile in (None, 42, ["x"], "x" * 10_000):
+        with pytest.raises(scene_data.DataError):
+            scene_data.save_node(engine, hostile, ".nrrd", tmp_path)
+    with pytest.raises(scene_data.DataError, match="no such folder"):
+        scene_data.save_node(engine, ct.GetID(), ".nrrd", None)
+    with pytest.raises(scene_data.DataError, match="not a path"):
+        scene_data.inspect_paths([None, 3])
+    with pytest.raises(scene_data.DataError, match="not inspected"):
+        scene_data.load_loadables(engine, [None, "id", {"id": ["x"]}])
 
 
 def rendered_frames(engine) -> dict:

@@ -13,6 +13,7 @@ import json
 import re
 import shutil
 import tempfile
+import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
@@ -59,18 +60,22 @@ ProgressCallback = Callable[[float, str], None]
 
 
 class DataError(ValueError):
-    """Data could not be opened or saved. ``problems`` lists one message per file;
-    ``loaded`` what was loaded despite them (load_loadables / open_paths)."""
+    """Data could not be opened or saved. ``problems`` lists one message per file; ``loadables`` what
+    inspect_paths could read despite them; ``loaded`` what load_loadables / open_paths loaded."""
 
-    def __init__(self, problems: list[str] | str, loaded: list[dict] | None = None) -> None:
+    def __init__(
+        self, problems: list[str] | str, loaded: list[dict] | None = None, loadables: list[dict] | None = None
+    ) -> None:
         self.problems = [problems] if isinstance(problems, str) else list(problems)
         self.loaded = loaded or []
+        self.loadables = loadables or []
         super().__init__("\n".join(self.problems))
 
 
 # Loadables this process inspected (and the sandbox read): id -> loadable. load_loadables accepts only
 # these, so a client cannot swap in other paths or a kind the sandbox never tried.
 _inspected: OrderedDict[str, dict] = OrderedDict()
+_inspected_lock = threading.Lock()  # inspect_paths may run in worker threads
 _unpacked_dirs: list[Path] = []
 
 
@@ -152,7 +157,12 @@ def inspect_paths(
     problems: list[str] = []
     candidates: list[dict] = []
     dicom_files: list[Path] = []
+    if not isinstance(paths, (list, tuple)):
+        raise DataError("expected a list of paths")
     for given in paths:
+        if not isinstance(given, (str, Path)) or not str(given):
+            problems.append(f"not a path: {_shown(repr(given))[:80]}")
+            continue
         path = Path(given).expanduser()
         try:
             if allowed_root is not None and not is_inside(path, allowed_root):
@@ -187,9 +197,7 @@ def inspect_paths(
                 continue
             loadables.append(_remember(candidate, result["nodes"]))
     if problems:
-        error = DataError(problems)
-        error.loadables = loadables
-        raise error
+        raise DataError(problems, loadables=loadables)
     return loadables
 
 
@@ -207,17 +215,19 @@ def _remember(candidate: dict, nodes: list[dict]) -> dict:
         "id": _fingerprint(kind, paths), "kind": kind, "name": candidate["name"], "detail": detail,
         "paths": [str(p) for p in paths],
     }
-    _inspected[loadable["id"]] = loadable
-    _inspected.move_to_end(loadable["id"])
-    while len(_inspected) > MAX_REMEMBERED_LOADABLES:
-        _inspected.popitem(last=False)
+    with _inspected_lock:
+        _inspected[loadable["id"]] = loadable
+        _inspected.move_to_end(loadable["id"])
+        while len(_inspected) > MAX_REMEMBERED_LOADABLES:
+            _inspected.popitem(last=False)
     return dict(loadable)
 
 
 def _known_loadable(given) -> dict:
     """The inspected loadable a client's dict stands for; its paths and kind come from our record."""
     loadable_id = given.get("id") if isinstance(given, dict) else None
-    known = _inspected.get(loadable_id) if isinstance(loadable_id, str) else None
+    with _inspected_lock:
+        known = _inspected.get(loadable_id) if isinstance(loadable_id, str) else None
     if known is None or known["kind"] not in KINDS:
         raise DataError("this data was not inspected first (or was forgotten); open it again")
     paths = [Path(p) for p in known["paths"]]
@@ -303,14 +313,13 @@ def save_node(engine: SlicerEngine, node_id: str, suffix: str, out_dir: Path) ->
     (made safe, never overwriting). Returns the path written."""
     node = engine.scene.GetNodeByID(node_id) if isinstance(node_id, str) else None
     if node is None or node not in data_nodes(engine):
-        raise DataError(f"no data node {node_id!r} in the scene")
+        raise DataError(f"no data node {_shown(repr(node_id))[:80]} in the scene")
     formats = save_suffixes(node)
     if suffix not in formats:
         raise DataError(f"{node.GetName()}: cannot be saved as {suffix!r} (choose one of {', '.join(formats)})")
-    out_dir = Path(out_dir)
-    if not out_dir.is_dir():
+    if not isinstance(out_dir, (str, Path)) or not Path(out_dir).is_dir():
         raise DataError(f"{_shown(out_dir)}: no such folder")
-    path = _free_path(out_dir, node.GetName(), suffix)
+    path = _free_path(Path(out_dir), node.GetName(), suffix)
     try:
         return save_data_node(engine, node, path)
     except ValueError as error:
@@ -319,7 +328,11 @@ def save_node(engine: SlicerEngine, node_id: str, suffix: str, out_dir: Path) ->
 
 def save_scene(engine: SlicerEngine, out_path: Path) -> Path:
     """Write the whole scene with its data as a Slicer bundle (``.mrb``)."""
+    if not isinstance(out_path, (str, Path)):
+        raise DataError("expected a path to save the scene to")
     out_path = Path(out_path)
+    if out_path.exists():
+        raise DataError(f"{_shown(out_path)}: already exists; not overwritten")
     if out_path.suffix.lower() != ".mrb":
         raise DataError(f"{_shown(out_path)}: a scene is saved as .mrb")
     if not out_path.parent.is_dir():
