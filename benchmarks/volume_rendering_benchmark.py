@@ -37,6 +37,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 # Records each painted frame of the 3D view (time, still, server render ms) as it is painted.
 FRAME_RECORDER_JS = """() => {
   window.__vrFrames = [];
+  if (window.__vrRecorder) return;
+  window.__vrRecorder = true;
   const root = document.querySelector('.slicer-view-1 .slicer-stream-view');
   new MutationObserver(() => {
     const s = window.__slicerStreamStats['1'];
@@ -130,7 +132,8 @@ def rotate(page, seconds: float) -> dict:
     time.sleep(0.2)
     frames = page.evaluate("window.__vrFrames")
     during = [f for f in frames if t_down < f["t"] <= t_up]
-    times = [f["t"] for f in during]
+    # Paint times from the client component itself (every painted frame, however observers batch).
+    times = [t for t in page.evaluate("window.__slicerStreamStats['1'].frameTimes") if t_down < t <= t_up]
     gaps = [b - a for a, b in itertools.pairwise(times)]
     after_up = [f for f in frames if f["t"] > t_up and f["still"]]
     interactive = [f["render_ms"] for f in during if not f["still"]]
