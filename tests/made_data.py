@@ -68,3 +68,22 @@ def write_model(polydata, out: Path) -> Path:
         writer.SetFileTypeToBinary()
     assert writer.Write() == 1
     return out
+
+
+def write_legacy_vtk_volume(ct_path: Path, out: Path) -> Path:
+    """The CT as a legacy VTK structured-points file (origin 0, axes along LPS, as the NRRD)."""
+    from vtkmodules.util.numpy_support import numpy_to_vtk
+    from vtkmodules.vtkCommonDataModel import vtkImageData
+    from vtkmodules.vtkIOLegacy import vtkStructuredPointsWriter
+
+    image = vtkImageData()
+    image.SetDimensions(256, 256, 108)
+    image.SetSpacing(*CT_SPACING_MM)
+    image.GetPointData().SetScalars(numpy_to_vtk(read_ct_voxels(ct_path).ravel(), deep=True))
+    writer = vtkStructuredPointsWriter()
+    writer.SetFileName(str(out))
+    writer.SetInputData(image)
+    writer.SetFileTypeToBinary()
+    writer.SetFileVersion(writer.VTK_LEGACY_READER_VERSION_4_2)  # what ITK's VTK image reader knows
+    assert writer.Write() == 1
+    return out

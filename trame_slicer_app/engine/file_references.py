@@ -46,6 +46,12 @@ METAIMAGE_TYPE_BYTES = {
     "MET_CHAR": 1, "MET_UCHAR": 1, "MET_SHORT": 2, "MET_USHORT": 2, "MET_INT": 4, "MET_UINT": 4,
     "MET_LONG": 4, "MET_ULONG": 4, "MET_LONG_LONG": 8, "MET_ULONG_LONG": 8, "MET_FLOAT": 4, "MET_DOUBLE": 8,
 }
+LEGACY_VTK_HEADER_BYTES = 4096  # DATASET, DIMENSIONS/POINTS and SCALARS come in the first lines
+LEGACY_VTK_HEADER_LINES = 12
+LEGACY_VTK_TYPE_BYTES = {
+    "bit": 1, "char": 1, "unsigned_char": 1, "short": 2, "unsigned_short": 2, "int": 4, "unsigned_int": 4,
+    "long": 8, "unsigned_long": 8, "float": 4, "double": 8, "vtktypeint64": 8, "vtktypeuint64": 8,
+}
 NIFTI_TYPE_BYTES = {2: 1, 4: 2, 8: 4, 16: 4, 32: 8, 64: 8, 128: 3, 256: 1, 512: 2, 768: 4, 1024: 8, 1280: 8,
                     1536: 16, 1792: 16, 2048: 32, 2304: 4}
 
@@ -315,6 +321,30 @@ def check_mrml(path: Path, root: Path, limits: IOLimits = DEFAULT_IO_LIMITS) -> 
     return list(dict.fromkeys(referenced))
 
 
+def check_legacy_vtk(path: Path, limits: IOLimits = DEFAULT_IO_LIMITS) -> None:
+    """Check what a legacy ``.vtk`` header declares: an image's DIMENSIONS, a mesh's POINTS."""
+    with open(path, "rb") as stream:
+        lines = stream.read(LEGACY_VTK_HEADER_BYTES).decode("latin-1").splitlines()[:LEGACY_VTK_HEADER_LINES]
+    fields = {}
+    for line in lines:
+        words = line.split()
+        if words and words[0].upper() in ("DIMENSIONS", "POINTS", "SCALARS"):
+            fields.setdefault(words[0].upper(), words[1:])
+    if "DIMENSIONS" in fields:
+        scalars = fields.get("SCALARS", [])
+        item_bytes = LEGACY_VTK_TYPE_BYTES.get(scalars[1].lower() if len(scalars) > 1 else "", 8)
+        components = _ints(scalars[2], path, "SCALARS") if len(scalars) > 2 else [1]
+        _check_size(path, _ints(" ".join(fields["DIMENSIONS"][:3]), path, "DIMENSIONS") + components[:1],
+                    item_bytes, limits)
+    elif fields.get("POINTS"):
+        [points] = _ints(fields["POINTS"][0], path, "POINTS")
+        if points > limits.max_model_points:
+            limit = limits.max_model_points
+            raise FileReferenceError(
+                f"{path.name}: the header declares {points:,} points, more than the limit of {limit:,}"
+            )
+
+
 def check_file(path: Path, root: Path, limits: IOLimits = DEFAULT_IO_LIMITS) -> list[Path]:
     """Run the checks that apply to this kind of file; returns the other files it names."""
     if not is_inside(path, root):
@@ -331,4 +361,6 @@ def check_file(path: Path, root: Path, limits: IOLimits = DEFAULT_IO_LIMITS) -> 
         return []
     if name.endswith(".mrml"):
         return check_mrml(path, root, limits)
+    if name.endswith(".vtk"):
+        check_legacy_vtk(path, limits)
     return []

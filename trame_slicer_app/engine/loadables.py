@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .file_references import MAX_HEADER_BYTES
 from .io_limits import DEFAULT_IO_LIMITS, IOLimits
+from .legacy_vtk_volumes import load_legacy_vtk_volume
 from .models import MODEL_EXTENSIONS, legacy_vtk_dataset, load_model
 from .scene_files import load_mrb, load_mrml
 from .segmentations import SEGMENTATION_EXTENSIONS, import_labelmap, load_segmentation
@@ -95,6 +96,8 @@ def load_item(engine, kind: str, paths: list[Path], name: str, limits: IOLimits 
     The files' references and declared sizes must have been checked already (file_references)."""
     path = paths[0]
     try:
+        if kind == "volume" and file_suffix(path) == ".vtk":
+            return [load_legacy_vtk_volume(engine, path, name)]
         if kind == "volume":
             node = load_volume(engine, path)
             node.SetName(name)
