@@ -83,8 +83,12 @@
       progress(true);
       for (const item of items) {
         current = (await call("slicer.upload.begin", [item.name, item.file.size])).upload_id;
+        const read = (offset) => item.file.slice(offset, offset + CHUNK_BYTES).arrayBuffer();
+        let next = item.file.size ? read(0) : null;
         for (let offset = 0; offset < item.file.size; offset += CHUNK_BYTES) {
-          const chunk = new Uint8Array(await item.file.slice(offset, offset + CHUNK_BYTES).arrayBuffer());
+          const chunk = new Uint8Array(await next);
+          // Read the next chunk while this one travels: at most two chunks in memory.
+          next = offset + CHUNK_BYTES < item.file.size ? read(offset + CHUNK_BYTES) : null;
           await call("slicer.upload.chunk", [current, offset, chunk]);
           sent += chunk.length;
           progress(false);
