@@ -125,3 +125,24 @@ def test_the_folder_dialog_reopens_where_it_was_or_at_the_top(the_data_feature):
     assert app.state.data_io_folder["path"] == "" and app.state.data_io_folder_dialog
     assert not feature.open_folder("../")
     assert "outside the data folder" in error_of(app)
+
+
+def test_a_node_is_saved_in_the_chosen_format_and_offered(the_data_feature):
+    app, feature = the_data_feature
+    app.session.open_sample()
+    feature.show_save_dialog()
+    assert app.state.data_io_save_dialog
+    node = app.state.data_io_savable[0]
+    app.state.data_io_save_node_id = node["node_id"]
+    app.state.data_io_save_format = ".nii.gz"
+    assert ".nii.gz" in node["formats"]
+    feature.save_node()
+    offered = app.state.data_io_download
+    assert offered["name"] == f"{node['name']}.nii.gz"
+    saved = feature.downloads.folder / offered["url"].split("/", 1)[1]
+    import nibabel
+
+    assert nibabel.load(saved).get_fdata().std() > 0
+    app.state.data_io_save_format = ".exe"  # not one of the node's formats
+    feature.save_node()
+    assert "Pick a data node" in error_of(app)
