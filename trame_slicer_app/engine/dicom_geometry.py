@@ -29,7 +29,11 @@ ORIENTATION_TOLERANCE = 1e-3
 
 
 class DicomGeometryError(ValueError):
-    """The slices do not make one regular volume; the message says why."""
+    """The slices do not make one regular volume; the message says why, ``slices`` which (ordered indices)."""
+
+    def __init__(self, message: str, slices: tuple[int, ...] = ()) -> None:
+        super().__init__(message)
+        self.slices = slices
 
 
 @dataclass(frozen=True)
@@ -76,9 +80,11 @@ def ijk_to_ras_matrix(ordered: Sequence[SliceGeometry]) -> np.ndarray:
     row, column = _unit_directions(first.orientation)
     for index, geometry in enumerate(ordered[1:], start=1):
         if np.max(np.abs(np.subtract(geometry.orientation, first.orientation))) > ORIENTATION_TOLERANCE:
-            raise DicomGeometryError(f"slice {index} has another orientation ({list(geometry.orientation)})")
+            raise DicomGeometryError(f"slice {index} has another orientation ({list(geometry.orientation)})", (index,))
         if not np.allclose(geometry.pixel_spacing_mm, first.pixel_spacing_mm, rtol=1e-4, atol=1e-6):
-            raise DicomGeometryError(f"slice {index} has another pixel spacing ({list(geometry.pixel_spacing_mm)})")
+            raise DicomGeometryError(
+                f"slice {index} has another pixel spacing ({list(geometry.pixel_spacing_mm)})", (index,)
+            )
     spacing = np.asarray(first.pixel_spacing_mm, dtype=float)
     if spacing.shape != (2,) or not np.all(np.isfinite(spacing)) or np.any(spacing <= 0):
         raise DicomGeometryError(f"PixelSpacing must be two positive numbers, not {list(first.pixel_spacing_mm)}")
@@ -107,7 +113,8 @@ def _slice_step(positions: np.ndarray, normal: np.ndarray) -> np.ndarray:
         at = int(np.argmin(gaps))
         raise DicomGeometryError(
             f"slices {at} and {at + 1} are at the same position along the slice normal "
-            f"({distances[at]:.3f} mm): duplicate or mixed images"
+            f"({distances[at]:.3f} mm): duplicate or mixed images",
+            (at, at + 1),
         )
     step = (positions[-1] - positions[0]) / (len(positions) - 1)
     expected = positions[0] + np.outer(np.arange(len(positions)), step)

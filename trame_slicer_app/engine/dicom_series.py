@@ -107,9 +107,25 @@ def read_header(path: Path, limits: IOLimits = DEFAULT_IO_LIMITS) -> Dataset:
     """The header of one DICOM file, pixel data left unread."""
     _check_file_size(path, limits)
     try:
-        return pydicom.dcmread(path, stop_before_pixels=True)
+        return _decoded(pydicom.dcmread(path, stop_before_pixels=True))
     except Exception as error:  # pydicom raises many kinds on damaged input
         raise DicomError(f"{path.name}: not a readable DICOM file ({_reason(error)})") from error
+
+
+def _decoded(dataset: Dataset) -> Dataset:
+    """Decode every element now: pydicom decodes lazily, so a damaged value would otherwise raise
+    whatever it raises (NotImplementedError for an unknown VR, ...) at its first use, anywhere."""
+    for _ in dataset.iterall():
+        pass
+    return dataset
+
+
+def image_size(header: Dataset, path: Path) -> tuple[int, int]:
+    """(Rows, Columns), checked to be positive integers."""
+    rows, columns = header.get("Rows"), header.get("Columns")
+    if not isinstance(rows, int) or not isinstance(columns, int) or rows <= 0 or columns <= 0:
+        raise DicomError(f"{Path(path).name}: image size Rows={rows!r}, Columns={columns!r} is not a size")
+    return rows, columns
 
 
 def _check_file_size(path: Path, limits: IOLimits) -> None:
@@ -160,6 +176,7 @@ def _check_not_a_damaged_image(header: Dataset, path: Path) -> None:
 
 def _describe_series(uid: str, members: list[tuple[Path, Dataset]], limits: IOLimits) -> DicomSeries:
     first = members[0][1]
+    first_size = image_size(first, members[0][0])
     problem = ""
     files = [path for path, _ in members]
     try:
@@ -169,12 +186,13 @@ def _describe_series(uid: str, members: list[tuple[Path, Dataset]], limits: IOLi
         problem = str(error)
         files.sort(key=lambda p: (int(_number(dict(members)[p].get("InstanceNumber"), 0)), p.name))
     frames = int(_number(first.get("NumberOfFrames"), 1))
-    sizes = {(int(h.Rows), int(h.Columns)) for _, h in members}
+    sizes = {image_size(h, p) for p, h in members}
     if not problem and len(sizes) > 1:
         problem = f"images of different sizes in one series: {sorted(sizes)}"
     if not problem:
         try:
-            _check_volume_limits(int(first.Rows), int(first.Columns), len(members) * max(frames, 1), first, limits)
+            rows, columns = image_size(first, members[0][0])
+            _check_volume_limits(rows, columns, len(members) * max(frames, 1), first, limits)
         except DicomError as error:
             problem = str(error)
     series_number = first.get("SeriesNumber")
@@ -184,8 +202,8 @@ def _describe_series(uid: str, members: list[tuple[Path, Dataset]], limits: IOLi
         modality=str(first.get("Modality", "")).strip(),
         patient_name=str(first.get("PatientName", "")).strip(),
         files=files,
-        rows=int(first.Rows),
-        columns=int(first.Columns),
+        rows=first_size[0],
+        columns=first_size[1],
         number_of_slices=len(members) * max(frames, 1),
         series_number=int(_number(series_number, 0)) if series_number not in (None, "") else None,
         problem=problem,
@@ -195,10 +213,12 @@ def _describe_series(uid: str, members: list[tuple[Path, Dataset]], limits: IOLi
 
 
 def _number(value, default: float) -> float:
+    """A header number, or the default when it is absent, not a number or not finite."""
     try:
-        return float(value) if value not in (None, "") else default
-    except (TypeError, ValueError):
+        number = float(value) if value not in (None, "") else default
+    except (TypeError, ValueError, OverflowError):
         return default
+    return number if np.isfinite(number) else default
 
 
 def _slice_geometry(header: Dataset, path: Path, number_of_files: int) -> SliceGeometry:
@@ -225,9 +245,10 @@ def _slice_geometry(header: Dataset, path: Path, number_of_files: int) -> SliceG
 def _output_dtype(headers: list[Dataset]) -> np.dtype:
     """The smallest type that holds stored values after RescaleSlope/Intercept, float32 if not integral."""
     first = headers[0]
-    bits_stored = int(_number(first.get("BitsStored"), _number(first.get("BitsAllocated"), 16)))
+    # BitsAllocated, not BitsStored: decoded values are bounded by the container, whatever BitsStored claims.
+    bits = int(_number(first.get("BitsAllocated"), 16))
     signed = int(_number(first.get("PixelRepresentation"), 0)) == 1
-    low, high = (-(2 ** (bits_stored - 1)), 2 ** (bits_stored - 1) - 1) if signed else (0, 2**bits_stored - 1)
+    low, high = (-(2 ** (bits - 1)), 2 ** (bits - 1) - 1) if signed else (0, 2**bits - 1)
     values = []
     for header in headers:
         slope, intercept = _rescale(header)
@@ -272,23 +293,27 @@ def load_dicom_series(
     headers = [read_header(Path(path), limits) for path in series.files]
     first = headers[0]
     _check_image_kind(first, series.files[0])
-    rows, columns = int(first.Rows), int(first.Columns)
+    rows, columns = image_size(first, series.files[0])
     for path, header in zip(series.files, headers, strict=True):
         if str(header.get("SeriesInstanceUID", "")) != str(first.get("SeriesInstanceUID", "")):
             raise DicomError(f"{Path(path).name}: belongs to another series")
-        if (int(header.Rows), int(header.Columns)) != (rows, columns):
+        size = image_size(header, path)
+        if size != (rows, columns):
             raise DicomError(
-                f"{Path(path).name}: {header.Columns} x {header.Rows} pixels, "
+                f"{Path(path).name}: {size[1]} x {size[0]} pixels, "
                 f"the series' first image has {columns} x {rows}"
             )
         _check_image_kind(header, path)
     _check_volume_limits(rows, columns, len(headers), first, limits)
     geometries = [_slice_geometry(h, Path(p), len(headers)) for p, h in zip(series.files, headers, strict=True)]
+    order: list[int] = []
     try:
         order = order_along_normal(geometries)
         ijk_to_ras = ijk_to_ras_matrix([geometries[index] for index in order])
     except DicomGeometryError as error:
-        raise DicomError(f"{series.name}: {error}") from error
+        named = [Path(series.files[order[index]]).name for index in error.slices] if error.slices else []
+        where = f" ({', '.join(named)})" if named else ""
+        raise DicomError(f"{series.name}: {error}{where}") from error
     files = [Path(series.files[index]) for index in order]
     headers = [headers[index] for index in order]
 
@@ -320,8 +345,8 @@ def _read_slice(path: Path, header: Dataset, rows: int, columns: int, limits: IO
         dataset = _read_up_to_pixel_data(path)
     except Exception as error:
         raise DicomError(f"{path.name}: not a readable DICOM file ({_reason(error)})") from error
-    if (int(_number(dataset.get("Rows"), -1)), int(_number(dataset.get("Columns"), -1))) != (rows, columns):
-        raise DicomError(f"{path.name}: changed since it was listed")
+    if image_size(dataset, path) != (rows, columns) or _rescale(dataset) != _rescale(header):
+        raise DicomError(f"{path.name}: changed while it was being read")
     if "PixelData" not in dataset:
         raise DicomError(f"{path.name}: no pixel data (truncated or not an image)")
     syntax = str(dataset.file_meta.get("TransferSyntaxUID", "")) if hasattr(dataset, "file_meta") else ""
@@ -361,7 +386,7 @@ def _read_up_to_pixel_data(path: Path) -> Dataset:
             if raw.tag == PIXEL_DATA_TAG:
                 dataset.add(convert_raw_data_element(raw, ds=dataset))
             break
-    return dataset
+    return _decoded(dataset)
 
 
 def _window_level(header: Dataset) -> tuple[float, float] | None:
