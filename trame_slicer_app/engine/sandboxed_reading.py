@@ -9,18 +9,22 @@ import Slicer's libraries) is paid once per request, not per file.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import signal
 import subprocess
 import sys
+import tempfile
 from dataclasses import asdict
 from pathlib import Path
 
 from .io_limits import DEFAULT_IO_LIMITS, IOLimits
 
+log = logging.getLogger(__name__)
+
 PROBE_COMMAND = (sys.executable, "-m", "trame_slicer_app.engine.file_probe")
 PACKAGE_PARENT = str(Path(__file__).resolve().parents[2])
-MAX_CHILD_STDERR_CHARACTERS = 4000  # what is kept of a child's messages for the log
+MAX_CHILD_STDERR_CHARACTERS = 4000  # the tail of a child's messages kept for the log and diagnosis
 MEMORY_FAILURE_MARKERS = ("MemoryError", "bad_alloc", "Cannot allocate memory", "out of memory", "couldn't allocate")
 
 
@@ -52,16 +56,20 @@ def _run_child(items: list[dict], limits: IOLimits, command: tuple[str, ...]) ->
     """One child over ``items``. Returns the answers in order and, if the child died, why."""
     request = json.dumps({"limits": asdict(limits), "items": items})
     timed_out = False
-    with subprocess.Popen(
-        list(command), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    # Readers may print without end on a hostile file: their messages go to a file, of which only
+    # the tail is read back, never to the server's memory.
+    with tempfile.TemporaryFile() as messages, subprocess.Popen(
+        list(command), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=messages,
         env=_child_environment(), text=True, start_new_session=True,
     ) as child:
         try:
-            stdout, stderr = child.communicate(request, timeout=limits.child_time_s)
+            stdout, _ = child.communicate(request, timeout=limits.child_time_s)
         except subprocess.TimeoutExpired:
             timed_out = True
             os.killpg(child.pid, signal.SIGKILL)
-            stdout, stderr = child.communicate()
+            stdout, _ = child.communicate()
+        messages.seek(max(0, messages.seek(0, os.SEEK_END) - MAX_CHILD_STDERR_CHARACTERS))
+        stderr = messages.read().decode("utf-8", "replace")
     answers = []
     for line in stdout.splitlines():
         try:
@@ -69,7 +77,8 @@ def _run_child(items: list[dict], limits: IOLimits, command: tuple[str, ...]) ->
         except json.JSONDecodeError:
             continue
     if timed_out or child.returncode != 0:
-        return answers, _failure_reason(child.returncode, stderr[-MAX_CHILD_STDERR_CHARACTERS:], limits, timed_out)
+        log.info("sandboxed reader failed (status %s); its last messages:\n%s", child.returncode, stderr)
+        return answers, _failure_reason(child.returncode, stderr, limits, timed_out)
     return answers, None
 
 
