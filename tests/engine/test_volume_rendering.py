@@ -203,3 +203,16 @@ def test_a_wheel_step_renders_interactively_and_the_next_still_frame_is_full_qua
     view.capture()
     assert not controller.last_frame_interactive
     assert controller.image_sample_distance_px == STILL_IMAGE_SAMPLE_DISTANCE_PX
+
+
+def test_an_mri_gets_the_mr_preset_and_shows(an_engine, an_mri_path):
+    node = load_volume(an_engine, an_mri_path)
+    show_volume(an_engine, node)
+    view = an_engine.threed_view
+    view.resize(*VIEW_SIZE_PX)
+    for slice_view in an_engine.slice_views.values():
+        slice_view.slice_node.SetSliceVisible(False)
+    before = view.capture()
+    state = vr.show_volume_rendering(an_engine, node.GetID(), True)
+    assert state["preset"] == "MR-Default"
+    assert changed_fraction(before, view.capture()) > 0.05

@@ -14,7 +14,7 @@ import math
 import weakref
 from pathlib import Path
 
-from slicer import vtkMRMLScalarVolumeNode, vtkMRMLVolumeRenderingDisplayNode
+from slicer import vtkMRMLScalarVolumeNode, vtkMRMLVolumePropertyNode, vtkMRMLVolumeRenderingDisplayNode
 
 from .slicer_engine import SlicerEngine
 from .volume_rendering_presets import (
@@ -104,11 +104,16 @@ def _ensure_display_node(engine: SlicerEngine, volume) -> vtkMRMLVolumeRendering
     wanted = DISPLAY_NODE_CLASSES[rendering_method(engine)]
     display = _display_node(engine, volume)
     if display is None:
-        if not logic.GetModuleShareDirectory():
-            logic.SetModuleShareDirectory(str(LOGIC_SHARE_DIRECTORY))
+        _install_presets(logic)
         logic.SetDefaultRenderingMethod(wanted)
-        display = logic.CreateDefaultVolumeRenderingNodes(volume)
+        # The nodes are made step by step rather than by CreateDefaultVolumeRenderingNodes, which
+        # then copies a "recommended" preset found by name and crashes (a null copy) on 8-bit
+        # volumes, whose preset ("US-Fetal") no presets scene here holds.
+        display = logic.CreateVolumeRenderingDisplayNode()
         display.SetVisibility(False)
+        engine.scene.AddNode(display)
+        volume.AddAndObserveDisplayNodeID(display.GetID())
+        logic.UpdateDisplayNodeFromVolumeNode(display, volume)  # adds the volume property and ROI nodes
         _apply_preset(display, _default_preset(volume), 0.0)
     elif not display.IsA(wanted):
         # A scene saved on another machine: render it the way this one can.
@@ -133,6 +138,19 @@ def _keep_left_drag_rotating(engine: SlicerEngine) -> None:
         widget.SetMRMLViewNode(None)  # without a view node it claims no event
 
 
+def _install_presets(logic) -> None:
+    """Put our presets in the logic's presets scene, where Slicer's own code looks them up (it picks
+    one by name for some volumes, and crashes on a missing one)."""
+    if not logic.GetModuleShareDirectory():
+        logic.SetModuleShareDirectory(str(LOGIC_SHARE_DIRECTORY))
+    for preset in VOLUME_RENDERING_PRESETS.values():
+        if logic.GetPresetByName(preset.name) is None:
+            node = vtkMRMLVolumePropertyNode()
+            node.SetName(preset.name)
+            _fill_volume_property(node, preset, 0.0)
+            logic.AddPreset(node)
+
+
 def _default_preset(volume) -> VolumeRenderingPreset:
     low, _high = volume.GetImageData().GetScalarRange()
     return VOLUME_RENDERING_PRESETS[DEFAULT_CT_PRESET if low < CT_MINIMUM_BELOW_HU else DEFAULT_MR_PRESET]
@@ -141,8 +159,16 @@ def _default_preset(volume) -> VolumeRenderingPreset:
 # -- transfer functions -----------------------------------------------------------
 def _apply_preset(display, preset: VolumeRenderingPreset, shift: float) -> None:
     property_node = display.GetVolumePropertyNode()
-    volume_property = property_node.GetVolumeProperty()
     was_modifying = property_node.StartModify()
+    _fill_volume_property(property_node, preset, shift)
+    property_node.SetAttribute(PRESET_ATTRIBUTE, preset.name)
+    property_node.SetAttribute(SHIFT_ATTRIBUTE, repr(float(shift)))
+    property_node.Modified()
+    property_node.EndModify(was_modifying)
+
+
+def _fill_volume_property(property_node, preset: VolumeRenderingPreset, shift: float) -> None:
+    volume_property = property_node.GetVolumeProperty()
     opacity = volume_property.GetScalarOpacity()
     opacity.RemoveAllPoints()
     for value, alpha in preset.scalar_opacity:
@@ -160,10 +186,6 @@ def _apply_preset(display, preset: VolumeRenderingPreset, shift: float) -> None:
     volume_property.SetSpecular(preset.specular)
     volume_property.SetSpecularPower(preset.specular_power)
     volume_property.SetShade(preset.shade)
-    property_node.SetAttribute(PRESET_ATTRIBUTE, preset.name)
-    property_node.SetAttribute(SHIFT_ATTRIBUTE, repr(float(shift)))
-    property_node.Modified()
-    property_node.EndModify(was_modifying)
 
 
 def _stored_preset(display) -> VolumeRenderingPreset | None:
