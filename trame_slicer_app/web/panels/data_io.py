@@ -75,6 +75,7 @@ class DataIO:
         self.state.update({
             "data_io_busy": False, "data_io_progress": None, "data_io_progress_text": "",
             "data_io_error": "", "data_io_error_show": False, "data_io_notice": "",
+            "data_io_notice_show": False,
             "data_io_choices": [], "data_io_chosen": [], "data_io_choose_dialog": False,
             "data_io_has_data_dir": self.data_folder is not None, "data_io_folder_dialog": False,
             "data_io_folder": {"path": "", "parent": None, "entries": [], "left_out": 0},
@@ -119,6 +120,7 @@ class DataIO:
             self.state.data_io_progress = None
             self.state.data_io_progress_text = ""
             self.state.data_io_notice = notice
+            self.state.data_io_notice_show = bool(notice)
 
     def on_upload_error(self, message=None, *_args) -> None:
         self._fail(f"Upload failed: {str(message)[:500]}")

@@ -12,6 +12,7 @@ from trame.widgets import vuetify3 as v3
 from ...layouts import ALL_VIEWS, THREED
 
 DIALOG_WIDTH_PX = 560
+NOTICE_TIMEOUT_MS = 3000
 
 
 def build_toolbar_items(upload_manager_class) -> None:
@@ -51,6 +52,7 @@ def build_toolbar_items(upload_manager_class) -> None:
 
 def build_dialogs() -> None:
     _error_snackbar()
+    _notice_snackbar()
     _choose_dialog()
     _data_folder_dialog()
     _save_node_dialog()
@@ -63,6 +65,11 @@ def _error_snackbar() -> None:
         html.Span("{{ data_io_error }}", classes="data-io-error-text")
         with v3.Template(v_slot_actions=True):
             v3.VBtn("Close", variant="text", click="data_io_error_show = false")
+
+
+def _notice_snackbar() -> None:
+    v3.VSnackbar("{{ data_io_notice }}", v_model=("data_io_notice_show",), timeout=NOTICE_TIMEOUT_MS,
+                 location="bottom", classes="data-io-notice")
 
 
 def _choose_dialog() -> None:
