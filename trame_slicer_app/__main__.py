@@ -21,6 +21,11 @@ mode, --timeout, ...) work as usual."""
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Nearly every byte on the websocket is JPEG frames or uploaded files, which
+    # deflate cannot shrink: compressing them only costs CPU on both ends (uploads
+    # ran 2-3x faster without it, see docs/decisions/0005). A deployment may still
+    # set WSLINK_WS_COMPRESS=1.
+    os.environ.setdefault("WSLINK_WS_COMPRESS", "0")
     server = get_server(client_type="vue3")
     cli = server.cli
     cli.description = DESCRIPTION
