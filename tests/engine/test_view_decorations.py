@@ -39,7 +39,7 @@ def test_slicer_light_blue_background_is_a_gradient(a_ct_in_3d):
     assert abs(int(top.sum()) - int(bottom.sum())) > 60  # two shades: a gradient
 
 
-@pytest.mark.parametrize("marker, least_fraction", [("cube", 0.01), ("axes", 0.001)])
+@pytest.mark.parametrize("marker, least_fraction", [("cube", 0.01), ("human", 0.003), ("axes", 0.001)])
 def test_orientation_markers_show_in_a_corner(a_ct_in_3d, marker, least_fraction):
     view = a_ct_in_3d.threed_view
     vd.set_orientation_marker(a_ct_in_3d, "none")
@@ -68,7 +68,7 @@ def test_a_ruler_shows_in_orthographic_projection(a_ct_in_3d, ruler):
 
 @pytest.mark.parametrize("call, junk", [
     (vd.set_background, "pink"), (vd.set_background, None),
-    (vd.set_orientation_marker, "human"), (vd.set_orientation_marker, 2),
+    (vd.set_orientation_marker, "person"), (vd.set_orientation_marker, 2),
     (vd.set_ruler, "THIN"), (vd.set_ruler, ["thin"]),
 ])
 def test_unknown_decorations_are_refused(a_ct_in_3d, call, junk):
@@ -76,3 +76,18 @@ def test_unknown_decorations_are_refused(a_ct_in_3d, call, junk):
     with pytest.raises(vd.ViewDecorationError):
         call(a_ct_in_3d, junk)
     assert vd.view_decorations_state(a_ct_in_3d) == before
+
+
+def test_the_human_marker_is_a_hidden_helper_model_facing_anterior(a_ct_in_3d):
+    vd.set_orientation_marker(a_ct_in_3d, "human")
+    vd.set_orientation_marker(a_ct_in_3d, "cube")
+    vd.set_orientation_marker(a_ct_in_3d, "human")
+    models = [n for n in (a_ct_in_3d.scene.GetNodesByClass("vtkMRMLModelNode").GetItemAsObject(i)
+                          for i in range(a_ct_in_3d.scene.GetNodesByClass("vtkMRMLModelNode").GetNumberOfItems()))
+              if n.GetName() == vd.HUMAN_MARKER_NODE_NAME]
+    assert len(models) == 1  # made once
+    model = models[0]
+    assert model.GetHideFromEditors() and not model.GetDisplayNode().GetVisibility()
+    bounds = model.GetPolyData().GetBounds()
+    assert bounds[5] - bounds[4] > bounds[1] - bounds[0] > bounds[3] - bounds[2]  # tall, wide, shallow
+    assert bounds[3] > -bounds[2]  # the nose sticks out anterior
