@@ -31,7 +31,7 @@ ORIENTATION_MARKERS: dict[str, int] = {
 # shapes, facing anterior (+A), the nose saying so. (The displayable manager still tries to read
 # Human.vtp once, and logs that it could not.)
 HUMAN_MARKER_NODE_NAME = "OrientationMarkerHuman"
-HUMAN_MARKER_SCALE = 0.7  # fits the marker's viewport as the cube does
+HUMAN_MARKER_SCALE = 0.55  # fits the marker's viewport as the cube does
 _SKIN_RGB, _SHIRT_RGB, _TROUSERS_RGB, _NOSE_RGB = (233, 190, 160), (70, 110, 190), (60, 60, 70), (220, 80, 60)
 RULERS: dict[str, int] = {
     "none": vtkMRMLViewNode.RulerTypeNone,
@@ -89,7 +89,7 @@ def _part(source, scale, centre, rotate_x_deg: float = 0.0, rotate_z_deg: float 
 
 
 def human_figure() -> vtkPolyData:
-    """A standing figure, 0.7 tall, centred on the origin, facing +A with its head towards +S."""
+    """A standing figure, 0.55 tall, centred on the origin, facing +A with its head towards +S."""
     sphere = vtkSphereSource()
     sphere.SetThetaResolution(24)
     sphere.SetPhiResolution(16)
