@@ -19,6 +19,9 @@ from trame_slicer_app.engine.dicom_series import DicomError, find_dicom_series, 
 from trame_slicer_app.engine.io_limits import IOLimits
 from trame_slicer_app.engine.volumes import voxel_array
 
+# pydicom warns about every odd value it meets; here the odd values are the point.
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning:pydicom")
+
 MUTATED_NAME = "brain_006.dcm"
 ROWS, COLUMNS = (0x0028, 0x0010), (0x0028, 0x0011)
 
@@ -202,6 +205,22 @@ def test_rows_and_columns_larger_than_the_pixel_data_are_refused(one_engine, a_s
 
     with pytest.raises(DicomError, match="pixel data is 131072 bytes, 512 x 512 pixels of 16 bits need 524288"):
         find_and_load(one_engine, a_series_copy)
+    no_scene_change(one_engine, before)
+
+
+@pytest.mark.parametrize(("frames", "message"), [
+    (11, r"emri_small\.dcm: pixel data is 81920 bytes, 64 x 64 pixels x 11 frames of 16 bits need 90112"),
+    (10**9, r"1000000000 slices, more than the 5000 allowed in one series"),
+])
+def test_a_lying_number_of_frames_is_refused(one_engine, tmp_path, a_multiframe_dicom_file, frames, message):
+    path = tmp_path / "emri_small.dcm"
+    rewrite_from = pydicom.dcmread(a_multiframe_dicom_file)
+    rewrite_from.NumberOfFrames = frames
+    rewrite_from.save_as(path)
+    before = volume_count(one_engine)
+
+    with pytest.raises(DicomError, match=message):
+        find_and_load(one_engine, tmp_path)
     no_scene_change(one_engine, before)
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pydicom
 import pytest
+from fetch_data import pydicom_test_file
 from vtkmodules.vtkCommonMath import vtkMatrix4x4
 
 from trame_slicer_app.engine.dicom_series import DicomError, find_dicom_series, load_dicom_series
@@ -152,10 +153,72 @@ def test_rescale_slope_and_intercept_are_applied(an_engine, a_ct_dicom_file):
     assert voxels.min() < 0  # air in Hounsfield units, impossible without the intercept
 
 
-def test_a_multiframe_file_gets_a_clear_error(an_engine, a_multiframe_dicom_file):
+def test_an_enhanced_ct_places_each_frame_by_its_functional_groups(an_engine):
+    path = pydicom_test_file("eCT_Supplemental.dcm")
+    ds = pydicom.dcmread(path)
+    shared = ds.SharedFunctionalGroupsSequence[0]
+    orientation = np.array(shared.PlaneOrientationSequence[0].ImageOrientationPatient, dtype=float)
+    row_spacing, column_spacing = (float(v) for v in shared.PixelMeasuresSequence[0].PixelSpacing)
+    transform = shared.PixelValueTransformationSequence[0]
+    positions = [np.array(f.PlanePositionSequence[0].ImagePositionPatient, dtype=float)
+                 for f in ds.PerFrameFunctionalGroupsSequence]
+    normal = np.cross(orientation[:3], orientation[3:])
+    order = sorted(range(len(positions)), key=lambda f: float(np.dot(normal, positions[f])))
+
+    [series] = find_dicom_series([path])
+    node = load_dicom_series(an_engine, series)
+
+    assert series.number_of_slices == 2 and order == [1, 0]  # the file lists its frames top-down
+    expected = np.eye(4)
+    expected[:3, 0] = LPS_TO_RAS @ orientation[:3] * column_spacing
+    expected[:3, 1] = LPS_TO_RAS @ orientation[3:] * row_spacing
+    expected[:3, 2] = LPS_TO_RAS @ (positions[order[1]] - positions[order[0]])
+    expected[:3, 3] = LPS_TO_RAS @ positions[order[0]]
+    np.testing.assert_allclose(matrix_of(node), expected, atol=1e-4)
+    stored = ds.pixel_array
+    for k, frame in enumerate(order):
+        np.testing.assert_array_equal(
+            voxel_array(node)[k],
+            stored[frame] * float(transform.RescaleSlope) + float(transform.RescaleIntercept),
+        )
+    assert voxel_array(node).min() == -1024
+
+
+def test_an_rt_dose_grid_uses_its_frame_offsets_and_dose_scaling(an_engine):
+    path = pydicom_test_file("rtdose.dcm")
+    ds = pydicom.dcmread(path)
+    offsets = [float(v) for v in ds.GridFrameOffsetVector]
+
+    [series] = find_dicom_series([path])
+    node = load_dicom_series(an_engine, series)
+
+    assert node.GetImageData().GetDimensions() == (int(ds.Columns), int(ds.Rows), int(ds.NumberOfFrames))
+    np.testing.assert_allclose(node.GetSpacing()[2], offsets[1] - offsets[0], atol=1e-6)
+    np.testing.assert_allclose(node.GetOrigin(), LPS_TO_RAS @ np.array(ds.ImagePositionPatient, dtype=float),
+                               atol=1e-4)
+    np.testing.assert_allclose(voxel_array(node), ds.pixel_array * float(ds.DoseGridScaling), rtol=1e-6)
+    assert voxel_array(node).dtype == np.float32
+
+
+def test_a_multiframe_file_without_geometry_is_stacked_at_its_slice_spacing(an_engine, a_multiframe_dicom_file):
+    ds = pydicom.dcmread(a_multiframe_dicom_file)
     [series] = find_dicom_series([a_multiframe_dicom_file])
-    assert series.number_of_slices == 10
-    with pytest.raises(DicomError, match="multi-frame"):
+    node = load_dicom_series(an_engine, series)
+
+    assert series.number_of_slices == 10 and "ImagePositionPatient" not in ds
+    np.testing.assert_array_equal(voxel_array(node), ds.pixel_array)
+    np.testing.assert_allclose(node.GetSpacing()[2], float(ds.SpacingBetweenSlices))
+
+
+def test_a_multiframe_file_mixed_into_a_series_is_a_clear_error(an_engine, tmp_path, a_multiframe_dicom_file):
+    ds = pydicom.dcmread(a_multiframe_dicom_file)
+    shutil.copy(a_multiframe_dicom_file, tmp_path / "a.dcm")
+    ds.SOPInstanceUID = ds.SOPInstanceUID + ".2"
+    ds.save_as(tmp_path / "b.dcm")
+
+    [series] = find_dicom_series([tmp_path])
+    assert "multi-frame file among other files" in series.problem
+    with pytest.raises(DicomError, match="multi-frame file among other files"):
         load_dicom_series(an_engine, series)
 
 

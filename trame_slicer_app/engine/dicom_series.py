@@ -16,12 +16,12 @@ from pathlib import Path
 
 import numpy as np
 import pydicom
-from pydicom.dataelem import convert_raw_data_element
 from pydicom.dataset import Dataset
-from pydicom.filereader import data_element_generator
 from slicer import vtkMRMLScalarVolumeNode
 
+from .dicom_frames import DicomFramesError, frame_geometries, frame_rescales, number_of_frames
 from .dicom_geometry import DicomGeometryError, SliceGeometry, ijk_to_ras_matrix, order_along_normal
+from .dicom_pixels import DicomPixelError, decoded, output_dtype, read_stored_frames, reason, rescaled
 from .io_limits import DEFAULT_IO_LIMITS, IOLimits
 from .slicer_engine import SlicerEngine
 from .volumes import add_volume_from_array
@@ -30,9 +30,7 @@ DICOM_MAGIC_OFFSET_BYTES = 128  # the preamble before "DICM" in a DICOM Part 10 
 DICOM_MAGIC = b"DICM"
 # Without position and orientation a lone image is laid in the axial plane at the origin.
 DEFAULT_ORIENTATION = (1.0, 0.0, 0.0, 0.0, 1.0, 0.0)
-DEFLATED_TRANSFER_SYNTAX = "1.2.840.10008.1.2.1.99"
-PIXEL_DATA_TAG = 0x7FE00010
-UNCOMPRESSED_TRANSFER_SYNTAXES = {"1.2.840.10008.1.2", "1.2.840.10008.1.2.1", "1.2.840.10008.1.2.2"}
+_MIXED_MULTI_FRAME = "a multi-frame file among other files of the series: load one multi-frame file at a time"
 
 
 class DicomError(ValueError):
@@ -107,17 +105,9 @@ def read_header(path: Path, limits: IOLimits = DEFAULT_IO_LIMITS) -> Dataset:
     """The header of one DICOM file, pixel data left unread."""
     _check_file_size(path, limits)
     try:
-        return _decoded(pydicom.dcmread(path, stop_before_pixels=True))
+        return decoded(pydicom.dcmread(path, stop_before_pixels=True))
     except Exception as error:  # pydicom raises many kinds on damaged input
-        raise DicomError(f"{path.name}: not a readable DICOM file ({_reason(error)})") from error
-
-
-def _decoded(dataset: Dataset) -> Dataset:
-    """Decode every element now: pydicom decodes lazily, so a damaged value would otherwise raise
-    whatever it raises (NotImplementedError for an unknown VR, ...) at its first use, anywhere."""
-    for _ in dataset.iterall():
-        pass
-    return dataset
+        raise DicomError(f"{path.name}: not a readable DICOM file ({reason(error)})") from error
 
 
 def image_size(header: Dataset, path: Path) -> tuple[int, int]:
@@ -132,11 +122,6 @@ def _check_file_size(path: Path, limits: IOLimits) -> None:
     size = path.stat().st_size
     if size > limits.max_file_bytes:
         raise DicomError(f"{path.name}: {size} bytes, more than the {limits.max_file_bytes} bytes allowed")
-
-
-def _reason(error: Exception) -> str:
-    text = str(error).strip().splitlines()[0] if str(error).strip() else ""
-    return f"{type(error).__name__}: {text[:200]}" if text else type(error).__name__
 
 
 def find_dicom_series(paths: list[Path], limits: IOLimits = DEFAULT_IO_LIMITS) -> list[DicomSeries]:
@@ -179,20 +164,21 @@ def _describe_series(uid: str, members: list[tuple[Path, Dataset]], limits: IOLi
     first_size = image_size(first, members[0][0])
     problem = ""
     files = [path for path, _ in members]
+    if len(members) > 1 and any(int(_number(h.get("NumberOfFrames"), 1)) > 1 for _, h in members):
+        problem = _MIXED_MULTI_FRAME
     try:
         geometries = [_slice_geometry(header, path, len(members)) for path, header in members]
         files = [files[index] for index in order_along_normal(geometries)]
-    except DicomError as error:
-        problem = str(error)
+    except (DicomError, DicomGeometryError) as error:
+        problem = problem or str(error)
         files.sort(key=lambda p: (int(_number(dict(members)[p].get("InstanceNumber"), 0)), p.name))
-    frames = int(_number(first.get("NumberOfFrames"), 1))
+    frames = max(int(_number(first.get("NumberOfFrames"), 1)), 1)
     sizes = {image_size(h, p) for p, h in members}
     if not problem and len(sizes) > 1:
         problem = f"images of different sizes in one series: {sorted(sizes)}"
     if not problem:
         try:
-            rows, columns = image_size(first, members[0][0])
-            _check_volume_limits(rows, columns, len(members) * max(frames, 1), first, limits)
+            _check_volume_limits(*first_size, len(members) * frames, first, limits)
         except DicomError as error:
             problem = str(error)
     series_number = first.get("SeriesNumber")
@@ -204,11 +190,11 @@ def _describe_series(uid: str, members: list[tuple[Path, Dataset]], limits: IOLi
         files=files,
         rows=first_size[0],
         columns=first_size[1],
-        number_of_slices=len(members) * max(frames, 1),
+        number_of_slices=len(members) * frames,
         series_number=int(_number(series_number, 0)) if series_number not in (None, "") else None,
         problem=problem,
         study_date=str(first.get("StudyDate", "")),
-        frames_per_file=max(frames, 1),
+        frames_per_file=frames,
     )
 
 
@@ -239,27 +225,7 @@ def _slice_geometry(header: Dataset, path: Path, number_of_files: int) -> SliceG
     except (TypeError, ValueError) as error:
         if isinstance(error, DicomError):
             raise
-        raise DicomError(f"{path.name}: unreadable geometry ({_reason(error)})") from error
-
-
-def _output_dtype(headers: list[Dataset]) -> np.dtype:
-    """The smallest type that holds stored values after RescaleSlope/Intercept, float32 if not integral."""
-    first = headers[0]
-    # BitsAllocated, not BitsStored: decoded values are bounded by the container, whatever BitsStored claims.
-    bits = int(_number(first.get("BitsAllocated"), 16))
-    signed = int(_number(first.get("PixelRepresentation"), 0)) == 1
-    low, high = (-(2 ** (bits - 1)), 2 ** (bits - 1) - 1) if signed else (0, 2**bits - 1)
-    values = []
-    for header in headers:
-        slope, intercept = _rescale(header)
-        if slope != int(slope) or intercept != int(intercept):
-            return np.dtype("float32")
-        values += [low * slope + intercept, high * slope + intercept]
-    for candidate in ("uint8", "int16", "uint16", "int32"):
-        info = np.iinfo(candidate)
-        if info.min <= min(values) and max(values) <= info.max:
-            return np.dtype(candidate)
-    return np.dtype("float32")
+        raise DicomError(f"{path.name}: unreadable geometry ({reason(error)})") from error
 
 
 def _rescale(header: Dataset) -> tuple[float, float]:
@@ -285,42 +251,50 @@ def _check_volume_limits(rows: int, columns: int, slices: int, header: Dataset, 
 def load_dicom_series(
     engine: SlicerEngine, series: DicomSeries, limits: IOLimits = DEFAULT_IO_LIMITS
 ) -> vtkMRMLScalarVolumeNode:
-    """Read a series into the scene as a scalar volume in its true geometry (added to what is there)."""
+    """Read a series into the scene as a scalar volume in its true geometry (added to what is there).
+
+    A series is either single-frame files (one slice each) or one multi-frame file.
+    """
     if not series.files:
         raise DicomError("the series has no files")
     if len(series.files) > limits.max_dicom_files:
         raise DicomError(f"{len(series.files)} files, more than the {limits.max_dicom_files} allowed")
-    headers = [read_header(Path(path), limits) for path in series.files]
+    files = [Path(path) for path in series.files]
+    headers = [read_header(path, limits) for path in files]
     first = headers[0]
-    _check_image_kind(first, series.files[0])
-    rows, columns = image_size(first, series.files[0])
-    for path, header in zip(series.files, headers, strict=True):
-        if str(header.get("SeriesInstanceUID", "")) != str(first.get("SeriesInstanceUID", "")):
-            raise DicomError(f"{Path(path).name}: belongs to another series")
-        size = image_size(header, path)
-        if size != (rows, columns):
-            raise DicomError(
-                f"{Path(path).name}: {size[1]} x {size[0]} pixels, "
-                f"the series' first image has {columns} x {rows}"
-            )
-        _check_image_kind(header, path)
-    _check_volume_limits(rows, columns, len(headers), first, limits)
-    geometries = [_slice_geometry(h, Path(p), len(headers)) for p, h in zip(series.files, headers, strict=True)]
-    order: list[int] = []
+    rows, columns = image_size(first, files[0])
+    for path, header in zip(files, headers, strict=True):
+        _check_same_series(path, header, first, rows, columns)
     try:
-        order = order_along_normal(geometries)
-        ijk_to_ras = ijk_to_ras_matrix([geometries[index] for index in order])
-    except DicomGeometryError as error:
-        named = [Path(series.files[order[index]]).name for index in error.slices] if error.slices else []
-        where = f" ({', '.join(named)})" if named else ""
-        raise DicomError(f"{series.name}: {error}{where}") from error
-    files = [Path(series.files[index]) for index in order]
-    headers = [headers[index] for index in order]
+        frames = number_of_frames(first) if len(files) == 1 else 1
+        if frames > 1:
+            _check_volume_limits(rows, columns, frames, first, limits)
+            geometries, rescales = frame_geometries(first), frame_rescales(first)
+        else:
+            if any(number_of_frames(header) > 1 for header in headers):
+                raise DicomError(_MIXED_MULTI_FRAME)
+            _check_volume_limits(rows, columns, len(files), first, limits)
+            geometries = [_slice_geometry(h, path, len(files)) for path, h in zip(files, headers, strict=True)]
+            rescales = [_rescale(header) for header in headers]
+    except (DicomFramesError, DicomGeometryError) as error:
+        raise DicomError(f"{files[0].name}: {error}") from error
+    order, ijk_to_ras = _placed(series, files, geometries)
 
-    dtype = _output_dtype(headers)
-    voxels = np.empty((len(files), rows, columns), dtype=dtype)  # limits checked above
-    for k, (path, header) in enumerate(zip(files, headers, strict=True)):
-        voxels[k] = _read_slice(path, header, rows, columns, limits).astype(dtype, copy=False)
+    voxels = np.empty((len(order), rows, columns), dtype=output_dtype(first, rescales))  # limits checked above
+    try:
+        if frames > 1:
+            dataset, stored = read_stored_frames(files[0], rows, columns, frames)
+            _check_unchanged(files[0], frame_rescales(dataset) == rescales)
+            for k, frame in enumerate(order):
+                voxels[k] = rescaled(stored[frame], *rescales[frame])
+        else:
+            for k, index in enumerate(order):
+                dataset, stored = read_stored_frames(files[index], rows, columns, 1)
+                _check_unchanged(files[index], image_size(dataset, files[index]) == (rows, columns)
+                                 and _rescale(dataset) == rescales[index])
+                voxels[k] = rescaled(stored[0], *rescales[index])
+    except DicomPixelError as error:
+        raise DicomError(str(error)) from error
     node = add_volume_from_array(
         engine, voxels, series.name, spacing_mm=(1.0, 1.0, 1.0), window_level=_window_level(first),
         ijk_to_ras=ijk_to_ras,
@@ -329,64 +303,35 @@ def load_dicom_series(
     return node
 
 
-def _check_image_kind(header: Dataset, path: Path) -> None:
-    frames = int(_number(header.get("NumberOfFrames"), 1))
-    if frames > 1:
-        raise DicomError(f"{Path(path).name}: multi-frame images ({frames} frames in one file) are not supported yet")
+def _check_same_series(path: Path, header: Dataset, first: Dataset, rows: int, columns: int) -> None:
+    if str(header.get("SeriesInstanceUID", "")) != str(first.get("SeriesInstanceUID", "")):
+        raise DicomError(f"{path.name}: belongs to another series")
+    size = image_size(header, path)
+    if size != (rows, columns):
+        raise DicomError(f"{path.name}: {size[1]} x {size[0]} pixels, the series' first image has {columns} x {rows}")
     samples = int(_number(header.get("SamplesPerPixel"), 1))
     if samples != 1:
-        raise DicomError(f"{Path(path).name}: colour images ({samples} samples per pixel) are not supported")
+        raise DicomError(f"{path.name}: colour images ({samples} samples per pixel) are not supported")
 
 
-def _read_slice(path: Path, header: Dataset, rows: int, columns: int, limits: IOLimits) -> np.ndarray:
-    """One slice's stored values with RescaleSlope/Intercept applied, checked against its header."""
-    _check_file_size(path, limits)
+def _placed(series: DicomSeries, files: list[Path], geometries: list[SliceGeometry]) -> tuple[list[int], np.ndarray]:
+    """Slice (or frame) order along the normal and the IJK -> RAS matrix; errors name the files."""
+    order: list[int] = []
     try:
-        dataset = _read_up_to_pixel_data(path)
-    except Exception as error:
-        raise DicomError(f"{path.name}: not a readable DICOM file ({_reason(error)})") from error
-    if image_size(dataset, path) != (rows, columns) or _rescale(dataset) != _rescale(header):
+        order = order_along_normal(geometries)
+        return order, ijk_to_ras_matrix([geometries[index] for index in order])
+    except DicomGeometryError as error:
+        if len(files) > 1 and error.slices:
+            where = f" ({', '.join(files[order[index]].name for index in error.slices)})"
+        else:
+            where = f" ({files[0].name}, frames {', '.join(str(order[i] + 1) for i in error.slices)})" \
+                if error.slices else ""
+        raise DicomError(f"{series.name}: {error}{where}") from error
+
+
+def _check_unchanged(path: Path, unchanged: bool) -> None:
+    if not unchanged:
         raise DicomError(f"{path.name}: changed while it was being read")
-    if "PixelData" not in dataset:
-        raise DicomError(f"{path.name}: no pixel data (truncated or not an image)")
-    syntax = str(dataset.file_meta.get("TransferSyntaxUID", "")) if hasattr(dataset, "file_meta") else ""
-    if syntax in UNCOMPRESSED_TRANSFER_SYNTAXES:
-        bits = int(_number(dataset.get("BitsAllocated"), 0))
-        expected = rows * columns * bits // 8
-        actual = len(dataset.PixelData)
-        if bits not in (8, 16, 32) or actual < expected:
-            raise DicomError(
-                f"{path.name}: pixel data is {actual} bytes, {columns} x {rows} pixels of {bits} bits need {expected}"
-            )
-    try:
-        pixels = dataset.pixel_array
-    except Exception as error:
-        raise DicomError(f"{path.name}: pixel data could not be decoded ({_reason(error)})") from error
-    if pixels.shape != (rows, columns):
-        raise DicomError(f"{path.name}: pixel data is {pixels.shape}, the header says {(rows, columns)}")
-    slope, intercept = _rescale(dataset)
-    if slope == 1.0 and intercept == 0.0:
-        return pixels
-    return pixels.astype(np.float64) * slope + intercept
-
-
-def _read_up_to_pixel_data(path: Path) -> Dataset:
-    """The dataset up to and including Pixel Data; what follows it is not parsed.
-
-    Some files carry megabytes after the pixel data (padding, vendor blobs) that pydicom would
-    otherwise parse element by element, for seconds per file.
-    """
-    with open(path, "rb") as stream:
-        dataset = pydicom.dcmread(stream, stop_before_pixels=True)
-        meta = getattr(dataset, "file_meta", None)
-        if meta is not None and str(meta.get("TransferSyntaxUID", "")) == DEFLATED_TRANSFER_SYNTAX:
-            return pydicom.dcmread(path)  # the stream position means nothing in a deflated dataset
-        implicit_vr, little_endian = dataset.original_encoding
-        for raw in data_element_generator(stream, implicit_vr, little_endian):
-            if raw.tag == PIXEL_DATA_TAG:
-                dataset.add(convert_raw_data_element(raw, ds=dataset))
-            break
-    return _decoded(dataset)
 
 
 def _window_level(header: Dataset) -> tuple[float, float] | None:

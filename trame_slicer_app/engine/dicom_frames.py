@@ -1,0 +1,133 @@
+"""Where the frames of one multi-frame DICOM file lie, and how their stored values rescale.
+
+Three ways a file can say it: the functional groups of the enhanced objects (Enhanced CT/MR:
+a position per frame, orientation and pixel spacing shared or per frame), a grid offset
+vector along the normal (RT Dose), or nothing at all (some ultrasound and old multi-frame MR),
+in which case the frames are stacked along the normal of the axial plane as a lone image is.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from pydicom.dataset import Dataset
+
+from .dicom_geometry import SliceGeometry, slice_normal
+
+DEFAULT_ORIENTATION = (1.0, 0.0, 0.0, 0.0, 1.0, 0.0)
+DEFAULT_SPACING_MM = 1.0  # between frames, when the file gives no geometry at all
+
+
+class DicomFramesError(ValueError):
+    """The frame geometry of a multi-frame file cannot be read; the message says why."""
+
+
+def number_of_frames(header: Dataset) -> int:
+    value = header.get("NumberOfFrames")
+    try:
+        frames = int(value) if value not in (None, "") else 1
+    except (TypeError, ValueError):
+        raise DicomFramesError(f"NumberOfFrames {value!r} is not a number") from None
+    if frames < 1:
+        raise DicomFramesError(f"NumberOfFrames {frames} is not a count of frames")
+    return frames
+
+
+def _group_value(header: Dataset, frame: int, group: str, attribute: str):
+    """An attribute of a functional group, per-frame first, then shared; None when neither has it."""
+    sources = []
+    per_frame = header.get("PerFrameFunctionalGroupsSequence")
+    if per_frame is not None and frame < len(per_frame):
+        sources.append(per_frame[frame])
+    shared = header.get("SharedFunctionalGroupsSequence")
+    if shared:
+        sources.append(shared[0])
+    for source in sources:
+        items = source.get(group)
+        if items and attribute in items[0]:
+            return items[0][attribute].value
+    return None
+
+
+def _floats(value, count: int, what: str) -> tuple[float, ...]:
+    try:
+        numbers = tuple(float(v) for v in value)
+    except (TypeError, ValueError):
+        raise DicomFramesError(f"{what} {value!r} is not {count} numbers") from None
+    if len(numbers) != count or not all(np.isfinite(numbers)):
+        raise DicomFramesError(f"{what} {list(numbers)} is not {count} finite numbers")
+    return numbers
+
+
+def frame_geometries(header: Dataset) -> list[SliceGeometry]:
+    """One SliceGeometry per frame, in file order."""
+    frames = number_of_frames(header)
+    per_frame = header.get("PerFrameFunctionalGroupsSequence")
+    if per_frame is not None and len(per_frame) != frames:
+        raise DicomFramesError(f"{len(per_frame)} per-frame groups for {frames} frames")
+    if per_frame is not None or header.get("SharedFunctionalGroupsSequence"):
+        return [_functional_group_geometry(header, frame) for frame in range(frames)]
+    orientation = header.get("ImageOrientationPatient")
+    position = header.get("ImagePositionPatient")
+    spacing = header.get("PixelSpacing") or (1.0, 1.0)
+    offsets = header.get("GridFrameOffsetVector")
+    if orientation is not None and position is not None and offsets is not None:
+        return _offset_vector_geometry(header, frames, orientation, position, spacing, offsets)
+    # No geometry: stacked like a lone image, at the spacing the file hints at, if any.
+    step = float(header.get("SpacingBetweenSlices") or header.get("SliceThickness") or DEFAULT_SPACING_MM)
+    step = step if np.isfinite(step) and step > 0 else DEFAULT_SPACING_MM
+    normal = slice_normal(DEFAULT_ORIENTATION)
+    pixel_spacing = _floats(spacing, 2, "PixelSpacing")
+    return [
+        SliceGeometry(DEFAULT_ORIENTATION, tuple(float(c) for c in normal * step * frame), pixel_spacing)
+        for frame in range(frames)
+    ]
+
+
+def _functional_group_geometry(header: Dataset, frame: int) -> SliceGeometry:
+    position = _group_value(header, frame, "PlanePositionSequence", "ImagePositionPatient")
+    orientation = _group_value(header, frame, "PlaneOrientationSequence", "ImageOrientationPatient")
+    spacing = _group_value(header, frame, "PixelMeasuresSequence", "PixelSpacing")
+    missing = [name for name, value in (("ImagePositionPatient", position), ("ImageOrientationPatient", orientation),
+                                        ("PixelSpacing", spacing)) if value is None]
+    if missing:
+        raise DicomFramesError(f"frame {frame + 1} has no {', '.join(missing)} in its functional groups")
+    return SliceGeometry(
+        _floats(orientation, 6, "ImageOrientationPatient"),
+        _floats(position, 3, "ImagePositionPatient"),
+        _floats(spacing, 2, "PixelSpacing"),
+    )
+
+
+def _offset_vector_geometry(header, frames, orientation, position, spacing, offsets) -> list[SliceGeometry]:
+    orientation = _floats(orientation, 6, "ImageOrientationPatient")
+    origin = np.asarray(_floats(position, 3, "ImagePositionPatient"))
+    offsets = _floats(offsets, frames, "GridFrameOffsetVector")
+    normal = slice_normal(orientation)
+    # Offsets are relative to the first frame when the first is 0, else absolute along the normal.
+    relative = np.asarray(offsets) - offsets[0]
+    pixel_spacing = _floats(spacing, 2, "PixelSpacing")
+    return [
+        SliceGeometry(orientation, tuple(float(c) for c in origin + normal * offset), pixel_spacing)
+        for offset in relative
+    ]
+
+
+def frame_rescales(header: Dataset) -> list[tuple[float, float]]:
+    """(slope, intercept) per frame: functional groups, else the top-level values; RT Dose's DoseGridScaling."""
+    frames = number_of_frames(header)
+    top_slope = _number(header.get("RescaleSlope"), _number(header.get("DoseGridScaling"), 1.0))
+    top_intercept = _number(header.get("RescaleIntercept"), 0.0)
+    rescales = []
+    for frame in range(frames):
+        slope = _group_value(header, frame, "PixelValueTransformationSequence", "RescaleSlope")
+        intercept = _group_value(header, frame, "PixelValueTransformationSequence", "RescaleIntercept")
+        rescales.append((_number(slope, top_slope), _number(intercept, top_intercept)))
+    return rescales
+
+
+def _number(value, default: float) -> float:
+    try:
+        number = float(value) if value not in (None, "") else default
+    except (TypeError, ValueError, OverflowError):
+        return default
+    return number if np.isfinite(number) else default
