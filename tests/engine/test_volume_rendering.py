@@ -216,3 +216,23 @@ def test_an_mri_gets_the_mr_preset_and_shows(an_engine, an_mri_path):
     state = vr.show_volume_rendering(an_engine, node.GetID(), True)
     assert state["preset"] == "MR-Default"
     assert changed_fraction(before, view.capture()) > 0.05
+
+
+def test_a_drag_in_a_slice_view_lowers_3d_quality_until_release(a_ct_in_3d):
+    engine, volume_id = a_ct_in_3d
+    view = engine.threed_view
+    vr.show_volume_rendering(engine, volume_id, True)
+    controller = interactive_quality(view)
+    view.capture()
+    red = engine.slice_views["Red"]
+    width, height = red.size
+    apply_input_event(red, {"type": "move", "x": width // 2, "y": height // 2})
+    apply_input_event(red, {"type": "press", "button": 0, "x": width // 2, "y": height // 2})
+    apply_input_event(red, {"type": "move", "x": width // 2 + 20, "y": height // 2})
+    view.capture()
+    assert controller.last_frame_interactive
+    view.dirty = False
+    apply_input_event(red, {"type": "release", "button": 0, "x": width // 2 + 20, "y": height // 2})
+    assert view.dirty  # the 3D view owes a full-quality frame
+    view.capture()
+    assert not controller.last_frame_interactive

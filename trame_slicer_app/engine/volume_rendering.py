@@ -121,7 +121,9 @@ def _ensure_display_node(engine: SlicerEngine, volume) -> vtkMRMLVolumeRendering
         display = _display_node(engine, volume)
     _keep_left_drag_rotating(engine)
     # Made lazily: the view's interactor and render window are known by now.
-    interactive_quality(engine.threed_view)
+    controller = interactive_quality(engine.threed_view)
+    for slice_view in engine.slice_views.values():
+        controller.watch_other_view(slice_view.interactor)
     return display
 
 

@@ -59,13 +59,27 @@ class InteractiveVolumeQuality:
         self._started_at = 0.0
         view.render_window.AddObserver(vtkCommand.StartEvent, self._before_render)
         view.render_window.AddObserver(vtkCommand.EndEvent, self._after_render)
-        self.buttons_down: set[str] = set()
+        self.buttons_down: set[tuple[str, str]] = set()  # (interactor address, button)
+        self._watched: set[str] = set()
         for event in (vtkCommand.MouseWheelForwardEvent, vtkCommand.MouseWheelBackwardEvent, vtkCommand.KeyPressEvent):
             view.interactor.AddObserver(event, self._on_step, INPUT_OBSERVER_PRIORITY)
+        self._watch_buttons(view.interactor)
+
+    def watch_other_view(self, interactor) -> None:
+        """Count drags in another view (a window/level drag in a slice view re-renders the slice
+        planes in 3D at every step) as interaction too; when the drag ends the 3D view renders again
+        at full quality, since no input of its own owes it a still frame."""
+        self._watch_buttons(interactor)
+
+    def _watch_buttons(self, interactor) -> None:
+        address = interactor.GetAddressAsString("vtkObject")
+        if address in self._watched:
+            return
+        self._watched.add(address)
         for button in ("Left", "Middle", "Right"):
             for action in ("Press", "Release"):
                 event = getattr(vtkCommand, f"{button}Button{action}Event")
-                view.interactor.AddObserver(event, self._on_button, INPUT_OBSERVER_PRIORITY)
+                interactor.AddObserver(event, self._on_button, INPUT_OBSERVER_PRIORITY)
 
     # -- what counts as interaction ------------------------------------------
     def interacting(self) -> bool:
@@ -80,12 +94,16 @@ class InteractiveVolumeQuality:
     def _on_step(self, *_args) -> None:
         self.last_step_at = self._clock()
 
-    def _on_button(self, _interactor, event_name: str) -> None:
-        button = event_name.split("Button", 1)[0]
+    def _on_button(self, interactor, event_name: str) -> None:
+        key = (interactor.GetAddressAsString("vtkObject"), event_name.split("Button", 1)[0])
         if event_name.endswith("PressEvent"):
-            self.buttons_down.add(button)
-        else:
-            self.buttons_down.discard(button)
+            self.buttons_down.add(key)
+            return
+        self.buttons_down.discard(key)
+        view = self._view()
+        if view is not None and interactor is not view.interactor and not self.buttons_down \
+                and self.last_frame_interactive:
+            view.request_render()  # the full-quality frame
 
     # -- around each render ------------------------------------------------------
     def _cpu_mappers(self) -> list[vtkFixedPointVolumeRayCastMapper]:
