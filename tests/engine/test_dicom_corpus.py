@@ -111,6 +111,10 @@ def _remove_pixel_data(path: Path) -> None:
     rewrite(path, lambda ds: ds.__delitem__("PixelData"))
 
 
+def _two_number_position(path: Path) -> None:
+    rewrite(path, lambda ds: setattr(ds, "ImagePositionPatient", [1.0, 2.0]))
+
+
 def _claim_wider_pixels(path: Path) -> None:
     rewrite(path, lambda ds: setattr(ds, "BitsAllocated", 32))
 
@@ -133,6 +137,8 @@ DAMAGED_FILES = {
     "bit flip in a value length": (_flip_length_of_position, "brain_006.dcm: MR Image Storage whose header has no "
                                    "image size (Rows, Columns): truncated or damaged"),
     "pixel data removed": (_remove_pixel_data, "brain_006.dcm: no pixel data"),
+    "a position of two numbers": (_two_number_position, "brain_006.dcm: ImageOrientationPatient, "
+                                  "ImagePositionPatient and PixelSpacing must be 6, 3 and 2 finite numbers"),
     "BitsAllocated lies": (_claim_wider_pixels, "brain_006.dcm: pixel data is 131072 bytes, 256 x 256 pixels of "
                            "32 bits need 262144"),
     "the same slice twice": (_duplicate_a_slice, "are at the same position along the slice normal (-26.577 mm): "

@@ -217,7 +217,7 @@ def _slice_geometry(header: Dataset, path: Path, number_of_files: int) -> SliceG
             if number_of_files > 1:
                 raise DicomError(f"{path.name}: no ImagePositionPatient/ImageOrientationPatient to place the slice")
             position, orientation = (0.0, 0.0, 0.0), DEFAULT_ORIENTATION
-        return SliceGeometry(
+        geometry = SliceGeometry(
             orientation=tuple(float(v) for v in orientation),
             position_mm=tuple(float(v) for v in position),
             pixel_spacing_mm=tuple(float(v) for v in spacing),
@@ -226,6 +226,15 @@ def _slice_geometry(header: Dataset, path: Path, number_of_files: int) -> SliceG
         if isinstance(error, DicomError):
             raise
         raise DicomError(f"{path.name}: unreadable geometry ({reason(error)})") from error
+    counts = (len(geometry.orientation), len(geometry.position_mm), len(geometry.pixel_spacing_mm))
+    values = geometry.orientation + geometry.position_mm + geometry.pixel_spacing_mm
+    if counts != (6, 3, 2) or not all(np.isfinite(values)):
+        raise DicomError(
+            f"{path.name}: ImageOrientationPatient, ImagePositionPatient and PixelSpacing must be 6, 3 and 2 "
+            f"finite numbers, not {list(geometry.orientation)}, {list(geometry.position_mm)}, "
+            f"{list(geometry.pixel_spacing_mm)}"
+        )
+    return geometry
 
 
 def _rescale(header: Dataset) -> tuple[float, float]:
