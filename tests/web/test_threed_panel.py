@@ -74,3 +74,28 @@ def test_decoration_keys_and_camera_trigger(an_app_on_the_ct):
     assert state["position"][2] > state["focal_point"][2] + 100
     feature.look_from("sideways")  # refused with a warning: the camera stays
     assert camera_presets.camera_state(app.session.engine) == state
+
+
+def test_moving_the_shift_slider_renders_interactively_then_at_full_quality(an_app_on_the_ct):
+    import asyncio
+
+    from trame_slicer_app.engine.volume_rendering_quality import interactive_quality
+    from trame_slicer_app.web.panels.threed_panel import SHIFT_SETTLE_S
+
+    app = an_app_on_the_ct
+    set_state(app, threed_vr_visible=True)
+    feature = next(f for f in app.features if type(f).__name__ == "ThreeDPanel")
+    controller = interactive_quality(app.session.engine.threed_view)
+
+    async def slide():
+        for shift in (10.0, 20.0, 30.0):
+            feature._set_shift(shift)
+            assert controller.forced_interacting
+            await asyncio.sleep(SHIFT_SETTLE_S / 3)
+        app.session.engine.threed_view.dirty = False
+        await asyncio.sleep(SHIFT_SETTLE_S + 0.1)
+
+    asyncio.run(slide())
+    assert not controller.forced_interacting
+    assert app.session.engine.threed_view.dirty  # the full-quality frame is asked for
+    assert vr_state(app)["shift"] == 30.0

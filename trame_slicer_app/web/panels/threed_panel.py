@@ -3,6 +3,8 @@ orientation marker and ruler."""
 
 from __future__ import annotations
 
+import asyncio
+
 from trame.widgets import html
 from trame.widgets import vuetify3 as v3
 
@@ -13,6 +15,9 @@ from ...engine.volume_display import slice_layers
 from ..mrml_binding import a_flag, a_node_id, a_number, one_of
 
 SHIFT_STEP = 1.0  # scalar units (HU for a CT) per slider step
+# While the shift slider moves, the volume renders at interactive quality; this long after the
+# last move it renders at full quality.
+SHIFT_SETTLE_S = 0.3
 CAMERA_BUTTONS = (("A", "Anterior"), ("P", "Posterior"), ("L", "Left"), ("R", "Right"),
                   ("S", "Superior"), ("I", "Inferior"))
 
@@ -26,6 +31,7 @@ class ThreeDPanel:
         self.engine = app.session.engine
         self.binding = app.binding
         self._selected: str | None = None
+        self._settle_handle: asyncio.TimerHandle | None = None
         b = self.binding
         b.bind("threed_vr_volumes", self._volume_items)
         b.bind("threed_vr_volume", self._volume_id, self._select, a_node_id, undo_label="volume rendering volume")
@@ -37,9 +43,8 @@ class ThreeDPanel:
                lambda name: vr.set_vr_preset(self.engine, self._required_volume(), name),
                one_of(vr.VOLUME_RENDERING_PRESETS), undo_label="volume rendering preset")
         b.bind("threed_vr_shift_range", lambda: self._vr("shift_range"))
-        b.bind("threed_vr_shift", lambda: self._vr("shift"),
-               lambda shift: vr.set_vr_shift(self.engine, self._required_volume(), shift),
-               a_number(), undo_label="volume rendering shift")
+        b.bind("threed_vr_shift", lambda: self._vr("shift"), self._set_shift, a_number(),
+               undo_label="volume rendering shift")
         b.bind("threed_vr_crop", lambda: self._vr("crop"),
                lambda on: vr.set_vr_crop(self.engine, self._required_volume(), on),
                a_flag, undo_label="volume rendering crop")
@@ -90,6 +95,17 @@ class ThreeDPanel:
         if volume_id not in self._volume_ids():
             raise ValueError(f"no volume {volume_id!r}")
         self._selected = volume_id
+
+    def _set_shift(self, shift: float) -> None:
+        vr.set_vr_shift(self.engine, self._required_volume(), shift)
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return  # no server loop (a test driving the panel): the still frame is the only frame
+        vr.set_interacting(self.engine, True)
+        if self._settle_handle is not None:
+            self._settle_handle.cancel()
+        self._settle_handle = loop.call_later(SHIFT_SETTLE_S, vr.set_interacting, self.engine, False)
 
     def look_from(self, direction) -> None:
         if direction == "reset":
