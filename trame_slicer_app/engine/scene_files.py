@@ -28,6 +28,10 @@ DATA_NODE_CLASSES = (
 )
 
 
+# Nodes that only serve removed data (volume rendering's transfer functions and shaders) go with it.
+DATA_HELPER_NODE_CLASSES = ("vtkMRMLVolumePropertyNode", "vtkMRMLShaderPropertyNode")
+
+
 class SceneLoadError(ValueError):
     """A scene file or bundle could not be read; the message says why."""
 
@@ -156,6 +160,10 @@ def close_scene(engine) -> None:
         for node in data_nodes(engine):
             if scene.IsNodePresent(node):
                 remove_with_helpers(engine, node)
+        for class_name in DATA_HELPER_NODE_CLASSES:
+            for node in list(scene.GetNodesByClass(class_name)):
+                if not node.GetSingletonTag():
+                    remove_with_helpers(engine, node)
         selection.SetActiveVolumeID(None)
         selection.SetActiveLabelVolumeID(None)
         selection.SetSecondaryVolumeID(None)
