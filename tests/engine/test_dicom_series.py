@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import shutil
+import uuid
 from pathlib import Path
 
 import numpy as np
@@ -213,7 +214,7 @@ def test_a_multiframe_file_without_geometry_is_stacked_at_its_slice_spacing(an_e
 def test_a_multiframe_file_mixed_into_a_series_is_a_clear_error(an_engine, tmp_path, a_multiframe_dicom_file):
     ds = pydicom.dcmread(a_multiframe_dicom_file)
     shutil.copy(a_multiframe_dicom_file, tmp_path / "a.dcm")
-    ds.SOPInstanceUID = ds.SOPInstanceUID + ".2"
+    ds.SOPInstanceUID = f"2.25.{uuid.uuid4().int}"
     ds.save_as(tmp_path / "b.dcm")
 
     [series] = find_dicom_series([tmp_path])
@@ -233,3 +234,14 @@ def test_limits_stop_a_series_before_its_voxels_are_read(an_engine, a_dicom_seri
     [limited] = find_dicom_series([a_dicom_series_dir], IOLimits(max_voxels=1000))
     assert "voxels" in limited.problem
     assert an_engine.scene.GetNodesByClass("vtkMRMLScalarVolumeNode").GetNumberOfItems() == 0
+
+
+def test_compressed_pixel_data_decodes_or_says_why(an_engine):
+    [plain] = find_dicom_series([pydicom_test_file("MR_small.dcm")])
+    [rle] = find_dicom_series([pydicom_test_file("MR_small_RLE.dcm")])
+    np.testing.assert_array_equal(voxel_array(load_dicom_series(an_engine, rle)),
+                                  voxel_array(load_dicom_series(an_engine, plain)))
+
+    [lossless_jpeg] = find_dicom_series([pydicom_test_file("JPEG-LL.dcm")])
+    with pytest.raises(DicomError, match=r"JPEG-LL\.dcm: pixel data could not be decoded \(RuntimeError: .*JPEG"):
+        load_dicom_series(an_engine, lossless_jpeg)
