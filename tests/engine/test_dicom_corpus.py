@@ -310,6 +310,17 @@ def test_too_many_members_are_refused(tmp_path):
     assert everything_under(tmp_path / "out") == set()
 
 
+def test_a_zip64_of_many_empty_members_is_refused_from_its_end_record(tmp_path):
+    archive = tmp_path / "swarm.zip"
+    with zipfile.ZipFile(archive, "w") as out:  # past 65535 members: the count lives in the zip64 record
+        for index in range(70_000):
+            out.writestr(str(index), b"")
+
+    with pytest.raises(ArchiveError, match=r"swarm\.zip: 70000 members, more than the 10000 allowed"):
+        extract_zip(archive, tmp_path / "out")
+    assert everything_under(tmp_path / "out") == set()
+
+
 def test_a_truncated_zip_is_a_clear_error(tmp_path, a_dicom_series_dir):
     archive = tmp_path / "cut.zip"
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as out:

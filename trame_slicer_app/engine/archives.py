@@ -12,12 +12,18 @@ from __future__ import annotations
 
 import re
 import stat
+import struct
 import zipfile
 from pathlib import Path, PurePosixPath
 
 from .io_limits import DEFAULT_IO_LIMITS, IOLimits
 
 CHUNK_BYTES = 1024 * 1024
+END_OF_CENTRAL_DIRECTORY = b"PK\x05\x06"
+ZIP64_END_LOCATOR = b"PK\x06\x07"
+ZIP64_END_OF_CENTRAL_DIRECTORY = b"PK\x06\x06"
+ZIP64_LOCATOR_BYTES = 20
+END_RECORD_SEARCH_BYTES = 22 + 65535  # the record plus the longest archive comment
 # Below this, a high ratio is harmless (a small file of zeros compresses a thousandfold).
 RATIO_CHECK_FROM_BYTES = 1024 * 1024
 MAX_NAME_CHARACTERS = 100
@@ -41,6 +47,11 @@ def extract_zip(zip_path: Path, into_dir: Path, limits: IOLimits = DEFAULT_IO_LI
         raise ArchiveError(f"{zip_path.name}: cannot be read ({error.strerror})") from error
     if size > limits.max_file_bytes:
         raise ArchiveError(f"{zip_path.name}: {size} bytes, more than the {limits.max_file_bytes} bytes allowed")
+    declared_entries = _declared_entry_count(zip_path)
+    if declared_entries is not None and declared_entries > limits.max_archive_entries:
+        raise ArchiveError(
+            f"{zip_path.name}: {declared_entries} members, more than the {limits.max_archive_entries} allowed"
+        )
     try:
         archive = zipfile.ZipFile(zip_path)
     except (zipfile.BadZipFile, OSError, ValueError) as error:
@@ -60,6 +71,29 @@ def extract_zip(zip_path: Path, into_dir: Path, limits: IOLimits = DEFAULT_IO_LI
                 path.unlink(missing_ok=True)
             raise
     return written
+
+
+def _declared_entry_count(zip_path: Path) -> int | None:
+    """The member count the end-of-central-directory record declares, read before zipfile builds
+    its list of every member (memory an archive of millions of tiny members would otherwise take)."""
+    try:
+        with open(zip_path, "rb") as stream:
+            size = stream.seek(0, 2)
+            tail_start = max(0, size - END_RECORD_SEARCH_BYTES)
+            stream.seek(tail_start)
+            tail = stream.read()
+            at = tail.rfind(END_OF_CENTRAL_DIRECTORY)
+            if at < 0 or at + 12 > len(tail):
+                return None  # not a zip: zipfile says so with its own words
+            count = struct.unpack_from("<H", tail, at + 10)[0]
+            locator = at - ZIP64_LOCATOR_BYTES
+            if count != 0xFFFF or locator < 0 or tail[locator:locator + 4] != ZIP64_END_LOCATOR:
+                return count
+            stream.seek(struct.unpack_from("<Q", tail, locator + 8)[0])
+            record = stream.read(40)
+            return struct.unpack_from("<Q", record, 32)[0] if record[:4] == ZIP64_END_OF_CENTRAL_DIRECTORY else count
+    except (OSError, struct.error):
+        return None
 
 
 def _checked_members(archive_name: str, archive: zipfile.ZipFile, limits: IOLimits) -> list[zipfile.ZipInfo]:
