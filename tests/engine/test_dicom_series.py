@@ -245,3 +245,27 @@ def test_compressed_pixel_data_decodes_or_says_why(an_engine):
     [lossless_jpeg] = find_dicom_series([pydicom_test_file("JPEG-LL.dcm")])
     with pytest.raises(DicomError, match=r"JPEG-LL\.dcm: pixel data could not be decoded \(RuntimeError: .*JPEG"):
         load_dicom_series(an_engine, lossless_jpeg)
+
+
+def test_a_gantry_tilt_keeps_its_shear(an_engine, tmp_path, a_dicom_series_dir):
+    """Slices shifted sideways as they advance (as a tilted CT gantry makes them) stay where they were acquired."""
+    headers = headers_in_slice_order(a_dicom_series_dir)[1:]  # brain_001 carries 2.5 MB of trailing data
+    column = np.array(headers[0].ImageOrientationPatient[3:], dtype=float)
+    shift_per_slice_mm = 1.5
+    for k, ds in enumerate(headers):
+        ds.ImagePositionPatient = [f"{v:.4f}" for v in np.array(ds.ImagePositionPatient, dtype=float)
+                                   + column * shift_per_slice_mm * k]
+        ds.save_as(tmp_path / f"slice_{k:02d}.dcm")
+
+    [series] = find_dicom_series([tmp_path])
+    node = load_dicom_series(an_engine, series)
+
+    k_column = matrix_of(node)[:3, 2]
+    normal = np.cross(np.array(headers[0].ImageOrientationPatient[:3], dtype=float), column)
+    sideways_mm = float(np.dot(LPS_TO_RAS @ column, k_column))
+    assert abs(sideways_mm - shift_per_slice_mm) < 0.01  # the shear is kept, not straightened away
+    assert abs(float(np.dot(LPS_TO_RAS @ normal, k_column)) - 7.0) < 0.01
+    for k, i, j in [(0, 10, 20), (9, 128, 128), (18, 200, 240)]:
+        ds = pydicom.dcmread(tmp_path / f"slice_{k:02d}.dcm")
+        np.testing.assert_allclose(ras_to_ijk(node, tuple(voxel_ras(ds, i, j))), (i, j, k), atol=0.15)
+        assert voxel_array(node)[k, j, i] == ds.pixel_array[j, i]
