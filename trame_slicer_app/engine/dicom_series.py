@@ -168,8 +168,14 @@ def _describe_series(uid: str, members: list[tuple[Path, Dataset]], limits: IOLi
         problem = _MIXED_MULTI_FRAME
     try:
         geometries = [_slice_geometry(header, path, len(members)) for path, header in members]
-        files = [files[index] for index in order_along_normal(geometries)]
-    except (DicomError, DicomGeometryError) as error:
+        order = order_along_normal(geometries)
+        files = [files[index] for index in order]
+        if not problem:
+            ijk_to_ras_matrix([geometries[index] for index in order])  # duplicates, gaps, mixed orientations
+    except DicomGeometryError as error:
+        named = ", ".join(files[index].name for index in error.slices)
+        problem = problem or (f"{error} ({named})" if named else str(error))
+    except DicomError as error:
         problem = problem or str(error)
         files.sort(key=lambda p: (int(_number(dict(members)[p].get("InstanceNumber"), 0)), p.name))
     frames = max(int(_number(first.get("NumberOfFrames"), 1)), 1)
