@@ -152,13 +152,75 @@ def test_delete_round_trip_brings_the_volume_back_whole(an_engine, a_ct, an_undo
     assert an_engine.scene.GetNodeByID(volume_id) is None
 
 
-def test_a_new_checkpoint_clears_redo(an_engine, a_ct, an_undo):
+def test_a_new_checkpoint_and_its_edit_clear_redo(an_engine, a_ct, an_undo):
+    loaded = window_level(an_engine, a_ct)
     an_undo.checkpoint("one")
     set_window_level(an_engine, a_ct.GetID(), 10.0, 5.0)
     an_undo.undo()
     assert an_undo.can_redo
     an_undo.checkpoint("two")
+    set_window_level(an_engine, a_ct.GetID(), 20.0, 5.0)
     assert not an_undo.can_redo and an_undo.redo() is False
+    assert an_undo.undo() is True
+    assert window_level(an_engine, a_ct) == loaded  # back before "two"
+
+
+def test_checkpoints_whose_edit_changed_nothing_are_no_undo_steps(an_engine, a_ct, an_undo):
+    loaded = window_level(an_engine, a_ct)
+    for label in ("click in Red", "click in Yellow", "key in Green"):
+        an_undo.checkpoint(label)  # nothing follows: a click that moved nothing
+    assert not an_undo.can_undo and an_undo.undo_label is None
+    assert an_undo.state() == {"can_undo": False, "can_redo": False, "undo_label": None, "redo_label": None}
+    assert an_undo.undo() is False
+    assert window_level(an_engine, a_ct) == loaded
+
+
+def test_undo_after_a_no_op_click_undoes_the_last_real_edit(an_engine, a_ct, an_undo):
+    loaded = window_level(an_engine, a_ct)
+    an_undo.checkpoint("window/level")
+    set_window_level(an_engine, a_ct.GetID(), 300.0, 30.0)
+    an_undo.checkpoint("click in Red")  # the click changed nothing
+    assert an_undo.can_undo and an_undo.undo_label == "window/level"
+    assert an_undo.undo() is True
+    assert window_level(an_engine, a_ct) == loaded
+    assert not an_undo.can_undo
+    assert an_undo.redo_label == "window/level" and an_undo.redo() is True
+    assert window_level(an_engine, a_ct) == (300.0, 30.0)
+    assert not an_undo.can_redo
+
+
+def test_no_op_checkpoints_between_real_edits_are_skipped_both_ways(an_engine, a_ct, an_undo):
+    loaded = window_level(an_engine, a_ct)
+    start = slice_state(an_engine, "Red")["offset_mm"]
+    an_undo.checkpoint("offset")
+    set_slice_offset(an_engine, "Red", start - 10.0)
+    an_undo.checkpoint("click")
+    an_undo.checkpoint("window/level")
+    set_window_level(an_engine, a_ct.GetID(), 50.0, 5.0)
+    an_undo.checkpoint("click")
+    assert an_undo.undo() is True
+    assert window_level(an_engine, a_ct) == loaded
+    assert slice_state(an_engine, "Red")["offset_mm"] == pytest.approx(start - 10.0)
+    assert an_undo.undo() is True  # not an empty step for the click between the two edits
+    assert slice_state(an_engine, "Red")["offset_mm"] == pytest.approx(start)
+    assert an_undo.undo() is False
+    assert an_undo.redo() is True and an_undo.redo() is True
+    assert window_level(an_engine, a_ct) == (50.0, 5.0)
+    assert an_undo.redo() is False
+
+
+def test_a_no_op_click_after_undo_keeps_redo(an_engine, a_ct, an_undo):
+    loaded = window_level(an_engine, a_ct)
+    an_undo.checkpoint("window/level")
+    set_window_level(an_engine, a_ct.GetID(), 77.0, 7.0)
+    an_undo.undo()
+    an_undo.checkpoint("click in Red")  # nothing changed: redo is still worth having
+    assert an_undo.can_redo and an_undo.redo_label == "window/level"
+    assert not an_undo.can_undo
+    assert an_undo.redo() is True
+    assert window_level(an_engine, a_ct) == (77.0, 7.0)
+    assert an_undo.undo() is True
+    assert window_level(an_engine, a_ct) == loaded
 
 
 def test_colour_map_interpolation_layers_and_link_round_trip(an_engine, a_ct, an_mri_path, an_undo):

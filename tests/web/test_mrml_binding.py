@@ -169,6 +169,40 @@ def test_a_press_in_a_slice_view_checkpoints_so_the_drag_can_be_undone(the_app):
     assert the_app.state.volumes_window == 1000.0
 
 
+def click(session, view_name: str, x: int = 50, y: int = 50) -> None:
+    """A press and release with no movement between them, as the browser sends them, then the
+    pointer leaves (so that the data probe of later tests starts from no pointer)."""
+    view = session.view(view_name)
+    for kind in ("press", "release", "leave"):
+        session.apply_input(view, {"type": kind, "button": 0, "x": x, "y": y})
+
+
+def test_a_click_that_changes_nothing_leaves_no_undo_step(the_app):
+    the_app.session.undo.clear()
+    for view_name in ("Red", "Yellow", "Green", "Red"):
+        click(the_app.session, view_name)
+    the_app.binding.poll()
+    assert the_app.state.undo_can_undo is False
+    assert the_app.session.undo.state()["undo_label"] is None
+
+
+def test_undo_after_a_click_that_changed_nothing_undoes_the_edit_before_it(the_app):
+    undo = feature(the_app, "UndoPanel")
+    the_app.session.undo.clear()
+    set_state(the_app, volumes_window=600.0)
+    click(the_app.session, "Red")
+    click(the_app.session, "Green")
+    the_app.binding.poll()
+    assert the_app.state.undo_can_undo
+    undo.on_undo()
+    assert mrml_window_level(the_app) == (1000.0, 400.0)
+    assert the_app.state.volumes_window == 1000.0
+    assert the_app.state.undo_can_undo is False and the_app.state.undo_can_redo is True
+    click(the_app.session, "Yellow")  # after undo, a click that changes nothing keeps redo
+    undo.on_redo()
+    assert mrml_window_level(the_app) == (600.0, 400.0)
+
+
 def test_the_data_probe_follows_the_pointer_at_the_poll(the_app):
     session = the_app.session
     red = session.view("Red")
