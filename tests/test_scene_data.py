@@ -73,6 +73,11 @@ def test_inspect_names_each_kind_with_a_summary(loaded):
     assert kinds == {"cranium_ct.nrrd": "volume", "ch2better.nii.gz": "volume", "head_label.nrrd": "labelmap",
                      "head_labels.nii.gz": "labelmap", "ct_points.vtk": "volume",
                      **{f"skull{s}": "model" for s in MODEL_SUFFIXES}}
+    choices = {Path(lo["paths"][0]).name: lo["kind_choices"] for lo in loaded["loadables"]}
+    # Only whole-number images with few values may be label maps: not the CT (thousands of values).
+    assert choices["cranium_ct.nrrd"] == ["volume"] and choices["ct_points.vtk"] == ["volume"]
+    assert choices["ch2better.nii.gz"] == choices["head_label.nrrd"] == ["volume", "labelmap"]
+    assert choices["skull.stl"] == ["model"]
     details = {lo["name"]: lo["detail"] for lo in loaded["loadables"]}
     assert details["cranium_ct"].startswith("256 x 256 x 108 voxels")
     assert details["head_label"] == "2 segments: Label_1, Label_2"
@@ -279,8 +284,11 @@ def test_loading_accepts_only_what_was_inspected(an_engine, sources, tmp_path):
     with pytest.raises(scene_data.DataError, match="not inspected"):
         scene_data.load_loadables(an_engine, [forged])
     # Paths sent back by a client are ignored: the inspected record's are used.
-    tampered = {**loadable, "paths": ["/etc/passwd"], "kind": "scene"}
+    tampered = {**loadable, "paths": ["/etc/passwd"]}
     assert scene_data.load_loadables(an_engine, [tampered])[0]["kind"] == "model"
+    # A kind the file was not offered as is refused, whatever the rest says.
+    with pytest.raises(scene_data.DataError, match=r"cannot be loaded as 'scene' \(only as model\)"):
+        scene_data.load_loadables(an_engine, [{**loadable, "kind": "scene"}])
     copy = tmp_path / "skull.obj"
     copy.write_bytes(sources[".obj"].read_bytes())
     inspected = scene_data.inspect_paths([copy])[0]
@@ -302,3 +310,93 @@ def test_inspect_keeps_to_the_allowed_folder_and_reports_every_bad_path(sources,
     assert "outside the folder" in problems[0] and "outside the folder" in problems[2]
     assert "no such file" in problems[1]
     assert [lo["kind"] for lo in refused.value.loadables] == ["model"]
+
+
+def test_a_label_map_with_a_plain_name_loads_as_segments_when_the_user_switches_its_kind(
+        an_engine, sources, tmp_path):
+    plain = tmp_path / "scan_0001.nrrd"
+    plain.write_bytes(sources["label_nrrd"].read_bytes())
+    ct_named_like_a_mask = tmp_path / "ct_mask.nrrd"
+    ct_named_like_a_mask.write_bytes(sources["ct"].read_bytes())
+    labels, ct = scene_data.inspect_paths([plain, ct_named_like_a_mask])
+    # A neutral name stays a volume by default; the name alone does not make a CT a label map.
+    assert (labels["kind"], labels["kind_choices"]) == ("volume", ["volume", "labelmap"])
+    assert (ct["kind"], ct["kind_choices"]) == ("volume", ["volume"])
+    [as_volume] = scene_data.load_loadables(an_engine, [labels])
+    assert as_volume["kind"] == "volume"
+    [as_segments] = scene_data.load_loadables(an_engine, [{"id": labels["id"], "kind": "labelmap"}])
+    segmentation = an_engine.scene.GetNodeByID(as_segments["node_id"])
+    assert as_segments["kind"] == "segmentation" and as_segments["name"] == "scan_0001"
+    names = [segmentation.GetSegmentation().GetNthSegment(i).GetName()
+             for i in range(segmentation.GetSegmentation().GetNumberOfSegments())]
+    assert names == ["Label_1", "Label_2"]  # one segment per label above 0
+    written = scene_data.save_node(an_engine, segmentation.GetID(), ".nii.gz", tmp_path)
+    assert np.array_equal(np.asarray(nibabel.load(str(written)).dataobj).transpose(2, 1, 0), sources["labels"])
+
+
+def test_a_kind_outside_the_offered_choices_is_refused(an_engine, sources, tmp_path):
+    plain = tmp_path / "scan_0002.nrrd"
+    plain.write_bytes(sources["label_nrrd"].read_bytes())
+    labels, ct = scene_data.inspect_paths([plain, sources["ct"]])
+    for forged, kind in ((labels, "segmentation"), (labels, "scene"), (ct, "labelmap"), (labels, ["labelmap"]),
+                         (labels, None)):
+        with pytest.raises(scene_data.DataError, match="cannot be loaded as"):
+            scene_data.load_loadables(an_engine, [{"id": forged["id"], "kind": kind}])
+    assert scene_data.savable_nodes(an_engine) == []
+
+
+def test_a_folder_offers_each_file_it_holds(an_engine, sources, an_mri_path, tmp_path):
+    folder = tmp_path / "study"
+    (folder / "older").mkdir(parents=True)
+    for source in (sources["ct"], sources[".stl"], an_mri_path):
+        (folder / source.name).write_bytes(source.read_bytes())
+    (folder / "README.txt").write_text("not data")
+    (folder / ".hidden.nrrd").write_bytes(b"not data either")
+    (folder / "older" / "skull.obj").write_bytes(sources[".obj"].read_bytes())  # only DICOM is searched below
+    loadables = scene_data.inspect_paths([folder])
+    assert sorted((Path(lo["paths"][0]).name, lo["kind"]) for lo in loadables) == [
+        ("ch2.nii.gz", "volume"), ("cranium_ct.nrrd", "volume"), ("skull.stl", "model")]
+    loaded = scene_data.load_loadables(an_engine, loadables)
+    assert sorted((n["name"], n["kind"]) for n in loaded) == [
+        ("ch2", "volume"), ("cranium_ct", "volume"), ("skull", "model")]
+
+
+def test_a_folder_with_a_dicom_series_beside_files_offers_both(sources, a_dicom_series_dir, tmp_path):
+    folder = tmp_path / "study"
+    folder.mkdir()
+    (folder / "skull.ply").write_bytes(sources[".ply"].read_bytes())
+    for path in sorted(p for p in a_dicom_series_dir.rglob("*") if p.is_file()):
+        target = folder / "series" / path.relative_to(a_dicom_series_dir)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(path.read_bytes())
+    kinds = sorted(lo["kind"] for lo in scene_data.inspect_paths([folder]))
+    assert kinds == ["dicom", "model"]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.txt").write_text("x")
+    with pytest.raises(scene_data.DataError, match="no file this viewer reads"):
+        scene_data.inspect_paths([empty])
+
+
+def test_a_saved_bundle_names_an_uploaded_file_after_its_node(sources, tmp_path):
+    from trame_slicer_app.engine.slicer_engine import SlicerEngine
+
+    engine = SlicerEngine()
+    uploaded = tmp_path / "upload-00001-3f9c2a.nrrd"
+    uploaded.write_bytes(sources["ct"].read_bytes())
+    model = tmp_path / "upload-00002-77ab01.stl"
+    model.write_bytes(sources[".stl"].read_bytes())
+    first = scene_data.open_paths(engine, [uploaded, model, uploaded])
+    for node_info, name in zip(first, ("Head CT", "skull/../../etc", "Head CT"), strict=True):
+        engine.scene.GetNodeByID(node_info["node_id"]).SetName(name)  # as the web layer names uploads
+    ct = engine.scene.GetNodeByID(first[0]["node_id"])
+    bundle = scene_data.save_scene(engine, tmp_path / "scene.mrb")
+    with zipfile.ZipFile(bundle) as archive:
+        data_files = sorted(Path(n).name for n in archive.namelist() if "/Data/" in n)
+    assert data_files == ["Head_CT.nrrd", "Head_CT_1.nrrd", "skull_etc.vtk"]  # a mesh in its lossless format
+    assert ct.GetStorageNode().GetFileName() == str(uploaded)  # the node's own file is as it was
+    again = SlicerEngine()
+    reopened = scene_data.open_paths(again, [bundle])
+    assert sorted(n["name"] for n in reopened) == ["Head CT", "Head CT", "skull/../../etc"]
+    volume = again.scene.GetNodeByID(next(n["node_id"] for n in reopened if n["kind"] == "volume"))
+    assert np.array_equal(voxel_array(volume), voxel_array(ct))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import atexit
 import hashlib
 import json
-import re
+import os
 import shutil
 import tempfile
 import threading
@@ -18,6 +18,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 
+from .engine.bundle_file_names import files_named_after_nodes, safe_file_stem
 from .engine.data_saving import save_data_node, save_suffixes
 from .engine.file_references import check_file, is_inside
 from .engine.io_limits import DEFAULT_IO_LIMITS, IOLimits
@@ -26,6 +27,7 @@ from .engine.loadables import (
     classify_file,
     display_name,
     file_suffix,
+    kind_choices,
     load_item,
     node_kind,
 )
@@ -53,8 +55,6 @@ SUPPORTED_EXTENSIONS = tuple(dict.fromkeys(
     (*VOLUME_EXTENSIONS, *SEGMENTATION_EXTENSIONS, *MODEL_EXTENSIONS, *SCENE_EXTENSIONS, ".zip", ".dcm")
 ))
 MAX_REMEMBERED_LOADABLES = 256  # inspected loadables kept for load_loadables to accept
-MAX_SAVE_NAME_CHARACTERS = 80
-UNSAFE_FILE_NAME_CHARACTERS = re.compile(r"[^A-Za-z0-9._-]+")
 
 ProgressCallback = Callable[[float, str], None]
 
@@ -110,9 +110,8 @@ def _unsupported(path: Path) -> str:
 
 
 def _candidates(path: Path, limits: IOLimits) -> list[dict]:
-    """The loadables one path gives, before sandboxed reading: {"kind", "paths", "name"[, "detail"]}."""
-    if path.is_dir():
-        return _dicom_candidates([path], path.name, limits)
+    """The loadables one file gives, before sandboxed reading: {"kind", "paths", "name"[, "detail"],
+    "kind_choices"}."""
     kind = classify_file(path)
     if kind is None:
         raise DataError(_unsupported(path))
@@ -127,14 +126,54 @@ def _candidates(path: Path, limits: IOLimits) -> list[dict]:
         return _dicom_candidates([path], path.name, limits)
     # Declared sizes and referenced files are checked here, before any reader sees the file.
     check_file(path, path.parent, limits)
-    return [{"kind": kind, "paths": [path], "name": display_name(path)}]
+    return [{"kind": kind, "paths": [path], "name": display_name(path), "kind_choices": kind_choices(path, kind)}]
 
 
-def _dicom_candidates(paths: list[Path], where: str, limits: IOLimits) -> list[dict]:
+def _folder_candidates(folder: Path, limits: IOLimits, allowed_root: Path | None) -> tuple[list[dict], list[str]]:
+    """Every file we read directly inside a folder, each its own loadable, then the DICOM series found in
+    it and below it. Returns the candidates and one problem per file that cannot be offered."""
+    candidates: list[dict] = []
+    problems: list[str] = []
+    files: list[Path] = []
+    with os.scandir(folder) as entries:
+        for scanned, entry in enumerate(entries, start=1):
+            if scanned > limits.max_dicom_files:
+                problems.append(f"{_shown(folder.name)}: more than {limits.max_dicom_files} entries; "
+                                "only the first were looked at")
+                break
+            # Links are not followed (as the DICOM search does not), hidden files are not data.
+            if not entry.name.startswith(".") and entry.is_file(follow_symlinks=False):
+                files.append(Path(entry.path))
+    offered = 0
+    for path in sorted(files):
+        try:
+            if allowed_root is not None and not is_inside(path, allowed_root):
+                continue
+            kind = classify_file(path)
+            if kind is None or (kind == "dicom" and file_suffix(path) != ".zip"):
+                continue  # not ours (a text file, ...), or a DICOM file: found with its series below
+            offered += 1
+            if offered > limits.max_folder_files:
+                problems.append(f"{_shown(folder.name)}: more than {limits.max_folder_files} files to offer; "
+                                "open fewer at a time")
+                break
+            candidates += _candidates(path, limits)
+        except (ValueError, OSError) as error:
+            problems.append(_problem(path.name, str(error)))
+    try:
+        candidates += _dicom_candidates([folder], folder.name, limits, required=False)
+    except (ValueError, OSError) as error:
+        problems.append(_problem(folder.name, str(error)))
+    if not candidates and not problems:
+        problems.append(f"{_shown(folder.name)}: no file this viewer reads ({', '.join(SUPPORTED_EXTENSIONS)})")
+    return candidates, problems
+
+
+def _dicom_candidates(paths: list[Path], where: str, limits: IOLimits, required: bool = True) -> list[dict]:
     from .engine.dicom_series import find_dicom_series
 
     series_list = find_dicom_series(paths, limits)
-    if not series_list:
+    if not series_list and required:
         raise DataError(f"{where}: no DICOM series found")
     candidates = []
     for series in series_list:
@@ -143,6 +182,7 @@ def _dicom_candidates(paths: list[Path], where: str, limits: IOLimits) -> list[d
         candidates.append({
             "kind": "dicom", "paths": [Path(p) for p in series.files], "name": series.name[:80],
             "detail": f"{series.modality} {series.columns} x {series.rows} x {series.number_of_slices}",
+            "kind_choices": ["dicom"],
         })
     return candidates
 
@@ -152,8 +192,11 @@ def inspect_paths(
 ) -> list[dict]:
     """What can be loaded from these files and folders, each read once in the sandboxed child.
 
-    Returns loadables {"id", "kind", "name", "detail", "paths"}. Raises DataError listing every
-    path that cannot be loaded (``error.loadables`` holds the good ones)."""
+    A folder gives every file directly inside it that this viewer reads, each on its own, and the
+    DICOM series in it and below it. Returns loadables {"id", "kind", "name", "detail", "paths",
+    "kind_choices"}: a NRRD/NIfTI volume whose voxels can be labels may be loaded as "volume" or
+    "labelmap" (then one segment per label). Raises DataError listing every path that cannot be
+    loaded (``error.loadables`` holds the good ones)."""
     problems: list[str] = []
     candidates: list[dict] = []
     dicom_files: list[Path] = []
@@ -177,6 +220,11 @@ def inspect_paths(
             if resolved.is_file() and classify_file(resolved) == "dicom" and file_suffix(resolved) != ".zip":
                 dicom_files.append(resolved)  # one series' files come one by one (a drop): grouped below
                 continue
+            if resolved.is_dir():
+                found, folder_problems = _folder_candidates(resolved, limits, allowed_root)
+                candidates += found
+                problems += folder_problems
+                continue
             candidates += _candidates(resolved, limits)
         except (ValueError, OSError) as error:  # every reader's refusal is a ValueError
             problems.append(_problem(path.name, str(error)))
@@ -189,20 +237,34 @@ def inspect_paths(
 
     loadables = []
     if candidates:
-        items = [{"kind": c["kind"], "paths": [str(p) for p in c["paths"]], "name": c["name"]} for c in candidates]
+        items = [{"kind": c["kind"], "paths": [str(p) for p in c["paths"]], "name": c["name"],
+                  "kind_choices": c["kind_choices"]} for c in candidates]
         for candidate, result in zip(candidates, probe_items(items, limits), strict=True):
             where = candidate["paths"][0].name if candidate["kind"] != "dicom" else candidate["name"]
             if not result["ok"]:
                 problems.append(_problem(where, result["error"]))
                 continue
-            loadables.append(_remember(candidate, result["nodes"]))
+            loadables.append(_remember(candidate, result))
     if problems:
         raise DataError(problems, loadables=loadables)
     return loadables
 
 
-def _remember(candidate: dict, nodes: list[dict]) -> dict:
-    kind, paths = candidate["kind"], candidate["paths"]
+def _proved_kinds(candidate: dict, result: dict) -> tuple[str, list[str]]:
+    """The default kind and the kinds offered, as the child found them, but never beyond what this
+    process offered the child (its answer comes from a process that read a hostile file)."""
+    offered = candidate["kind_choices"]
+    choices = [k for k in result.get("kind_choices") or () if k in offered] if "kind_choices" in result else []
+    kind = result.get("kind", candidate["kind"])
+    if kind not in offered:
+        kind = candidate["kind"]
+    return kind, choices if kind in choices else [kind]
+
+
+def _remember(candidate: dict, result: dict) -> dict:
+    nodes = result["nodes"]
+    kind, choices = _proved_kinds(candidate, result)
+    paths = candidate["paths"]
     if kind == "scene":
         names = ", ".join(node["name"] for node in nodes[:5])
         more = ", ..." if len(nodes) > 5 else ""
@@ -213,18 +275,19 @@ def _remember(candidate: dict, nodes: list[dict]) -> dict:
             detail = f"{detail}; {nodes[0]['detail']}"
     loadable = {
         "id": _fingerprint(kind, paths), "kind": kind, "name": candidate["name"], "detail": detail,
-        "paths": [str(p) for p in paths],
+        "paths": [str(p) for p in paths], "kind_choices": choices,
     }
     with _inspected_lock:
         _inspected[loadable["id"]] = loadable
         _inspected.move_to_end(loadable["id"])
         while len(_inspected) > MAX_REMEMBERED_LOADABLES:
             _inspected.popitem(last=False)
-    return dict(loadable)
+    return {**loadable, "kind_choices": list(choices)}
 
 
 def _known_loadable(given) -> dict:
-    """The inspected loadable a client's dict stands for; its paths and kind come from our record."""
+    """The inspected loadable a client's dict stands for; its paths come from our record, and its kind
+    too unless the client picked another of the record's ``kind_choices``."""
     loadable_id = given.get("id") if isinstance(given, dict) else None
     with _inspected_lock:
         known = _inspected.get(loadable_id) if isinstance(loadable_id, str) else None
@@ -237,13 +300,18 @@ def _known_loadable(given) -> dict:
         changed = True
     if changed:
         raise DataError(f"{known['name']}: the file changed or went away since it was inspected; open it again")
-    return known
+    kind = given.get("kind", known["kind"])
+    if kind not in known["kind_choices"]:
+        raise DataError(f"{known['name']}: cannot be loaded as {_shown(repr(kind))[:40]} "
+                        f"(only as {' or '.join(known['kind_choices'])})")
+    return {**known, "kind": kind}
 
 
 def load_loadables(
     engine: SlicerEngine, loadables: list[dict], progress: ProgressCallback | None = None
 ) -> list[dict]:
     """Add inspected loadables to the scene; show the last volume. Returns [{"node_id", "name", "kind"}].
+    A loadable is named by its "id"; its "kind" may be changed to another of its "kind_choices".
     What loads stays loaded when another fails; the DataError then lists the failures."""
     if not isinstance(loadables, list):
         raise DataError("expected a list of loadables")
@@ -299,7 +367,7 @@ def savable_nodes(engine: SlicerEngine) -> list[dict]:
 
 
 def _free_path(out_dir: Path, name: str, suffix: str) -> Path:
-    stem = UNSAFE_FILE_NAME_CHARACTERS.sub("_", name).strip("._-")[:MAX_SAVE_NAME_CHARACTERS] or "data"
+    stem = safe_file_stem(name)
     path = out_dir / f"{stem}{suffix}"
     number = 1
     while path.exists():
@@ -338,7 +406,8 @@ def save_scene(engine: SlicerEngine, out_path: Path) -> Path:
     if not out_path.parent.is_dir():
         raise DataError(f"{_shown(out_path.parent)}: no such folder")
     try:
-        return save_mrb(engine, out_path)
+        with files_named_after_nodes(data_nodes(engine)):
+            return save_mrb(engine, out_path)
     except ValueError as error:
         raise DataError(str(error)) from None
 

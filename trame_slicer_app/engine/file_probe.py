@@ -1,6 +1,6 @@
 """The sandboxed reader: ``python -m trame_slicer_app.engine.file_probe``, run by sandboxed_reading.
 
-Reads a JSON request on stdin ({"limits": {...}, "items": [{"kind", "paths", "name"}]}), caps its own
+Reads a JSON request on stdin ({"limits": {...}, "items": [{"kind", "paths", "name"[, "kind_choices"]}]}), caps its own
 address space, then loads each item into a throwaway scene and writes one JSON line per event
 ("start", then the result) to its answer stream, so that the parent knows which file was being read
 when the process died. Nothing it loads reaches the server's scene.
@@ -33,12 +33,17 @@ def probe_one(engine, item: dict, limits) -> dict:
     from pathlib import Path
 
     from .file_references import verify_compressed_data
-    from .loadables import describe_node, load_item
+    from .loadables import describe_node, load_item, probe_volume_kinds
 
     # Inflating the whole file to check it costs time: the child does it, the server need not.
     if item["kind"] in ("volume", "labelmap", "segmentation"):
         verify_compressed_data(Path(item["paths"][0]), limits)
-    nodes = load_item(engine, item["kind"], [Path(p) for p in item["paths"]], item["name"], limits)
+    paths = [Path(p) for p in item["paths"]]
+    if len(item.get("kind_choices") or ()) > 1:  # a volume that may also be opened as a label map
+        found = probe_volume_kinds(engine, paths[0], item["name"], item["kind"], limits)
+        return {"ok": True, "kind": found["kind"], "kind_choices": found["kind_choices"],
+                "nodes": [describe_node(node) for node in found["nodes"]]}
+    nodes = load_item(engine, item["kind"], paths, item["name"], limits)
     return {"ok": True, "nodes": [describe_node(node) for node in nodes]}
 
 

@@ -18,6 +18,7 @@ class IOLimits:
     max_voxels: int = 512 * 1024 * 1024  # one volume, all components
     max_volume_bytes: int = 2048 * MIB  # one volume in memory once decoded
     max_dicom_files: int = 5000  # files in one drop, folder or archive
+    max_folder_files: int = 200  # supported files directly inside one opened folder, each offered on its own
     max_dicom_frames: int = 5000  # slices (frames) in one series
     max_archive_entries: int = 10000  # members of one .zip or .mrb
     max_archive_expanded_bytes: int = 4096 * MIB  # sum of members once inflated

@@ -23,6 +23,11 @@ KINDS = ("volume", "dicom", "segmentation", "labelmap", "model", "scene")
 MAX_NODE_NAME_CHARACTERS = 80
 # Words in a file name that mark a label map, as Slicer's "LabelMap" option guesses.
 LABELMAP_NAME_WORDS = {"label", "labels", "labelmap", "seg", "segmentation", "mask", "aseg"}
+# Volume files the user may open either as a volume or as a label map (one segment per label).
+KIND_CHOICE_EXTENSIONS = (".nrrd", ".nhdr", ".nii", ".nii.gz")
+VOLUME_KIND_CHOICES = ("volume", "labelmap")
+MAX_LABELMAP_LABELS = 256  # distinct values (0 included) an image may hold to be offered as a label map
+MAX_LABEL_BINCOUNT_RANGE = 1 << 16  # value ranges counted with one array of counters; wider ones are sorted
 DICOM_EXTENSIONS = (".dcm", ".dicom", ".ima")
 ARCHIVE_EXTENSIONS = (".zip",)
 LEGACY_VTK_VOLUME_DATASETS = {"STRUCTURED_POINTS", "IMAGE_DATA"}
@@ -89,6 +94,53 @@ def classify_file(path: Path) -> str | None:
     if suffix in DICOM_EXTENSIONS or is_dicom_file(path):
         return "dicom"
     return None
+
+
+def kind_choices(path: Path, kind: str) -> list[str]:
+    """The kinds a file may be loaded as: a NRRD or NIfTI volume also as a label map, and back."""
+    if kind in VOLUME_KIND_CHOICES and file_suffix(path) in KIND_CHOICE_EXTENSIONS:
+        return list(VOLUME_KIND_CHOICES)
+    return [kind]
+
+
+def distinct_values(node, limit: int = MAX_LABELMAP_LABELS) -> int | None:
+    """How many distinct values a volume holds, or None when it cannot be a label map (not whole
+    numbers, not one component). Counting stops mattering above ``limit``: limit + 1 is returned."""
+    import numpy as np
+    from vtkmodules.util.numpy_support import vtk_to_numpy
+
+    image = node.GetImageData()
+    scalars = image.GetPointData().GetScalars() if image is not None else None
+    if scalars is None or scalars.GetNumberOfComponents() != 1:
+        return None
+    values = vtk_to_numpy(scalars)
+    if values.dtype.kind not in "iu" or values.size == 0:
+        return None
+    low, high = (int(v) for v in image.GetScalarRange())
+    if high - low < MAX_LABEL_BINCOUNT_RANGE:
+        count = int(np.count_nonzero(np.bincount((values.astype(np.int64) - low).ravel())))
+    else:
+        count = len(np.unique(values))
+    return min(count, limit + 1)
+
+
+def probe_volume_kinds(engine, path: Path, name: str, hinted_kind: str, limits: IOLimits = DEFAULT_IO_LIMITS) -> dict:
+    """Read a NRRD/NIfTI volume for the sandboxed reader and say which kinds it may be loaded as.
+
+    The label map kind is offered only for whole-number images with at most MAX_LABELMAP_LABELS
+    values (a CT would make thousands of segments), and is the default only when the file name also
+    says so (``hinted_kind``): an MRI of bytes stays a volume unless the user switches it. The label
+    map import is run here when it is the default; when only offered, the read and the bound on
+    segments are what was proved. Returns {"kind", "kind_choices", "nodes"}."""
+    volume = load_item(engine, "volume", [path], name, limits)
+    labels = distinct_values(volume[0])
+    has_labels = volume[0].GetImageData().GetScalarRange()[1] > 0  # label 0 is the background
+    can_be_labelmap = labels is not None and 1 < labels <= MAX_LABELMAP_LABELS and has_labels
+    choices = list(VOLUME_KIND_CHOICES) if can_be_labelmap else ["volume"]
+    if can_be_labelmap and hinted_kind == "labelmap":
+        return {"kind": "labelmap", "kind_choices": choices,
+                "nodes": load_item(engine, "labelmap", [path], name, limits)}
+    return {"kind": "volume", "kind_choices": choices, "nodes": volume}
 
 
 def load_item(engine, kind: str, paths: list[Path], name: str, limits: IOLimits = DEFAULT_IO_LIMITS) -> list:

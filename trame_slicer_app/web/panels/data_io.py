@@ -76,7 +76,7 @@ class DataIO:
             "data_io_busy": False, "data_io_progress": None, "data_io_progress_text": "",
             "data_io_error": "", "data_io_error_show": False, "data_io_notice": "",
             "data_io_notice_show": False,
-            "data_io_choices": [], "data_io_chosen": [], "data_io_choose_dialog": False,
+            "data_io_choices": [], "data_io_chosen": [], "data_io_kinds": {}, "data_io_choose_dialog": False,
             "data_io_has_data_dir": self.data_folder is not None, "data_io_folder_dialog": False,
             "data_io_folder": {"path": "", "parent": None, "entries": [], "left_out": 0},
             "data_io_folder_selected": [],
@@ -164,14 +164,20 @@ class DataIO:
             with self.state:
                 self.state.data_io_busy = False
                 self.state.data_io_choices = [
-                    {k: item[k] for k in ("id", "kind", "name", "detail") if k in item} for item in loadables]
+                    {k: item[k] for k in ("id", "kind", "name", "detail", "kind_choices") if k in item}
+                    for item in loadables]
                 self.state.data_io_chosen = [item["id"] for item in loadables]
+                self.state.data_io_kinds = {item["id"]: item["kind"] for item in loadables}
                 self.state.data_io_choose_dialog = True
 
     async def load_chosen(self, *_args) -> None:
         chosen = self.state.data_io_chosen
         chosen = set(chosen) if isinstance(chosen, list) else set()
-        loadables = [item for item in self._pending if item["id"] in chosen]
+        kinds = self.state.data_io_kinds
+        kinds = kinds if isinstance(kinds, dict) else {}
+        # The kind the user picked travels with the id; scene_data refuses one the file was not offered as.
+        loadables = [{**item, "kind": kinds.get(item["id"], item["kind"])}
+                     for item in self._pending if item["id"] in chosen]
         self._pending = []
         with self.state:
             self.state.data_io_choose_dialog = False

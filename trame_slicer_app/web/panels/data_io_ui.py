@@ -12,6 +12,8 @@ from trame.widgets import vuetify3 as v3
 from ...layouts import ALL_VIEWS, THREED
 
 DIALOG_WIDTH_PX = 560
+KIND_SELECT_WIDTH_PX = 150
+KIND_TITLES_JS = "({ volume: 'Volume', labelmap: 'Label map' })"
 NOTICE_TIMEOUT_MS = 3000
 
 
@@ -75,11 +77,22 @@ def _notice_snackbar() -> None:
 def _choose_dialog() -> None:
     with v3.VDialog(v_model=("data_io_choose_dialog",), max_width=DIALOG_WIDTH_PX), \
             v3.VCard(title="What to load", classes="data-io-choose"):
-        with v3.VCardText(style="max-height: 60vh; overflow-y: auto;"):
+        with v3.VCardText(style="max-height: 60vh; overflow-y: auto;"), html.Div(
+                v_for="item in data_io_choices", key="item.id", classes="d-flex align-center data-io-choice"):
             v3.VCheckbox(
-                v_for="item in data_io_choices", key="item.id", v_model=("data_io_chosen",), value=("item.id",),
-                label=("`${item.name} (${item.kind}${item.detail ? ', ' + item.detail : ''})`",),
-                density="compact", hide_details=True, classes="data-io-choice",
+                v_model=("data_io_chosen",), value=("item.id",),
+                label=("`${item.name} (${data_io_kinds[item.id] || item.kind}"
+                       "${item.detail ? ', ' + item.detail : ''})`",),
+                density="compact", hide_details=True,
+            )
+            # A volume file may also be opened as a label map (one segment per label), and back.
+            v3.VSelect(
+                v_if="(item.kind_choices || []).length > 1", classes="data-io-choice-kind ml-2 flex-grow-0",
+                model_value=("data_io_kinds[item.id] || item.kind",),
+                update_modelValue="data_io_kinds = { ...data_io_kinds, [item.id]: $event }",
+                items=("item.kind_choices.map(k => ({ title: KIND_TITLES[k] || k, value: k }))"
+                       .replace("KIND_TITLES", KIND_TITLES_JS),),
+                density="compact", hide_details=True, variant="outlined", style=f"width: {KIND_SELECT_WIDTH_PX}px",
             )
         with v3.VCardActions():
             v3.VSpacer()
