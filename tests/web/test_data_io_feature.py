@@ -146,3 +146,37 @@ def test_a_node_is_saved_in_the_chosen_format_and_offered(the_data_feature):
     app.state.data_io_save_format = ".exe"  # not one of the node's formats
     feature.save_node()
     assert "Pick a data node" in error_of(app)
+
+
+def test_a_folder_from_the_data_folder_offers_its_files_and_a_label_map_can_be_switched_to_segments(
+        the_data_feature, a_ct_path):
+    from made_data import ct_label_map
+
+    from trame_slicer_app import scene_data
+
+    app, feature = the_data_feature
+    study = feature.data_folder.root / "study"
+    study.mkdir()
+    shutil.copy(a_ct_path, study / "cranium_ct.nrrd")
+    ct_label_map(a_ct_path, study / "scan_0001.nrrd")
+    app.state.data_io_folder_selected = ["study"]
+    asyncio.run(feature.load_from_data_folder())
+    assert not error_of(app) and app.state.data_io_choose_dialog
+    choices = {c["name"]: c for c in app.state.data_io_choices}
+    assert choices["scan_0001"]["kind_choices"] == ["volume", "labelmap"]
+    assert choices["cranium_ct"]["kind_choices"] == ["volume"]
+    label_id = choices["scan_0001"]["id"]
+    # The browser's select writes the kind; a kind the file was not offered as is refused.
+    app.state.data_io_kinds = {**app.state.data_io_kinds, label_id: "scene"}
+    app.state.data_io_chosen = [label_id]
+    asyncio.run(feature.load_chosen())
+    assert "cannot be loaded as 'scene'" in error_of(app)
+    app.state.data_io_error_show = False
+    app.state.data_io_folder_selected = ["study"]
+    asyncio.run(feature.load_from_data_folder())
+    app.state.data_io_kinds = {**app.state.data_io_kinds, label_id: "labelmap"}
+    app.state.data_io_chosen = [c["id"] for c in app.state.data_io_choices]
+    asyncio.run(feature.load_chosen())
+    assert not error_of(app)
+    kinds = sorted((n["name"], n["kind"]) for n in scene_data.savable_nodes(app.session.engine))
+    assert kinds == [("cranium_ct", "volume"), ("scan_0001", "segmentation")]
