@@ -1,5 +1,6 @@
-"""What is loaded (Slicer's Data module in a list): volumes, label maps, segmentations,
-models and markups, with visibility, rename, delete and "show in views"."""
+"""What is loaded (Slicer's Data module): volumes, label maps, segmentations (with their
+segments), models and markups, as a list or grouped by kind, with visibility, rename, delete
+and "show in views"."""
 
 from __future__ import annotations
 
@@ -21,6 +22,16 @@ DATA_KINDS = (
     ("vtkMRMLMarkupsNode", "markups"),
 )
 VOLUME_KINDS = ("volume", "labelmap")
+# The Data panel's groups, in the order it shows them, with their titles.
+DATA_GROUPS = (
+    ("volume", "Volumes"),
+    ("labelmap", "Label maps"),
+    ("segmentation", "Segmentations"),
+    ("model", "Models"),
+    ("markups", "Markups"),
+)
+# A segmentation may hold hundreds of segments (a whole-body atlas); the panel lists the first ones.
+MAX_LISTED_SEGMENTS = 200
 
 
 def node_kind(node) -> str | None:
@@ -72,6 +83,45 @@ def data_tree(engine: SlicerEngine) -> list[dict]:
             "shown": node.GetID() == background,
         })
     return tree
+
+
+def _hex_color(rgb) -> str:
+    return "#" + "".join(f"{round(max(0.0, min(1.0, float(c))) * 255):02x}" for c in rgb[:3])
+
+
+def segments(engine: SlicerEngine, node_id: str) -> dict:
+    """The segments of a segmentation, read only: {"segments": [{"id", "name", "color", "visible"}],
+    "more": count not listed (beyond MAX_LISTED_SEGMENTS)}."""
+    node = require_node(engine, node_id, "vtkMRMLSegmentationNode", "segmentation")
+    segmentation = node.GetSegmentation()
+    display = node.GetDisplayNode()
+    count = segmentation.GetNumberOfSegments()
+    listed = []
+    for index in range(min(count, MAX_LISTED_SEGMENTS)):
+        segment_id = segmentation.GetNthSegmentID(index)
+        segment = segmentation.GetSegment(segment_id)
+        listed.append({
+            "id": segment_id,
+            "name": segment.GetName() or segment_id,
+            "color": _hex_color(segment.GetColor()),
+            "visible": bool(display.GetSegmentVisibility(segment_id)) if display is not None else False,
+        })
+    return {"segments": listed, "more": count - len(listed)}
+
+
+def data_groups(engine: SlicerEngine) -> list[dict]:
+    """data_tree grouped by kind, for the kinds loaded, in DATA_GROUPS order:
+    [{"kind", "title", "nodes": [data_tree entries]}]. A segmentation's entry also has
+    "segments" and "more" (see segments())."""
+    entries = data_tree(engine)
+    groups = []
+    for kind, title in DATA_GROUPS:
+        nodes = [entry for entry in entries if entry["kind"] == kind]
+        if kind == "segmentation":
+            nodes = [{**entry, **segments(engine, entry["id"])} for entry in nodes]
+        if nodes:
+            groups.append({"kind": kind, "title": title, "nodes": nodes})
+    return groups
 
 
 def _require_data_node(engine: SlicerEngine, node_id: str):

@@ -1,4 +1,5 @@
-"""Data: the loaded nodes, with visibility, rename, delete (confirmed) and "show" for volumes."""
+"""Data: the loaded nodes grouped by kind (collapsible), a segmentation's segments under it,
+with visibility, rename, delete (confirmed) and "show" for volumes."""
 
 from __future__ import annotations
 
@@ -15,6 +16,18 @@ KIND_ICONS = {
     "model": "mdi-shape-outline", "markups": "mdi-map-marker-outline",
 }
 
+TREE_SPACING = "--v-list-indent: 12px; --v-list-group-prepend: 0px; --v-list-prepend-gap: 8px"
+# Segments sit under their segmentation (Vuetify forces the items' padding: a margin it is).
+SEGMENT_INDENT = "margin-inline-start: 28px"
+
+
+def _detail(node: dict) -> str:
+    """The line under a node's name: how many segments a segmentation has."""
+    if "segments" not in node:
+        return ""
+    count = len(node["segments"]) + node["more"]
+    return f"{count} segment" if count == 1 else f"{count} segments"
+
 
 class DataPanel:
     title = "Data"
@@ -23,7 +36,9 @@ class DataPanel:
     def __init__(self, app) -> None:
         self.engine = app.session.engine
         self.binding = app.binding
-        self.binding.bind("data_nodes", self._nodes)
+        self.binding.bind("data_nodes", self._nodes)  # flat, in the order loaded
+        self.binding.bind("data_groups", self._groups)  # what the tree shows
+        app.state.data_open = [kind for kind, _title in tree.DATA_GROUPS]  # groups expanded in the tree
         app.state.data_renaming = None  # {"id", "name"} while the rename dialog is open
         app.state.data_deleting = None  # {"id", "name"} while the delete confirmation is open
         server = app.server
@@ -34,6 +49,14 @@ class DataPanel:
 
     def _nodes(self) -> list[dict]:
         return [{**node, "icon": KIND_ICONS.get(node["kind"], "mdi-help")} for node in tree.data_tree(self.engine)]
+
+    def _groups(self) -> list[dict]:
+        return [
+            {**group, "icon": KIND_ICONS.get(group["kind"], "mdi-help"),
+             "nodes": [{**node, "icon": KIND_ICONS.get(node["kind"], "mdi-help"), "detail": _detail(node)}
+                       for node in group["nodes"]]}
+            for group in tree.data_groups(self.engine)
+        ]
 
     def _node_ids(self) -> list[str]:
         return [node["id"] for node in tree.data_tree(self.engine)]
@@ -56,9 +79,23 @@ class DataPanel:
 
     def build_panel(self) -> None:
         html.Div("The scene is empty.", v_if="!data_nodes.length", classes="text-medium-emphasis")
-        with v3.VList(density="compact", classes="data-nodes pa-0"), \
-                v3.VListItem(v_for="n in data_nodes", key="n.id", classes="data-node px-1",
-                             prepend_icon=("n.icon",), title=("n.name",), subtitle=("n.kind",)), \
+        # The drawer is narrow: small indents and icon gaps leave room for the names.
+        with v3.VList(density="compact", classes="data-nodes pa-0", opened=("data_open",),
+                      update_opened="data_open = $event", style=TREE_SPACING), \
+                v3.VListGroup(v_for="g in data_groups", key="g.kind", value=("g.kind",),
+                              classes=("'data-group data-group-' + g.kind",)):
+            with v3.Template(v_slot_activator="{ props }"):
+                v3.VListItem(v_bind="props", classes="data-group-title px-1", prepend_icon=("g.icon",),
+                             title=("g.title + ' (' + g.nodes.length + ')'",))
+            with v3.Template(v_for="n in g.nodes", key="n.id"):
+                self._build_node_row()
+                self._build_segment_rows()
+        self._build_dialogs()
+
+    @staticmethod
+    def _build_node_row() -> None:
+        with v3.VListItem(classes="data-node px-1", prepend_icon=("n.icon",), title=("n.name",),
+                          subtitle=("n.detail || undefined",)), \
                 v3.Template(v_slot_append=True):
             v3.VBtn(v_if="n.kind === 'volume' || n.kind === 'labelmap'", icon="mdi-monitor-eye",
                     size="x-small", variant="text", title="Show in the slice views",
@@ -71,6 +108,20 @@ class DataPanel:
                     click="data_renaming = {id: n.id, name: n.name}")
             v3.VBtn(icon="mdi-delete", size="x-small", variant="text", title="Delete", classes="data-delete",
                     click="data_deleting = {id: n.id, name: n.name}")
+
+    @staticmethod
+    def _build_segment_rows() -> None:
+        # Read only: the segment's colour, name and whether it is shown.
+        with v3.VListItem(v_for="s in n.segments || []", key="n.id + '/' + s.id", classes="data-segment",
+                          density="compact", title=("s.name",), style=SEGMENT_INDENT):
+            with v3.Template(v_slot_prepend=True):
+                v3.VIcon(icon="mdi-circle", color=("s.color",), size="small")
+            with v3.Template(v_slot_append=True):
+                v3.VIcon(v_if="!s.visible", icon="mdi-eye-off", size="x-small", classes="text-medium-emphasis")
+        v3.VListItem(v_if="n.more", classes="data-segment-more text-medium-emphasis", density="compact",
+                     title=("'and ' + n.more + ' more'",), style=SEGMENT_INDENT)
+
+    def _build_dialogs(self) -> None:
         with v3.VDialog(model_value=("!!data_renaming",), max_width=360, persistent=True), \
                 v3.VCard(title="Rename", v_if="data_renaming", classes="data-rename-dialog"):
             with v3.VCardText():

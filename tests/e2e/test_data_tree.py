@@ -1,0 +1,60 @@
+"""The Data panel's tree in a real Chromium: groups by kind, a segmentation's segments, collapsing
+a group, and a row's eye button, on the real CT and a label map made from it."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import RunningApp
+from made_data import ct_label_map
+
+from e2e.views import wait_for_views
+
+pytestmark = pytest.mark.browser
+VIEWPORT = {"width": 1400, "height": 900}
+UI_TIMEOUT_MS = 10_000
+
+
+@pytest.fixture(scope="module")
+def the_app_on_the_ct_and_labels(a_ct_path, tmp_path_factory):
+    labels = tmp_path_factory.mktemp("labels") / "head_label.nrrd"
+    ct_label_map(a_ct_path, labels)
+    app = RunningApp("--data", str(a_ct_path), str(labels))
+    yield app
+    app.stop()
+
+
+@pytest.fixture
+def a_page_with_the_data_panel(a_browser, the_app_on_the_ct_and_labels):
+    page = a_browser.new_page(viewport=VIEWPORT)
+    page.goto(the_app_on_the_ct_and_labels.url)
+    wait_for_views(page, names=("Red",))
+    page.locator(".panel-DataPanel button").first.click()
+    page.locator(".data-node").first.wait_for(timeout=UI_TIMEOUT_MS)
+    yield page
+    page.close()
+
+
+def test_the_tree_groups_nodes_and_lists_segments(a_page_with_the_data_panel):
+    page = a_page_with_the_data_panel
+    titles = page.locator(".data-group-title").all_inner_texts()
+    assert [t.strip() for t in titles] == ["Volumes (1)", "Segmentations (1)"]
+    assert page.locator(".data-group-volume .data-node").inner_text().strip() == "cranium_ct"
+    segmentation = page.locator(".data-group-segmentation .data-node")
+    assert "head_label" in segmentation.inner_text() and "2 segments" in segmentation.inner_text()
+    segments = page.locator(".data-group-segmentation .data-segment")
+    assert [t.strip() for t in segments.all_inner_texts()] == ["Label_1", "Label_2"]
+
+
+def test_a_group_collapses_and_a_row_hides_its_data(a_page_with_the_data_panel):
+    page = a_page_with_the_data_panel
+    page.locator(".data-group-segmentation .data-group-title").click()
+    page.locator(".data-group-segmentation .data-node").wait_for(state="hidden", timeout=UI_TIMEOUT_MS)
+    assert page.locator(".data-group-volume .data-node").is_visible()
+    page.locator(".data-group-segmentation .data-group-title").click()
+    eye = page.locator(".data-group-segmentation .data-visible")
+    eye.wait_for(timeout=UI_TIMEOUT_MS)
+    assert eye.locator(".mdi-eye").count() == 1
+    eye.click()
+    eye.locator(".mdi-eye-off").wait_for(timeout=UI_TIMEOUT_MS)
+    eye.click()  # back as it was, for the other tests
+    eye.locator(".mdi-eye").wait_for(timeout=UI_TIMEOUT_MS)
