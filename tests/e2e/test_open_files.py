@@ -164,6 +164,32 @@ def test_several_loadables_are_offered_in_a_dialog_and_only_the_chosen_load(a_pa
     assert "ch2" in notice and "ch2better" not in notice
 
 
+def test_a_plain_named_label_map_is_switched_to_segments_in_the_dialog(
+        a_page, a_ct_path, an_mri_path, tmp_path, artifacts):
+    from made_data import ct_label_map
+
+    labels = tmp_path / "scan_0001.nrrd"
+    ct_label_map(a_ct_path, labels)
+    with a_page.expect_file_chooser() as chooser:
+        a_page.locator(".data-io-open").click()
+    chooser.value.set_files([str(labels), str(an_mri_path)])
+    a_page.wait_for_selector(".data-io-choose", timeout=LOAD_TIMEOUT_S * 1000)
+    a_page.locator(".data-io-choice", has_text="ch2").locator("input[type=checkbox]").uncheck()
+    row = a_page.locator(".data-io-choice", has_text="scan_0001")
+    assert "volume" in row.inner_text()  # a neutral name: a volume unless the user says otherwise
+    row.locator(".data-io-choice-kind").click()
+    a_page.locator(".v-overlay .v-list-item", has_text="Label map").click()
+    assert "labelmap" in row.inner_text()
+    a_page.locator(".data-io-choose").screenshot(path=str(artifacts / "kind-choice-dialog.png"))
+    a_page.evaluate("window.trame.state.set('data_io_notice', '')")
+    a_page.locator(".data-io-load-chosen").click()
+    notice = wait_for_state(a_page, "data_io_notice", lambda v: v and v.startswith("Loaded"))
+    assert "scan_0001" in notice and "ch2" not in notice
+    groups = wait_for_state(a_page, "data_groups", lambda g: any(x["kind"] == "segmentation" for x in g), 10)
+    segmentation = next(x for x in groups if x["kind"] == "segmentation")["nodes"][0]
+    assert segmentation["name"] == "scan_0001" and len(segmentation["segments"]) == 2
+
+
 def test_closing_the_scene_empties_it_and_the_views_go_on(a_page):
     assert state(a_page, "mrml_readout")["window"] is not None
     a_page.evaluate("window.trame.state.set('data_io_error_show', false)")  # shared state: an earlier test's error

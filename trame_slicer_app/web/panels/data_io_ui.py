@@ -87,7 +87,8 @@ def _choose_dialog() -> None:
             )
             # A volume file may also be opened as a label map (one segment per label), and back.
             v3.VSelect(
-                v_if="(item.kind_choices || []).length > 1", classes="data-io-choice-kind ml-2 flex-grow-0",
+                v_if="(item.kind_choices || []).length > 1",
+                classes="data-io-choice-kind ml-2 flex-grow-0 flex-shrink-0",
                 model_value=("data_io_kinds[item.id] || item.kind",),
                 update_modelValue="data_io_kinds = { ...data_io_kinds, [item.id]: $event }",
                 items=("item.kind_choices.map(k => ({ title: KIND_TITLES[k] || k, value: k }))"
