@@ -3,13 +3,13 @@ the data folder's confinement, error messages, screenshots offered as downloads.
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import os
 import shutil
 
 import numpy as np
 import pytest
+from event_loops import run_coroutine
 from PIL import Image
 
 from trame_slicer_app.data_folder import DataFolder
@@ -46,7 +46,7 @@ def test_the_data_folder_refuses_paths_outside_it(the_data_feature, selected):
     app, feature = the_data_feature
     before = app.session.readouts()
     app.state.data_io_folder_selected = selected
-    asyncio.run(feature.load_from_data_folder())
+    run_coroutine(feature.load_from_data_folder())
     assert app.session.readouts() == before
     if isinstance(selected, list):
         assert "outside the data folder" in error_of(app) or "only paths inside" in error_of(app)
@@ -58,7 +58,7 @@ def test_the_data_folder_lists_and_opens_the_ct(the_data_feature):
     assert [e["name"] for e in app.state.data_io_folder["entries"]] == ["cranium_ct.nrrd"]
     before = app.session.readouts()["window"]
     app.state.data_io_folder_selected = ["cranium_ct.nrrd"]
-    asyncio.run(feature.load_from_data_folder())
+    run_coroutine(feature.load_from_data_folder())
     assert not error_of(app)
     assert "cranium_ct" in app.state.data_io_notice
     assert app.session.readouts()["window"] != before
@@ -66,7 +66,7 @@ def test_the_data_folder_lists_and_opens_the_ct(the_data_feature):
 
 def test_unknown_upload_ids_are_refused(the_data_feature):
     app, feature = the_data_feature
-    asyncio.run(feature.on_uploaded(["not-an-upload"]))
+    run_coroutine(feature.on_uploaded(["not-an-upload"]))
     assert "no such finished upload" in error_of(app)
 
 
@@ -97,7 +97,7 @@ def test_uploaded_dicom_files_without_extensions_are_offered_series_by_series(
     series_files = sorted(p for p in a_dicom_series_dir.rglob("*") if p.is_file())
     ids = [upload_through_the_store(feature, p, f"IM{n:04d}") for n, p in enumerate(series_files)]
     ids.append(upload_through_the_store(feature, a_ct_dicom_file, "slice"))
-    asyncio.run(feature.on_uploaded(ids))
+    run_coroutine(feature.on_uploaded(ids))
     assert not error_of(app)
     assert app.state.data_io_choose_dialog
     choices = app.state.data_io_choices
@@ -105,7 +105,7 @@ def test_uploaded_dicom_files_without_extensions_are_offered_series_by_series(
     assert all("paths" not in c for c in choices)  # server paths never reach the page
     mr = next(c for c in choices if "MR" in c["detail"])
     app.state.data_io_chosen = [mr["id"]]
-    asyncio.run(feature.load_chosen())
+    run_coroutine(feature.load_chosen())
     assert not error_of(app)
     assert app.state.data_io_notice == f"Loaded {mr['name']}"
 
@@ -160,7 +160,7 @@ def test_a_folder_from_the_data_folder_offers_its_files_and_a_label_map_can_be_s
     shutil.copy(a_ct_path, study / "cranium_ct.nrrd")
     ct_label_map(a_ct_path, study / "scan_0001.nrrd")
     app.state.data_io_folder_selected = ["study"]
-    asyncio.run(feature.load_from_data_folder())
+    run_coroutine(feature.load_from_data_folder())
     assert not error_of(app) and app.state.data_io_choose_dialog
     choices = {c["name"]: c for c in app.state.data_io_choices}
     assert choices["scan_0001"]["kind_choices"] == ["volume", "labelmap"]
@@ -169,14 +169,14 @@ def test_a_folder_from_the_data_folder_offers_its_files_and_a_label_map_can_be_s
     # The browser's select writes the kind; a kind the file was not offered as is refused.
     app.state.data_io_kinds = {**app.state.data_io_kinds, label_id: "scene"}
     app.state.data_io_chosen = [label_id]
-    asyncio.run(feature.load_chosen())
+    run_coroutine(feature.load_chosen())
     assert "cannot be loaded as 'scene'" in error_of(app)
     app.state.data_io_error_show = False
     app.state.data_io_folder_selected = ["study"]
-    asyncio.run(feature.load_from_data_folder())
+    run_coroutine(feature.load_from_data_folder())
     app.state.data_io_kinds = {**app.state.data_io_kinds, label_id: "labelmap"}
     app.state.data_io_chosen = [c["id"] for c in app.state.data_io_choices]
-    asyncio.run(feature.load_chosen())
+    run_coroutine(feature.load_chosen())
     assert not error_of(app)
     kinds = sorted((n["name"], n["kind"]) for n in scene_data.savable_nodes(app.session.engine))
     assert kinds == [("cranium_ct", "volume"), ("scan_0001", "segmentation")]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from event_loops import run_coroutine
 from trame.app import get_server
 
 from trame_slicer_app.app import SlicerWebApp
@@ -95,7 +96,7 @@ def test_moving_the_shift_slider_renders_interactively_then_at_full_quality(an_a
         app.session.engine.threed_view.dirty = False
         await asyncio.sleep(SHIFT_SETTLE_S + 0.1)
 
-    asyncio.run(slide())
+    run_coroutine(slide())
     assert not controller.forced_interacting
     assert app.session.engine.threed_view.dirty  # the full-quality frame is asked for
     assert vr_state(app)["shift"] == 30.0
