@@ -125,6 +125,7 @@ class SlicerWebApp(TrameApp):
     def _build_ui(self) -> None:
         with SinglePageWithDrawerLayout(self.server, full_height=True, width=PANELS_WIDTH_PX) as layout:
             layout.title.set_text("Slicer")
+            layout.footer.hide()  # the views get the height
             with layout.toolbar:
                 for feature in self.features:
                     if hasattr(feature, "build_toolbar"):
