@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     server = get_server(client_type="vue3")
     cli = server.cli
     cli.description = DESCRIPTION
-    cli.add_argument("--data", nargs="+", metavar="PATH", default=[], help="data file(s) or DICOM folder(s) to open")
+    cli.add_argument("--data", nargs="+", metavar="PATH", default=[], help="data file(s) or folder(s) to open")
     cli.add_argument(
         "--stream", choices=STREAM_MODES, default=STREAM_PACED,
         help="how views reach the browser: 'paced' (adaptive, input-compacting; default) "

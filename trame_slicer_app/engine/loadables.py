@@ -28,6 +28,7 @@ KIND_CHOICE_EXTENSIONS = (".nrrd", ".nhdr", ".nii", ".nii.gz")
 VOLUME_KIND_CHOICES = ("volume", "labelmap")
 MAX_LABELMAP_LABELS = 256  # distinct values (0 included) an image may hold to be offered as a label map
 MAX_LABEL_BINCOUNT_RANGE = 1 << 16  # value ranges counted with one array of counters; wider ones are sorted
+LABEL_COUNT_CHUNK_VOXELS = 1 << 24  # voxels counted at a time (128 MiB of 64-bit counters' input)
 DICOM_EXTENSIONS = (".dcm", ".dicom", ".ima")
 ARCHIVE_EXTENSIONS = (".zip",)
 LEGACY_VTK_VOLUME_DATASETS = {"STRUCTURED_POINTS", "IMAGE_DATA"}
@@ -117,11 +118,20 @@ def distinct_values(node, limit: int = MAX_LABELMAP_LABELS) -> int | None:
     if values.dtype.kind not in "iu" or values.size == 0:
         return None
     low, high = (int(v) for v in image.GetScalarRange())
+    values = values.reshape(-1)
+    # Chunk by chunk: a whole-volume copy in 64-bit integers could need 8 times the volume's memory.
     if high - low < MAX_LABEL_BINCOUNT_RANGE:
-        count = int(np.count_nonzero(np.bincount((values.astype(np.int64) - low).ravel())))
-    else:
-        count = len(np.unique(values))
-    return min(count, limit + 1)
+        seen = np.zeros(high - low + 1, dtype=bool)
+        for start in range(0, values.size, LABEL_COUNT_CHUNK_VOXELS):
+            chunk = values[start:start + LABEL_COUNT_CHUNK_VOXELS].astype(np.int64) - low
+            seen |= np.bincount(chunk, minlength=seen.size) > 0
+        return min(int(np.count_nonzero(seen)), limit + 1)
+    found: set[int] = set()
+    for start in range(0, values.size, LABEL_COUNT_CHUNK_VOXELS):
+        found.update(np.unique(values[start:start + LABEL_COUNT_CHUNK_VOXELS]).tolist())
+        if len(found) > limit:
+            break
+    return min(len(found), limit + 1)
 
 
 def probe_volume_kinds(engine, path: Path, name: str, hinted_kind: str, limits: IOLimits = DEFAULT_IO_LIMITS) -> dict:
