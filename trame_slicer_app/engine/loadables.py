@@ -148,8 +148,11 @@ def probe_volume_kinds(engine, path: Path, name: str, hinted_kind: str, limits: 
     can_be_labelmap = labels is not None and 1 < labels <= MAX_LABELMAP_LABELS and has_labels
     choices = list(VOLUME_KIND_CHOICES) if can_be_labelmap else ["volume"]
     if can_be_labelmap and hinted_kind == "labelmap":
-        return {"kind": "labelmap", "kind_choices": choices,
-                "nodes": load_item(engine, "labelmap", [path], name, limits)}
+        try:
+            return {"kind": "labelmap", "kind_choices": choices,
+                    "nodes": load_item(engine, "labelmap", [path], name, limits)}
+        except ValueError:  # not turned into segments after all: it is still a readable volume
+            choices = ["volume"]
     return {"kind": "volume", "kind_choices": choices, "nodes": volume}
 
 
