@@ -197,6 +197,8 @@ def test_closing_the_scene_empties_it_and_the_views_go_on(a_page):
     a_page.locator(".data-io-close-confirm").click()
     wait_for_state(a_page, "mrml_readout", lambda r: r["window"] is None, 10)
     assert not state(a_page, "data_io_error_show")
+    # The dialog's scrim fades out for a moment after the confirm: a drag started on it never reaches the view.
+    a_page.locator(".v-overlay--active").wait_for(state="detached", timeout=10_000)
     frames = a_page.evaluate("window.__slicerStreamStats['1'].frames")
     box = a_page.locator(".slicer-view-1").bounding_box()
     a_page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
