@@ -118,6 +118,7 @@ class SlicerWebApp(TrameApp):
         layout = LAYOUTS[layout_name]
         self.state.visible_views = list(layout.views)
         self.state.layout_grid = layout.css_grid()
+        self.session.set_layout_views(layout.views)
         if self.streamer is not None:
             self.streamer.set_visible(layout.views)
 

@@ -47,6 +47,9 @@ class SceneSession:
     def view(self, name: str) -> SlicerView:
         return self.engine.view(name)
 
+    def set_layout_views(self, names: Iterable[str]) -> None:
+        self.engine.set_views_in_layout(set(names))
+
     def render_window(self, view_name: str):
         return self.engine.view(view_name).render_window
 

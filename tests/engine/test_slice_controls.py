@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from trame_slicer_app.engine.node_lookup import DisplayControlError
@@ -10,8 +11,10 @@ from trame_slicer_app.engine.slice_controls import (
     fit_slice_to_window,
     set_linked,
     set_orientation,
+    set_slice_intersections_visible,
     set_slice_offset,
     set_visible_in_3d,
+    slice_intersections_visible,
     slice_state,
 )
 from trame_slicer_app.engine.volumes import load_volume, show_volume
@@ -168,3 +171,31 @@ def test_linked_offset_moves_views_of_the_same_orientation(an_engine, a_ct):
     set_slice_offset(an_engine, "Red", low + 40.0)
     assert slice_state(an_engine, "Yellow")["offset_mm"] == pytest.approx(low + 40.0)
     assert slice_state(an_engine, "Green")["orientation"] == "Coronal"
+
+
+def _coloured_pixels(rgb: np.ndarray, colour: tuple[float, float, float]) -> int:
+    """Pixels near one of Slicer's view colours; the CT itself is grey."""
+    target = np.array(colour) * 255
+    return int((np.abs(rgb.astype(int) - target).max(axis=2) < 40).sum())
+
+
+def test_slice_intersections_draw_the_other_views_in_their_colours(an_engine, a_ct):
+    red = an_engine.slice_views["Red"]
+    yellow = an_engine.slice_views["Yellow"].slice_node.GetLayoutColor()
+    green = an_engine.slice_views["Green"].slice_node.GetLayoutColor()
+    assert slice_intersections_visible(an_engine) is False
+    before = red.capture()
+    assert _coloured_pixels(before, yellow) < 20 and _coloured_pixels(before, green) < 20
+
+    set_slice_intersections_visible(an_engine, True)
+    assert slice_intersections_visible(an_engine) is True
+    assert red.dirty
+    after = red.capture()
+    # A sagittal (yellow) line from top to bottom and a coronal (green) one from side to side.
+    assert _coloured_pixels(after, yellow) > VIEW_SIZE_PX[1] // 2
+    assert _coloured_pixels(after, green) > VIEW_SIZE_PX[0] // 2
+
+    set_slice_intersections_visible(an_engine, False)
+    assert _coloured_pixels(red.capture(), yellow) < 20
+    with pytest.raises(DisplayControlError):
+        set_slice_intersections_visible(an_engine, "yes")

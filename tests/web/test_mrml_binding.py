@@ -10,7 +10,12 @@ from trame.app import get_server
 
 from trame_slicer_app.app import SlicerWebApp
 from trame_slicer_app.engine import volume_display as display
-from trame_slicer_app.engine.slice_controls import set_slice_offset, slice_state
+from trame_slicer_app.engine.slice_controls import (
+    set_slice_intersections_visible,
+    set_slice_offset,
+    slice_intersections_visible,
+    slice_state,
+)
 from trame_slicer_app.scene_session import SceneSession
 
 _server_names = itertools.count()
@@ -257,6 +262,18 @@ def test_slice_orientation_link_and_reset_through_the_state(the_app):
     set_state(the_app, slices_Green_orientation="Coronal", slices_linked=False)
     assert slice_state(engine, "Green")["orientation"] == "Coronal"
     assert the_app.state.slices_Green_orientation == "Coronal" and the_app.state.slices_linked is False
+
+
+def test_slice_intersections_both_ways(the_app):
+    engine = the_app.session.engine
+    assert the_app.state.slices_intersections is False
+    set_state(the_app, slices_intersections=True)
+    assert slice_intersections_visible(engine) is True
+    set_slice_intersections_visible(engine, False)
+    the_app.binding.poll()
+    assert the_app.state.slices_intersections is False
+    set_state(the_app, slices_intersections="on")  # not a flag: refused, put back
+    assert slice_intersections_visible(engine) is False and the_app.state.slices_intersections is False
 
 
 def test_a_model_row_edits_colour_and_opacity_and_refuses_hostile_values(the_app):

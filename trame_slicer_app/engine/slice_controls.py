@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from slicer import vtkMRMLSliceNode
+from slicer import vtkMRMLApplicationLogic, vtkMRMLSliceNode
 
 from .node_lookup import DisplayControlError, require_bool, require_finite
 from .slice_view import SLICE_VIEW_ORIENTATIONS, SliceView
@@ -114,6 +114,19 @@ def set_visible_in_3d(engine: SlicerEngine, view_name: str, on: bool) -> None:
     view = require_slice_view(engine, view_name)
     with _interaction(view, vtkMRMLSliceNode.SliceVisibleFlag):
         view.slice_node.SetSliceVisible(on)
+
+
+def slice_intersections_visible(engine: SlicerEngine) -> bool:
+    return bool(engine.app_logic.GetIntersectingSlicesEnabled(vtkMRMLApplicationLogic.IntersectingSlicesVisibility))
+
+
+def set_slice_intersections_visible(engine: SlicerEngine, on: bool) -> None:
+    """Slicer's "Slice intersections" toggle: each slice view draws where the other slice
+    planes cut it, in their colours, on every slice display node at once."""
+    on = require_bool(on, "slice intersections")
+    engine.app_logic.SetIntersectingSlicesEnabled(vtkMRMLApplicationLogic.IntersectingSlicesVisibility, on)
+    for view in engine.slice_views.values():
+        view.request_render()
 
 
 def fit_slice_to_window(engine: SlicerEngine, view_name: str) -> None:

@@ -31,6 +31,11 @@ SLICE_DISPLAYABLE_MANAGERS = [
 
 # Slicer's own names, orientations and colours for the three slice views.
 SLICE_VIEW_ORIENTATIONS = {"Red": "Axial", "Yellow": "Sagittal", "Green": "Coronal"}
+SLICE_VIEW_COLORS = {
+    "Red": vtkMRMLSliceNode.GetRedColor(),
+    "Yellow": vtkMRMLSliceNode.GetYellowColor(),
+    "Green": vtkMRMLSliceNode.GetGreenColor(),
+}
 
 
 class SliceView(SlicerView):
@@ -69,6 +74,9 @@ class SliceView(SlicerView):
 
         self.slice_node: vtkMRMLSliceNode = self.logic.AddSliceNode(name)
         self.slice_node.SetOrientation(SLICE_VIEW_ORIENTATIONS.get(name, "Axial"))
+        # Slicer's layout manager colours each view: its slice plane in 3D and its
+        # intersection lines in the other slice views are drawn in it.
+        self.slice_node.SetLayoutColor(*SLICE_VIEW_COLORS.get(name, vtkMRMLSliceNode.GetGrayColor()))
         self._set_view_node(self.slice_node)
 
         # Slicer's style handles every mouse/key event; the VTK style must do nothing.

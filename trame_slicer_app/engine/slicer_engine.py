@@ -85,6 +85,7 @@ class SlicerEngine:
             view = SliceView(name, self.scene, self.app_logic)
             self.slice_views[name] = view
             self.views[name] = view
+        self.set_views_in_layout(self.views)
 
     def _register_logic(self, name: str, logic):
         # Application logic first: some logics look it up when given the scene.
@@ -96,6 +97,13 @@ class SlicerEngine:
 
     def view(self, name: str) -> SlicerView:
         return self.views[name]
+
+    def set_views_in_layout(self, names) -> None:
+        """Mark the views the layout shows, as Slicer's layout manager does: a slice view draws
+        the intersection lines of the other slice views only while they are in the layout."""
+        for name, view in self.views.items():
+            if view.view_node is not None:
+                view.view_node.SetMappedInLayout(name in names)
 
     def reset_views(self) -> None:
         for view in self.views.values():

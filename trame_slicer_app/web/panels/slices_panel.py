@@ -1,4 +1,5 @@
-"""Slices: per slice view, offset (mm), orientation, reset reformat, show in 3D, fit; linked views."""
+"""Slices: per slice view, offset (mm), orientation, reset reformat, show in 3D, fit; linked views
+and slice intersections."""
 
 from __future__ import annotations
 
@@ -41,6 +42,9 @@ class SlicesPanel:
                    a_flag, undo_label=f"{name} in 3D")
         b.bind("slices_linked", lambda: self._state(RED)["linked"],
                lambda on: slices.set_linked(self.engine, on), a_flag, undo_label="link views")
+        b.bind("slices_intersections", lambda: slices.slice_intersections_visible(self.engine),
+               lambda on: slices.set_slice_intersections_visible(self.engine, on), a_flag,
+               undo_label="slice intersections")
         app.server.trigger("slices_reset_reformat")(self.reset_reformat)
         app.server.trigger("slices_fit")(self.fit)
 
@@ -59,6 +63,8 @@ class SlicesPanel:
     def build_panel(self) -> None:
         v3.VSwitch(label="Link slice views", v_model=("slices_linked",), density="compact", hide_details=True,
                    color="primary", classes="slices-linked")
+        v3.VSwitch(label="Slice intersections", v_model=("slices_intersections",), density="compact",
+                   hide_details=True, color="primary", classes="slices-intersections")
         for name in SLICE_VIEWS:
             with html.Div(classes=f"slices-view slices-{name} mb-3"):
                 with html.Div(classes="d-flex align-center ga-1"):
