@@ -9,6 +9,7 @@ import sys
 from trame.app import get_server
 
 from .app import STREAM_MODES, STREAM_PACED, SlicerWebApp
+from .native_heap import keep_heap_compact
 from .scene_session import DataError, SceneSession
 
 log = logging.getLogger("trame_slicer_app")
@@ -26,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     # ran 2-3x faster without it, see docs/decisions/0005). A deployment may still
     # set WSLINK_WS_COMPRESS=1.
     os.environ.setdefault("WSLINK_WS_COMPRESS", "0")
+    keep_heap_compact()  # before the engine allocates anything
     server = get_server(client_type="vue3")
     cli = server.cli
     cli.description = DESCRIPTION

@@ -30,7 +30,7 @@
   window.__slicerStreamReset = function (name) {
     const s = registry()[name];
     if (!s) return;
-    s.latenciesMs.length = s.frameTimes.length = 0;
+    s.latenciesMs.length = s.frameTimes.length = s.breakdowns.length = 0;
     s.maxInputsInFlightSeen = s.maxPendingSeen = 0;
   };
 
@@ -59,7 +59,7 @@
 
       // Shared with window.__slicerStreamStats so tests/benchmarks see live values.
       const stats = {
-        frames: 0, bytes: 0, lastFrameAt: 0, latenciesMs: [], frameTimes: [], lastMeta: null,
+        frames: 0, bytes: 0, lastFrameAt: 0, latenciesMs: [], frameTimes: [], lastMeta: null, breakdowns: [],
         inputsInFlight: 0, pendingInputs: 0, maxInputsInFlightSeen: 0, maxPendingSeen: 0,
       };
 
@@ -256,7 +256,7 @@
             ctx.imageSmoothingEnabled = true;
             ctx.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
             lastPaintedId = p.id;
-            recordPaint(p, blob.size);
+            recordPaint(p, blob.size, arrivedAt);
           } finally {
             bitmap.close();
           }
@@ -267,7 +267,20 @@
           call("slicer.stream.ack", [props.name, p.id, transfer === undefined ? {} : { transfer_ms: transfer }]).catch(noop);
         }
       }
-      function recordPaint(p, bytes) {
+      // Where the newest answered input's time went (ms): the server stamps its arrival, the
+      // render's start and the send; the quickest tiny reply gives the server-to-client offset.
+      function breakdown(p, sentAtMs, arrivedAt, now) {
+        const stamps = [p.input_ms, p.started_ms, p.sent_ms];
+        if (!stamps.every((v) => typeof v === "number" && isFinite(v)) || !isFinite(quickestReplyMs)) return null;
+        const wireOut = Math.max(0, arrivedAt - p.sent_ms - quickestReplyMs);
+        const server = p.sent_ms - p.input_ms;
+        return {
+          total: now - sentAtMs, wireIn: now - sentAtMs - server - wireOut - (now - arrivedAt),
+          wait: p.started_ms - p.input_ms, render: p.render_ms, encode: p.encode_ms,
+          wireOut, paint: now - arrivedAt,
+        };
+      }
+      function recordPaint(p, bytes, arrivedAt) {
         const now = performance.now();
         stats.frames++; stats.bytes += bytes; stats.lastFrameAt = now;
         pushBounded(stats.frameTimes, now);
@@ -276,11 +289,14 @@
           render_ms: p.render_ms, encode_ms: p.encode_ms, bytes,
         };
         if (typeof p.input_seq === "number") {
+          const newest = sentAt.get(p.input_seq);
           for (const [seq, t] of sentAt) {
             if (seq > p.input_seq) continue;
             pushBounded(stats.latenciesMs, now - t);
             sentAt.delete(seq);
           }
+          const split = newest === undefined ? null : breakdown(p, newest, arrivedAt, now);
+          if (split) pushBounded(stats.breakdowns, split);
         }
         noteQueue();
         if (rootEl.value) rootEl.value.setAttribute("data-frames", String(stats.frames));

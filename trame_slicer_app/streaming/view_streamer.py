@@ -70,6 +70,7 @@ class _ViewChannel:
     visible: bool = False
     next_frame_id: int = 1
     last_input_seq: int = 0
+    last_input_at: float = 0.0  # when the newest input arrived (the frame's latency starts there)
     sent: dict = field(default_factory=dict)  # frame id -> (sent at, bytes, ladder level, pixels)
     encoding: bool = False
     # Per client (several browsers may show one session): frame id -> sent at, for
@@ -120,6 +121,7 @@ class ViewStreamer:
             self._apply_input(channel.view, event)
             channel.pacer.on_input(event, now)
         channel.last_input_seq = max(channel.last_input_seq, seq)
+        channel.last_input_at = now
         channel.stats.on_input_message()
         self._sync_dirty(channel)
         self.wake()
@@ -281,6 +283,7 @@ class ViewStreamer:
             channel.view.set_render_scale(STILL_SCALE)
         started = self._clock()
         input_seq = channel.last_input_seq
+        input_at = channel.last_input_at
         render_scale = channel.view.render_scale
         rgb = channel.view.capture()
         render_s = self._clock() - started
@@ -298,13 +301,13 @@ class ViewStreamer:
         future = asyncio.get_event_loop().run_in_executor(self._encoder, encode_jpeg, rgb, quality, encode_scale)
         future.add_done_callback(
             lambda done: self._send_encoded(
-                channel, done, frame_id, kind, level, (render_scale * encode_scale, quality), input_seq, render_s,
-                started, render_scale,
+                channel, done, frame_id, kind, level, (render_scale * encode_scale, quality), (input_seq, input_at),
+                render_s, started, render_scale,
             )
         )
 
     def _send_encoded(
-        self, channel, done, frame_id, kind, level, scale_quality, input_seq, render_s, started, render_scale
+        self, channel, done, frame_id, kind, level, scale_quality, input, render_s, started, render_scale
     ) -> None:
         channel.encoding = False
         try:
@@ -321,11 +324,15 @@ class ViewStreamer:
         channel.sent[frame_id] = (now, len(frame.data), level, frame.width * frame.height)
         # What this frame was encoded at: the controller may have moved on meanwhile.
         scale, quality = scale_quality
+        input_seq, input_at = input
+        # Server clock stamps (ms) of the input's arrival and the render's start, so a client can
+        # split a step's latency into wire in, wait, render, encode, wire out and paint.
         meta = {
             "view": channel.view.name, "id": frame_id, "width": frame.width, "height": frame.height,
             "still": kind is FrameKind.STILL, "input_seq": input_seq, "scale": scale, "quality": quality,
             "mime": "image/jpeg", "render_ms": round(render_s * 1000, 1), "encode_ms": round(encode_s * 1000, 1),
-            "sent_ms": round(now * 1000.0, 3),
+            "sent_ms": round(now * 1000.0, 3), "input_ms": round(input_at * 1000.0, 3),
+            "started_ms": round(started * 1000.0, 3),
         }
         channel.stats.on_frame(len(frame.data), render_s, encode_s, kind is FrameKind.STILL, now)
         recipients = self._recipients(channel, now)
