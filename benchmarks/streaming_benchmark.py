@@ -102,8 +102,11 @@ def step_latency(page, name, steps, kind):
         s = stats(page, name)
         if s["latenciesMs"]:
             samples.append(min(s["latenciesMs"]))
-            meta = s["lastMeta"] or {}
-            server_ms.append((meta.get("render_ms") or 0) + (meta.get("encode_ms") or 0))
+        if s["breakdowns"]:
+            # The first frame after the reset answered the step's own input.
+            split = s["breakdowns"][0]
+            server_ms.append(split["render"] + split["encode"])
+            STEP_BREAKDOWNS.setdefault((page, name, kind), []).append(split)
     if kind == "drag":
         page.mouse.up()
     time.sleep(STEP_GAP_S)
@@ -112,12 +115,21 @@ def step_latency(page, name, steps, kind):
 
 
 # The server's own render + read-back + encode time of the frames that answered
-# each step (from the frames' own figures), to compare step latency with.
+# each step (from the frames' own figures), to compare step latency with, and
+# where each step's time went (the client's split, see ui/slicer-view.js).
 STEP_SERVER_MS: dict = {}
+STEP_BREAKDOWNS: dict = {}
+BREAKDOWN_PARTS = ("queued", "network", "wait", "render", "encode", "transfer", "paint", "total")
 
 
 def step_server_ms(page, name, kind):
     return STEP_SERVER_MS.pop((page, name, kind), [])
+
+
+def step_breakdown(page, name, kind):
+    """Median of each part of the steps' latency (ms)."""
+    splits = STEP_BREAKDOWNS.pop((page, name, kind), [])
+    return {part: pct([s[part] for s in splits], 50) for part in BREAKDOWN_PARTS} if splits else {}
 
 
 def continuous_drag(page, name, button="left"):
@@ -157,8 +169,10 @@ def measure_view(browser, url, name, steps):
     page = open_one_up(browser, url, name)
     result = {"drag_steps_ms": step_latency(page, name, steps, "drag"),
               "drag_steps_server_ms": step_server_ms(page, name, "drag"),
+              "drag_steps_breakdown": step_breakdown(page, name, "drag"),
               "wheel_steps_ms": step_latency(page, name, steps, "wheel") if name != "1" else [],
               "wheel_steps_server_ms": step_server_ms(page, name, "wheel"),
+              "wheel_steps_breakdown": step_breakdown(page, name, "wheel"),
               "drag": continuous_drag(page, name)}
     srv = server_stats(page)[name]
     result["server_render_ms"], result["server_encode_ms"] = srv["render_ms"], srv["encode_ms"]
@@ -274,6 +288,13 @@ def main() -> int:
             print(f"{name:5} {where:7} {drag_srv:12.1f} {fmt(r['drag_steps_ms']):>18} {r['drag_step_ratio']:6.2f} "
                   f"{fmt(r['wheel_steps_ms']):>16} {r['wheel_step_ratio']:6.2f} {d['fps']:9.1f} "
                   f"{d['gap_p95_ms']:8.1f} {d['bytes_per_s'] / 1024:7.0f} {d['settle_ms']:7.1f} {d['scale_quality']}")
+    print(f"\nwhere a step's time went (medians, ms): {', '.join(BREAKDOWN_PARTS)}")
+    for name in ("Red", "1"):
+        for where in ("local", "remote"):
+            for kind in ("drag", "wheel"):
+                split = report[name][where][f"{kind}_steps_breakdown"]
+                if split:
+                    print(f"{name:5} {where:7} {kind:6} " + " ".join(f"{split[p]:7.1f}" for p in BREAKDOWN_PARTS))
     for name in ("Red", "1"):
         s = report[name]["local"]["soak"]
         print(f"soak {name}: {s['seconds']:.0f} s, {s['drags']} drags; drag step p50/p95 before "

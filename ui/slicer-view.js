@@ -64,10 +64,10 @@
       };
 
       let session = null, subscription = null, disposed = false, resizeObserver = null;
-      let sessionTimer = null, resizeTimer = null, statsTimer = null, rafId = null;
+      let sessionTimer = null, resizeTimer = null, statsTimer = null, flushQueued = false;
       let lastResizeAt = 0, lastSizeKey = "";
-      let pending = [], inFlight = 0, nextSeq = 1;
-      const sentAt = new Map(); // seq -> performance.now() when sent (insertion-ordered)
+      let pending = [], pendingSince = 0, inFlight = 0, nextSeq = 1;
+      const sentAt = new Map(); // seq -> [first event's time, send time] (performance.now(), insertion-ordered)
       let lastPaintedId = -Infinity, ctx = null;
       let hover = false, heldButtons = 0, lastPos = { x: 0, y: 0 };
       let wheelRemainder = 0, wheelDir = 0, lastWheelAt = 0;
@@ -139,6 +139,7 @@
         stats.maxPendingSeen = Math.max(stats.maxPendingSeen, pending.length);
       }
       function enqueue(e) {
+        if (!pending.length) pendingSince = performance.now(); // a step's latency starts at its event
         const last = pending[pending.length - 1];
         if (last && last.type === "move" && e.type === "move") {
           pending[pending.length - 1] = e; // only the latest position matters
@@ -152,15 +153,19 @@
         scheduleFlush();
       }
       function scheduleFlush() {
-        if (rafId !== null || disposed || !session || !pending.length || inFlight >= MAX_INPUTS_IN_FLIGHT) return;
-        rafId = requestAnimationFrame(flush);
+        if (flushQueued || disposed || !session || !pending.length || inFlight >= MAX_INPUTS_IN_FLIGHT) return;
+        // Sent once the current task's events are in (a press and its move go together), not at
+        // the next animation frame: waiting for one added up to 16 ms to every step. While
+        // MAX_INPUTS_IN_FLIGHT are unanswered, events coalesce in `pending` instead.
+        flushQueued = true;
+        queueMicrotask(flush);
       }
       function flush() {
-        rafId = null;
+        flushQueued = false;
         if (disposed || !session || !pending.length || inFlight >= MAX_INPUTS_IN_FLIGHT) return;
         const events = pending; pending = [];
         const seq = nextSeq++;
-        sentAt.set(seq, performance.now());
+        sentAt.set(seq, [pendingSince, performance.now()]);
         if (sentAt.size > SAMPLE_LIMIT) sentAt.delete(sentAt.keys().next().value); // never answered
         inFlight++;
         noteQueue();
@@ -269,15 +274,17 @@
       }
       // Where the newest answered input's time went (ms): the server stamps its arrival, the
       // render's start and the send; the quickest tiny reply gives the server-to-client offset.
-      function breakdown(p, sentAtMs, arrivedAt, now) {
+      function breakdown(p, [eventAt, sentAtMs], arrivedAt, now) {
         const stamps = [p.input_ms, p.started_ms, p.sent_ms];
         if (!stamps.every((v) => typeof v === "number" && isFinite(v)) || !isFinite(quickestReplyMs)) return null;
         const wireOut = Math.max(0, arrivedAt - p.sent_ms - quickestReplyMs);
         const server = p.sent_ms - p.input_ms;
         return {
-          total: now - sentAtMs, wireIn: now - sentAtMs - server - wireOut - (now - arrivedAt),
+          total: now - eventAt, queued: sentAtMs - eventAt,
+          // Both ways' delay (the quickest reply's share included) and the input's own trip.
+          network: now - sentAtMs - server - wireOut - (now - arrivedAt),
           wait: p.started_ms - p.input_ms, render: p.render_ms, encode: p.encode_ms,
-          wireOut, paint: now - arrivedAt,
+          transfer: wireOut, paint: now - arrivedAt,
         };
       }
       function recordPaint(p, bytes, arrivedAt) {
@@ -290,9 +297,9 @@
         };
         if (typeof p.input_seq === "number") {
           const newest = sentAt.get(p.input_seq);
-          for (const [seq, t] of sentAt) {
+          for (const [seq, [eventAt]] of sentAt) {
             if (seq > p.input_seq) continue;
-            pushBounded(stats.latenciesMs, now - t);
+            pushBounded(stats.latenciesMs, now - eventAt);
             sentAt.delete(seq);
           }
           const split = newest === undefined ? null : breakdown(p, newest, arrivedAt, now);
@@ -340,7 +347,6 @@
         disposed = true;
         const el = rootEl.value;
         clearTimeout(sessionTimer); clearTimeout(resizeTimer); clearInterval(statsTimer);
-        if (rafId !== null) cancelAnimationFrame(rafId);
         if (resizeObserver) resizeObserver.disconnect();
         window.removeEventListener("keydown", onKeyDown);
         if (el) {
