@@ -13,6 +13,7 @@ from pathlib import Path
 from .engine.sample_data import add_sample_head
 from .engine.scene_changes import SceneChangeTracker
 from .engine.scene_undo import SceneUndo
+from .engine.slice_controls import crosshair_ras, set_crosshair_visible
 from .engine.slicer_engine import SlicerEngine
 from .engine.view import SlicerView
 from .engine.view_input import apply_input_event
@@ -31,6 +32,8 @@ class SceneSession:
 
     def __init__(self) -> None:
         self.engine = SlicerEngine()
+        # The viewer draws the crosshair (Shift+move) from the start; the Slices panel turns it off.
+        set_crosshair_visible(self.engine, True)
         self.undo = SceneUndo(self.engine)
         self.scene_changes = SceneChangeTracker(self.engine)
         # Where the pointer last was in each view (fractions of width and height from the
@@ -114,6 +117,7 @@ class SceneSession:
             "level": round(display.GetLevel(), 2) if display else None,
             "slice_offsets_mm": {n: round(v.slice_offset_mm, 2) for n, v in engine.slice_views.items()},
             "camera_position": [round(c, 2) for c in camera.GetPosition()] if camera else None,
+            "crosshair_ras": [round(c, 2) for c in crosshair_ras(engine)],
         }
 
     def open_sample(self) -> str:

@@ -108,3 +108,20 @@ def test_left_drag_in_3d_rotates_the_camera(a_page):
     assert np.linalg.norm(np.subtract(after, before)) > 10
     time.sleep(0.5)
     assert np.abs(view_pixels(a_page, "1") - image_before).mean() > 2
+
+
+def test_shift_move_places_the_crosshair_and_the_other_slices_follow(a_page):
+    before = readout(a_page)
+    box = a_page.locator(".slicer-view-Red").bounding_box()
+    a_page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
+    a_page.keyboard.down("Shift")
+    a_page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.35, steps=5)
+    a_page.keyboard.up("Shift")
+    after = wait_for_readout(
+        a_page, lambda r: r["crosshair_ras"] != before["crosshair_ras"]
+        and r["slice_offsets_mm"]["Yellow"] != before["slice_offsets_mm"]["Yellow"])
+    r, a, _s = after["crosshair_ras"]
+    # Sagittal and coronal slices jump through the point (Slicer's sagittal offset counts leftwards).
+    assert abs(after["slice_offsets_mm"]["Yellow"]) == pytest.approx(abs(r), abs=1.0)
+    assert abs(after["slice_offsets_mm"]["Green"]) == pytest.approx(abs(a), abs=1.0)
+    assert after["slice_offsets_mm"]["Red"] == before["slice_offsets_mm"]["Red"]

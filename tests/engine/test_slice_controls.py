@@ -8,7 +8,10 @@ import pytest
 from trame_slicer_app.engine.node_lookup import DisplayControlError
 from trame_slicer_app.engine.slice_controls import (
     REFORMAT_RESET,
+    crosshair_ras,
+    crosshair_visible,
     fit_slice_to_window,
+    set_crosshair_visible,
     set_linked,
     set_orientation,
     set_slice_intersections_visible,
@@ -17,6 +20,7 @@ from trame_slicer_app.engine.slice_controls import (
     slice_intersections_visible,
     slice_state,
 )
+from trame_slicer_app.engine.view_input import apply_input_event
 from trame_slicer_app.engine.volumes import load_volume, show_volume
 
 VIEW_SIZE_PX = (256, 256)
@@ -199,3 +203,46 @@ def test_slice_intersections_draw_the_other_views_in_their_colours(an_engine, a_
     assert _coloured_pixels(red.capture(), yellow) < 20
     with pytest.raises(DisplayControlError):
         set_slice_intersections_visible(an_engine, "yes")
+
+
+def _distance_from_plane_mm(view, ras) -> float:
+    slice_to_ras = view.slice_node.GetSliceToRAS()
+    normal = np.array([slice_to_ras.GetElement(i, 2) for i in range(3)])
+    origin = np.array([slice_to_ras.GetElement(i, 3) for i in range(3)])
+    return abs(float(np.dot(normal / np.linalg.norm(normal), np.subtract(ras, origin))))
+
+
+def test_shift_move_places_the_crosshair_and_the_other_views_jump_to_it(an_engine, a_ct):
+    red, yellow, green = (an_engine.slice_views[n] for n in ("Red", "Yellow", "Green"))
+    assert crosshair_visible(an_engine) is False  # Slicer's default; the app turns it on
+    yellow_before, green_before = yellow.capture(), green.capture()
+    set_crosshair_visible(an_engine, True)
+
+    # A quarter of the way in from the Red view's left and top edges.
+    x, y = VIEW_SIZE_PX[0] // 4, VIEW_SIZE_PX[1] // 4
+    apply_input_event(red, {"type": "move", "x": x, "y": y, "shift": True})
+    r, a, s = crosshair_ras(an_engine)
+    xy_to_ras = red.slice_node.GetXYToRAS()
+    expected = xy_to_ras.MultiplyPoint((x, VIEW_SIZE_PX[1] - 1 - y, 0, 1))[:3]
+    assert (r, a, s) == pytest.approx(expected, abs=1.0)
+    # Yellow and Green move their planes through the point (Slicer's "offset jump"); Red's holds it.
+    for view in (red, yellow, green):
+        assert _distance_from_plane_mm(view, (r, a, s)) < 1.0
+    # Both views now show another slice, and the crosshair drawn on it.
+    for view, before in ((yellow, yellow_before), (green, green_before)):
+        assert np.abs(view.capture().astype(int) - before.astype(int)).max(axis=2).astype(bool).mean() > 0.05
+
+    with pytest.raises(DisplayControlError):
+        set_crosshair_visible(an_engine, 1)
+
+
+def test_the_crosshair_is_drawn_only_when_shown(an_engine, a_ct):
+    red = an_engine.slice_views["Red"]
+    apply_input_event(red, {"type": "move", "x": 100, "y": 100, "shift": True})
+    hidden = red.capture().astype(int)
+    set_crosshair_visible(an_engine, True)
+    assert red.dirty
+    shown = red.capture().astype(int)
+    changed = np.abs(shown - hidden).max(axis=2) > 40
+    # Two lines across the view through the crosshair, and little else.
+    assert VIEW_SIZE_PX[0] < changed.sum() < 6 * (VIEW_SIZE_PX[0] + VIEW_SIZE_PX[1])

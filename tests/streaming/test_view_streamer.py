@@ -496,6 +496,27 @@ def test_a_drag_renders_at_the_controllers_scale_and_the_still_frame_at_full_siz
     run_with_a_stream(scenario)
 
 
+def test_a_wheel_step_renders_small_until_its_still_frame():
+    async def scenario(stream: AStream) -> None:
+        stream.ack(await stream.first_frame_of("Red"))
+        stream.time_passes(1.0)
+        stream.streamer._channels["Red"].quality.level = 6
+        wheel_scale, _quality = QUALITY_LADDER[6]
+
+        stream.streamer.on_input("Red", 1, [{"type": "wheel", "steps": 1, "x": 10, "y": 10}])
+        interactive = await stream.next_frame()
+        assert interactive.meta["still"] is False
+        assert interactive.image().size == (round(VIEW_SIZE[0] * wheel_scale), round(VIEW_SIZE[1] * wheel_scale))
+        stream.ack(interactive)
+
+        stream.time_passes(1.0)  # the wheel stopped
+        stream.streamer.wake()
+        still = await stream.next_frame()
+        assert still.meta["still"] is True and still.image().size == VIEW_SIZE
+
+    run_with_a_stream(scenario)
+
+
 @pytest.mark.parametrize(
     "timing",
     [None, "fast", [], {}, {"transfer_ms": "1"}, {"transfer_ms": math.nan}, {"transfer_ms": math.inf},
@@ -574,7 +595,7 @@ def test_a_skipped_client_gets_the_current_picture_as_soon_as_it_acknowledges_ag
         streamer.on_ack("Red", unacknowledged[0].meta["id"], client="slow")
         current = await stream.next_frame()
 
-        assert current.recipients == ["slow"]
+        assert list(current.recipients) == ["slow"]
         assert_colour_close(current.colour(), colour_at((MAX_CREDIT_FRAMES + 1, MAX_CREDIT_FRAMES + 1)))
 
     run_with_a_stream(scenario)
@@ -594,6 +615,28 @@ def test_a_client_that_leaves_is_forgotten():
         stream.time_passes(FRAME_INTERVAL_S)
         streamer.on_input("Red", 1, [a_move(3, 3)], client="staying")
 
-        assert (await stream.next_frame()).recipients == ["staying"]
+        assert list((await stream.next_frame()).recipients) == ["staying"]
+
+    run_with_a_stream(scenario)
+
+
+def test_each_client_is_answered_with_its_own_input_count():
+    """A page reloaded (or a second browser) counts its inputs from 1 again: a frame tells each
+    client the newest of its own inputs it answers, never another client's count."""
+
+    async def scenario(stream: AStream) -> None:
+        streamer = stream.streamer
+        streamer.set_visible({"Red"})
+        streamer.on_resize("Red", *VIEW_SIZE, client="old")
+        stream.ack(await stream.next_frame())
+        streamer.on_input("Red", 5000, [a_move(1, 1)], client="old")
+        streamer.on_resize("Red", *VIEW_SIZE, client="new")
+        stream.time_passes(FRAME_INTERVAL_S)
+        streamer.on_input("Red", 1, [a_move(2, 2)], client="new")
+        frame = await stream.next_frame()
+
+        assert frame.recipients["old"]["input_seq"] == 5000
+        assert frame.recipients["new"]["input_seq"] == 1
+        assert frame.recipients["new"]["input_ms"] >= frame.recipients["old"]["input_ms"]
 
     run_with_a_stream(scenario)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from slicer import vtkMRMLApplicationLogic, vtkMRMLSliceNode
+from slicer import vtkMRMLApplicationLogic, vtkMRMLCrosshairNode, vtkMRMLSliceNode
 
 from .node_lookup import DisplayControlError, require_bool, require_finite
 from .slice_view import SLICE_VIEW_ORIENTATIONS, SliceView
@@ -127,6 +127,25 @@ def set_slice_intersections_visible(engine: SlicerEngine, on: bool) -> None:
     engine.app_logic.SetIntersectingSlicesEnabled(vtkMRMLApplicationLogic.IntersectingSlicesVisibility, on)
     for view in engine.slice_views.values():
         view.request_render()
+
+
+def _crosshair(engine: SlicerEngine) -> vtkMRMLCrosshairNode:
+    return engine.scene.GetFirstNodeByClass("vtkMRMLCrosshairNode")
+
+
+def crosshair_visible(engine: SlicerEngine) -> bool:
+    return _crosshair(engine).GetCrosshairMode() != vtkMRMLCrosshairNode.NoCrosshair
+
+
+def set_crosshair_visible(engine: SlicerEngine, on: bool) -> None:
+    """Slicer's crosshair toolbar: draw the crosshair (Shift+move places it) in every view, or not.
+    Where it is and the slice jumping it drives do not depend on it being drawn."""
+    on = require_bool(on, "crosshair")
+    _crosshair(engine).SetCrosshairMode(vtkMRMLCrosshairNode.ShowBasic if on else vtkMRMLCrosshairNode.NoCrosshair)
+
+
+def crosshair_ras(engine: SlicerEngine) -> tuple[float, float, float]:
+    return tuple(float(v) for v in _crosshair(engine).GetCrosshairRAS())
 
 
 def fit_slice_to_window(engine: SlicerEngine, view_name: str) -> None:

@@ -38,6 +38,8 @@ ACK_TIMEOUT_S = 2.0
 # queued behind the next render arrives a whole render later.
 SEND_WAIT_S = 0.05
 MAX_CLIENT_TIMING_S = 10.0
+# Inputs that start an interaction rendered at the interactive scale (the still frame restores it).
+SCALED_INPUTS = ("press", "wheel", "key")
 
 
 class StreamableView(Protocol):
@@ -55,9 +57,10 @@ class StreamableView(Protocol):
     def capture(self) -> np.ndarray: ...
 
 
-# (view name, meta, JPEG, recipients: client keys, or None for every client) -> an
-# awaitable that completes once the frame is on the sockets, or None.
-Publish = Callable[[str, dict, bytes, list | None], Awaitable | None]
+# (view name, meta, JPEG, recipients) -> an awaitable that completes once the frame is on
+# the sockets, or None. Recipients: {client key: meta fields of that client's own (its newest
+# input: input_seq, input_ms)}, or None for every client with ``meta`` as it is.
+Publish = Callable[[str, dict, bytes, dict | None], Awaitable | None]
 ApplyInput = Callable[[StreamableView, dict], None]
 
 
@@ -71,6 +74,9 @@ class _ViewChannel:
     next_frame_id: int = 1
     last_input_seq: int = 0
     last_input_at: float = 0.0  # when the newest input arrived (the frame's latency starts there)
+    # Per client: (its newest input seq, when it arrived). Each client counts its own inputs
+    # (a reloaded page starts again at 1), so a frame answers each with its own.
+    client_inputs: dict = field(default_factory=dict)
     sent: dict = field(default_factory=dict)  # frame id -> (sent at, bytes, ladder level, pixels)
     encoding: bool = False
     # Per client (several browsers may show one session): frame id -> sent at, for
@@ -113,15 +119,18 @@ class ViewStreamer:
             raise InputError("seq must be an integer")
         now = self._clock()
         for event in parse_input_message(events):
-            if event["type"] == "press" and not channel.pacer.interacting:
+            if event["type"] in SCALED_INPUTS and not channel.pacer.interacting:
                 # A drag renders at the scale the controller picks now, for the whole
                 # drag: interactor styles work on position deltas, which a size
-                # change in mid-drag would corrupt.
+                # change in mid-drag would corrupt. Wheel and key steps (slice
+                # scrolling, zoom) render small too until their still frame.
                 channel.view.set_render_scale(channel.quality.drag_scale())
             self._apply_input(channel.view, event)
             channel.pacer.on_input(event, now)
         channel.last_input_seq = max(channel.last_input_seq, seq)
         channel.last_input_at = now
+        if client is not None:
+            channel.client_inputs[client] = (max(seq, channel.client_inputs.get(client, (0, 0.0))[0]), now)
         channel.stats.on_input_message()
         self._sync_dirty(channel)
         self.wake()
@@ -163,6 +172,7 @@ class ViewStreamer:
     def on_client_gone(self, client) -> None:
         for channel in self._channels.values():
             channel.client_frames.pop(client, None)
+            channel.client_inputs.pop(client, None)
             channel.skipped_clients.discard(client)
 
     # -- per-client credit ----------------------------------------------------
@@ -282,8 +292,7 @@ class ViewStreamer:
         if kind is FrameKind.STILL:
             channel.view.set_render_scale(STILL_SCALE)
         started = self._clock()
-        input_seq = channel.last_input_seq
-        input_at = channel.last_input_at
+        inputs = ((channel.last_input_seq, channel.last_input_at), dict(channel.client_inputs))
         render_scale = channel.view.render_scale
         rgb = channel.view.capture()
         render_s = self._clock() - started
@@ -301,13 +310,13 @@ class ViewStreamer:
         future = asyncio.get_event_loop().run_in_executor(self._encoder, encode_jpeg, rgb, quality, encode_scale)
         future.add_done_callback(
             lambda done: self._send_encoded(
-                channel, done, frame_id, kind, level, (render_scale * encode_scale, quality), (input_seq, input_at),
+                channel, done, frame_id, kind, level, (render_scale * encode_scale, quality), inputs,
                 render_s, started, render_scale,
             )
         )
 
     def _send_encoded(
-        self, channel, done, frame_id, kind, level, scale_quality, input, render_s, started, render_scale
+        self, channel, done, frame_id, kind, level, scale_quality, inputs, render_s, started, render_scale
     ) -> None:
         channel.encoding = False
         try:
@@ -324,7 +333,7 @@ class ViewStreamer:
         channel.sent[frame_id] = (now, len(frame.data), level, frame.width * frame.height)
         # What this frame was encoded at: the controller may have moved on meanwhile.
         scale, quality = scale_quality
-        input_seq, input_at = input
+        (input_seq, input_at), client_inputs = inputs
         # Server clock stamps (ms) of the input's arrival and the render's start, so a client can
         # split a step's latency into wire in, wait, render, encode, wire out and paint.
         meta = {
@@ -342,8 +351,15 @@ class ViewStreamer:
             channel.sent.pop(frame_id, None)  # every client is at its credit: the frame is dropped
             channel.pacer.on_frame_acked()
         else:
-            self._track_send(self._publish(channel.view.name, meta, frame.data, recipients))
+            own = None if recipients is None else {
+                client: _input_fields(*client_inputs.get(client, (0, 0.0))) for client in recipients
+            }
+            self._track_send(self._publish(channel.view.name, meta, frame.data, own))
         self.wake()
+
+
+def _input_fields(seq: int, arrived_at: float) -> dict:
+    return {"input_seq": seq, "input_ms": round(arrived_at * 1000.0, 3)}
 
 
 def _client_transfer_s(timing) -> float | None:

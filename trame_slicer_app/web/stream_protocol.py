@@ -54,19 +54,21 @@ class StreamProtocol(LinkProtocol):
     def onClose(self, client_id) -> None:
         self._streamer.on_client_gone(client_id)
 
-    def publish_frame(self, meta: dict, data: bytes, clients: list | None = None) -> asyncio.Future | None:
-        """Send a frame now to ``clients`` (None: all); the future completes once it is
-        on the sockets. wslink's own publish sends on a later loop turn, behind
-        whatever render the streamer starts meanwhile."""
+    def publish_frame(self, meta: dict, data: bytes, clients: dict | None = None) -> asyncio.Future | None:
+        """Send a frame now to ``clients`` ({client id: its own meta fields}; None: all, with
+        ``meta`` as it is); the future completes once it is on the sockets. wslink's own
+        publish sends on a later loop turn, behind whatever render the streamer starts meanwhile."""
         self._frames_published += 1
         message_id = f"publish:{FRAME_TOPIC}:{self._frames_published}"
-        message = {**meta, "image": data}
         handler = self._handler
         if handler is None:
-            self.publish(FRAME_TOPIC, message)
+            self.publish(FRAME_TOPIC, {**meta, "image": data})
             return None
-        targets = [None] if clients is None else clients
-        return asyncio.gather(*(handler.sendWrappedMessage(message_id, message, client_id=c) for c in targets))
+        targets = {None: {}} if clients is None else clients
+        return asyncio.gather(*(
+            handler.sendWrappedMessage(message_id, {**meta, **own, "image": data}, client_id=client)
+            for client, own in targets.items()
+        ))
 
     @export_rpc("slicer.stream.input")
     def input(self, view, seq, events):

@@ -1,5 +1,5 @@
 """Slices: per slice view, offset (mm), orientation, reset reformat, show in 3D, fit; linked views
-and slice intersections."""
+slice intersections and the crosshair."""
 
 from __future__ import annotations
 
@@ -44,7 +44,9 @@ class SlicesPanel:
                lambda on: slices.set_linked(self.engine, on), a_flag, undo_label="link views")
         b.bind("slices_intersections", lambda: slices.slice_intersections_visible(self.engine),
                lambda on: slices.set_slice_intersections_visible(self.engine, on), a_flag,
-               undo_label="slice intersections")
+               undoable=False)  # view settings, as in Slicer's toolbar: not scene edits
+        b.bind("slices_crosshair", lambda: slices.crosshair_visible(self.engine),
+               lambda on: slices.set_crosshair_visible(self.engine, on), a_flag, undoable=False)
         app.server.trigger("slices_reset_reformat")(self.reset_reformat)
         app.server.trigger("slices_fit")(self.fit)
 
@@ -65,6 +67,8 @@ class SlicesPanel:
                    color="primary", classes="slices-linked")
         v3.VSwitch(label="Slice intersections", v_model=("slices_intersections",), density="compact",
                    hide_details=True, color="primary", classes="slices-intersections")
+        v3.VSwitch(label="Crosshair (Shift+move)", v_model=("slices_crosshair",), density="compact",
+                   hide_details=True, color="primary", classes="slices-crosshair")
         for name in SLICE_VIEWS:
             with html.Div(classes=f"slices-view slices-{name} mb-3"):
                 with html.Div(classes="d-flex align-center ga-1"):
