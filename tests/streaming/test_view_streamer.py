@@ -20,7 +20,12 @@ from PIL import Image
 
 from trame_slicer_app.streaming.input_events import MAX_EVENTS_PER_MESSAGE, InputError
 from trame_slicer_app.streaming.link_quality import MAX_CREDIT_FRAMES, MIN_CREDIT_FRAMES, QUALITY_LADDER, STILL_QUALITY
-from trame_slicer_app.streaming.view_streamer import MAX_VIEW_SIZE_PX, MIN_VIEW_SIZE_PX, ViewStreamer
+from trame_slicer_app.streaming.view_streamer import (
+    MAX_PENDING_EVENTS,
+    MAX_VIEW_SIZE_PX,
+    MIN_VIEW_SIZE_PX,
+    ViewStreamer,
+)
 
 VIEW_NAMES = ("Red", "Green", "Yellow")
 VIEW_SIZE = (64, 48)
@@ -55,6 +60,7 @@ class AFakeView:
         self.captures = 0
         self.client_size = VIEW_SIZE
         self.render_scale = 1.0
+        self.while_rendering: Callable[[], None] | None = None  # e.g. time passing on the clock
 
     @property
     def size(self) -> tuple[int, int]:
@@ -73,6 +79,8 @@ class AFakeView:
             self.dirty = True
 
     def capture(self) -> np.ndarray:
+        if self.while_rendering is not None:
+            self.while_rendering()
         self.captures += 1
         self.dirty = False
         width, height = self.size
@@ -86,8 +94,12 @@ class AnInputRecorder:
 
     def __init__(self) -> None:
         self.applied: list[tuple[str, dict]] = []
+        self.fail_next = False  # as a view whose interactor raises would
 
     def __call__(self, view: AFakeView, event: dict) -> None:
+        if self.fail_next:
+            self.fail_next = False
+            raise RuntimeError("the interactor refused the event")
         self.applied.append((view.name, event))
         if event["type"] in ("move", "wheel"):
             view.pointer = (event["x"], event["y"])
@@ -324,11 +336,11 @@ def test_a_drag_gives_interactive_frames_then_a_still_frame_as_soon_as_it_is_rel
 
         drag = [a_press(10, 10), *(a_move(10 + i, 10 + i) for i in range(1, 31))]
         assert stream.streamer.on_input("Red", 7, drag) == 7
-
-        applied = [(name, event["type"], event["x"], event["y"]) for name, event in stream.recorder.applied]
-        assert applied == [("Red", "press", 10, 10), ("Red", "move", 40, 40)]
+        assert stream.recorder.applied == []  # applied by the render loop, never inside the input message
 
         interactive = await stream.next_frame()
+        applied = [(name, event["type"], event["x"], event["y"]) for name, event in stream.recorder.applied]
+        assert applied == [("Red", "press", 10, 10), ("Red", "move", 40, 40)]
         assert interactive.meta["still"] is False
         assert (interactive.meta["scale"], interactive.meta["quality"]) == QUALITY_LADDER[0]
         assert interactive.meta["input_seq"] == 7
@@ -359,7 +371,7 @@ def test_a_drag_gives_interactive_frames_then_a_still_frame_as_soon_as_it_is_rel
     run_with_a_stream(scenario)
 
 
-def test_input_is_applied_when_it_arrives_but_the_frame_waits_for_credit():
+def test_moves_waiting_for_the_loop_coalesce_and_the_frame_waits_for_credit():
     async def scenario(stream: AStream) -> None:
         frames = [await stream.first_frame_of("Red")]
         for _ in range(MIN_CREDIT_FRAMES - 1):
@@ -369,7 +381,8 @@ def test_input_is_applied_when_it_arrives_but_the_frame_waits_for_credit():
         stream.streamer.on_input("Red", 1, [a_move(5, 6)])
         stream.streamer.on_input("Red", 2, [a_move(7, 8)])
         await stream.let_it_run()
-        assert [event["x"] for _, event in stream.recorder.applied] == [5, 7]
+        # Both messages came before the loop's turn: only the latest position reaches the view.
+        assert [event["x"] for _, event in stream.recorder.applied] == [7]
         assert stream.published.empty()
 
         stream.ack(frames[0])
@@ -638,5 +651,58 @@ def test_each_client_is_answered_with_its_own_input_count():
         assert frame.recipients["old"]["input_seq"] == 5000
         assert frame.recipients["new"]["input_seq"] == 1
         assert frame.recipients["new"]["input_ms"] >= frame.recipients["old"]["input_ms"]
+
+    run_with_a_stream(scenario)
+
+
+def test_a_flood_of_clicks_is_applied_in_order_without_growing_a_queue():
+    async def scenario(stream: AStream) -> None:
+        stream.ack(await stream.first_frame_of("Red"))
+        clicks = [a_press(1, 1), a_release(1, 1)] * (MAX_EVENTS_PER_MESSAGE // 2)
+        for seq in range(1, 5):
+            stream.streamer.on_input("Red", seq, clicks)
+            # Presses and releases are never dropped; beyond the cap they are applied at once.
+            assert len(stream.streamer._channels["Red"].pending_events) <= MAX_PENDING_EVENTS
+        await stream.let_it_run()
+        kinds = [event["type"] for _, event in stream.recorder.applied]
+        assert kinds == ["press", "release"] * (2 * MAX_EVENTS_PER_MESSAGE)
+
+    run_with_a_stream(scenario)
+
+
+def test_an_event_the_view_cannot_take_does_not_stop_the_stream():
+    async def scenario(stream: AStream) -> None:
+        stream.ack(await stream.first_frame_of("Red"))
+        stream.time_passes(1.0)
+        stream.recorder.fail_next = True
+        stream.streamer.on_input("Red", 1, [a_move(3, 3)])
+        await stream.let_it_run()
+        stream.time_passes(1.0)
+        stream.streamer.on_input("Red", 2, [a_move(9, 9)])
+        frame = await stream.next_frame()
+        assert frame.meta["input_seq"] == 2
+        assert_colour_close(frame.colour(), colour_at((9, 9)))
+
+    run_with_a_stream(scenario)
+
+
+def test_frames_are_paced_from_render_start_so_a_slow_render_keeps_the_frame_rate():
+    async def scenario(stream: AStream) -> None:
+        stream.ack(await stream.first_frame_of("Red"))
+        stream.time_passes(1.0)
+        render_s = 0.02
+
+        def a_render_takes_time() -> None:
+            stream.clock.now += render_s
+
+        stream.views["Red"].while_rendering = a_render_takes_time
+        stream.streamer.on_input("Red", 1, [a_press(1, 1), a_move(2, 2)])
+        first = await stream.next_frame()
+        stream.ack(first)
+        # Just over one frame interval after the first render began (13 ms after it ended).
+        stream.time_passes(1 / 30 - render_s + 0.001)
+        stream.streamer.on_input("Red", 2, [a_move(3, 3)])
+        second = await stream.next_frame()
+        assert second.meta["started_ms"] - first.meta["started_ms"] == pytest.approx(1000 / 30 + 1, abs=0.5)
 
     run_with_a_stream(scenario)

@@ -20,7 +20,7 @@ from typing import Protocol
 import numpy as np
 
 from .frame_pacing import FrameKind, FramePacer
-from .input_events import InputError, parse_input_message
+from .input_events import InputError, compact, parse_input_message
 from .jpeg_encoder import encode_jpeg
 from .link_quality import MAX_CREDIT_FRAMES, STILL_QUALITY, STILL_SCALE, QualityController
 from .stream_stats import StreamStats
@@ -40,6 +40,9 @@ SEND_WAIT_S = 0.05
 MAX_CLIENT_TIMING_S = 10.0
 # Inputs that start an interaction rendered at the interactive scale (the still frame restores it).
 SCALED_INPUTS = ("press", "wheel", "key")
+# Input waiting for the render loop is applied at once beyond this many (compacted) events,
+# so a flood never grows memory; nothing is dropped.
+MAX_PENDING_EVENTS = 256
 
 
 class StreamableView(Protocol):
@@ -77,6 +80,11 @@ class _ViewChannel:
     # Per client: (its newest input seq, when it arrived). Each client counts its own inputs
     # (a reloaded page starts again at 1), so a frame answers each with its own.
     client_inputs: dict = field(default_factory=dict)
+    # Input not applied yet: compacted events (each with its arrival time under "at") and, per
+    # client, the newest seq among them. The loop applies it just before it looks at the view,
+    # so the moves that arrive during a render cost one interactor event, not one each.
+    pending_events: list = field(default_factory=list)
+    pending_seqs: dict = field(default_factory=dict)
     sent: dict = field(default_factory=dict)  # frame id -> (sent at, bytes, ladder level, pixels)
     encoding: bool = False
     # Per client (several browsers may show one session): frame id -> sent at, for
@@ -118,23 +126,38 @@ class ViewStreamer:
         if isinstance(seq, bool) or not isinstance(seq, int):
             raise InputError("seq must be an integer")
         now = self._clock()
-        for event in parse_input_message(events):
+        events = [{**event, "at": now} for event in parse_input_message(events)]
+        channel.pending_events = compact(channel.pending_events + events)
+        channel.pending_seqs[client] = max(seq, channel.pending_seqs.get(client, 0))
+        channel.stats.on_input_message()
+        if len(channel.pending_events) > MAX_PENDING_EVENTS:
+            self._apply_pending_input(channel)
+        self.wake()
+        return seq
+
+    def _apply_pending_input(self, channel: _ViewChannel) -> None:
+        events, channel.pending_events = channel.pending_events, []
+        seqs, channel.pending_seqs = channel.pending_seqs, {}
+        for event in events:
+            arrived_at = event.pop("at")
             if event["type"] in SCALED_INPUTS and not channel.pacer.interacting:
                 # A drag renders at the scale the controller picks now, for the whole
                 # drag: interactor styles work on position deltas, which a size
                 # change in mid-drag would corrupt. Wheel and key steps (slice
                 # scrolling, zoom) render small too until their still frame.
                 channel.view.set_render_scale(channel.quality.drag_scale())
-            self._apply_input(channel.view, event)
-            channel.pacer.on_input(event, now)
-        channel.last_input_seq = max(channel.last_input_seq, seq)
-        channel.last_input_at = now
-        if client is not None:
-            channel.client_inputs[client] = (max(seq, channel.client_inputs.get(client, (0, 0.0))[0]), now)
-        channel.stats.on_input_message()
+            try:
+                self._apply_input(channel.view, event)
+            except Exception:  # one bad event must not stop the stream
+                log.exception("applying %s to %s failed", event["type"], channel.view.name)
+            channel.pacer.on_input(event, arrived_at)
+        arrived_at = self._clock()
+        for client, seq in seqs.items():
+            channel.last_input_seq = max(channel.last_input_seq, seq)
+            channel.last_input_at = arrived_at
+            if client is not None:
+                channel.client_inputs[client] = (max(seq, channel.client_inputs.get(client, (0, 0.0))[0]), arrived_at)
         self._sync_dirty(channel)
-        self.wake()
-        return seq
 
     def now_ms(self) -> float:
         """The clock frames and input replies are stamped with, for the client's transfer measure."""
@@ -266,6 +289,8 @@ class ViewStreamer:
                 await asyncio.wait(set(self._sending), timeout=SEND_WAIT_S)
             next_look = self._clock() + IDLE_WAKE_S
             for channel in self._channels.values():
+                if channel.pending_events:
+                    self._apply_pending_input(channel)
                 if not channel.visible or channel.encoding:
                     continue
                 self._sync_dirty(channel)
@@ -303,7 +328,9 @@ class ViewStreamer:
             scale, quality = channel.quality.interactive_scale_quality
         # What is left to scale after rendering small (the encoder never enlarges).
         encode_scale = min(1.0, scale / render_scale)
-        channel.pacer.on_frame_sent(kind, self._clock())
+        # Paced from render start to render start: counting the interval from the end of the
+        # render made every frame period the interval plus a render (20 fps instead of 30).
+        channel.pacer.on_frame_sent(kind, started)
         frame_id = channel.next_frame_id
         channel.next_frame_id += 1
         channel.encoding = True
