@@ -6,7 +6,13 @@
   "use strict";
   const { h, ref, inject, onMounted, onBeforeUnmount } = window.Vue;
 
-  const MAX_INPUTS_IN_FLIGHT = 3; // request rate must follow response rate
+  // Request rate follows response rate: at most this many input messages unanswered. The window
+  // covers one round trip of input at pointer rate (so a long link does not hold moves back a
+  // whole round trip), within these bounds.
+  const MIN_INPUTS_IN_FLIGHT = 3;
+  const MAX_INPUTS_IN_FLIGHT = 8;
+  const POINTER_INTERVAL_MS = 1000 / 60;
+  const RTT_SMOOTHING = 0.2;
   const RESIZE_THROTTLE_MS = 100;
   const SAMPLE_LIMIT = 1000;
   const SESSION_RETRY_MS = 200;
@@ -67,6 +73,12 @@
       let sessionTimer = null, resizeTimer = null, statsTimer = null, flushQueued = false;
       let lastResizeAt = 0, lastSizeKey = "";
       let pending = [], pendingSince = 0, inFlight = 0, nextSeq = 1;
+      let inputRttMs = 0, inputWindow = MIN_INPUTS_IN_FLIGHT;
+      function noteInputRtt(ms) {
+        inputRttMs = inputRttMs ? (1 - RTT_SMOOTHING) * inputRttMs + RTT_SMOOTHING * ms : ms;
+        inputWindow = Math.min(MAX_INPUTS_IN_FLIGHT,
+          Math.max(MIN_INPUTS_IN_FLIGHT, Math.ceil(inputRttMs / POINTER_INTERVAL_MS) + 1));
+      }
       const sentAt = new Map(); // seq -> [first event's time, send time] (performance.now(), insertion-ordered)
       let lastPaintedId = -Infinity, ctx = null;
       let hover = false, heldButtons = 0, lastPos = { x: 0, y: 0 };
@@ -134,6 +146,7 @@
       // ---- input queue & compaction ---------------------------------------
       function noteQueue() {
         stats.inputsInFlight = inFlight;
+        stats.inputWindow = inputWindow;
         stats.pendingInputs = pending.length;
         stats.maxInputsInFlightSeen = Math.max(stats.maxInputsInFlightSeen, inFlight);
         stats.maxPendingSeen = Math.max(stats.maxPendingSeen, pending.length);
@@ -153,24 +166,29 @@
         scheduleFlush();
       }
       function scheduleFlush() {
-        if (flushQueued || disposed || !session || !pending.length || inFlight >= MAX_INPUTS_IN_FLIGHT) return;
+        if (flushQueued || disposed || !session || !pending.length || inFlight >= inputWindow) return;
         // Sent once the current task's events are in (a press and its move go together), not at
         // the next animation frame: waiting for one added up to 16 ms to every step. While
-        // MAX_INPUTS_IN_FLIGHT are unanswered, events coalesce in `pending` instead.
+        // inputWindow messages are unanswered, events coalesce in `pending` instead.
         flushQueued = true;
         queueMicrotask(flush);
       }
       function flush() {
         flushQueued = false;
-        if (disposed || !session || !pending.length || inFlight >= MAX_INPUTS_IN_FLIGHT) return;
+        if (disposed || !session || !pending.length || inFlight >= inputWindow) return;
         const events = pending; pending = [];
         const seq = nextSeq++;
-        sentAt.set(seq, [pendingSince, performance.now()]);
+        const sentTime = performance.now();
+        sentAt.set(seq, [pendingSince, sentTime]);
         if (sentAt.size > SAMPLE_LIMIT) sentAt.delete(sentAt.keys().next().value); // never answered
         inFlight++;
         noteQueue();
         call("slicer.stream.input", [props.name, seq, events])
-          .then((reply) => { if (reply) noteServerStamp(reply.server_ms, performance.now()); })
+          .then((reply) => {
+            const now = performance.now();
+            noteInputRtt(now - sentTime);
+            if (reply) noteServerStamp(reply.server_ms, now);
+          })
           .catch(() => sentAt.delete(seq)) // no frame will ever answer a failed call
           .then(() => { inFlight--; noteQueue(); scheduleFlush(); });
       }
@@ -319,7 +337,7 @@
         const kb = m.bytes ? Math.round(m.bytes / 1024) : 0;
         const scale = typeof m.scale === "number" ? m.scale.toFixed(2) : "-";
         return `${fps.toFixed(1)} fps | ${p50} ms p50 | ${kb} KB | x${scale} q${m.quality ?? "-"}` +
-          ` | inflight ${inFlight} | in ${pending.length}`;
+          ` | inflight ${inFlight}/${inputWindow} | in ${pending.length}`;
       }
 
       // ---- lifecycle ------------------------------------------------------
