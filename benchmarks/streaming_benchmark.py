@@ -7,7 +7,7 @@ drag (frames/s, p95 gap, bytes/s), settle (mouse-up to still frame); a soak
 of mixed drags and wheel with step latency before/after, queue depths and
 server RSS; and (a)-(c) again through an emulated 50 ms one-way, 10 Mbit/s link.
 
-Usage: .venv/bin/python benchmarks/streaming_benchmark.py [--soak-s 600] [--steps 20]
+Usage: .venv/bin/python benchmarks/streaming_benchmark.py [--soak-s 600] [--steps 40]
 """
 
 from __future__ import annotations
@@ -244,7 +244,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--soak-s", type=float, default=600.0, help="soak of the Red slice view")
     parser.add_argument("--soak-3d-s", type=float, default=120.0, help="soak of the 3D view")
-    parser.add_argument("--steps", type=int, default=20)
+    parser.add_argument("--steps", type=int, default=40, help="single steps per measure (p95 needs a few dozen)")
     parser.add_argument("--out", default=str(REPO / "benchmarks" / "results" / "streaming.json"))
     args = parser.parse_args()
     ensure_test_data()
