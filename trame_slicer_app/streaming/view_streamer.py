@@ -81,7 +81,7 @@ class _ViewChannel:
     # (a reloaded page starts again at 1), so a frame answers each with its own.
     client_inputs: dict = field(default_factory=dict)
     # Input not applied yet: compacted events (each with its arrival time under "at") and, per
-    # client, the newest seq among them. The loop applies it just before it looks at the view,
+    # client, the newest seq among them with its arrival time. The loop applies it just before it looks at the view,
     # so the moves that arrive during a render cost one interactor event, not one each.
     pending_events: list = field(default_factory=list)
     pending_seqs: dict = field(default_factory=dict)
@@ -128,7 +128,7 @@ class ViewStreamer:
         now = self._clock()
         events = [{**event, "at": now} for event in parse_input_message(events)]
         channel.pending_events = compact(channel.pending_events + events)
-        channel.pending_seqs[client] = max(seq, channel.pending_seqs.get(client, 0))
+        channel.pending_seqs[client] = (max(seq, channel.pending_seqs.get(client, (0, now))[0]), now)
         channel.stats.on_input_message()
         if len(channel.pending_events) > MAX_PENDING_EVENTS:
             self._apply_pending_input(channel)
@@ -151,8 +151,7 @@ class ViewStreamer:
             except Exception:  # one bad event must not stop the stream
                 log.exception("applying %s to %s failed", event["type"], channel.view.name)
             channel.pacer.on_input(event, arrived_at)
-        arrived_at = self._clock()
-        for client, seq in seqs.items():
+        for client, (seq, arrived_at) in seqs.items():
             channel.last_input_seq = max(channel.last_input_seq, seq)
             channel.last_input_at = arrived_at
             if client is not None:
