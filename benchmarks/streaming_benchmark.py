@@ -33,6 +33,7 @@ ONE_UP = {"Red": "one_up_red", "1": "one_up_3d"}
 STEP_GAP_S = 0.35
 DRAG_EVENTS_PER_S = 60
 DRAG_S = 3.0
+SOAK_DRAG_MOVES = 30
 REMOTE_DELAY_S, REMOTE_BANDWIDTH_BPS = 0.05, 10e6
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -119,7 +120,7 @@ def step_latency(page, name, steps, kind):
 # where each step's time went (the client's split, see ui/slicer-view.js).
 STEP_SERVER_MS: dict = {}
 STEP_BREAKDOWNS: dict = {}
-BREAKDOWN_PARTS = ("queued", "network", "wait", "render", "encode", "transfer", "paint", "total")
+BREAKDOWN_PARTS = ("queued", "network", "wait", "render", "encode", "transfer", "paint", "total", "scale")
 
 
 def step_server_ms(page, name, kind):
@@ -197,8 +198,11 @@ def soak(page, name, seconds, pid):
         button = ("left", "middle", "right")[i % 3]
         page.mouse.move(x, y)
         page.mouse.down(button=button)
-        for k in range(30):
-            page.mouse.move(x + 60 * math.sin(k / 5), y + 40 * math.cos(k / 7))
+        # A closed loop: each drag ends where it began, so window/level, pan and zoom do not
+        # drift over the soak and the steps after it see the same picture as the steps before.
+        for k in range(1, SOAK_DRAG_MOVES + 1):
+            turn = 2 * math.pi * k / SOAK_DRAG_MOVES
+            page.mouse.move(x + 60 * math.sin(turn), y + 40 * math.sin(2 * turn))
             time.sleep(1 / DRAG_EVENTS_PER_S)
         page.mouse.up(button=button)
         for _ in range(5):
@@ -293,7 +297,7 @@ def main() -> int:
             print(f"{name:5} {where:7} {drag_srv:12.1f} {fmt(r['drag_steps_ms']):>18} {r['drag_step_ratio']:6.2f} "
                   f"{fmt(r['wheel_steps_ms']):>16} {r['wheel_step_ratio']:6.2f} {d['fps']:9.1f} "
                   f"{d['gap_p95_ms']:8.1f} {d['bytes_per_s'] / 1024:7.0f} {d['settle_ms']:7.1f} {d['scale_quality']}")
-    print(f"\nwhere a step's time went (medians, ms): {', '.join(BREAKDOWN_PARTS)}")
+    print(f"\nwhere a step's time went (medians; ms, the render scale last): {', '.join(BREAKDOWN_PARTS)}")
     for name in ("Red", "1"):
         for where in ("local", "remote"):
             for kind in ("drag", "wheel"):
@@ -309,7 +313,8 @@ def main() -> int:
               f"{s['rss_end_mb']:.0f} MB (max {s['rss_max_mb']:.0f})")
         b, a = s["breakdown_before"], s["breakdown_after"]
         if b and a:
-            print(f"     median step before/after: render+encode {b['render'] + b['encode']:.1f} / "
+            print(f"     median step before/after: render scale {b['scale']:.2f} / {a['scale']:.2f}, "
+              f"render+encode {b['render'] + b['encode']:.1f} / "
                   f"{a['render'] + a['encode']:.1f} ms, the rest {b['total'] - b['render'] - b['encode']:.1f} / "
                   f"{a['total'] - a['render'] - a['encode']:.1f} ms")
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)

@@ -302,7 +302,7 @@
           // Both ways' delay (the quickest reply's share included) and the input's own trip.
           network: now - sentAtMs - server - wireOut - (now - arrivedAt),
           wait: p.started_ms - p.input_ms, render: p.render_ms, encode: p.encode_ms,
-          transfer: wireOut, paint: now - arrivedAt,
+          transfer: wireOut, paint: now - arrivedAt, scale: p.scale,
         };
       }
       function recordPaint(p, bytes, arrivedAt) {
