@@ -81,8 +81,8 @@ class _ViewChannel:
     # (a reloaded page starts again at 1), so a frame answers each with its own.
     client_inputs: dict = field(default_factory=dict)
     # Input not applied yet: compacted events (each with its arrival time under "at") and, per
-    # client, the newest seq among them with its arrival time. The loop applies it just before it looks at the view,
-    # so the moves that arrive during a render cost one interactor event, not one each.
+    # client, the newest seq among them with its arrival time. The loop applies it just before
+    # it looks at the view, so the moves that arrive during a render cost one interactor event.
     pending_events: list = field(default_factory=list)
     pending_seqs: dict = field(default_factory=dict)
     sent: dict = field(default_factory=dict)  # frame id -> (sent at, bytes, ladder level, pixels)
