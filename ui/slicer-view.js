@@ -295,7 +295,7 @@
       function breakdown(p, [eventAt, sentAtMs], arrivedAt, now) {
         const stamps = [p.input_ms, p.started_ms, p.sent_ms];
         if (!stamps.every((v) => typeof v === "number" && isFinite(v)) || !isFinite(quickestReplyMs)) return null;
-        const wireOut = Math.max(0, arrivedAt - p.sent_ms - quickestReplyMs);
+        const wireOut = transferMs(p, arrivedAt); // the same measure the ack reports
         const server = p.sent_ms - p.input_ms;
         return {
           total: now - eventAt, queued: sentAtMs - eventAt,
