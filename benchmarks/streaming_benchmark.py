@@ -120,7 +120,7 @@ def step_latency(page, name, steps, kind):
 # where each step's time went (the client's split, see ui/slicer-view.js).
 STEP_SERVER_MS: dict = {}
 STEP_BREAKDOWNS: dict = {}
-BREAKDOWN_PARTS = ("queued", "network", "wait", "render", "encode", "transfer", "paint", "total", "scale")
+BREAKDOWN_PARTS = ("queued", "network", "apply", "wait", "render", "encode", "transfer", "paint", "total", "scale")
 
 
 def step_server_ms(page, name, kind):

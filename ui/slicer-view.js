@@ -301,7 +301,8 @@
           total: now - eventAt, queued: sentAtMs - eventAt,
           // Both ways' delay (the quickest reply's share included) and the input's own trip.
           network: now - sentAtMs - server - wireOut - (now - arrivedAt),
-          wait: p.started_ms - p.input_ms, render: p.render_ms, encode: p.encode_ms,
+          // Slicer's interactor handling the input, then the loop's own wait until the render.
+          apply: p.apply_ms, wait: p.started_ms - p.input_ms - (p.apply_ms || 0), render: p.render_ms, encode: p.encode_ms,
           transfer: wireOut, paint: now - arrivedAt, scale: p.scale,
         };
       }

@@ -90,3 +90,27 @@ def test_client_positions_map_to_the_same_place_at_any_render_scale(a_ct_in_the_
 
     assert (x, y) == (100, 75)
     assert view.client_size == CLIENT_SIZE_PX
+
+
+@pytest.mark.parametrize("view_name", ["Red", "1"])
+def test_an_interaction_frame_skips_multisampling_and_shows_the_same_picture(
+    a_ct_in_the_red_view, an_engine, view_name
+):
+    view = an_engine.view(view_name)
+    still = view.capture()
+
+    view.set_still(False)
+    interacting = view.capture()
+
+    assert view.render_window.GetMultiSamples() == 0
+    assert interacting.shape == still.shape
+    assert correlation(still, interacting) >= MIN_CORRELATION
+    view.set_still(True)
+    assert np.abs(view.capture().astype(int) - still.astype(int)).mean() < 1.0
+
+
+def test_only_the_3d_view_multisamples_its_still_frames(an_engine):
+    # Slice views show an image pixel for pixel: multisampling would only smooth overlay lines,
+    # at several times the cost of the frame on a CPU renderer.
+    assert an_engine.view("1").render_window.GetMultiSamples() > 0
+    assert all(view.render_window.GetMultiSamples() == 0 for view in an_engine.slice_views.values())

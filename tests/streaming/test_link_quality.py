@@ -7,6 +7,7 @@ import math
 import pytest
 
 from trame_slicer_app.streaming.link_quality import (
+    FULL_SCALE_SNAP,
     GOODPUT_WINDOW_FRAMES,
     LOCAL_GOODPUT_BYTES_PER_S,
     MAX_CREDIT_FRAMES,
@@ -350,6 +351,18 @@ def test_a_view_that_renders_fast_again_climbs_back_to_full_scale():
         controller.on_frame_made(scale, 0.1 / FPS * scale**2)
 
     assert controller.interactive_scale_quality == QUALITY_LADDER[0]
+
+
+def test_a_view_just_over_its_render_budget_renders_at_full_scale_rather_than_resize():
+    controller = QualityController(FPS)
+    budget_s = RENDER_BUDGET_SHARE / FPS
+
+    controller.on_frame_made(1.0, budget_s / FULL_SCALE_SNAP**2 * 0.99)
+    assert controller.render_scale_cap() == 1.0
+
+    controller = QualityController(FPS)
+    controller.on_frame_made(1.0, budget_s / FULL_SCALE_SNAP**2 * 1.1)
+    assert controller.render_scale_cap() < FULL_SCALE_SNAP
 
 
 def test_the_render_scale_never_drops_below_its_floor():

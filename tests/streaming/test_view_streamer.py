@@ -60,6 +60,7 @@ class AFakeView:
         self.captures = 0
         self.client_size = VIEW_SIZE
         self.render_scale = 1.0
+        self.still = True
         self.while_rendering: Callable[[], None] | None = None  # e.g. time passing on the clock
 
     @property
@@ -77,6 +78,9 @@ class AFakeView:
         if scale != self.render_scale:
             self.render_scale = scale
             self.dirty = True
+
+    def set_still(self, still: bool) -> None:
+        self.still = still
 
     def capture(self) -> np.ndarray:
         if self.while_rendering is not None:
@@ -488,6 +492,7 @@ def test_a_drag_renders_at_the_controllers_scale_and_the_still_frame_at_full_siz
         assert stream.views["Red"].render_scale == drag_scale
         assert interactive.image().size == expected
         assert interactive.meta["scale"] == pytest.approx(drag_scale)
+        assert stream.views["Red"].still is False  # rendered without the still frame's finish
         stream.ack(interactive)
 
         # The controller moving in mid-drag does not resize the view under the user's pointer.
@@ -505,6 +510,7 @@ def test_a_drag_renders_at_the_controllers_scale_and_the_still_frame_at_full_siz
         assert still.meta["still"] is True
         assert still.image().size == VIEW_SIZE
         assert stream.views["Red"].render_scale == 1.0
+        assert stream.views["Red"].still is True
 
     run_with_a_stream(scenario)
 
@@ -704,5 +710,27 @@ def test_frames_are_paced_from_render_start_so_a_slow_render_keeps_the_frame_rat
         stream.streamer.on_input("Red", 2, [a_move(3, 3)])
         second = await stream.next_frame()
         assert second.meta["started_ms"] - first.meta["started_ms"] == pytest.approx(1000 / 30 + 1, abs=0.5)
+
+    run_with_a_stream(scenario)
+
+
+def test_a_frame_after_a_resize_does_not_teach_the_controller_the_render_time():
+    """The first render at a new size pays for a new frame buffer and a reslice of every layer:
+    counted as the view's render time, it would push the next drags to a smaller scale."""
+    async def scenario(stream: AStream) -> None:
+        stream.ack(await stream.first_frame_of("Red"))  # the first frame is at a new size too
+        controller = stream.streamer._channels["Red"].quality
+        assert controller.full_scale_frame_s == 0.0
+        stream.views["Red"].while_rendering = lambda: setattr(stream.clock, "now", stream.clock.now + 0.2)
+
+        stream.streamer.on_resize("Red", 300, 200)
+        stream.time_passes(1.0)
+        stream.ack(await stream.next_frame())
+        assert controller.full_scale_frame_s == 0.0
+
+        stream.streamer.on_render_requested("Red")
+        stream.time_passes(1.0)
+        stream.ack(await stream.next_frame())  # the same size again: this one counts
+        assert controller.full_scale_frame_s == pytest.approx(0.2, rel=0.05)
 
     run_with_a_stream(scenario)

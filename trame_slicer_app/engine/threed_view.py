@@ -12,7 +12,7 @@ from slicer import (
 )
 from vtkmodules.vtkRenderingCore import vtkInteractorStyle3D
 
-from .view import SlicerView
+from .view import MULTISAMPLES, SlicerView
 
 THREED_DISPLAYABLE_MANAGERS = [
     "vtkMRMLCameraDisplayableManager",
@@ -37,6 +37,9 @@ class ThreeDView(SlicerView):
     """View logic + 3D displayable managers + Slicer's 3D interactor style."""
 
     kind = "3d"
+    # Edges of slice planes and models in perspective are jagged without it (a slice view shows
+    # an image drawn pixel for pixel, with overlay lines, and gets no multisampling at all).
+    still_multisamples = MULTISAMPLES
 
     def __init__(self, name: str, scene: vtkMRMLScene, app_logic: vtkMRMLApplicationLogic) -> None:
         super().__init__(name)

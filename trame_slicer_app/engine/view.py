@@ -20,6 +20,10 @@ from .offscreen import make_offscreen_window, read_rgb
 RenderRequestListener = Callable[["SlicerView"], None]
 MIN_VIEW_SIZE_PX = 16
 MIN_RENDER_SCALE = 0.2
+# What VTK's render windows ask for by default. On a CPU renderer (Mesa llvmpipe) 4x
+# multisampling makes a frame of an 800x600 view 4x slower to draw and 6x slower to read
+# back (render+read-back 28 -> 6 ms for a slice view, 26 -> 6 ms for the 3D view).
+MULTISAMPLES = 4
 
 
 class SlicerView:
@@ -31,6 +35,8 @@ class SlicerView:
     """
 
     kind = "abstract"
+    # Multisampling of a finished (still) frame; frames during interaction never pay for it.
+    still_multisamples = 0
 
     def __init__(self, name: str, layers: int = 1) -> None:
         self.name = name
@@ -45,6 +51,7 @@ class SlicerView:
         # below 1 during a drag on a slow machine or link (render time follows pixels).
         self.client_size: tuple[int, int] = self.size
         self.render_scale = 1.0
+        self.set_still(True)
 
     def _attach_displayable_managers(
         self,
@@ -92,6 +99,14 @@ class SlicerView:
         """Render at a fraction of the client's size; the picture shows the same field of view."""
         self.render_scale = min(1.0, max(MIN_RENDER_SCALE, float(scale)))
         self._apply_render_size()
+
+    def set_still(self, still: bool) -> None:
+        """Whether the next frames are finished ones (the view's full finish) or frames during
+        interaction (the cheap path). Changing it reallocates the frame buffer, as a resize does."""
+        samples = self.still_multisamples if still else 0
+        if self.render_window.GetMultiSamples() != samples:
+            self.render_window.SetMultiSamples(samples)
+            self.request_render()
 
     def client_to_render(self, x: float, y: float) -> tuple[float, float]:
         """A client pixel position in render-window pixels (both counted from the top left)."""

@@ -39,6 +39,9 @@ STEP_UP_AFTER_FRAMES = 8
 GOODPUT_WINDOW_FRAMES = 8
 RENDER_BUDGET_SHARE = 0.9
 RENDER_SCALE_STEP = 0.05  # coarse steps: a new scale resizes the view
+# A scale this close to 1 renders at 1: a resize costs about a frame's render (the slice
+# logic reslices every layer at the new size), twice per wheel gesture, for a few % of pixels.
+FULL_SCALE_SNAP = 0.9
 MIN_RENDER_SCALE = 0.25
 
 
@@ -89,6 +92,8 @@ class QualityController:
         if self.full_scale_frame_s <= 0:
             return 1.0
         fitting = math.sqrt(RENDER_BUDGET_SHARE / self.target_fps / self.full_scale_frame_s)
+        if fitting >= FULL_SCALE_SNAP:
+            return 1.0
         stepped = math.floor(fitting / RENDER_SCALE_STEP) * RENDER_SCALE_STEP
         return min(1.0, max(MIN_RENDER_SCALE, stepped))
 

@@ -57,6 +57,7 @@ class StreamableView(Protocol):
     def render_scale(self) -> float: ...
     def resize(self, width: int, height: int) -> None: ...
     def set_render_scale(self, scale: float) -> None: ...
+    def set_still(self, still: bool) -> None: ...
     def capture(self) -> np.ndarray: ...
 
 
@@ -85,8 +86,12 @@ class _ViewChannel:
     # it looks at the view, so the moves that arrive during a render cost one interactor event.
     pending_events: list = field(default_factory=list)
     pending_seqs: dict = field(default_factory=dict)
+    apply_s: float = 0.0  # how long the interactor took over the newest input (part of the frame's wait)
     sent: dict = field(default_factory=dict)  # frame id -> (sent at, bytes, ladder level, pixels)
     encoding: bool = False
+    # The (render size, still) of the last frame: a frame rendered otherwise paid for a new
+    # frame buffer (and, in a slice view, a reslice of every layer), a one-off cost.
+    last_setup: tuple | None = None
     # Per client (several browsers may show one session): frame id -> sent at, for
     # frames it has not acknowledged. A client at its credit is skipped, not queued.
     client_frames: dict = field(default_factory=dict)
@@ -138,6 +143,7 @@ class ViewStreamer:
     def _apply_pending_input(self, channel: _ViewChannel) -> None:
         events, channel.pending_events = channel.pending_events, []
         seqs, channel.pending_seqs = channel.pending_seqs, {}
+        applying_since = self._clock()
         for event in events:
             arrived_at = event.pop("at")
             if event["type"] in SCALED_INPUTS and not channel.pacer.interacting:
@@ -151,6 +157,7 @@ class ViewStreamer:
             except Exception:  # one bad event must not stop the stream
                 log.exception("applying %s to %s failed", event["type"], channel.view.name)
             channel.pacer.on_input(event, arrived_at)
+        channel.apply_s = self._clock() - applying_since
         for client, (seq, arrived_at) in seqs.items():
             channel.last_input_seq = max(channel.last_input_seq, seq)
             channel.last_input_at = arrived_at
@@ -315,8 +322,11 @@ class ViewStreamer:
         log.debug("render %s (%s)", channel.view.name, kind.value)
         if kind is FrameKind.STILL:
             channel.view.set_render_scale(STILL_SCALE)
+        channel.view.set_still(kind is FrameKind.STILL)
+        setup = (channel.view.size, kind is FrameKind.STILL)
+        steady, channel.last_setup = setup == channel.last_setup, setup
         started = self._clock()
-        inputs = ((channel.last_input_seq, channel.last_input_at), dict(channel.client_inputs))
+        inputs = ((channel.last_input_seq, channel.last_input_at), dict(channel.client_inputs), channel.apply_s)
         render_scale = channel.view.render_scale
         rgb = channel.view.capture()
         render_s = self._clock() - started
@@ -337,7 +347,7 @@ class ViewStreamer:
         future.add_done_callback(
             lambda done: self._send_encoded(
                 channel, done, frame_id, kind, level, (render_scale * encode_scale, quality), inputs,
-                render_s, started, render_scale,
+                render_s, started, render_scale if steady else None,
             )
         )
 
@@ -354,12 +364,13 @@ class ViewStreamer:
             self.wake()
             return
         encode_s = self._clock() - started - render_s
-        channel.quality.on_frame_made(render_scale, render_s + encode_s)
+        if render_scale is not None:  # None: a frame after a resize, which tells little of the next ones
+            channel.quality.on_frame_made(render_scale, render_s + encode_s)
         now = self._clock()
         channel.sent[frame_id] = (now, len(frame.data), level, frame.width * frame.height)
         # What this frame was encoded at: the controller may have moved on meanwhile.
         scale, quality = scale_quality
-        (input_seq, input_at), client_inputs = inputs
+        (input_seq, input_at), client_inputs, apply_s = inputs
         # Server clock stamps (ms) of the input's arrival and the render's start, so a client can
         # split a step's latency into wire in, wait, render, encode, wire out and paint.
         meta = {
@@ -367,7 +378,7 @@ class ViewStreamer:
             "still": kind is FrameKind.STILL, "input_seq": input_seq, "scale": scale, "quality": quality,
             "mime": "image/jpeg", "render_ms": round(render_s * 1000, 1), "encode_ms": round(encode_s * 1000, 1),
             "sent_ms": round(now * 1000.0, 3), "input_ms": round(input_at * 1000.0, 3),
-            "started_ms": round(started * 1000.0, 3),
+            "started_ms": round(started * 1000.0, 3), "apply_ms": round(apply_s * 1000.0, 2),
         }
         channel.stats.on_frame(len(frame.data), render_s, encode_s, kind is FrameKind.STILL, now)
         recipients = self._recipients(channel, now)
