@@ -402,6 +402,36 @@ def test_a_drag_starting_after_slow_still_frames_renders_small_from_its_first_fr
     assert 0.2 * scale**2 <= RENDER_BUDGET_SHARE / FPS
 
 
+def test_still_frames_dearer_than_interactive_ones_do_not_shrink_the_next_drag():
+    """The 3D view's still frames are multisampled and finer: after drags have shown what an
+    interactive frame costs, the still frame that follows each drag must not pull the scale down."""
+    controller = QualityController(FPS)
+    still_s, interactive_s = 3.0 / FPS, 0.5 / FPS  # full scale
+    controller.on_frame_made(1.0, still_s, still=True)
+    assert controller.drag_scale() < 1.0  # nothing else known yet
+
+    for _ in range(10):  # drags, each ending in a still frame
+        for _ in range(5):
+            scale = controller.drag_scale()
+            controller.on_frame_made(scale, interactive_s * scale**2)
+        controller.on_frame_made(1.0, still_s, still=True)
+
+    assert controller.drag_scale() == 1.0
+
+
+def test_still_frames_that_become_much_dearer_make_the_next_drag_start_smaller():
+    controller = QualityController(FPS)
+    for _ in range(10):
+        controller.on_frame_made(1.0, 0.5 / FPS)
+        controller.on_frame_made(1.0, 1.0 / FPS, still=True)
+    assert controller.drag_scale() == 1.0
+
+    for _ in range(4):  # volume rendering switched on at rest: stills 8x dearer
+        controller.on_frame_made(1.0, 8.0 / FPS, still=True)
+
+    assert controller.drag_scale() < 1.0
+
+
 def test_a_drag_on_a_fast_view_keeps_the_current_level():
     controller = QualityController(FPS)
     controller.on_frame_made(1.0, 0.005)

@@ -43,6 +43,7 @@ RENDER_SCALE_STEP = 0.05  # coarse steps: a new scale resizes the view
 # logic reslices every layer at the new size), twice per wheel gesture, for a few % of pixels.
 FULL_SCALE_SNAP = 0.9
 MIN_RENDER_SCALE = 0.25
+MIN_INTERACTIVE_SHARE = 0.05
 
 
 @dataclass
@@ -78,7 +79,13 @@ class QualityController:
         self.level = 0
         self._frames_under_budget = 0
         self._bytes_per_pixel = {}  # ladder level -> measured bytes per (scaled) pixel
-        self.full_scale_frame_s = 0.0  # render + read-back + encode at scale 1, learnt from frames
+        self.full_scale_frame_s = 0.0  # an interactive frame's render + read-back + encode at scale 1
+        # Still frames cost more than interactive ones (JPEG quality, multisampling, finer volume
+        # rendering): what an interactive frame costs as a share of a still one, learnt from both,
+        # turns a still frame into evidence of the next drag's cost (volume rendering switched
+        # on at rest must make the next drag start small, a still frame after a drag must not).
+        self.still_frame_s = 0.0
+        self.interactive_share = 1.0
 
     @property
     def interactive_scale_quality(self) -> tuple[float, int]:
@@ -109,13 +116,18 @@ class QualityController:
     def frame_budget_bytes(self) -> float:
         return self.link.goodput_bytes_per_s / self.target_fps * FRAME_BUDGET_SHARE
 
-    def on_frame_made(self, render_scale: float, seconds: float) -> None:
+    def on_frame_made(self, render_scale: float, seconds: float, still: bool = False) -> None:
         """How long a frame took to render, read back and encode at ``render_scale``."""
         if render_scale <= 0 or seconds <= 0:
             return
         full = seconds / render_scale**2
-        self.full_scale_frame_s = full if self.full_scale_frame_s == 0 else (
-            (1 - SMOOTHING) * self.full_scale_frame_s + SMOOTHING * full)
+        if still:
+            self.still_frame_s = _smoothed(self.still_frame_s, full)
+            full *= self.interactive_share
+        elif self.still_frame_s > 0:
+            share = min(1.0, max(MIN_INTERACTIVE_SHARE, full / self.still_frame_s))
+            self.interactive_share = (1 - SMOOTHING) * self.interactive_share + SMOOTHING * share
+        self.full_scale_frame_s = _smoothed(self.full_scale_frame_s, full)
 
     def on_frame_acked(
         self, level: int | None, frame_bytes: int, pixels: int, rtt_s: float, transfer_s: float | None = None
@@ -147,3 +159,7 @@ class QualityController:
         scale_m, scale_c = min(scale_m, cap), min(scale_c, cap)
         # JPEG size grows roughly with pixels and, over this range, with quality.
         return measured_bytes * (scale_c / scale_m) ** 2 * (quality_c / quality_m)
+
+
+def _smoothed(estimate: float, sample: float) -> float:
+    return sample if estimate == 0 else (1 - SMOOTHING) * estimate + SMOOTHING * sample
