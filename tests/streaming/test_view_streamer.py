@@ -24,6 +24,7 @@ from trame_slicer_app.streaming.view_streamer import (
     MAX_PENDING_EVENTS,
     MAX_VIEW_SIZE_PX,
     MIN_VIEW_SIZE_PX,
+    STEP_RESCALE_AT_MOST,
     ViewStreamer,
 )
 
@@ -511,6 +512,22 @@ def test_a_drag_renders_at_the_controllers_scale_and_the_still_frame_at_full_siz
         assert still.image().size == VIEW_SIZE
         assert stream.views["Red"].render_scale == 1.0
         assert stream.views["Red"].still is True
+
+    run_with_a_stream(scenario)
+
+
+def test_a_wheel_step_on_a_view_a_little_over_its_budget_renders_at_full_size():
+    """Two resizes (down for the step, up for its still frame) would cost more than they save."""
+    async def scenario(stream: AStream) -> None:
+        stream.ack(await stream.first_frame_of("Red"))
+        stream.time_passes(1.0)
+        stream.streamer._channels["Red"].quality.level = 4  # the link asks for 0.75
+        assert QUALITY_LADDER[4][0] > STEP_RESCALE_AT_MOST
+
+        stream.streamer.on_input("Red", 1, [{"type": "wheel", "steps": 1, "x": 10, "y": 10}])
+        interactive = await stream.next_frame()
+        assert interactive.meta["still"] is False
+        assert stream.views["Red"].render_scale == 1.0
 
     run_with_a_stream(scenario)
 

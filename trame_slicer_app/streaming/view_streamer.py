@@ -40,6 +40,10 @@ SEND_WAIT_S = 0.05
 MAX_CLIENT_TIMING_S = 10.0
 # Inputs that start an interaction rendered at the interactive scale (the still frame restores it).
 SCALED_INPUTS = ("press", "wheel", "key")
+# A wheel or key step is one or a few frames, and each change of scale costs about a frame of its
+# own (a new frame buffer, every slice layer resliced), twice: down, then up for the still frame.
+# Such steps render smaller only when that pays: the link or the render time asks for half size or less.
+STEP_RESCALE_AT_MOST = 0.5
 # Input waiting for the render loop is applied at once beyond this many (compacted) events,
 # so a flood never grows memory; nothing is dropped.
 MAX_PENDING_EVENTS = 256
@@ -150,8 +154,10 @@ class ViewStreamer:
                 # A drag renders at the scale the controller picks now, for the whole
                 # drag: interactor styles work on position deltas, which a size
                 # change in mid-drag would corrupt. Wheel and key steps (slice
-                # scrolling, zoom) render small too until their still frame.
-                channel.view.set_render_scale(channel.quality.drag_scale())
+                # scrolling, zoom) render small too, until their still frame, when it pays.
+                scale = channel.quality.drag_scale()
+                if event["type"] == "press" or scale <= STEP_RESCALE_AT_MOST:
+                    channel.view.set_render_scale(scale)
             try:
                 self._apply_input(channel.view, event)
             except Exception:  # one bad event must not stop the stream
