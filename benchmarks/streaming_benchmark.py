@@ -23,10 +23,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 sys.path.insert(0, str(REPO / "benchmarks"))
+import numpy as np  # noqa: E402
 from conftest import RunningApp  # noqa: E402
 from fetch_data import CT_PATH, ensure_test_data  # noqa: E402
 from link_emulator import LinkEmulatorThread  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
+
+from trame_slicer_app.streaming.jpeg_encoder import encode_jpeg  # noqa: E402
 
 VIEW_SIZE = (800, 600)
 ONE_UP = {"Red": "one_up_red", "1": "one_up_3d"}
@@ -195,6 +198,20 @@ def measure_view(browser, url, name, steps):
     return result
 
 
+def machine_reference_ms(repeats=200):
+    """Median time to JPEG-encode one fixed 800x600 picture here, in the benchmark's own process: a
+    soak's before and after are minutes apart, and a shared machine's speed drifts meanwhile."""
+    rng = np.random.default_rng(7)
+    rows = np.linspace(0, 255, VIEW_SIZE[1], dtype=np.float64)[:, None, None]
+    picture = np.clip(rows + rng.normal(0, 30, (VIEW_SIZE[1], VIEW_SIZE[0], 3)), 0, 255).astype(np.uint8)
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        encode_jpeg(picture, 80)
+        times.append((time.perf_counter() - started) * 1000)
+    return pct(times, 50)
+
+
 def rss_mb(pid):
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -279,11 +296,13 @@ def main() -> int:
                 page = local.pop("page")
                 before = step_latency(page, name, args.steps, "drag")
                 before_split = step_breakdown(page, name, "drag")
+                reference_before = machine_reference_ms()
                 soak_s = args.soak_s if name == "Red" else args.soak_3d_s
                 local["soak"] = soak(page, name, soak_s, app.process.pid)
                 local["soak"]["seconds"] = soak_s
                 local["soak"]["drag_steps_before_ms"] = before
                 local["soak"]["drag_steps_after_ms"] = step_latency(page, name, args.steps, "drag")
+                local["soak"]["machine_reference_ms"] = (reference_before, machine_reference_ms())
                 # The soak leaves another slice, zoom and window on screen: the steps' own render
                 # time tells a slower picture from a slower stream.
                 local["soak"]["breakdown_before"] = before_split
@@ -325,6 +344,9 @@ def main() -> int:
               f"{s['max_inputs_in_flight']}, pending max {s['max_pending_inputs']}, frames in flight max "
               f"{s['max_frames_in_flight']} (credit {s['credit']}); RSS {s['rss_start_mb']:.0f} -> "
               f"{s['rss_end_mb']:.0f} MB (max {s['rss_max_mb']:.0f})")
+        ref_before, ref_after = s["machine_reference_ms"]
+        print(f"     machine reference (JPEG of a fixed 800x600 picture, benchmark process) before/after: "
+              f"{ref_before:.1f} / {ref_after:.1f} ms")
         b, a = s["breakdown_before"], s["breakdown_after"]
         if b and a:
             print(f"     median step before/after: render scale {b['scale']:.2f} / {a['scale']:.2f}, "
