@@ -257,6 +257,18 @@ def soak(page, name, seconds, pid):
             "max_frames_in_flight": max_server_in_flight, "credit": srv["credit"], "drags": i}
 
 
+def reset_view(page, name):
+    """The view's own reset, so steps before and after a soak see the same picture: a closed drag
+    loop in 3D does not bring the camera back (rotations do not commute)."""
+    x, y = centre(page, name)
+    page.mouse.move(x, y)
+    if name == "1":
+        page.evaluate("window.trame.trigger('threed_camera', ['reset'])")
+    else:
+        page.keyboard.press("r")
+    time.sleep(1.0)
+
+
 def first_frame_s(browser):
     started = time.monotonic()
     app = RunningApp("--data", str(CT_PATH))
@@ -294,6 +306,7 @@ def main() -> int:
             for name in ("Red", "1"):
                 local = measure_view(browser, app.url, name, args.steps)
                 page = local.pop("page")
+                reset_view(page, name)
                 before = step_latency(page, name, args.steps, "drag")
                 before_split = step_breakdown(page, name, "drag")
                 reference_before = machine_reference_ms()
@@ -301,6 +314,7 @@ def main() -> int:
                 local["soak"] = soak(page, name, soak_s, app.process.pid)
                 local["soak"]["seconds"] = soak_s
                 local["soak"]["drag_steps_before_ms"] = before
+                reset_view(page, name)
                 local["soak"]["drag_steps_after_ms"] = step_latency(page, name, args.steps, "drag")
                 local["soak"]["machine_reference_ms"] = (reference_before, machine_reference_ms())
                 # The soak leaves another slice, zoom and window on screen: the steps' own render
