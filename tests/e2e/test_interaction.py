@@ -45,6 +45,20 @@ def wait_for_readout(page, changed) -> dict:
     raise AssertionError(f"readout did not change: {readout(page)}")
 
 
+def settled_readout(page, quiet_s: float = 0.6) -> dict:
+    """The readout once it has stayed the same for ``quiet_s`` (it is refreshed at 4 Hz)."""
+    deadline = time.monotonic() + STATE_TIMEOUT_S
+    last, since = readout(page), time.monotonic()
+    while time.monotonic() < deadline:
+        time.sleep(0.1)
+        value = readout(page)
+        if value != last:
+            last, since = value, time.monotonic()
+        elif time.monotonic() - since >= quiet_s:
+            return value
+    raise AssertionError(f"readout never settled: {last}")
+
+
 def frames_painted(page, name: str) -> int:
     return int(page.locator(f".slicer-view-{name} .slicer-stream-view").get_attribute("data-frames"))
 
@@ -92,7 +106,10 @@ def test_wheel_and_arrow_keys_scroll_the_slice(a_page):
     for _ in range(5):
         a_page.mouse.wheel(0, -100)
         time.sleep(0.05)
-    scrolled = wait_for_readout(a_page, lambda r: r["slice_offsets_mm"]["Yellow"] != before)
+    wait_for_readout(a_page, lambda r: r["slice_offsets_mm"]["Yellow"] != before)
+    # The first change may be read while later notches are still on their way: wait until the
+    # scrolling has ended, or the arrow key may only bring the slice back to a value seen mid-scroll.
+    scrolled = settled_readout(a_page)
     offset = scrolled["slice_offsets_mm"]["Yellow"]
     a_page.keyboard.press("ArrowDown")
     wait_for_readout(a_page, lambda r: r["slice_offsets_mm"]["Yellow"] != offset)
