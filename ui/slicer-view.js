@@ -302,7 +302,8 @@
           // Both ways' delay (the quickest reply's share included) and the input's own trip.
           network: now - sentAtMs - server - wireOut - (now - arrivedAt),
           // Slicer's interactor handling the input, then the loop's own wait until the render.
-          apply: p.apply_ms, wait: p.started_ms - p.input_ms - (p.apply_ms || 0), render: p.render_ms, encode: p.encode_ms,
+          apply: p.apply_ms, wait: p.started_ms - p.input_ms - (p.apply_ms || 0),
+          render: p.render_ms, encode: p.encode_ms,
           transfer: wireOut, paint: now - arrivedAt, scale: p.scale,
         };
       }

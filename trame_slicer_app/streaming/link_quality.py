@@ -126,7 +126,7 @@ class QualityController:
             full *= self.interactive_share
         elif self.still_frame_s > 0:
             share = min(1.0, max(MIN_INTERACTIVE_SHARE, full / self.still_frame_s))
-            self.interactive_share = (1 - SMOOTHING) * self.interactive_share + SMOOTHING * share
+            self.interactive_share = _smoothed(self.interactive_share, share)
         self.full_scale_frame_s = _smoothed(self.full_scale_frame_s, full)
 
     def on_frame_acked(

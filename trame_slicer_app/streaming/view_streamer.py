@@ -38,12 +38,13 @@ ACK_TIMEOUT_S = 2.0
 # queued behind the next render arrives a whole render later.
 SEND_WAIT_S = 0.05
 MAX_CLIENT_TIMING_S = 10.0
-# Inputs that start an interaction rendered at the interactive scale (the still frame restores it).
-SCALED_INPUTS = ("press", "wheel", "key")
 # A wheel or key step is one or a few frames, and each change of scale costs about a frame of its
 # own (a new frame buffer, every slice layer resliced), twice: down, then up for the still frame.
 # Such steps render smaller only when that pays: the link or the render time asks for half size or less.
 STEP_RESCALE_AT_MOST = 0.5
+# Inputs that start an interaction, and the largest interactive scale at which they render at it
+# (the still frame restores full size); a drag, many frames long, always does.
+RESCALE_AT_MOST = {"press": 1.0, "wheel": STEP_RESCALE_AT_MOST, "key": STEP_RESCALE_AT_MOST}
 # Input waiting for the render loop is applied at once beyond this many (compacted) events,
 # so a flood never grows memory; nothing is dropped.
 MAX_PENDING_EVENTS = 256
@@ -150,13 +151,13 @@ class ViewStreamer:
         applying_since = self._clock()
         for event in events:
             arrived_at = event.pop("at")
-            if event["type"] in SCALED_INPUTS and not channel.pacer.interacting:
+            if event["type"] in RESCALE_AT_MOST and not channel.pacer.interacting:
                 # A drag renders at the scale the controller picks now, for the whole
                 # drag: interactor styles work on position deltas, which a size
                 # change in mid-drag would corrupt. Wheel and key steps (slice
                 # scrolling, zoom) render small too, until their still frame, when it pays.
                 scale = channel.quality.drag_scale()
-                if event["type"] == "press" or scale <= STEP_RESCALE_AT_MOST:
+                if scale <= RESCALE_AT_MOST[event["type"]]:
                     channel.view.set_render_scale(scale)
             try:
                 self._apply_input(channel.view, event)
@@ -353,12 +354,12 @@ class ViewStreamer:
         future.add_done_callback(
             lambda done: self._send_encoded(
                 channel, done, frame_id, kind, level, (render_scale * encode_scale, quality), inputs,
-                render_s, started, render_scale if steady else None,
+                render_s, started, render_scale if steady else None,  # None: nothing to learn
             )
         )
 
     def _send_encoded(
-        self, channel, done, frame_id, kind, level, scale_quality, inputs, render_s, started, render_scale
+        self, channel, done, frame_id, kind, level, scale_quality, inputs, render_s, started, learn_at_scale
     ) -> None:
         channel.encoding = False
         try:
@@ -370,8 +371,8 @@ class ViewStreamer:
             self.wake()
             return
         encode_s = self._clock() - started - render_s
-        if render_scale is not None:  # None: a frame after a resize, which tells little of the next ones
-            channel.quality.on_frame_made(render_scale, render_s + encode_s, still=kind is FrameKind.STILL)
+        if learn_at_scale is not None:  # None: a frame after a resize, which tells little of the next ones
+            channel.quality.on_frame_made(learn_at_scale, render_s + encode_s, still=kind is FrameKind.STILL)
         now = self._clock()
         channel.sent[frame_id] = (now, len(frame.data), level, frame.width * frame.height)
         # What this frame was encoded at: the controller may have moved on meanwhile.
