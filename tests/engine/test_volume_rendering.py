@@ -236,3 +236,28 @@ def test_a_drag_in_a_slice_view_lowers_3d_quality_until_release(a_ct_in_3d):
     assert view.dirty  # the 3D view owes a full-quality frame
     view.capture()
     assert not controller.last_frame_interactive
+
+
+def test_a_frame_the_streamer_calls_interactive_is_cheap_and_a_linked_budget_makes_it_cheapest(a_ct_in_3d):
+    """A wheel step in Red moves Red's plane in 3D with no input of the 3D view's own: the
+    streamer's word (set_still) is what makes that frame interactive, and a linked frame's small
+    budget sends the ray spacing to its coarsest."""
+    engine, volume_id = a_ct_in_3d
+    view = engine.threed_view
+    view.resize(480, 400)
+    vr.show_volume_rendering(engine, volume_id, True)
+    controller = interactive_quality(view)
+    view.capture()
+    view.set_still(False)
+    view.capture()
+    focused_distance = controller.image_sample_distance_px
+    assert controller.last_frame_interactive and focused_distance > STILL_IMAGE_SAMPLE_DISTANCE_PX
+    view.set_frame_budget(0.001)
+    view.request_render()
+    view.capture()
+    assert controller.image_sample_distance_px == MAX_INTERACTIVE_IMAGE_SAMPLE_DISTANCE_PX
+    view.set_frame_budget(None)
+    view.set_still(True)
+    view.capture()
+    assert not controller.last_frame_interactive
+    assert controller.image_sample_distance_px == STILL_IMAGE_SAMPLE_DISTANCE_PX

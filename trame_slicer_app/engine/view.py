@@ -51,6 +51,10 @@ class SlicerView:
         # below 1 during a drag on a slow machine or link (render time follows pixels).
         self.client_size: tuple[int, int] = self.size
         self.render_scale = 1.0
+        # Render time the next interactive frames may take (None: the view's own choice); costly
+        # parts such as volume rendering fit themselves to it.
+        self.frame_budget_s: float | None = None
+        self.still_frame = True
         self.set_still(True)
 
     def _attach_displayable_managers(
@@ -103,10 +107,16 @@ class SlicerView:
     def set_still(self, still: bool) -> None:
         """Whether the next frames are finished ones (the view's full finish) or frames during
         interaction (the cheap path). Changing it reallocates the frame buffer, as a resize does."""
+        self.still_frame = bool(still)
         samples = self.still_multisamples if still else 0
         if self.render_window.GetMultiSamples() != samples:
             self.render_window.SetMultiSamples(samples)
             self.request_render()
+
+    def set_frame_budget(self, seconds: float | None) -> None:
+        """How long the next interactive frames may take to render: a view that changes because
+        another is being dragged gets less than the dragged one (the streamer's focus-first)."""
+        self.frame_budget_s = None if seconds is None else max(0.0, float(seconds))
 
     def client_to_render(self, x: float, y: float) -> tuple[float, float]:
         """A client pixel position in render-window pixels (both counted from the top left)."""

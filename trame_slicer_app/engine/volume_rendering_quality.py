@@ -89,7 +89,10 @@ class InteractiveVolumeQuality:
         window, interactor = view.render_window, view.interactor
         dragging = bool(self.buttons_down) or window.GetDesiredUpdateRate() > interactor.GetStillUpdateRate() * 1.5
         stepping = self._clock() - self.last_step_at < STEP_INTERACTION_S
-        return self.forced_interacting or dragging or stepping
+        # Whoever streams the view says which frames are interactive ones: a wheel step in a slice
+        # view moves the slice plane here without any input of this view's own.
+        streamed_interactive = not view.still_frame
+        return self.forced_interacting or dragging or stepping or streamed_interactive
 
     def _on_step(self, *_args) -> None:
         self.last_step_at = self._clock()
@@ -148,7 +151,12 @@ class InteractiveVolumeQuality:
     def _interactive_distance(self) -> float:
         if self._volume_s_per_unit is None:
             return MAX_INTERACTIVE_IMAGE_SAMPLE_DISTANCE_PX / 2
-        budget_s = INTERACTIVE_RENDER_BUDGET_S - self._other_s
+        view = self._view()
+        view_budget_s = view.frame_budget_s if view is not None else None
+        frame_budget_s = INTERACTIVE_RENDER_BUDGET_S if view_budget_s is None else min(
+            INTERACTIVE_RENDER_BUDGET_S, view_budget_s
+        )
+        budget_s = frame_budget_s - self._other_s
         if budget_s <= 0:
             return MAX_INTERACTIVE_IMAGE_SAMPLE_DISTANCE_PX
         distance = math.sqrt(self._volume_s_per_unit / budget_s)

@@ -13,11 +13,18 @@ from enum import Enum
 
 SETTLE_AFTER_INPUT_S = 0.08  # no press held: the still frame follows this long after the last input
 # (a wheel or keys may go on). A release that ends a drag is a clear end: no wait.
+# A view stays under the hand this long after its last wheel step or key (there is no release to
+# end them), so that the views linked to it wait for the burst to end before their still frames:
+# a linked still frame (a full-quality volume rendering) takes longer than the gap between steps.
+UNDER_HAND_AFTER_STEP_S = 0.15
 
 
 class FrameKind(Enum):
     INTERACTIVE = "interactive"
     STILL = "still"
+    # A frame of a view that changes because another view is under the hand (a slice plane moving
+    # in 3D while Red is dragged): rendered cheaply, in what the focused view leaves of its time.
+    LINKED = "linked"
 
 
 @dataclass
@@ -43,6 +50,16 @@ class FramePacer:
     @property
     def interacting(self) -> bool:
         return bool(self.buttons_down)
+
+    def under_hand(self, now: float) -> bool:
+        """Whether the user is acting on this view now: a button held, or a step moments ago."""
+        return self.interacting or (not self.drag_just_ended and now - self.last_input_at < UNDER_HAND_AFTER_STEP_S)
+
+    def under_hand_until(self) -> float | None:
+        """When it stops being under the hand if no input comes (None: at a release, which wakes)."""
+        if self.interacting or self.drag_just_ended:
+            return None
+        return self.last_input_at + UNDER_HAND_AFTER_STEP_S
 
     def settled(self, now: float) -> bool:
         return not self.interacting and (self.drag_just_ended or now - self.last_input_at >= SETTLE_AFTER_INPUT_S)
@@ -74,7 +91,7 @@ class FramePacer:
         self.dirty = False
         self.in_flight += 1
         self.last_sent_at = now
-        self.still_owed = kind is FrameKind.INTERACTIVE
+        self.still_owed = kind is not FrameKind.STILL
 
     def on_frame_acked(self) -> None:
         self.in_flight = max(0, self.in_flight - 1)

@@ -3,6 +3,8 @@
 One asyncio task renders on the event-loop thread (VTK and OpenGL want one
 thread) and hands encoding to a thread pool. Nothing renders inside an input
 message: input only marks views dirty, and this loop decides when to render.
+The views under the hand render first; the views that change because of them
+get what is left (focus_first.py).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Protocol
 
 import numpy as np
 
+from .focus_first import LINKED_FRAME_BUDGET_S, LinkedPacing, room_before
 from .frame_pacing import FrameKind, FramePacer
 from .input_events import InputError, compact, parse_input_message
 from .jpeg_encoder import encode_jpeg
@@ -48,6 +51,8 @@ RESCALE_AT_MOST = {"press": 1.0, "wheel": STEP_RESCALE_AT_MOST, "key": STEP_RESC
 # Input waiting for the render loop is applied at once beyond this many (compacted) events,
 # so a flood never grows memory; nothing is dropped.
 MAX_PENDING_EVENTS = 256
+STOP_WAIT_S = 1.0
+RECENT_INPUT_S = 1.0  # a view with input this recent is the one the user looks at
 
 
 class StreamableView(Protocol):
@@ -63,6 +68,7 @@ class StreamableView(Protocol):
     def resize(self, width: int, height: int) -> None: ...
     def set_render_scale(self, scale: float) -> None: ...
     def set_still(self, still: bool) -> None: ...
+    def set_frame_budget(self, seconds: float | None) -> None: ...
     def capture(self) -> np.ndarray: ...
 
 
@@ -101,6 +107,7 @@ class _ViewChannel:
     # frames it has not acknowledged. A client at its credit is skipped, not queued.
     client_frames: dict = field(default_factory=dict)
     skipped_clients: set = field(default_factory=set)
+    linked: LinkedPacing = field(default_factory=LinkedPacing)
 
 
 class ViewStreamer:
@@ -123,6 +130,9 @@ class ViewStreamer:
         self._sending: set = set()
         self._encoder = ThreadPoolExecutor(ENCODER_THREADS, thread_name_prefix="jpeg")
         self._task: asyncio.Task | None = None
+        self._stopping = False
+        # A linked frame was the last one rendered: the next turn is a waiting focused view's.
+        self._linked_turn_taken = False
 
     # -- messages from clients (all hostile until checked) ------------------
     def _channel(self, name) -> _ViewChannel:
@@ -282,7 +292,13 @@ class ViewStreamer:
 
     async def stop(self) -> None:
         if self._task is not None:
+            self._stopping = True
             self._task.cancel()
+            # Let the loop end before its encoder goes: a pass under way would encode into a closed
+            # pool. Bounded: asyncio.wait_for in Python 3.11 can swallow a cancellation, which the
+            # stopping flag then ends at the loop's next turn.
+            self.wake()
+            await asyncio.wait({self._task}, timeout=STOP_WAIT_S)
         self._encoder.shutdown(wait=False, cancel_futures=True)
 
     def _sync_dirty(self, channel: _ViewChannel) -> None:
@@ -297,26 +313,13 @@ class ViewStreamer:
         future.add_done_callback(self._sending.discard)
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopping:
             if self._sending:
                 await asyncio.wait(set(self._sending), timeout=SEND_WAIT_S)
-            next_look = self._clock() + IDLE_WAKE_S
             for channel in self._channels.values():
                 if channel.pending_events:
                     self._apply_pending_input(channel)
-                if not channel.visible or channel.encoding:
-                    continue
-                self._sync_dirty(channel)
-                now = self._clock()
-                # A frame never acknowledged (a client gone or a frame lost)
-                # must not hold the view's credit for ever.
-                self._forget_frames_in_flight(channel, older_than=now - ACK_TIMEOUT_S)
-                kind, look_again = channel.pacer.next_frame(now, channel.quality.credit())
-                if kind is not None:
-                    self._render_and_send(channel, kind)
-                    next_look = min(next_look, now)
-                elif look_again is not None:
-                    next_look = min(next_look, look_again)
+            next_look = self._look_at_views()
             self._wake.clear()
             timeout = max(0.0, next_look - self._clock())
             if timeout > 0:
@@ -325,18 +328,96 @@ class ViewStreamer:
             else:
                 await asyncio.sleep(0)  # let input and acks in between frames
 
+    def _look_at_views(self) -> float:
+        """One pass over the visible views, those with the newest input first; renders what is
+        due and returns when to look again."""
+        now = self._clock()
+        next_look = now + IDLE_WAKE_S
+        visible = [c for c in self._channels.values() if c.visible]
+        focused = [c for c in visible if c.pacer.under_hand(now)]
+        for channel in visible:
+            if not focused:
+                channel.linked.end_of_interaction()
+            elif channel not in focused:
+                self._sync_dirty(channel)
+                if channel.pacer.dirty:  # how long a linked view has waited counts from here
+                    channel.linked.note_changed(now)
+        linked_rendered = False
+        held = False
+        for channel in sorted(visible, key=lambda c: c.pacer.last_input_at, reverse=True):
+            if held and channel not in focused:
+                continue
+            held = self._still_frame_held_back(channel, now, focused)
+            if channel.encoding:
+                continue
+            self._sync_dirty(channel)
+            now = self._clock()
+            # A frame never acknowledged (a client gone or a frame lost)
+            # must not hold the view's credit for ever.
+            self._forget_frames_in_flight(channel, older_than=now - ACK_TIMEOUT_S)
+            if focused and channel not in focused:
+                if linked_rendered:  # one linked frame a pass: the focused views come first again
+                    next_look = now
+                    continue
+                linked_rendered, look_again = self._maybe_render_linked(channel, now, focused)
+            else:
+                kind, look_again = channel.pacer.next_frame(now, channel.quality.credit())
+                if kind is not None:
+                    self._render_and_send(channel, kind)
+                    self._linked_turn_taken = False
+                    look_again = now
+            if look_again is not None:
+                next_look = min(next_look, look_again)
+        for channel in focused:
+            ends_at = channel.pacer.under_hand_until()  # then the linked views' still frames are due
+            if ends_at is not None:
+                next_look = min(next_look, ends_at)
+        return next_look
+
+    def _still_frame_held_back(self, channel: _ViewChannel, now: float, focused: list) -> bool:
+        """Whether a view just released owes its still frame but must wait (its last frame still
+        encoding, or its credit used): the views behind it wait too (an encode or an ack wakes the
+        loop) rather than start renders its still frame would queue behind."""
+        if channel in focused or now - channel.pacer.last_input_at >= RECENT_INPUT_S:
+            return False
+        owes = channel.pacer.dirty or channel.pacer.still_owed
+        blocked = channel.encoding or channel.pacer.in_flight >= channel.quality.credit()
+        return owes and blocked
+
+    def _maybe_render_linked(self, channel: _ViewChannel, now: float, focused: list) -> tuple[bool, float | None]:
+        """A view that changes while others are under the hand renders in the room they leave."""
+        if channel.pacer.in_flight >= channel.quality.credit():
+            return False, None  # an acknowledgement wakes the loop
+        waiting = [c for c in focused if c.pacer.dirty]
+        if self._linked_turn_taken and waiting:
+            return False, None  # the focused view's frame (its encoder busy, maybe) goes next; it wakes the loop
+        due = [c.pacer.last_sent_at + 1.0 / c.pacer.target_fps for c in waiting or focused]
+        render, look_again = channel.linked.may_render(now, room_before(due, now))
+        if render:
+            self._render_and_send(channel, FrameKind.LINKED)
+            self._linked_turn_taken = True
+            return True, now
+        return False, look_again
+
     def _render_and_send(self, channel: _ViewChannel, kind: FrameKind) -> None:
         log.debug("render %s (%s)", channel.view.name, kind.value)
+        linked = kind is FrameKind.LINKED
         if kind is FrameKind.STILL:
             channel.view.set_render_scale(STILL_SCALE)
+        elif linked:
+            channel.view.set_render_scale(channel.linked.render_scale(channel.quality.full_scale_frame_s))
         channel.view.set_still(kind is FrameKind.STILL)
-        setup = (channel.view.size, kind is FrameKind.STILL)
+        channel.view.set_frame_budget(LINKED_FRAME_BUDGET_S if linked else None)
+        setup = (channel.view.size, kind)
         steady, channel.last_setup = setup == channel.last_setup, setup
         started = self._clock()
         inputs = ((channel.last_input_seq, channel.last_input_at), dict(channel.client_inputs), channel.apply_s)
         render_scale = channel.view.render_scale
         rgb = channel.view.capture()
         render_s = self._clock() - started
+        channel.linked.on_frame()
+        if linked:
+            channel.linked.on_linked_frame(started, render_s if steady else None, render_scale)
         if kind is FrameKind.STILL:
             level, (scale, quality) = None, (STILL_SCALE, STILL_QUALITY)
         else:
@@ -354,7 +435,8 @@ class ViewStreamer:
         future.add_done_callback(
             lambda done: self._send_encoded(
                 channel, done, frame_id, kind, level, (render_scale * encode_scale, quality), inputs,
-                render_s, started, render_scale if steady else None,  # None: nothing to learn
+                # None: nothing to learn (a frame after a resize; a linked frame, cheaper by design)
+                render_s, started, render_scale if steady and not linked else None,
             )
         )
 
@@ -382,7 +464,8 @@ class ViewStreamer:
         # split a step's latency into wire in, wait, render, encode, wire out and paint.
         meta = {
             "view": channel.view.name, "id": frame_id, "width": frame.width, "height": frame.height,
-            "still": kind is FrameKind.STILL, "input_seq": input_seq, "scale": scale, "quality": quality,
+            "still": kind is FrameKind.STILL, "linked": kind is FrameKind.LINKED, "input_seq": input_seq,
+            "scale": scale, "quality": quality,
             "mime": "image/jpeg", "render_ms": round(render_s * 1000, 1), "encode_ms": round(encode_s * 1000, 1),
             "sent_ms": round(now * 1000.0, 3), "input_ms": round(input_at * 1000.0, 3),
             "started_ms": round(started * 1000.0, 3), "apply_ms": round(apply_s * 1000.0, 2),
