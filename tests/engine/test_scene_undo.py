@@ -112,8 +112,9 @@ def test_visibility_round_trip(an_engine, a_ct, an_mri_path, an_undo):
     set_model_visible(an_engine, model.GetID(), False)
     an_undo.checkpoint("show MRI")
     set_node_visible(an_engine, mri.GetID(), True)
-    assert slice_layers(an_engine)["background"] == mri.GetID()
+    assert slice_layers(an_engine)["foreground"] == mri.GetID()
     an_undo.undo()
+    assert slice_layers(an_engine)["foreground"] is None
     assert slice_layers(an_engine)["background"] == a_ct.GetID()
     an_undo.undo()
     assert model.GetDisplayNode().GetVisibility()

@@ -98,11 +98,12 @@ class DataPanel:
                           subtitle=("n.detail || undefined",)), \
                 v3.Template(v_slot_append=True):
             v3.VBtn(v_if="n.kind === 'volume' || n.kind === 'labelmap'", icon="mdi-monitor-eye",
-                    size="x-small", variant="text", title="Show in the slice views",
+                    size="x-small", variant="text", title="Make it the volume the slice views show",
                     color=("n.shown ? 'primary' : undefined",), classes="data-show",
                     click="trigger('data_show', [n.id])")
             v3.VBtn(icon=("n.visible ? 'mdi-eye' : 'mdi-eye-off'",), size="x-small", variant="text",
-                    title="Show or hide", classes="data-visible",
+                    title=("n.kind === 'volume' ? 'Draw or hide it (over the shown volume; that stays)'"
+                           " : 'Show or hide'",), classes="data-visible",
                     click="trigger('data_set_visible', [n.id, !n.visible])")
             v3.VBtn(icon="mdi-pencil", size="x-small", variant="text", title="Rename", classes="data-rename",
                     click="data_renaming = {id: n.id, name: n.name}")
