@@ -153,6 +153,26 @@ def test_delete_round_trip_brings_the_volume_back_whole(an_engine, a_ct, an_undo
     assert an_engine.scene.GetNodeByID(volume_id) is None
 
 
+def test_undone_deletes_put_the_data_back_in_its_place(an_engine, a_ct, an_mri_path, an_undo):
+    sphere = vtkSphereSource()
+    sphere.Update()
+    model = an_engine.models_logic.AddModel(sphere.GetOutput())
+    mri = load_volume(an_engine, an_mri_path)
+    loaded = [a_ct.GetID(), model.GetID(), mri.GetID()]
+    for node_id in (a_ct.GetID(), model.GetID()):  # the first, then the (new) first again
+        an_undo.checkpoint("delete")
+        delete_node(an_engine, node_id)
+    assert [entry["id"] for entry in data_tree(an_engine)] == [mri.GetID()]
+    an_undo.undo()
+    assert [entry["id"] for entry in data_tree(an_engine)] == loaded[1:]
+    an_undo.undo()
+    assert [entry["id"] for entry in data_tree(an_engine)] == loaded
+    assert an_engine.scene.GetNodeByID(a_ct.GetID()).GetDisplayNode() is a_ct.GetDisplayNode()
+    an_undo.redo()
+    an_undo.undo()
+    assert [entry["id"] for entry in data_tree(an_engine)] == loaded
+
+
 def test_a_new_checkpoint_and_its_edit_clear_redo(an_engine, a_ct, an_undo):
     loaded = window_level(an_engine, a_ct)
     an_undo.checkpoint("one")
