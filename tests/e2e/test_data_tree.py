@@ -12,6 +12,8 @@ from e2e.views import wait_for_views
 pytestmark = pytest.mark.browser
 VIEWPORT = {"width": 1400, "height": 900}
 UI_TIMEOUT_MS = 10_000
+# Longer than the drawer is wide.
+MAP_NAME = "brain_map_of_the_mri_template_scaled_from_0_to_1_as_a_probability_map"
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +65,7 @@ def test_a_group_collapses_and_a_row_hides_its_data(a_page_with_the_data_panel):
 @pytest.fixture(scope="module")
 def the_app_on_a_map_and_the_mri(an_mri_path, tmp_path_factory):
     """Two volumes on one grid (a 0-1 map made from the MRI); the MRI, loaded last, is shown."""
-    the_map = probability_map(an_mri_path, tmp_path_factory.mktemp("map") / "brain_map.nii.gz")
+    the_map = probability_map(an_mri_path, tmp_path_factory.mktemp("map") / f"{MAP_NAME}.nii.gz")
     app = RunningApp("--data", str(the_map), str(an_mri_path))
     yield app
     app.stop()
@@ -86,10 +88,22 @@ def test_a_volume_eye_draws_or_hides_it_and_never_picks_the_shown_volume(a_brows
     map_row.locator(".data-visible").click()
     map_row.locator(".data-visible .mdi-eye").wait_for(timeout=UI_TIMEOUT_MS)
     entries = tree_entries(page)
-    assert entries["ch2"]["shown"] and not entries["brain_map"]["shown"]  # the shown volume stays
+    assert entries["ch2"]["shown"] and not entries[MAP_NAME]["shown"]  # the shown volume stays
     assert "text-primary" in mri_row.locator(".data-show").get_attribute("class")
     mri_row.locator(".data-visible").click()  # hide the shown volume: the other one fills the views
     mri_row.locator(".data-visible .mdi-eye-off").wait_for(timeout=UI_TIMEOUT_MS)
     wait_for_views(page, names=("Red", "Yellow", "Green"), timeout_s=10)
-    assert tree_entries(page)["brain_map"]["shown"]
+    assert tree_entries(page)[MAP_NAME]["shown"]
+    page.close()
+
+
+def test_a_long_name_cut_off_in_the_tree_shows_whole_in_a_tooltip(a_browser, the_app_on_a_map_and_the_mri):
+    page = a_browser.new_page(viewport=VIEWPORT)
+    page.goto(the_app_on_a_map_and_the_mri.url)
+    wait_for_views(page, names=("Red",))
+    page.locator(".panel-DataPanel button").first.click()
+    name = page.locator(".data-group-volume .data-node .data-node-name", has_text="brain_map")
+    name.wait_for(timeout=UI_TIMEOUT_MS)
+    assert name.evaluate("e => e.scrollWidth > e.clientWidth"), "the name is not cut off: no test"
+    assert name.get_attribute("title") == MAP_NAME
     page.close()
