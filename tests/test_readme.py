@@ -23,7 +23,7 @@ def test_the_readme_lists_the_drawer_panels_in_order_and_nothing_else():
     # Toolbar items and overlays (the Data Probe) are no panels.
     not_in_drawer = {f.title for f in feature_classes() if not hasattr(f, "build_panel")} - set(in_drawer)
     positions = [paragraph.find(f"{title} (") for title in in_drawer]
-    assert -1 not in positions, dict(zip(in_drawer, positions))
+    assert -1 not in positions, dict(zip(in_drawer, positions, strict=True))
     assert positions == sorted(positions), f"the drawer's order is {in_drawer}"
     for title in sorted(not_in_drawer):
         assert title not in paragraph, f"{title!r} is no panel of the drawer"
