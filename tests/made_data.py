@@ -87,3 +87,16 @@ def write_legacy_vtk_volume(ct_path: Path, out: Path) -> Path:
     writer.SetFileVersion(writer.VTK_LEGACY_READER_VERSION_4_2)  # what ITK's VTK image reader knows
     assert writer.Write() == 1
     return out
+
+
+def probability_map(mri_path: Path, out: Path) -> Path:
+    """The MRI scaled to 0-1 as float32 (a probability map's type and range), as NIfTI."""
+    import nibabel
+
+    mri = nibabel.load(str(mri_path))
+    voxels = np.asarray(mri.dataobj, dtype=np.float32)
+    scaled = (voxels - voxels.min()) / (voxels.max() - voxels.min())
+    image = nibabel.Nifti1Image(scaled.astype(np.float32), mri.affine)
+    image.header.set_data_dtype(np.float32)
+    nibabel.save(image, str(out))
+    return out

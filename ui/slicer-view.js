@@ -46,8 +46,9 @@
     touchAction: "none", userSelect: "none", webkitUserSelect: "none",
   };
   const CANVAS_STYLE = { width: "100%", height: "100%", display: "block" };
+  // Top left: Slicer draws nothing there, while the bottom holds the 3D ruler and the data probe.
   const STATS_STYLE = {
-    position: "absolute", bottom: "2px", left: "4px", font: "11px monospace", color: "#ddd",
+    position: "absolute", top: "2px", left: "4px", font: "11px monospace", color: "#ddd",
     background: "rgba(0,0,0,.5)", pointerEvents: "none", whiteSpace: "pre", padding: "0 3px",
   };
 

@@ -149,6 +149,15 @@ def test_the_data_folder_dialog_opens_the_mri(a_page, an_mri_path):
     assert notice.startswith("Loaded")
 
 
+def test_the_data_folder_dialog_shows_file_sizes(a_page, a_ct_path):
+    a_page.locator(".data-io-data-folder").click()
+    entry = a_page.locator(".data-io-folder-entry", has_text=a_ct_path.name)
+    entry.wait_for(timeout=LOAD_TIMEOUT_S * 1000)
+    megabytes = a_ct_path.stat().st_size / 1e6
+    assert entry.locator(".data-io-folder-size").inner_text().strip() == f"{megabytes:.1f} MB"
+    a_page.keyboard.press("Escape")
+
+
 def test_several_loadables_are_offered_in_a_dialog_and_only_the_chosen_load(a_page, an_mri_path):
     other = an_mri_path.with_name("ch2better.nii.gz")
     with a_page.expect_file_chooser() as chooser:

@@ -6,6 +6,7 @@ import time
 
 import pytest
 from conftest import RunningApp
+from made_data import probability_map
 
 from e2e.test_interaction import drag, frames_painted, readout, wait_for_readout, wait_for_still_frame
 from e2e.views import view_pixels, wait_for_views
@@ -68,15 +69,17 @@ def test_dragging_window_level_in_the_red_view_moves_the_sliders(a_page_with_the
                            ".getAttribute('aria-valuenow')) === 400", timeout=UI_TIMEOUT_MS)
     drag(page, "Red", dx=60, dy=30)
     after = wait_for_readout(page, lambda r: r["window"] != 400.0)
+    # The thumbs sit on the sliders' steps (tens on a CT, as in Slicer), the state in whole units.
+    near = page.evaluate("window.trame.state.get('volumes_scale').step") / 2 + 0.5
     deadline = time.monotonic() + UI_TIMEOUT_MS / 1000
     while time.monotonic() < deadline:  # the sliders follow at the binding's poll rate
         after = readout(page)
-        if abs(slider_value(page, "volumes-window") - after["window"]) < 1 \
-                and abs(slider_value(page, "volumes-level") - after["level"]) < 1:
+        if abs(slider_value(page, "volumes-window") - after["window"]) <= near \
+                and abs(slider_value(page, "volumes-level") - after["level"]) <= near:
             break
         time.sleep(0.1)
-    assert slider_value(page, "volumes-window") == pytest.approx(after["window"], abs=1)
-    assert slider_value(page, "volumes-level") == pytest.approx(after["level"], abs=1)
+    assert slider_value(page, "volumes-window") == pytest.approx(after["window"], abs=near)
+    assert slider_value(page, "volumes-level") == pytest.approx(after["level"], abs=near)
     assert after["window"] > 400.0  # dragging right widens the window
 
 
@@ -94,3 +97,26 @@ def test_undo_and_redo_from_the_toolbar_and_ctrl_z(a_page_with_the_volumes_panel
     wait_for_readout(page, lambda r: r["window"] == 1000.0)
     page.keyboard.press("Control+Shift+z")
     wait_for_readout(page, lambda r: r["window"] == 100.0)
+
+
+@pytest.fixture(scope="module")
+def the_app_on_a_probability_map(an_mri_path, tmp_path_factory):
+    app = RunningApp("--data", str(probability_map(an_mri_path, tmp_path_factory.mktemp("map") / "map.nii.gz")))
+    yield app
+    app.stop()
+
+
+def test_a_0_to_1_float_map_gets_sliders_in_hundredths(a_browser, the_app_on_a_probability_map):
+    page = a_browser.new_page(viewport=VIEWPORT)
+    page.goto(the_app_on_a_probability_map.url)
+    wait_for_views(page, names=("Red",))
+    page.locator(".panel-VolumesPanel button").first.click()
+    page.locator(".volumes-window").wait_for(timeout=UI_TIMEOUT_MS)
+    assert float(page.locator(".volumes-window [role=slider]").get_attribute("aria-valuemax")) == 1.2
+    assert "range 0.00 to 1.00" in page.locator(".volumes-readout").inner_text()
+    level = slider_value(page, "volumes-level")
+    page.locator(".volumes-level [role=slider]").focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("window.trame.state.get('volumes_level') !== " + repr(level), timeout=UI_TIMEOUT_MS)
+    assert page.evaluate("window.trame.state.get('volumes_level')") == pytest.approx(level + 0.01)
+    page.close()

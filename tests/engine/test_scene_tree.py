@@ -90,19 +90,39 @@ def test_model_and_markups_visibility_both_ways(an_engine, a_model, other_data):
         assert by_id(an_engine)[node.GetID()]["visible"] is True
 
 
-def test_volume_visibility_means_being_in_a_slice_layer(an_engine, a_ct, an_mri, a_bone_labelmap):
+def test_the_eye_of_a_hidden_volume_lays_it_over_the_shown_one(an_engine, a_ct, an_mri, a_bone_labelmap):
     set_node_visible(an_engine, an_mri.GetID(), True)
-    assert slice_layers(an_engine)["background"] == an_mri.GetID()
-    assert by_id(an_engine)[an_mri.GetID()]["shown"] is True
-    assert by_id(an_engine)[a_ct.GetID()]["visible"] is False
+    layers = slice_layers(an_engine)
+    assert (layers["background"], layers["foreground"]) == (a_ct.GetID(), an_mri.GetID())
+    assert layers["foreground_opacity"] > 0  # drawn, not an invisible overlay
+    entries = by_id(an_engine)
+    assert entries[an_mri.GetID()]["visible"] and not entries[an_mri.GetID()]["shown"]
+    assert entries[a_ct.GetID()]["visible"] and entries[a_ct.GetID()]["shown"]
     set_node_visible(an_engine, a_bone_labelmap.GetID(), True)
     assert slice_layers(an_engine)["label"] == a_bone_labelmap.GetID()
+    set_node_visible(an_engine, a_bone_labelmap.GetID(), False)
+    assert slice_layers(an_engine)["label"] is None
+
+
+def test_the_eye_of_the_shown_volume_hides_only_it(an_engine, a_ct, an_mri):
+    set_node_visible(an_engine, an_mri.GetID(), True)
+    set_node_visible(an_engine, a_ct.GetID(), False)
+    # The volume laid over the hidden one now fills the views: they are not blank.
+    layers = slice_layers(an_engine)
+    assert (layers["background"], layers["foreground"]) == (an_mri.GetID(), None)
+    assert not by_id(an_engine)[a_ct.GetID()]["visible"]
+    assert an_engine.view("Red").capture().std() > 20
     set_node_visible(an_engine, an_mri.GetID(), False)
-    assert slice_layers(an_engine)["background"] is None
-    # Set directly in MRML, read back through the tree.
+    assert slice_layers(an_engine)["background"] is None  # nothing visible is left
+    set_node_visible(an_engine, a_ct.GetID(), True)  # with nothing shown, the eye shows it
+    assert slice_layers(an_engine)["background"] == a_ct.GetID()
+
+
+def test_the_tree_reads_the_layers_set_in_mrml(an_engine, a_ct, an_mri):
     for view in an_engine.slice_views.values():
-        view.logic.GetSliceCompositeNode().SetBackgroundVolumeID(a_ct.GetID())
-    assert by_id(an_engine)[a_ct.GetID()]["shown"] is True
+        view.logic.GetSliceCompositeNode().SetBackgroundVolumeID(an_mri.GetID())
+    assert by_id(an_engine)[an_mri.GetID()]["shown"] is True
+    assert by_id(an_engine)[a_ct.GetID()]["visible"] is False
 
 
 def test_rename_both_ways_and_bad_names(an_engine, a_ct):

@@ -112,8 +112,9 @@ def test_visibility_round_trip(an_engine, a_ct, an_mri_path, an_undo):
     set_model_visible(an_engine, model.GetID(), False)
     an_undo.checkpoint("show MRI")
     set_node_visible(an_engine, mri.GetID(), True)
-    assert slice_layers(an_engine)["background"] == mri.GetID()
+    assert slice_layers(an_engine)["foreground"] == mri.GetID()
     an_undo.undo()
+    assert slice_layers(an_engine)["foreground"] is None
     assert slice_layers(an_engine)["background"] == a_ct.GetID()
     an_undo.undo()
     assert model.GetDisplayNode().GetVisibility()
@@ -150,6 +151,26 @@ def test_delete_round_trip_brings_the_volume_back_whole(an_engine, a_ct, an_undo
     assert an_engine.view("Red").capture().astype(float).mean() == pytest.approx(shown, abs=0.5)
     assert an_undo.redo() is True
     assert an_engine.scene.GetNodeByID(volume_id) is None
+
+
+def test_undone_deletes_put_the_data_back_in_its_place(an_engine, a_ct, an_mri_path, an_undo):
+    sphere = vtkSphereSource()
+    sphere.Update()
+    model = an_engine.models_logic.AddModel(sphere.GetOutput())
+    mri = load_volume(an_engine, an_mri_path)
+    loaded = [a_ct.GetID(), model.GetID(), mri.GetID()]
+    for node_id in (a_ct.GetID(), model.GetID()):  # the first, then the (new) first again
+        an_undo.checkpoint("delete")
+        delete_node(an_engine, node_id)
+    assert [entry["id"] for entry in data_tree(an_engine)] == [mri.GetID()]
+    an_undo.undo()
+    assert [entry["id"] for entry in data_tree(an_engine)] == loaded[1:]
+    an_undo.undo()
+    assert [entry["id"] for entry in data_tree(an_engine)] == loaded
+    assert an_engine.scene.GetNodeByID(a_ct.GetID()).GetDisplayNode() is a_ct.GetDisplayNode()
+    an_undo.redo()
+    an_undo.undo()
+    assert [entry["id"] for entry in data_tree(an_engine)] == loaded
 
 
 def test_a_new_checkpoint_and_its_edit_clear_redo(an_engine, a_ct, an_undo):

@@ -180,3 +180,18 @@ def test_a_folder_from_the_data_folder_offers_its_files_and_a_label_map_can_be_s
     assert not error_of(app)
     kinds = sorted((n["name"], n["kind"]) for n in scene_data.savable_nodes(app.session.engine))
     assert kinds == [("cranium_ct", "volume"), ("scan_0001", "segmentation")]
+
+
+def test_a_saved_node_is_offered_under_its_name_with_its_accents(the_data_feature):
+    from trame_slicer_app.engine.scene_tree import rename_node
+
+    app, feature = the_data_feature
+    app.session.open_sample()
+    feature.show_save_dialog()
+    rename_node(app.session.engine, app.state.data_io_savable[0]["node_id"], "Head CT <b>bold</b> é")
+    feature.show_save_dialog()
+    node = app.state.data_io_savable[0]
+    app.state.data_io_save_node_id = node["node_id"]
+    app.state.data_io_save_format = ".nrrd"
+    feature.save_node()
+    assert app.state.data_io_download["name"] == "Head CT _b_bold_b_ é.nrrd"

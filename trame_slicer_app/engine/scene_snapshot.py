@@ -121,13 +121,21 @@ def _restore_data_nodes(engine: SlicerEngine, wanted: dict[str, DataNodeRecord])
             for helper in helpers:
                 if scene.IsNodePresent(helper):
                     scene.RemoveNode(helper)
-    for node_id, record in wanted.items():
+    order = list(wanted)  # the scene's order at capture: the Data tree lists nodes in it
+    for index, node_id in enumerate(order):
+        record = wanted[node_id]
         if node_id not in present:
             # Helpers first: the data node's references to them resolve as it is added.
             for helper in record.helpers:
                 if not scene.IsNodePresent(helper):
                     scene.AddNode(helper)
-            scene.AddNode(record.node)
+            # Back in its place, not at the end: an undone delete must not reorder the list.
+            following = next((wanted[later].node for later in order[index + 1:]
+                              if scene.IsNodePresent(wanted[later].node)), None)
+            if following is None:
+                scene.AddNode(record.node)
+            else:
+                scene.InsertBeforeNode(following, record.node)
         if record.node.GetName() != record.name:
             record.node.SetName(record.name)
 

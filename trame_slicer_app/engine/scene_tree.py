@@ -8,7 +8,7 @@ import unicodedata
 
 from .node_lookup import DisplayControlError, require_bool, require_node
 from .slicer_engine import SlicerEngine
-from .volume_display import set_slice_layer, slice_layers
+from .volume_display import set_layer_opacity, set_slice_layer, slice_layers
 from .volumes import show_volume
 
 MAX_NODE_NAME_CHARS = 200
@@ -30,6 +30,8 @@ DATA_GROUPS = (
     ("model", "Models"),
     ("markups", "Markups"),
 )
+# A volume laid over the shown one by its eye button, when the overlay layer was fully transparent.
+OVERLAY_OPACITY = 0.5
 # A segmentation may hold hundreds of segments (a whole-body atlas); the panel lists the first ones.
 MAX_LISTED_SEGMENTS = 200
 
@@ -68,7 +70,8 @@ def _display_visible(node) -> bool:
 
 def data_tree(engine: SlicerEngine) -> list[dict]:
     """[{"id", "name", "kind", "visible", "shown"}] in the order the data was added.
-    For volumes "visible" means shown in some slice layer; "shown" means the background."""
+    For volumes "visible" means drawn in some slice layer; "shown" means the background, the
+    volume the slice views show (others may be laid over it)."""
     background = slice_layers(engine)["background"]
     tree = []
     for node in _data_nodes(engine):
@@ -132,18 +135,43 @@ def _require_data_node(engine: SlicerEngine, node_id: str):
 
 
 def set_node_visible(engine: SlicerEngine, node_id: str, on: bool) -> None:
-    """The eye button. A volume becomes the background of the slice views (a label map the
-    label layer) or leaves every layer; other data shows or hides its display nodes."""
+    """The eye button: whether the data is drawn. It never changes which volume the slice views
+    show (show_volume_in_views does): a volume made visible is laid over the shown one (the
+    foreground layer), or is shown if none is; a label map goes to the label layer. A hidden
+    volume leaves every layer; when it was the shown one, the volume laid over it takes its place,
+    so the views lose only what was hidden. Other data shows or hides its display nodes."""
     on = require_bool(on, "visibility")
     node = _require_data_node(engine, node_id)
     kind = node_kind(node)
-    if kind in VOLUME_KINDS:
-        if on:
-            set_slice_layer(engine, "label" if kind == "labelmap" else "background", node.GetID())
-        else:
-            for layer in _volume_layers(engine, node.GetID()):
-                set_slice_layer(engine, layer, None)
-        return
+    if kind == "labelmap":
+        set_slice_layer(engine, "label", node.GetID() if on else None)
+    elif kind == "volume":
+        (_show_over_the_shown_volume if on else _hide_volume)(engine, node)
+    else:
+        _set_display_visibility(node, on)
+
+
+def _show_over_the_shown_volume(engine: SlicerEngine, node) -> None:
+    layers = slice_layers(engine)
+    if layers["background"] is None:
+        show_volume(engine, node)
+    elif layers["background"] != node.GetID():
+        set_slice_layer(engine, "foreground", node.GetID())
+        if layers["foreground_opacity"] == 0.0:  # an overlay at opacity 0 would not be drawn at all
+            set_layer_opacity(engine, "foreground", OVERLAY_OPACITY)
+
+
+def _hide_volume(engine: SlicerEngine, node) -> None:
+    layers = slice_layers(engine)
+    for layer in _volume_layers(engine, node.GetID()):
+        set_slice_layer(engine, layer, None)
+    overlay = layers["foreground"]
+    if layers["background"] == node.GetID() and overlay not in (None, node.GetID()):
+        set_slice_layer(engine, "foreground", None)
+        set_slice_layer(engine, "background", overlay)
+
+
+def _set_display_visibility(node, on: bool) -> None:
     if node.GetDisplayNode() is None:
         node.CreateDefaultDisplayNodes()
     for index in range(node.GetNumberOfDisplayNodes()):

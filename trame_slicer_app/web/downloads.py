@@ -11,18 +11,24 @@ import re
 import secrets
 import shutil
 import tempfile
+import unicodedata
 from pathlib import Path
 from urllib.parse import quote
 
 MAX_KEPT_DOWNLOADS = 8  # older downloads are deleted when a new one is made
 DOWNLOAD_FOLDER_PREFIX = "slicer-download-"
 MAX_DOWNLOAD_NAME_CHARS = 80
-_UNSAFE_NAME_CHARS = re.compile(r"[^A-Za-z0-9._ -]+")
+# Letters and digits of every script are safe in a file name; markup, path separators, the
+# characters Windows refuses (<>:"/\|?*) and control characters are not.
+_UNSAFE_NAME_CHARS = re.compile(r"[^\w. -]+")
 
 
 def download_name(title: str, suffix: str) -> str:
-    """A file name for the user's disk built from a node name: letters, digits, ``._ -`` only."""
-    stem = _UNSAFE_NAME_CHARS.sub("_", title).strip(" ._")[:MAX_DOWNLOAD_NAME_CHARS] or "slicer"
+    """A file name for the user's disk built from a node name: its letters and digits (accented
+    ones included: "é" stays "é"), ``._ -``; each run of anything else becomes one ``_``."""
+    # Composed form: a decomposed "é" is "e" plus a combining accent, which is no letter.
+    composed = unicodedata.normalize("NFC", title)
+    stem = _UNSAFE_NAME_CHARS.sub("_", composed).strip(" ._")[:MAX_DOWNLOAD_NAME_CHARS] or "slicer"
     return stem + suffix
 
 

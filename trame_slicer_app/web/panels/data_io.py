@@ -17,10 +17,11 @@ from pathlib import Path
 from trame_client.widgets.core import AbstractElement
 
 from ... import scene_data
-from ...data_folder import DataFolder, DataFolderError
+from ...data_folder import FILE, DataFolder, DataFolderError
 from ...engine.scene_tree import rename_node
 from ...layouts import LAYOUTS, THREED
 from ..downloads import DownloadFolder, download_name
+from ..file_sizes import size_text
 from ..layout_screenshot import compose_layout, png_bytes
 from ..stream_protocol import UI_DIR, UI_URL
 from ..upload_protocol import UploadProtocol
@@ -244,6 +245,8 @@ class DataIO:
                 self._fail(str(error))
             return False
         self._folder_path = listing["path"]
+        listing["entries"] = [{**entry, "size": size_text(entry["size_bytes"]) if entry["kind"] == FILE else ""}
+                              for entry in listing["entries"]]
         with self.state:
             self.state.data_io_folder = listing
             self.state.data_io_folder_selected = []

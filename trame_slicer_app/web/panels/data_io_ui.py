@@ -118,6 +118,8 @@ def _data_folder_dialog() -> None:
                 html.A("{{ entry.name }}", v_if="entry.kind === 'folder'", href="#",
                        click="trigger('data_io_folder_open', [entry.path])")
                 html.Span("{{ entry.name }}", v_else=True)
+                with v3.Template(v_slot_append=True):
+                    html.Span("{{ entry.size }}", classes="data-io-folder-size text-caption text-medium-emphasis")
             v3.VListItem(v_if="data_io_folder.left_out", title=("`${data_io_folder.left_out} more not shown`",))
         with v3.VCardActions():
             v3.VSpacer()

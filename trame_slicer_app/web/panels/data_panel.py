@@ -19,6 +19,7 @@ KIND_ICONS = {
 TREE_SPACING = "--v-list-indent: 12px; --v-list-group-prepend: 0px; --v-list-prepend-gap: 8px"
 # Segments sit under their segmentation (Vuetify forces the items' padding: a margin it is).
 SEGMENT_INDENT = "margin-inline-start: 28px"
+CUT_OFF = "overflow: hidden; text-overflow: ellipsis; white-space: nowrap"
 
 
 def _detail(node: dict) -> str:
@@ -94,26 +95,31 @@ class DataPanel:
 
     @staticmethod
     def _build_node_row() -> None:
-        with v3.VListItem(classes="data-node px-1", prepend_icon=("n.icon",), title=("n.name",),
-                          subtitle=("n.detail || undefined",)), \
-                v3.Template(v_slot_append=True):
-            v3.VBtn(v_if="n.kind === 'volume' || n.kind === 'labelmap'", icon="mdi-monitor-eye",
-                    size="x-small", variant="text", title="Show in the slice views",
-                    color=("n.shown ? 'primary' : undefined",), classes="data-show",
-                    click="trigger('data_show', [n.id])")
-            v3.VBtn(icon=("n.visible ? 'mdi-eye' : 'mdi-eye-off'",), size="x-small", variant="text",
-                    title="Show or hide", classes="data-visible",
-                    click="trigger('data_set_visible', [n.id, !n.visible])")
-            v3.VBtn(icon="mdi-pencil", size="x-small", variant="text", title="Rename", classes="data-rename",
-                    click="data_renaming = {id: n.id, name: n.name}")
-            v3.VBtn(icon="mdi-delete", size="x-small", variant="text", title="Delete", classes="data-delete",
-                    click="data_deleting = {id: n.id, name: n.name}")
+        with v3.VListItem(classes="data-node px-1", prepend_icon=("n.icon",), subtitle=("n.detail || undefined",)):
+            # The drawer is narrow: a long name is cut off with an ellipsis, and shown whole on hover.
+            with v3.Template(v_slot_title=True):
+                html.Div("{{ n.name }}", title=("n.name",), classes="data-node-name", style=CUT_OFF)
+            with v3.Template(v_slot_append=True):
+                v3.VBtn(v_if="n.kind === 'volume' || n.kind === 'labelmap'", icon="mdi-monitor-eye",
+                        size="x-small", variant="text", title="Make it the volume the slice views show",
+                        color=("n.shown ? 'primary' : undefined",), classes="data-show",
+                        click="trigger('data_show', [n.id])")
+                v3.VBtn(icon=("n.visible ? 'mdi-eye' : 'mdi-eye-off'",), size="x-small", variant="text",
+                        title=("n.kind === 'volume' ? 'Draw or hide it (over the shown volume; that stays)'"
+                               " : 'Show or hide'",), classes="data-visible",
+                        click="trigger('data_set_visible', [n.id, !n.visible])")
+                v3.VBtn(icon="mdi-pencil", size="x-small", variant="text", title="Rename", classes="data-rename",
+                        click="data_renaming = {id: n.id, name: n.name}")
+                v3.VBtn(icon="mdi-delete", size="x-small", variant="text", title="Delete", classes="data-delete",
+                        click="data_deleting = {id: n.id, name: n.name}")
 
     @staticmethod
     def _build_segment_rows() -> None:
         # Read only: the segment's colour, name and whether it is shown.
         with v3.VListItem(v_for="s in n.segments || []", key="n.id + '/' + s.id", classes="data-segment",
-                          density="compact", title=("s.name",), style=SEGMENT_INDENT):
+                          density="compact", style=SEGMENT_INDENT):
+            with v3.Template(v_slot_title=True):
+                html.Div("{{ s.name }}", title=("s.name",), classes="data-segment-name", style=CUT_OFF)
             with v3.Template(v_slot_prepend=True):
                 v3.VIcon(icon="mdi-circle", color=("s.color",), size="small")
             with v3.Template(v_slot_append=True):

@@ -10,16 +10,18 @@ from trame.widgets import vuetify3 as v3
 from ...engine import volume_display as display
 from ...engine.scene_tree import data_tree
 from ...engine.window_level_presets import AUTO_PRESET, WINDOW_LEVEL_PRESETS
+from ...engine.window_level_scale import window_level_scale
 from ..mrml_binding import a_flag, a_node_id, a_number, one_of
 
 VOLUME_KINDS = ("volume", "labelmap")
-VALUE_DECIMALS = 2  # what the sliders show; MRML keeps full precision
 OPACITY_STEP = 0.05
 PRESET_NAMES = (*WINDOW_LEVEL_PRESETS, AUTO_PRESET)
-
-
-def _rounded(value):
-    return round(float(value), VALUE_DECIMALS) if value is not None else None
+# Until a volume is loaded the sliders need some bounds.
+READOUT = ("W {{ volumes_window == null ? '' : volumes_window.toFixed(volumes_scale.decimals) }}"
+           "  L {{ volumes_level == null ? '' : volumes_level.toFixed(volumes_scale.decimals) }}"
+           "  range {{ volumes_range ? volumes_range.map(v => v.toFixed(volumes_scale.range_decimals))"
+           ".join(' to ') : '' }}")
+NO_SCALE = {"level_min": 0, "level_max": 1, "window_max": 1, "step": 1, "decimals": 0, "range_decimals": 0}
 
 
 class VolumesPanel:
@@ -35,10 +37,11 @@ class VolumesPanel:
         b.bind("volumes_items", self._volume_items)
         b.bind("volumes_selected", self._selected_id, self._select, a_node_id, undoable=False)
         b.bind("volumes_range", lambda: self._display("scalar_range"))
-        b.bind("volumes_window", lambda: _rounded(self._display("window")),
+        b.bind("volumes_scale", self._scale)
+        b.bind("volumes_window", lambda: self._rounded(self._display("window")),
                lambda w: display.set_window_level(self.engine, self._selected_id(), w, self._display("level")),
                a_number(lo=0.0), undo_label="window")
-        b.bind("volumes_level", lambda: _rounded(self._display("level")),
+        b.bind("volumes_level", lambda: self._rounded(self._display("level")),
                lambda lv: display.set_window_level(self.engine, self._selected_id(), self._display("window"), lv),
                a_number(), undo_label="level")
         b.bind("volumes_color_maps", lambda: [{"title": c["name"], "value": c["id"]}
@@ -54,7 +57,7 @@ class VolumesPanel:
                    lambda vid, layer=layer: display.set_slice_layer(self.engine, layer, vid),
                    one_of(lambda: [None, *self._volume_ids()]), undo_label=f"{layer} layer")
             b.bind(f"volumes_{layer}_opacity",
-                   lambda layer=layer: _rounded(display.slice_layers(self.engine)[f"{layer}_opacity"]),
+                   lambda layer=layer: round(display.slice_layers(self.engine)[f"{layer}_opacity"], 2),
                    lambda value, layer=layer: display.set_layer_opacity(self.engine, layer, value),
                    a_number(0.0, 1.0), undo_label=f"{layer} opacity")
         app.server.trigger("volumes_preset")(self.apply_preset)
@@ -73,6 +76,15 @@ class VolumesPanel:
             return self._selected
         background = display.slice_layers(self.engine)["background"]
         return background if background in ids else (ids[0] if ids else None)
+
+    def _scale(self) -> dict:
+        volume_id = self._selected_id()
+        return (window_level_scale(self.engine, volume_id) if volume_id else None) or NO_SCALE
+
+    def _rounded(self, value):
+        """Window and level as precise as the volume's sliders show them (Slicer's spin boxes
+        hold their value at their decimals too): a CT in whole units, a 0-1 map in hundredths."""
+        return round(float(value), self._scale()["decimals"]) if value is not None else None
 
     def _display(self, key: str):
         volume_id = self._selected_id()
@@ -98,14 +110,13 @@ class VolumesPanel:
         with html.Div(v_else=True, classes="volumes-panel"):
             v3.VSelect(label="Volume", v_model=("volumes_selected",), items=("volumes_items",),
                        density="compact", hide_details=True, classes="volumes-selected mb-2")
-            range_lo, range_hi = "volumes_range ? volumes_range[0] : 0", "volumes_range ? volumes_range[1] : 1"
-            v3.VSlider(label="Window", v_model=("volumes_window",), min=0,
-                       max=(f"Math.max(1, 2 * (({range_hi}) - ({range_lo})))",), step=1,
-                       density="compact", hide_details=True, thumb_label=True, classes="volumes-window")
-            v3.VSlider(label="Level", v_model=("volumes_level",), min=(range_lo,), max=(range_hi,), step=1,
-                       density="compact", hide_details=True, thumb_label=True, classes="volumes-level")
-            html.Div("W {{ volumes_window }}  L {{ volumes_level }}  range {{ volumes_range }}",
-                     classes="text-caption volumes-readout mb-1")
+            v3.VSlider(label="Window", v_model=("volumes_window",), min=0, max=("volumes_scale.window_max",),
+                       step=("volumes_scale.step",), density="compact", hide_details=True, thumb_label=True,
+                       classes="volumes-window")
+            v3.VSlider(label="Level", v_model=("volumes_level",), min=("volumes_scale.level_min",),
+                       max=("volumes_scale.level_max",), step=("volumes_scale.step",), density="compact",
+                       hide_details=True, thumb_label=True, classes="volumes-level")
+            html.Div(READOUT, classes="text-caption volumes-readout mb-1")
             with html.Div(classes="d-flex flex-wrap ga-1 mb-2"):
                 for name in PRESET_NAMES:
                     css = "volumes-preset-" + name.lower().replace(" ", "-")
