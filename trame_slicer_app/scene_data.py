@@ -310,7 +310,8 @@ def _known_loadable(given) -> dict:
 def load_loadables(
     engine: SlicerEngine, loadables: list[dict], progress: ProgressCallback | None = None
 ) -> list[dict]:
-    """Add inspected loadables to the scene; show the last volume. Returns [{"node_id", "name", "kind"}].
+    """Add inspected loadables to the scene; show the last volume opened from a data file (a scene
+    brings back what its views showed). Returns [{"node_id", "name", "kind"}].
     A loadable is named by its "id"; its "kind" may be changed to another of its "kind_choices".
     What loads stays loaded when another fails; the DataError then lists the failures."""
     if not isinstance(loadables, list):
@@ -334,6 +335,10 @@ def load_loadables(
         for node in nodes:
             kind = node_kind(node)
             loaded.append({"node_id": node.GetID(), "name": node.GetName(), "kind": kind})
+            if known["kind"] == "scene":
+                # Its slice, composite, camera and view nodes were read with it: showing one of its
+                # volumes here would undo what the user saved.
+                continue
             if kind == "volume":
                 last_volume = node
             elif kind in ("model", "segmentation"):

@@ -180,3 +180,20 @@ def test_a_folder_from_the_data_folder_offers_its_files_and_a_label_map_can_be_s
     assert not error_of(app)
     kinds = sorted((n["name"], n["kind"]) for n in scene_data.savable_nodes(app.session.engine))
     assert kinds == [("cranium_ct", "volume"), ("scan_0001", "segmentation")]
+
+
+def test_a_scene_reopens_in_the_layout_it_was_saved_in(the_data_feature):
+    app, feature = the_data_feature
+    app.session.open_sample()
+    app._on_layout_change("four_up")  # what the toolbar's layout buttons end in
+    feature.save_scene()
+    saved = feature.downloads.folder / app.state.data_io_download["url"].split("/", 1)[1]
+    shutil.copy(saved, feature.data_folder.root / "four_up.mrb")
+    feature.close_scene()
+    app.state.layout_name = "one_up_red"
+    app._on_layout_change("one_up_red")
+
+    app.state.data_io_folder_selected = ["four_up.mrb"]
+    run_coroutine(feature.load_from_data_folder())
+    assert not error_of(app)
+    assert app.state.layout_name == "four_up"

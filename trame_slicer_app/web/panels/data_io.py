@@ -19,7 +19,7 @@ from trame_client.widgets.core import AbstractElement
 from ... import scene_data
 from ...data_folder import DataFolder, DataFolderError
 from ...engine.scene_tree import rename_node
-from ...layouts import LAYOUTS, THREED
+from ...layouts import LAYOUTS, THREED, layout_of_arrangement
 from ..downloads import DownloadFolder, download_name
 from ..layout_screenshot import compose_layout, png_bytes
 from ..stream_protocol import UI_DIR, UI_URL
@@ -204,7 +204,14 @@ class DataIO:
             self._fail(f"Could not load: {error}")
             return
         self._name_as_the_user_does(loaded)
+        self._show_stored_layout()
         self._done(f"Loaded {', '.join(node['name'] for node in loaded)}")
+
+    def _show_stored_layout(self) -> None:
+        """A scene that holds its layout is shown in it (one without leaves the layout as it is)."""
+        layout_name = layout_of_arrangement(self.session.stored_layout())
+        if layout_name is not None and layout_name != self.state.layout_name:
+            self.state.layout_name = layout_name
 
     def _stems(self) -> dict[str, str]:
         """Generated upload names without extension -> the user's, for node names."""
