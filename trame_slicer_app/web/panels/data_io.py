@@ -141,7 +141,7 @@ class DataIO:
         self._busy(f"Reading {shown}")
         try:
             loadables = await asyncio.get_running_loop().run_in_executor(
-                None, lambda: scene_data.inspect_paths(paths, allowed_root=root))
+                None, lambda: scene_data.inspect_paths(paths, allowed_root=root, user_names=names))
         except ValueError as error:
             self._fail(str(error))
             # What could be read is still offered beside the message.
