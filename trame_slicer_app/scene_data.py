@@ -109,9 +109,16 @@ def _unsupported(path: Path) -> str:
             f"({', '.join(SUPPORTED_EXTENSIONS)})")
 
 
+def _refuse_empty(path: Path) -> None:
+    # Before the kind is guessed from the bytes: an empty file is no kind, and saying so helps more.
+    if path.stat().st_size == 0:
+        raise DataError(f"{_shown(path.name)}: the file is empty")
+
+
 def _candidates(path: Path, limits: IOLimits, user_name: str | None = None) -> list[dict]:
     """The loadables one file gives, before sandboxed reading: {"kind", "paths", "name"[, "detail"],
     "kind_choices"}. ``user_name``: the file's name as the user knows it, when stored under another."""
+    _refuse_empty(path)
     kind = classify_file(path, user_name)
     if kind is None:
         raise DataError(_unsupported(path))
@@ -220,6 +227,8 @@ def inspect_paths(
             resolved = path.resolve()
             if not (resolved.is_file() or resolved.is_dir()):
                 raise DataError(f"{_shown(path)}: not a file")
+            if resolved.is_file():
+                _refuse_empty(path)
             if resolved.is_file() and classify_file(resolved, user_name) is None:
                 raise DataError(_unsupported(path))
             if resolved.is_file() and classify_file(resolved, user_name) == "dicom" and file_suffix(resolved) != ".zip":
