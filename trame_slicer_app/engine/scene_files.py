@@ -172,3 +172,13 @@ def close_scene(engine) -> None:
     scene.ClearUndoStack()
     scene.ClearRedoStack()
     engine.app_logic.PropagateVolumeSelection(0)
+    _show_an_empty_scene(engine)
+
+
+def _show_an_empty_scene(engine) -> None:
+    """Views as a new scene has them: with nothing to show, a slice plane in 3D is a black sheet,
+    and the camera and fields of view no longer frame anything."""
+    for view in engine.slice_views.values():
+        view.slice_node.SetSliceVisible(False)
+        view.reset_view()
+    engine.threed_view.reset_view()
