@@ -1,5 +1,6 @@
 """Close scene in a real Chromium: every view repaints at once and shows an empty scene, not what was
-there (issue 12: the 3D view kept the black slice planes of the closed CT)."""
+there (issue 12: the 3D view kept the black slice planes of the closed CT), and closing, which undo
+cannot bring back, says so before the user confirms."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ def dark_fraction(pixels: np.ndarray) -> float:
     return float((pixels < DARK).all(axis=2).mean())
 
 
-def test_closing_the_scene_repaints_every_view_as_an_empty_scene(a_browser, a_ct_path, artifacts):
+def test_closing_the_scene_warns_it_is_final_and_repaints_every_view_as_an_empty_scene(a_browser, a_ct_path, artifacts):
     app = RunningApp("--data", str(a_ct_path))
     page = a_browser.new_page(viewport=VIEWPORT)
     try:
@@ -40,7 +41,10 @@ def test_closing_the_scene_repaints_every_view_as_an_empty_scene(a_browser, a_ct
         assert dark_fraction(view_pixels(page, "1")) > 0.02  # the slice planes, dark around the head
         before = frames(page)
 
+        page.locator(".undo-undo:not([disabled])").wait_for(timeout=UI_TIMEOUT_MS)  # turning rendering on
         page.locator(".data-io-close").click()
+        # Closing ends the undo history: the user is told before confirming.
+        assert "cannot be undone" in page.locator(".data-io-close-dialog").inner_text()
         page.locator(".data-io-close-confirm").click()
         deadline = time.monotonic() + REPAINT_TIMEOUT_S
         while time.monotonic() < deadline and not all(n > before[name] for name, n in frames(page).items()):
@@ -54,6 +58,7 @@ def test_closing_the_scene_repaints_every_view_as_an_empty_scene(a_browser, a_ct
 
         Image.fromarray(threed.astype(np.uint8)).save(artifacts / "closed-scene-3d.png")
         assert dark_fraction(threed) < 0.002, "the 3D view still shows slice planes of the closed scene"
+        assert page.locator(".undo-undo").is_disabled()
         for name in ("Red", "Yellow", "Green"):  # black but for the border, labels and intersection lines
             assert dark_fraction(view_pixels(page, name)) > 0.95, f"{name} still shows an image"
     finally:
