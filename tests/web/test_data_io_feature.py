@@ -216,3 +216,11 @@ def test_a_label_file_gets_the_same_kind_uploaded_or_from_the_data_folder(the_da
     assert not error_of(app)
     kinds = [(node["name"], node["kind"]) for node in data_tree(app.session.engine)]
     assert kinds == [("head_label", "segmentation"), ("head_label", "segmentation")]
+
+
+def test_an_empty_upload_is_called_empty_by_the_user_s_name(the_data_feature):
+    app, feature = the_data_feature
+    upload_id = feature.uploads.begin("empty.nrrd", 0)
+    feature.uploads.finish(upload_id)
+    run_coroutine(feature.on_uploaded([upload_id]))
+    assert error_of(app) == "empty.nrrd: the file is empty"
