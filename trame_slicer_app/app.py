@@ -12,7 +12,7 @@ from trame.widgets import html
 from trame.widgets import vtk as vtk_widgets
 from trame.widgets import vuetify3 as v3
 
-from .layouts import ALL_VIEWS, DEFAULT_LAYOUT, LAYOUTS, THREED, grid_area
+from .layouts import ALL_VIEWS, DEFAULT_LAYOUT, LAYOUTS, THREED, grid_area, layout_of_arrangement
 from .scene_session import SceneSession
 from .streaming.view_streamer import ViewStreamer
 from .web.mrml_binding import MrmlBinding
@@ -39,7 +39,8 @@ class SlicerWebApp(TrameApp):
         self.session = session or SceneSession()
         self.stream_mode = stream_mode
         self.state.trame__title = "Slicer"
-        self.state.layout_name = DEFAULT_LAYOUT
+        # A scene opened from the command line may hold the layout it was saved in.
+        self.state.layout_name = layout_of_arrangement(self.session.stored_layout()) or DEFAULT_LAYOUT
         self.state.show_stream_stats = False
         self._remote_views: dict[str, object] = {}
         self._push_pending = False
@@ -50,7 +51,7 @@ class SlicerWebApp(TrameApp):
             self.session.on_render_request(self._on_render_request_stock)
         self.state.mrml_readout = self.session.readouts()
         self.ctrl.on_server_ready.add(self._start_readout_updates)
-        self._apply_layout(DEFAULT_LAYOUT)
+        self._apply_layout(self.state.layout_name)
         # Panels bind their state keys to MRML through this (see web/mrml_binding.py).
         self.binding = MrmlBinding(self.state, self.session.scene_changes.take_changes, self.session.undo)
         self.ctrl.on_server_ready.add(lambda **_: self.binding.start())
@@ -118,7 +119,7 @@ class SlicerWebApp(TrameApp):
         layout = LAYOUTS[layout_name]
         self.state.visible_views = list(layout.views)
         self.state.layout_grid = layout.css_grid()
-        self.session.set_layout_views(layout.views)
+        self.session.set_layout_views(layout.views, layout.slicer_arrangement)
         if self.streamer is not None:
             self.streamer.set_visible(layout.views)
 

@@ -19,6 +19,8 @@ class Layout:
     title: str
     icon: str
     rows: tuple[tuple[str, ...], ...]
+    # Slicer's number for the same layout (vtkMRMLLayoutNode's ViewArrangement): how a scene stores it.
+    slicer_arrangement: int
 
     @property
     def views(self) -> tuple[str, ...]:
@@ -51,12 +53,17 @@ LAYOUTS: dict[str, Layout] = {
     layout.name: layout
     for layout in (
         Layout("conventional", "Conventional", "mdi-view-compact-outline",
-               ((THREED, THREED, THREED), (RED, YELLOW, GREEN))),
-        Layout("four_up", "Four-Up", "mdi-view-grid-outline", ((RED, THREED), (YELLOW, GREEN))),
-        Layout("one_up_red", "Red slice only", "mdi-alpha-r-box-outline", ((RED,),)),
-        Layout("one_up_yellow", "Yellow slice only", "mdi-alpha-y-box-outline", ((YELLOW,),)),
-        Layout("one_up_green", "Green slice only", "mdi-alpha-g-box-outline", ((GREEN,),)),
-        Layout("one_up_3d", "3D only", "mdi-cube-outline", ((THREED,),)),
+               ((THREED, THREED, THREED), (RED, YELLOW, GREEN)), 2),
+        Layout("four_up", "Four-Up", "mdi-view-grid-outline", ((RED, THREED), (YELLOW, GREEN)), 3),
+        Layout("one_up_red", "Red slice only", "mdi-alpha-r-box-outline", ((RED,),), 6),
+        Layout("one_up_yellow", "Yellow slice only", "mdi-alpha-y-box-outline", ((YELLOW,),), 7),
+        Layout("one_up_green", "Green slice only", "mdi-alpha-g-box-outline", ((GREEN,),), 8),
+        Layout("one_up_3d", "3D only", "mdi-cube-outline", ((THREED,),), 4),
     )
 }
 DEFAULT_LAYOUT = "conventional"
+
+
+def layout_of_arrangement(arrangement: int) -> str | None:
+    """The name of the layout Slicer numbers ``arrangement``; None for one this viewer does not have."""
+    return next((layout.name for layout in LAYOUTS.values() if layout.slicer_arrangement == arrangement), None)

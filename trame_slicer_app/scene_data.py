@@ -109,10 +109,17 @@ def _unsupported(path: Path) -> str:
             f"({', '.join(SUPPORTED_EXTENSIONS)})")
 
 
-def _candidates(path: Path, limits: IOLimits) -> list[dict]:
+def _refuse_empty(path: Path) -> None:
+    # Before the kind is guessed from the bytes: an empty file is no kind, and saying so helps more.
+    if path.stat().st_size == 0:
+        raise DataError(f"{_shown(path.name)}: the file is empty")
+
+
+def _candidates(path: Path, limits: IOLimits, user_name: str | None = None) -> list[dict]:
     """The loadables one file gives, before sandboxed reading: {"kind", "paths", "name"[, "detail"],
-    "kind_choices"}."""
-    kind = classify_file(path)
+    "kind_choices"}. ``user_name``: the file's name as the user knows it, when stored under another."""
+    _refuse_empty(path)
+    kind = classify_file(path, user_name)
     if kind is None:
         raise DataError(_unsupported(path))
     if kind == "dicom" and file_suffix(path) == ".zip":
@@ -126,7 +133,8 @@ def _candidates(path: Path, limits: IOLimits) -> list[dict]:
         return _dicom_candidates([path], path.name, limits)
     # Declared sizes and referenced files are checked here, before any reader sees the file.
     check_file(path, path.parent, limits)
-    return [{"kind": kind, "paths": [path], "name": display_name(path), "kind_choices": kind_choices(path, kind)}]
+    name = display_name(Path(user_name) if user_name else path)
+    return [{"kind": kind, "paths": [path], "name": name, "kind_choices": kind_choices(path, kind)}]
 
 
 def _folder_candidates(folder: Path, limits: IOLimits, allowed_root: Path | None) -> tuple[list[dict], list[str]]:
@@ -188,15 +196,18 @@ def _dicom_candidates(paths: list[Path], where: str, limits: IOLimits, required:
 
 
 def inspect_paths(
-    paths: list[Path], limits: IOLimits = DEFAULT_IO_LIMITS, allowed_root: Path | None = None
+    paths: list[Path], limits: IOLimits = DEFAULT_IO_LIMITS, allowed_root: Path | None = None,
+    user_names: dict[str, str] | None = None,
 ) -> list[dict]:
     """What can be loaded from these files and folders, each read once in the sandboxed child.
 
     A folder gives every file directly inside it that this viewer reads, each on its own, and the
     DICOM series in it and below it. Returns loadables {"id", "kind", "name", "detail", "paths",
     "kind_choices"}: a NRRD/NIfTI volume whose voxels can be labels may be loaded as "volume" or
-    "labelmap" (then one segment per label). Raises DataError listing every path that cannot be
-    loaded (``error.loadables`` holds the good ones)."""
+    "labelmap" (then one segment per label). ``user_names`` maps a given path (as given) to the name
+    the user knows the file by, when it is stored under another (an upload): kinds and node names
+    follow the user's name, so a file gets the same kind however it arrives. Raises DataError listing
+    every path that cannot be loaded (``error.loadables`` holds the good ones)."""
     problems: list[str] = []
     candidates: list[dict] = []
     dicom_files: list[Path] = []
@@ -207,6 +218,7 @@ def inspect_paths(
             problems.append(f"not a path: {_shown(repr(given))[:80]}")
             continue
         path = Path(given).expanduser()
+        user_name = (user_names or {}).get(str(given))
         try:
             if allowed_root is not None and not is_inside(path, allowed_root):
                 raise DataError(f"{_shown(path)}: outside the folder data may be opened from")
@@ -215,9 +227,11 @@ def inspect_paths(
             resolved = path.resolve()
             if not (resolved.is_file() or resolved.is_dir()):
                 raise DataError(f"{_shown(path)}: not a file")
-            if resolved.is_file() and classify_file(resolved) is None:
+            if resolved.is_file():
+                _refuse_empty(path)
+            if resolved.is_file() and classify_file(resolved, user_name) is None:
                 raise DataError(_unsupported(path))
-            if resolved.is_file() and classify_file(resolved) == "dicom" and file_suffix(resolved) != ".zip":
+            if resolved.is_file() and classify_file(resolved, user_name) == "dicom" and file_suffix(resolved) != ".zip":
                 dicom_files.append(resolved)  # one series' files come one by one (a drop): grouped below
                 continue
             if resolved.is_dir():
@@ -225,7 +239,7 @@ def inspect_paths(
                 candidates += found
                 problems += folder_problems
                 continue
-            candidates += _candidates(resolved, limits)
+            candidates += _candidates(resolved, limits, user_name)
         except (ValueError, OSError) as error:  # every reader's refusal is a ValueError
             problems.append(_problem(path.name, str(error)))
     if dicom_files:
@@ -310,7 +324,8 @@ def _known_loadable(given) -> dict:
 def load_loadables(
     engine: SlicerEngine, loadables: list[dict], progress: ProgressCallback | None = None
 ) -> list[dict]:
-    """Add inspected loadables to the scene; show the last volume. Returns [{"node_id", "name", "kind"}].
+    """Add inspected loadables to the scene; show the last volume opened from a data file (a scene
+    brings back what its views showed). Returns [{"node_id", "name", "kind"}].
     A loadable is named by its "id"; its "kind" may be changed to another of its "kind_choices".
     What loads stays loaded when another fails; the DataError then lists the failures."""
     if not isinstance(loadables, list):
@@ -334,6 +349,10 @@ def load_loadables(
         for node in nodes:
             kind = node_kind(node)
             loaded.append({"node_id": node.GetID(), "name": node.GetName(), "kind": kind})
+            if known["kind"] == "scene":
+                # Its slice, composite, camera and view nodes were read with it: showing one of its
+                # volumes here would undo what the user saved.
+                continue
             if kind == "volume":
                 last_volume = node
             elif kind in ("model", "segmentation"):

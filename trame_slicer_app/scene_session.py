@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .engine.sample_data import add_sample_head
 from .engine.scene_changes import SceneChangeTracker
+from .engine.scene_layout import set_view_arrangement, view_arrangement
 from .engine.scene_undo import SceneUndo
 from .engine.slice_controls import crosshair_ras, set_crosshair_visible
 from .engine.slicer_engine import SlicerEngine
@@ -50,8 +51,15 @@ class SceneSession:
     def view(self, name: str) -> SlicerView:
         return self.engine.view(name)
 
-    def set_layout_views(self, names: Iterable[str]) -> None:
+    def set_layout_views(self, names: Iterable[str], slicer_arrangement: int | None = None) -> None:
+        """The views the layout shows and, when given, Slicer's number for the layout (saved with the scene)."""
         self.engine.set_views_in_layout(set(names))
+        if slicer_arrangement is not None:
+            set_view_arrangement(self.engine, slicer_arrangement)
+
+    def stored_layout(self) -> int:
+        """Slicer's number for the layout the scene holds (a scene that was opened may bring one)."""
+        return view_arrangement(self.engine)
 
     def render_window(self, view_name: str):
         return self.engine.view(view_name).render_window

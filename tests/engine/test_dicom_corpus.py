@@ -135,10 +135,10 @@ DAMAGED_FILES = {
     "bit flip in the orientation": (_flip_orientation_digit, "slice 5 has another orientation ([1.0, 0.0, 0.0, 0.0, "
                                    "0.89096, 0.134158]) (brain_006.dcm)"),
     "bit flip in a value length": (_flip_length_of_position, "brain_006.dcm: MR Image Storage whose header has no "
-                                   "image size (Rows, Columns): truncated or damaged"),
+                                   "image size: truncated or damaged"),
     "pixel data removed": (_remove_pixel_data, "brain_006.dcm: no pixel data"),
-    "a position of two numbers": (_two_number_position, "brain_006.dcm: ImageOrientationPatient, "
-                                  "ImagePositionPatient and PixelSpacing must be 6, 3 and 2 finite numbers"),
+    "a position of two numbers": (_two_number_position, "brain_006.dcm: the image's orientation, position and "
+                                  "pixel spacing must be 6, 3 and 2 finite numbers"),
     "BitsAllocated lies": (_claim_wider_pixels, "brain_006.dcm: pixel data is 131072 bytes, 256 x 256 pixels of "
                            "32 bits need 262144"),
     "the same slice twice": (_duplicate_a_slice, "are at the same position along the slice normal (-26.577 mm): "

@@ -17,6 +17,9 @@ from trame_slicer_app import scene_data
 
 CT_HEADER = (b"NRRD0004\ntype: short\ndimension: 3\nspace: left-posterior-superior\nsizes: 256 256 108\n"
              b"space directions: (0.957,0,0) (0,0.957,0) (0,0,1.5)\nendian: little\n")
+# Words from inside file formats that a user reading a refusal should not need to know.
+FORMAT_JARGON = ("magic", "NRRD", "NIfTI", "MetaImage", "DimSize", "ElementType", "DIMENSIONS", "gzip", "MRML",
+                 "URI", "XML", "entities", "truncated")
 BOMB_INFLATED_BYTES = 64 * 1024 * 1024  # what the gzip bomb inflates to (its header declares far less)
 
 
@@ -58,13 +61,16 @@ def corpus(tmp_path_factory, a_ct_path) -> tuple[Path, dict[str, str]]:
     files: dict[str, tuple[bytes, str]] = {
         # damaged
         "truncated.nrrd": (ct[: len(ct) // 2], "could not be read as an image"),
-        "truncated.nii.gz": (bytes(mri_bytes[: len(mri_bytes) // 2]), "damaged or truncated"),
+        "truncated.nii.gz": (bytes(mri_bytes[: len(mri_bytes) // 2]), "damaged or cut short"),
         "bitflipped.nii.gz": (bytes(mri_bytes[: len(mri_bytes) // 2] + bytes([mri_bytes[len(mri_bytes) // 2] ^ 0x10])
-                                    + mri_bytes[len(mri_bytes) // 2 + 1:]), "damaged or truncated"),
-        "bitflipped_header.nrrd": (ct.replace(b"sizes:", b"sizgs:", 1), "lacks 'sizes'"),
+                                    + mri_bytes[len(mri_bytes) // 2 + 1:]), "damaged or cut short"),
+        "bitflipped_header.nrrd": (ct.replace(b"sizes:", b"sizgs:", 1), "does not give the image's size"),
         "truncated.stl": (skull[: len(skull) // 2], "could not be read as a surface model"),
-        "empty.nrrd": (b"", "no NRRD magic"),
-        "random.nii": (os.urandom(4096), "not a NIfTI header"),
+        "not_an_image.nrrd": (b"solid x\n", "does not start as a .nrrd image does"),
+        "random.nii": (os.urandom(4096), "does not start as a .nii image does"),
+        # empty, whatever the name promises
+        **{f"empty{suffix}": (b"", "the file is empty")
+           for suffix in (".nrrd", ".nhdr", ".nii.gz", ".mha", ".stl", ".vtk", ".mrml", ".mrb", ".zip", ".dcm")},
         "garbage.vtp": (b'<VTKFile type="PolyData"><PolyData><Piece NumberOfPoints="1000000000"/></PolyData>'
                         b"</VTKFile>", "could not be read as a surface model"),
         # lying headers
@@ -78,13 +84,14 @@ def corpus(tmp_path_factory, a_ct_path) -> tuple[Path, dict[str, str]]:
                            b"SCALARS s short\nLOOKUP_TABLE default\n", "voxels, more than the limit"),
         "lying_points.vtk": (b"# vtk DataFile Version 4.2\nx\nBINARY\nDATASET POLYDATA\nPOINTS 90000000000 float\n",
                              "points, more than the limit"),
-        "lying_small.nii.gz": (nifti_with(mri, (400, 400, 400)), "where its header declares 64,000,352"),
+        "lying_small.nii.gz": (nifti_with(mri, (400, 400, 400)),
+                               "where its header declares 64,000,352; the file is cut short"),
         # gzip bombs: a small file that inflates far beyond what its header declares or what is allowed
         "bomb.nii.gz": (gzip.compress(gzip.decompress(nifti_with(mri, (8, 8, 8)))[:352] + bytes(BOMB_INFLATED_BYTES),
-                                      compresslevel=9), "expands beyond"),
+                                      compresslevel=9), "expand beyond"),
         "bomb_encoding.nrrd": (CT_HEADER.replace(b"sizes: 256 256 108", b"sizes: 64 64 64")
                                + b"encoding: gzip\n\n" + gzip.compress(bytes(BOMB_INFLATED_BYTES), compresslevel=9),
-                               "expands beyond"),
+                               "expand beyond"),
         "bomb_declared.nrrd": (CT_HEADER.replace(b"type: short", b"type: float").replace(
             b"sizes: 256 256 108", b"sizes: 2048 2048 2048") + b"encoding: gzip\n\n"
             + gzip.compress(bytes(1024 * 1024)), "more than the limit"),
@@ -103,13 +110,13 @@ def corpus(tmp_path_factory, a_ct_path) -> tuple[Path, dict[str, str]]:
         "outside.mrml": (mrml('fileName="/etc/passwd"'), "outside the folder"),
         "dotdot.mrml": (mrml(f'fileName="../{outside.name}/secret.raw"'), "outside the folder"),
         "encoded.mrml": (mrml('fileName="%2E%2E/%2E%2E/%2E%2E/etc/passwd"'), "outside the folder"),
-        "uri.mrml": (mrml('fileName="ok.nhdr" uri="http://example.invalid/ct.nrrd"'), "names a URI"),
+        "uri.mrml": (mrml('fileName="ok.nhdr" uri="http://example.invalid/ct.nrrd"'), "names data at a web address"),
         "indirect.mrml": (mrml('fileName="passwd.nhdr"'), "passwd.nhdr: refers to /etc/passwd"),
         "entities.mrml": (b'<?xml version="1.0"?><!DOCTYPE MRML [<!ENTITY a "aaaaaaaaaa">'
-                          b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]><MRML>&b;</MRML>', "XML entities"),
-        "broken.mrml": (b"<MRML><Volume", "not a valid MRML scene"),
+                          b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]><MRML>&b;</MRML>', "holds text macros"),
+        "broken.mrml": (b"<MRML><Volume", "not a readable Slicer scene (damaged at line 1"),
         # hostile names (with bad content, so that they must be refused and reported readably)
-        "new\nline;rm -rf ~.nrrd": (b"NRRD0004\n", "lacks 'sizes'"),
+        "new\nline;rm -rf ~.nrrd": (b"NRRD0004\n", "does not give the image's size"),
         "<script>alert(1)<\u202eslx.stl": (b"solid x\n", "could not be read as a surface model"),
     }
     zipped = {
@@ -147,6 +154,8 @@ def test_every_mutated_file_is_refused_with_a_clear_message_and_a_good_file_load
         mine = [p for p in problems if p.startswith(shown(name) + ":") or p.startswith(f"{folder}/{shown(name)}:")]
         assert len(mine) == 1, f"{name!r}: {mine or problems}"
         assert message in mine[0], f"{name!r}: {mine[0]}"
+        said = mine[0][len(shown(name)) + 1:]
+        assert not [word for word in FORMAT_JARGON if word in said], f"{name!r}: {mine[0]}"
     assert len(problems) == len(expected)
     # Nothing reached the scene, and the engine still opens a good file.
     assert scene_data.savable_nodes(an_engine) == []

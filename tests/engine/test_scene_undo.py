@@ -307,3 +307,20 @@ def test_a_checkpoint_needs_a_label(an_undo):
     for bad in ("", "  ", None):
         with pytest.raises(DisplayControlError):
             an_undo.checkpoint(bad)
+
+
+def test_closing_the_scene_as_the_app_does_ends_the_history(an_engine, a_ct, an_undo):
+    from trame_slicer_app import scene_data
+    from trame_slicer_app.engine.volume_rendering import show_volume_rendering
+
+    an_undo.checkpoint("volume rendering")
+    show_volume_rendering(an_engine, a_ct.GetID(), True)
+    an_undo.checkpoint("window/level drag")
+    set_window_level(an_engine, a_ct.GetID(), 123.0, 45.0)
+    scene_data.close_scene(an_engine)
+    assert not an_undo.can_undo and not an_undo.can_redo
+    # Nothing of the closed scene comes back half-way (a rendering without its transfer functions
+    # drew an opaque black block).
+    assert an_undo.undo() is False
+    assert scene_data.savable_nodes(an_engine) == []
+    assert an_engine.scene.GetNodesByClass("vtkMRMLVolumeRenderingDisplayNode").GetNumberOfItems() == 0

@@ -16,6 +16,7 @@ from trame_slicer_app.data_folder import DataFolder
 from trame_slicer_app.web.panels.data_io import DataIO
 
 _servers = itertools.count()
+UPLOAD_CHUNK_BYTES = 1024 * 1024  # what the browser sends
 
 
 @pytest.fixture
@@ -86,7 +87,8 @@ def test_screenshots_are_offered_as_downloads(the_data_feature):
 def upload_through_the_store(feature, path, display_name: str) -> str:
     data = path.read_bytes()
     upload_id = feature.uploads.begin(display_name, len(data))
-    feature.uploads.write_chunk(upload_id, 0, data)
+    for offset in range(0, len(data), UPLOAD_CHUNK_BYTES):
+        feature.uploads.write_chunk(upload_id, offset, data[offset:offset + UPLOAD_CHUNK_BYTES])
     feature.uploads.finish(upload_id)
     return upload_id
 
@@ -195,3 +197,45 @@ def test_a_saved_node_is_offered_under_its_name_with_its_accents(the_data_featur
     app.state.data_io_save_format = ".nrrd"
     feature.save_node()
     assert app.state.data_io_download["name"] == "Head CT _b_bold_b_ é.nrrd"
+
+
+def test_a_scene_reopens_in_the_layout_it_was_saved_in(the_data_feature):
+    app, feature = the_data_feature
+    app.session.open_sample()
+    app._on_layout_change("four_up")  # what the toolbar's layout buttons end in
+    feature.save_scene()
+    saved = feature.downloads.folder / app.state.data_io_download["url"].split("/", 1)[1]
+    shutil.copy(saved, feature.data_folder.root / "four_up.mrb")
+    feature.close_scene()
+    app.state.layout_name = "one_up_red"
+    app._on_layout_change("one_up_red")
+
+    app.state.data_io_folder_selected = ["four_up.mrb"]
+    run_coroutine(feature.load_from_data_folder())
+    assert not error_of(app)
+    assert app.state.layout_name == "four_up"
+
+
+def test_a_label_file_gets_the_same_kind_uploaded_or_from_the_data_folder(the_data_feature, a_ct_path):
+    from made_data import ct_label_map
+
+    from trame_slicer_app.engine.scene_tree import data_tree
+
+    app, feature = the_data_feature
+    label_file = feature.data_folder.root / "head_label.nrrd"
+    ct_label_map(a_ct_path, label_file)
+    app.state.data_io_folder_selected = ["head_label.nrrd"]
+    run_coroutine(feature.load_from_data_folder())
+    upload_id = upload_through_the_store(feature, label_file, "head_label.nrrd")
+    run_coroutine(feature.on_uploaded([upload_id]))
+    assert not error_of(app)
+    kinds = [(node["name"], node["kind"]) for node in data_tree(app.session.engine)]
+    assert kinds == [("head_label", "segmentation"), ("head_label", "segmentation")]
+
+
+def test_an_empty_upload_is_called_empty_by_the_user_s_name(the_data_feature):
+    app, feature = the_data_feature
+    upload_id = feature.uploads.begin("empty.nrrd", 0)
+    feature.uploads.finish(upload_id)
+    run_coroutine(feature.on_uploaded([upload_id]))
+    assert error_of(app) == "empty.nrrd: the file is empty"

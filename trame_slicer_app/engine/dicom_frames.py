@@ -26,9 +26,9 @@ def number_of_frames(header: Dataset) -> int:
     try:
         frames = int(value) if value not in (None, "") else 1
     except (TypeError, ValueError):
-        raise DicomFramesError(f"NumberOfFrames {value!r} is not a number") from None
+        raise DicomFramesError(f"the number of frames ({value!r}) is not a number") from None
     if frames < 1:
-        raise DicomFramesError(f"NumberOfFrames {frames} is not a count of frames")
+        raise DicomFramesError(f"the number of frames ({frames}) is not a count of frames")
     return frames
 
 
@@ -63,7 +63,7 @@ def frame_geometries(header: Dataset) -> list[SliceGeometry]:
     frames = number_of_frames(header)
     per_frame = header.get("PerFrameFunctionalGroupsSequence")
     if per_frame is not None and len(per_frame) != frames:
-        raise DicomFramesError(f"{len(per_frame)} per-frame groups for {frames} frames")
+        raise DicomFramesError(f"the file places {len(per_frame)} frames but holds {frames}")
     if per_frame is not None or header.get("SharedFunctionalGroupsSequence"):
         return [_functional_group_geometry(header, frame) for frame in range(frames)]
     orientation = header.get("ImageOrientationPatient")
@@ -76,7 +76,7 @@ def frame_geometries(header: Dataset) -> list[SliceGeometry]:
     step = float(header.get("SpacingBetweenSlices") or header.get("SliceThickness") or DEFAULT_SPACING_MM)
     step = step if np.isfinite(step) and step > 0 else DEFAULT_SPACING_MM
     normal = slice_normal(DEFAULT_ORIENTATION)
-    pixel_spacing = _floats(spacing, 2, "PixelSpacing")
+    pixel_spacing = _floats(spacing, 2, "the pixel spacing")
     return [
         SliceGeometry(DEFAULT_ORIENTATION, tuple(float(c) for c in normal * step * frame), pixel_spacing)
         for frame in range(frames)
@@ -87,25 +87,25 @@ def _functional_group_geometry(header: Dataset, frame: int) -> SliceGeometry:
     position = _group_value(header, frame, "PlanePositionSequence", "ImagePositionPatient")
     orientation = _group_value(header, frame, "PlaneOrientationSequence", "ImageOrientationPatient")
     spacing = _group_value(header, frame, "PixelMeasuresSequence", "PixelSpacing")
-    missing = [name for name, value in (("ImagePositionPatient", position), ("ImageOrientationPatient", orientation),
-                                        ("PixelSpacing", spacing)) if value is None]
+    missing = [name for name, value in (("position", position), ("orientation", orientation),
+                                        ("pixel spacing", spacing)) if value is None]
     if missing:
-        raise DicomFramesError(f"frame {frame + 1} has no {', '.join(missing)} in its functional groups")
+        raise DicomFramesError(f"frame {frame + 1} has no {', '.join(missing)}, so it cannot be placed")
     return SliceGeometry(
-        _floats(orientation, 6, "ImageOrientationPatient"),
-        _floats(position, 3, "ImagePositionPatient"),
-        _floats(spacing, 2, "PixelSpacing"),
+        _floats(orientation, 6, f"frame {frame + 1}'s orientation"),
+        _floats(position, 3, f"frame {frame + 1}'s position"),
+        _floats(spacing, 2, f"frame {frame + 1}'s pixel spacing"),
     )
 
 
 def _offset_vector_geometry(header, frames, orientation, position, spacing, offsets) -> list[SliceGeometry]:
-    orientation = _floats(orientation, 6, "ImageOrientationPatient")
-    origin = np.asarray(_floats(position, 3, "ImagePositionPatient"))
-    offsets = _floats(offsets, frames, "GridFrameOffsetVector")
+    orientation = _floats(orientation, 6, "the orientation")
+    origin = np.asarray(_floats(position, 3, "the position"))
+    offsets = _floats(offsets, frames, "the frames' offsets")
     normal = slice_normal(orientation)
     # Offsets are relative to the first frame when the first is 0, else absolute along the normal.
     relative = np.asarray(offsets) - offsets[0]
-    pixel_spacing = _floats(spacing, 2, "PixelSpacing")
+    pixel_spacing = _floats(spacing, 2, "the pixel spacing")
     return [
         SliceGeometry(orientation, tuple(float(c) for c in origin + normal * offset), pixel_spacing)
         for offset in relative

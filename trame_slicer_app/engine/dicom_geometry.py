@@ -54,11 +54,11 @@ def slice_normal(orientation: Sequence[float]) -> np.ndarray:
 def _unit_directions(orientation: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
     values = np.asarray(orientation, dtype=float)
     if values.shape != (6,) or not np.all(np.isfinite(values)):
-        raise DicomGeometryError(f"ImageOrientationPatient must be 6 finite numbers, not {list(orientation)}")
+        raise DicomGeometryError(f"the slice orientation must be 6 finite numbers, not {list(orientation)}")
     row, column = values[:3], values[3:]
     row_norm, column_norm = np.linalg.norm(row), np.linalg.norm(column)
     if row_norm < 0.5 or column_norm < 0.5 or abs(np.dot(row, column)) > 0.1 * row_norm * column_norm:
-        raise DicomGeometryError(f"ImageOrientationPatient {list(orientation)} is not two perpendicular directions")
+        raise DicomGeometryError(f"the slice orientation {list(orientation)} is not two perpendicular directions")
     return row / row_norm, column / column_norm
 
 
@@ -87,10 +87,10 @@ def ijk_to_ras_matrix(ordered: Sequence[SliceGeometry]) -> np.ndarray:
             )
     spacing = np.asarray(first.pixel_spacing_mm, dtype=float)
     if spacing.shape != (2,) or not np.all(np.isfinite(spacing)) or np.any(spacing <= 0):
-        raise DicomGeometryError(f"PixelSpacing must be two positive numbers, not {list(first.pixel_spacing_mm)}")
+        raise DicomGeometryError(f"the pixel spacing must be two positive numbers, not {list(first.pixel_spacing_mm)}")
     positions = np.asarray([g.position_mm for g in ordered], dtype=float)
     if positions.shape != (len(ordered), 3) or not np.all(np.isfinite(positions)):
-        raise DicomGeometryError("ImagePositionPatient must be 3 finite numbers in every slice")
+        raise DicomGeometryError("every slice's position must be 3 finite numbers")
     step = _slice_step(positions, slice_normal(first.orientation))
 
     matrix_lps = np.eye(4)

@@ -64,7 +64,8 @@ def read_stored_frames(path: Path, rows: int, columns: int, frames: int) -> tupl
     syntax = str(meta.get("TransferSyntaxUID", "")) if meta is not None else ""
     bits = dataset.get("BitsAllocated")
     if bits not in SUPPORTED_BITS_ALLOCATED:
-        raise DicomPixelError(f"{path.name}: BitsAllocated {bits!r} is not one of {SUPPORTED_BITS_ALLOCATED}")
+        raise DicomPixelError(f"{path.name}: pixels of {bits!r} bits, which this viewer does not read "
+                              f"(it reads {', '.join(str(b) for b in SUPPORTED_BITS_ALLOCATED)} bits)")
     if syntax in UNCOMPRESSED_TRANSFER_SYNTAXES:
         expected = rows * columns * frames * bits // 8
         actual = len(dataset.PixelData)

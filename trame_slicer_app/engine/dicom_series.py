@@ -114,7 +114,7 @@ def image_size(header: Dataset, path: Path) -> tuple[int, int]:
     """(Rows, Columns), checked to be positive integers."""
     rows, columns = header.get("Rows"), header.get("Columns")
     if not isinstance(rows, int) or not isinstance(columns, int) or rows <= 0 or columns <= 0:
-        raise DicomError(f"{Path(path).name}: image size Rows={rows!r}, Columns={columns!r} is not a size")
+        raise DicomError(f"{Path(path).name}: the image size ({rows!r} rows, {columns!r} columns) is not a size")
     return rows, columns
 
 
@@ -154,8 +154,7 @@ def _check_not_a_damaged_image(header: Dataset, path: Path) -> None:
     kind = getattr(sop_class, "name", "") if sop_class else ""
     if not sop_class or "Image" in kind:
         raise DicomError(
-            f"{path.name}: {kind or 'a DICOM file'} whose header has no image size (Rows, Columns): "
-            "truncated or damaged"
+            f"{path.name}: {kind or 'a DICOM file'} whose header has no image size: truncated or damaged"
         )
 
 
@@ -221,7 +220,8 @@ def _slice_geometry(header: Dataset, path: Path, number_of_files: int) -> SliceG
         spacing = header.get("PixelSpacing") or header.get("ImagerPixelSpacing") or (1.0, 1.0)
         if position is None or orientation is None:
             if number_of_files > 1:
-                raise DicomError(f"{path.name}: no ImagePositionPatient/ImageOrientationPatient to place the slice")
+                raise DicomError(f"{path.name}: the image does not say where it lies (no position or "
+                                 "orientation), so it cannot be placed in the series")
             position, orientation = (0.0, 0.0, 0.0), DEFAULT_ORIENTATION
         geometry = SliceGeometry(
             orientation=tuple(float(v) for v in orientation),
@@ -236,7 +236,7 @@ def _slice_geometry(header: Dataset, path: Path, number_of_files: int) -> SliceG
     values = geometry.orientation + geometry.position_mm + geometry.pixel_spacing_mm
     if counts != (6, 3, 2) or not all(np.isfinite(values)):
         raise DicomError(
-            f"{path.name}: ImageOrientationPatient, ImagePositionPatient and PixelSpacing must be 6, 3 and 2 "
+            f"{path.name}: the image's orientation, position and pixel spacing must be 6, 3 and 2 "
             f"finite numbers, not {list(geometry.orientation)}, {list(geometry.position_mm)}, "
             f"{list(geometry.pixel_spacing_mm)}"
         )

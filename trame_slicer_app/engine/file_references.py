@@ -134,7 +134,8 @@ def _nrrd_header(path: Path, limits: IOLimits) -> tuple[dict[str, str], list[str
     data declares; sizes are checked against ``limits``."""
     lines, all_lines, data_offset = _read_text_header(path)
     if not lines or not lines[0].startswith("NRRD"):
-        raise FileReferenceError(f"{path.name}: not a NRRD file (no NRRD magic)")
+        raise FileReferenceError(f"{path.name}: does not start as a .nrrd image does; it is damaged, or another "
+                                 "kind of file under this name")
     fields: dict[str, str] = {}
     for line in lines[1:]:
         if line.startswith("#"):
@@ -143,10 +144,12 @@ def _nrrd_header(path: Path, limits: IOLimits) -> tuple[dict[str, str], list[str
         if sep and not value.startswith("="):  # "key:=value" lines are free-form key/value pairs
             fields[key.strip().lower()] = value.strip()
     if "sizes" not in fields or "type" not in fields:
-        raise FileReferenceError(f"{path.name}: the NRRD header lacks 'sizes' or 'type'")
+        raise FileReferenceError(f"{path.name}: its header does not give the image's size or voxel type; "
+                                 "the file is damaged")
     item_bytes = NRRD_TYPE_BYTES.get(fields["type"].lower())
     if item_bytes is None:
-        raise FileReferenceError(f"{path.name}: unknown NRRD type '{_printable(fields['type'])}'")
+        raise FileReferenceError(f"{path.name}: its voxels are of a type this viewer does not know "
+                                 f"('{_printable(fields['type'])}')")
     sizes = _ints(fields["sizes"], path, "sizes")
     _check_size(path, sizes, item_bytes, limits)
     return fields, all_lines, data_offset, math.prod(sizes) * item_bytes
@@ -204,10 +207,12 @@ def check_metaimage(path: Path, root: Path, limits: IOLimits = DEFAULT_IO_LIMITS
             data_line = index
             break
     if "dimsize" not in fields or "elementtype" not in fields or data_line is None:
-        raise FileReferenceError(f"{path.name}: the MetaImage header lacks DimSize, ElementType or ElementDataFile")
+        raise FileReferenceError(f"{path.name}: its header does not give the image's size, voxel type or data "
+                                 "file; the file is damaged")
     item_bytes = METAIMAGE_TYPE_BYTES.get(fields["elementtype"].upper())
     if item_bytes is None:
-        raise FileReferenceError(f"{path.name}: unknown MetaImage ElementType '{_printable(fields['elementtype'])}'")
+        raise FileReferenceError(f"{path.name}: its voxels are of a type this viewer does not know "
+                                 f"('{_printable(fields['elementtype'])}')")
     channels = _ints(fields.get("elementnumberofchannels", "1"), path, "ElementNumberOfChannels")
     _check_size(path, _ints(fields["dimsize"], path, "DimSize") + channels[:1], item_bytes, limits)
     spec = fields["elementdatafile"]
@@ -232,10 +237,10 @@ def check_nifti(path: Path, limits: IOLimits = DEFAULT_IO_LIMITS) -> int:
     try:
         with opener(path, "rb") as stream:
             header = stream.read(540)
-    except (OSError, EOFError) as error:
-        raise FileReferenceError(f"{path.name}: not a readable NIfTI file ({error})") from None
+    except (OSError, EOFError):
+        raise FileReferenceError(f"{path.name}: could not be read; the file is damaged or not an image") from None
     if len(header) < 348:
-        raise FileReferenceError(f"{path.name}: too short for a NIfTI header")
+        raise FileReferenceError(f"{path.name}: too short to be an image ({len(header)} bytes); the file is cut short")
     for endian in "<>":
         size = struct.unpack(endian + "i", header[:4])[0]
         if size == 348:
@@ -249,10 +254,11 @@ def check_nifti(path: Path, limits: IOLimits = DEFAULT_IO_LIMITS) -> int:
             voxel_offset = struct.unpack(endian + "q", header[168:176])[0]
             break
     else:
-        raise FileReferenceError(f"{path.name}: not a NIfTI header (bad header size)")
+        raise FileReferenceError(f"{path.name}: does not start as a .nii image does; it is damaged, or another "
+                                 "kind of file under this name")
     rank = dims[0]
     if not 1 <= rank <= 7:
-        raise FileReferenceError(f"{path.name}: the NIfTI header declares {rank} dimensions")
+        raise FileReferenceError(f"{path.name}: its header gives the image {rank} dimensions; the file is damaged")
     item_bytes = NIFTI_TYPE_BYTES.get(datatype, max(bitpix // 8, 1))
     _check_size(path, list(dims[1: rank + 1]), item_bytes, limits)
     return max(voxel_offset, 0) + math.prod(dims[1: rank + 1]) * item_bytes
@@ -280,14 +286,15 @@ def verify_compressed_data(path: Path, limits: IOLimits = DEFAULT_IO_LIMITS) -> 
                     produced += len(chunk)
                     if produced > expected + MAX_TRAILING_INFLATED_BYTES:
                         raise FileReferenceError(
-                            f"{path.name}: the compressed data expands beyond the {expected:,} bytes "
-                            "its header declares (a gzip bomb?); refused"
+                            f"{path.name}: its compressed voxels expand beyond the {expected:,} bytes "
+                            "its header declares; refused, as a file made to exhaust the server's memory"
                         )
-    except (OSError, EOFError, zlib.error) as error:
-        raise FileReferenceError(f"{path.name}: the compressed data is damaged or truncated ({error})") from None
+    except (OSError, EOFError, zlib.error):
+        raise FileReferenceError(f"{path.name}: its compressed voxels are damaged or cut short") from None
     if produced < expected:
         raise FileReferenceError(
-            f"{path.name}: holds {produced:,} bytes of data where its header declares {expected:,} (truncated?)"
+            f"{path.name}: holds {produced:,} bytes of voxels where its header declares {expected:,}; "
+            "the file is cut short"
         )
 
 
@@ -298,17 +305,21 @@ def check_mrml(path: Path, root: Path, limits: IOLimits = DEFAULT_IO_LIMITS) -> 
         raise FileReferenceError(f"{path.name}: the scene description is larger than {MAX_MRML_BYTES:,} bytes")
     text = path.read_bytes()
     if b"<!DOCTYPE" in text or b"<!ENTITY" in text:
-        raise FileReferenceError(f"{path.name}: the scene declares XML entities; refused")
+        raise FileReferenceError(f"{path.name}: the scene holds text macros (which can expand without end "
+                                 "or read other files); refused")
     try:
         tree = ElementTree.fromstring(text)
     except ElementTree.ParseError as error:
-        raise FileReferenceError(f"{path.name}: not a valid MRML scene ({error})") from None
+        line, column = error.position
+        raise FileReferenceError(f"{path.name}: not a readable Slicer scene (damaged at line {line}, "
+                                 f"column {column})") from None
     referenced: list[Path] = []
     for element in tree.iter():
         for key, value in element.attrib.items():
             lowered = key.lower()
             if (lowered == "uri" or lowered.startswith("urilistmember")) and value.strip():
-                raise FileReferenceError(f"{path.name}: a storage node names a URI ({_printable(value)}); refused")
+                raise FileReferenceError(f"{path.name}: the scene names data at a web address "
+                                         f"({_printable(value)}); only files beside it are read")
             if lowered == "filename" or lowered.startswith("filelistmember"):
                 if not value.strip():
                     continue
@@ -350,7 +361,10 @@ def check_file(path: Path, root: Path, limits: IOLimits = DEFAULT_IO_LIMITS) -> 
     if not is_inside(path, root):
         raise FileReferenceError(f"{_printable(path.name)}: lies outside the folder it was loaded from; refused")
     name = path.name.lower()
-    if path.stat().st_size > limits.max_file_bytes:
+    size = path.stat().st_size
+    if size == 0:
+        raise FileReferenceError(f"{path.name}: the file is empty")
+    if size > limits.max_file_bytes:
         raise FileReferenceError(f"{path.name}: larger than the limit of {limits.max_file_bytes:,} bytes")
     if name.endswith((".nrrd", ".nhdr")):
         return check_nrrd(path, root, limits)

@@ -28,7 +28,7 @@ def load_legacy_vtk_volume(engine, path: Path, name: str) -> vtkMRMLScalarVolume
     if reader.GetErrorCode() or scalars is None or image.GetNumberOfPoints() == 0:
         raise LegacyVtkVolumeError(f"{path.name}: could not be read as a volume (no image data)")
     if scalars.GetNumberOfTuples() != image.GetNumberOfPoints():
-        raise LegacyVtkVolumeError(f"{path.name}: holds fewer voxels than its DIMENSIONS declare")
+        raise LegacyVtkVolumeError(f"{path.name}: holds fewer voxels than its header declares")
     voxels = vtkImageData()
     voxels.ShallowCopy(image)
     # MRML keeps the geometry on the node; the image itself is in voxel (IJK) units.

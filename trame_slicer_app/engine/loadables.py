@@ -73,8 +73,10 @@ def zip_holds_scene(path: Path) -> bool:
         return False
 
 
-def classify_file(path: Path) -> str | None:
-    """The kind of a single file from its name and first bytes, or None when it is none we read."""
+def classify_file(path: Path, user_name: str | None = None) -> str | None:
+    """The kind of a single file from its name and first bytes, or None when it is none we read.
+    ``user_name``: the file's name as the user gave it, when it is stored under another (an upload):
+    the label map rule reads the user's words, never a generated name."""
     suffix = file_suffix(path)
     if suffix in (".mrml", ".mrb"):
         return "scene"
@@ -89,7 +91,7 @@ def classify_file(path: Path) -> str | None:
     if suffix in VOLUME_EXTENSIONS:
         if suffix in (".nrrd", ".nhdr") and _nrrd_holds_segments(path):
             return "segmentation"
-        return "labelmap" if _named_like_labelmap(path) else "volume"
+        return "labelmap" if _named_like_labelmap(Path(user_name) if user_name else path) else "volume"
     from .dicom_series import is_dicom_file  # helper DICOM's reader
 
     if suffix in DICOM_EXTENSIONS or is_dicom_file(path):

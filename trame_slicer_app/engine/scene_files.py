@@ -152,7 +152,19 @@ def save_mrb(engine, out_path: Path) -> Path:
 
 
 def close_scene(engine) -> None:
-    """Remove the user's data, keeping views, slice nodes, crosshair, selection and colours."""
+    """Remove the user's data, keeping views, slice nodes, crosshair, selection and colours.
+    Announced as MRML announces a closed scene (StartCloseEvent, EndCloseEvent): what holds on to
+    the old scene, undo's history first, lets go of it."""
+    scene = engine.scene
+    scene.StartState(scene.CloseState)
+    try:
+        _remove_data(engine)
+        _show_an_empty_scene(engine)
+    finally:
+        scene.EndState(scene.CloseState)
+
+
+def _remove_data(engine) -> None:
     scene = engine.scene
     selection = engine.app_logic.GetSelectionNode()
     scene.StartState(scene.BatchProcessState)
@@ -172,3 +184,12 @@ def close_scene(engine) -> None:
     scene.ClearUndoStack()
     scene.ClearRedoStack()
     engine.app_logic.PropagateVolumeSelection(0)
+
+
+def _show_an_empty_scene(engine) -> None:
+    """Views as a new scene has them: with nothing to show, a slice plane in 3D is a black sheet,
+    and the camera and fields of view no longer frame anything."""
+    for view in engine.slice_views.values():
+        view.slice_node.SetSliceVisible(False)
+        view.reset_view()
+    engine.threed_view.reset_view()

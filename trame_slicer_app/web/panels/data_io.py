@@ -19,7 +19,7 @@ from trame_client.widgets.core import AbstractElement
 from ... import scene_data
 from ...data_folder import FILE, DataFolder, DataFolderError
 from ...engine.scene_tree import rename_node
-from ...layouts import LAYOUTS, THREED
+from ...layouts import LAYOUTS, THREED, layout_of_arrangement
 from ..downloads import DownloadFolder, download_name
 from ..file_sizes import size_text
 from ..layout_screenshot import compose_layout, png_bytes
@@ -142,7 +142,7 @@ class DataIO:
         self._busy(f"Reading {shown}")
         try:
             loadables = await asyncio.get_running_loop().run_in_executor(
-                None, lambda: scene_data.inspect_paths(paths, allowed_root=root))
+                None, lambda: scene_data.inspect_paths(paths, allowed_root=root, user_names=names))
         except ValueError as error:
             self._fail(str(error))
             # What could be read is still offered beside the message.
@@ -205,7 +205,14 @@ class DataIO:
             self._fail(f"Could not load: {error}")
             return
         self._name_as_the_user_does(loaded)
+        self._show_stored_layout()
         self._done(f"Loaded {', '.join(node['name'] for node in loaded)}")
+
+    def _show_stored_layout(self) -> None:
+        """A scene that holds its layout is shown in it (one without leaves the layout as it is)."""
+        layout_name = layout_of_arrangement(self.session.stored_layout())
+        if layout_name is not None and layout_name != self.state.layout_name:
+            self.state.layout_name = layout_name
 
     def _stems(self) -> dict[str, str]:
         """Generated upload names without extension -> the user's, for node names."""

@@ -149,7 +149,8 @@ def _save_node_dialog() -> None:
 
 def _close_dialog() -> None:
     with v3.VDialog(v_model=("data_io_close_dialog",), max_width=400), \
-            v3.VCard(title="Close scene?", text="All data is removed from the scene. Unsaved work is lost.",
+            v3.VCard(title="Close scene?",
+                     text="All data is removed from the scene. Unsaved work is lost: closing cannot be undone.",
                      classes="data-io-close-dialog"), \
             v3.VCardActions():
         v3.VSpacer()

@@ -52,10 +52,12 @@ class VolumesPanel:
         b.bind("volumes_interpolate", lambda: self._display("interpolate"),
                lambda on: display.set_interpolation(self.engine, self._selected_id(), on),
                a_flag, undo_label="interpolation")
-        for layer in ("foreground", "label"):
+        # Slicer's label layer shows label map volumes only: it offers those, not every volume.
+        b.bind("volumes_label_maps", lambda: self._volume_items(("labelmap",)))
+        for layer, offered in (("foreground", self._volume_ids), ("label", partial(self._volume_ids, ("labelmap",)))):
             b.bind(f"volumes_{layer}", lambda layer=layer: display.slice_layers(self.engine)[layer],
                    lambda vid, layer=layer: display.set_slice_layer(self.engine, layer, vid),
-                   one_of(lambda: [None, *self._volume_ids()]), undo_label=f"{layer} layer")
+                   one_of(lambda offered=offered: [None, *offered()]), undo_label=f"{layer} layer")
             b.bind(f"volumes_{layer}_opacity",
                    lambda layer=layer: round(display.slice_layers(self.engine)[f"{layer}_opacity"], 2),
                    lambda value, layer=layer: display.set_layer_opacity(self.engine, layer, value),
@@ -63,11 +65,11 @@ class VolumesPanel:
         app.server.trigger("volumes_preset")(self.apply_preset)
 
     # -- MRML reads ------------------------------------------------------------
-    def _volume_ids(self) -> list[str]:
-        return [n["id"] for n in data_tree(self.engine) if n["kind"] in VOLUME_KINDS]
+    def _volume_ids(self, kinds: tuple[str, ...] = VOLUME_KINDS) -> list[str]:
+        return [n["id"] for n in data_tree(self.engine) if n["kind"] in kinds]
 
-    def _volume_items(self) -> list[dict]:
-        return [{"title": n["name"], "value": n["id"]} for n in data_tree(self.engine) if n["kind"] in VOLUME_KINDS]
+    def _volume_items(self, kinds: tuple[str, ...] = VOLUME_KINDS) -> list[dict]:
+        return [{"title": n["name"], "value": n["id"]} for n in data_tree(self.engine) if n["kind"] in kinds]
 
     def _selected_id(self) -> str | None:
         """The volume being edited: the user's pick while it exists, else the background volume."""
@@ -126,13 +128,18 @@ class VolumesPanel:
                        density="compact", hide_details=True, classes="volumes-color-map mb-2")
             v3.VSwitch(label="Interpolate", v_model=("volumes_interpolate",), density="compact",
                        hide_details=True, color="primary", classes="volumes-interpolate")
-            for layer, title in (("foreground", "Foreground"), ("label", "Label map")):
+            for layer, title, items, empty in (("foreground", "Foreground", "volumes_items", "false"),
+                                               ("label", "Label map", "volumes_label_maps",
+                                                "!volumes_label_maps.length")):
                 v3.VSelect(label=title, v_model=(f"volumes_{layer}",),
-                           items=("[{title: 'None', value: null}, ...volumes_items]",),
+                           items=(f"[{{title: 'None', value: null}}, ...{items}]",), disabled=(empty,),
                            density="compact", hide_details=True, classes=f"volumes-{layer} mt-2")
                 v3.VSlider(label="Opacity", v_model=(f"volumes_{layer}_opacity",), min=0, max=1,
-                           step=OPACITY_STEP, density="compact", hide_details=True,
+                           step=OPACITY_STEP, density="compact", hide_details=True, disabled=(empty,),
                            classes=f"volumes-{layer}-opacity")
+            html.Div("No label map volume in the scene. Label files open as segmentations (see the Data "
+                     "panel); a scene saved by Slicer may bring label map volumes.",
+                     v_if="!volumes_label_maps.length", classes="volumes-label-hint text-caption text-medium-emphasis")
 
 
 FEATURE = VolumesPanel
