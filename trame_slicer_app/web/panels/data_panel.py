@@ -38,9 +38,11 @@ class DataPanel:
         self.binding = app.binding
         self.binding.bind("data_nodes", self._nodes)  # flat, in the order loaded
         self.binding.bind("data_groups", self._groups)  # what the tree shows
-        app.state.data_open = [kind for kind, _title in tree.DATA_GROUPS]  # groups expanded in the tree
-        app.state.data_renaming = None  # {"id", "name"} while the rename dialog is open
-        app.state.data_deleting = None  # {"id", "name"} while the delete confirmation is open
+        app.client_state.declare(
+            data_open=[kind for kind, _title in tree.DATA_GROUPS],  # groups expanded in the tree
+            data_renaming=None,  # {"id", "name"} while the rename dialog is open
+            data_deleting=None,  # {"id", "name"} while the delete confirmation is open
+        )
         server = app.server
         server.trigger("data_set_visible")(self.set_visible)
         server.trigger("data_rename")(self.rename)
