@@ -48,6 +48,7 @@ class SlicerWebApp(TrameApp):
         self.client_state = ClientState(self.server)
         # None: the drawer opens or not by the window's width (see _build_drawer).
         self.client_state.declare(main_drawer=None, show_stream_stats=False)
+        self.input_listeners: list = []  # told (tab, view name, events) of each streamed input message
         self._remote_views: dict[str, object] = {}
         self._push_pending = False
         self.streamer: ViewStreamer | None = None
