@@ -66,6 +66,7 @@ class DataIO:
         atexit.register(self.downloads.close)
         self.data_folder = self._data_folder_from_cli()
         self._pending: dict = {}  # tab -> the loadables waiting for its user's choice
+        self.tabs.close_listeners.append(lambda client: self._pending.pop(client, None))
         self._names: dict[str, str] = {}  # file path -> the user's name, for messages
         self._download_count = 0
         self.server.enable_module(UPLOAD_UI_MODULE)
