@@ -7,7 +7,7 @@ import logging
 
 from trame.app import TrameApp
 from trame.decorators import change
-from trame.ui.vuetify3 import SinglePageWithDrawerLayout
+from trame.ui.vuetify3 import SinglePageLayout
 from trame.widgets import html
 from trame.widgets import vtk as vtk_widgets
 from trame.widgets import vuetify3 as v3
@@ -15,6 +15,7 @@ from trame.widgets import vuetify3 as v3
 from .layouts import ALL_VIEWS, DEFAULT_LAYOUT, LAYOUTS, THREED, grid_area, layout_of_arrangement
 from .scene_session import SceneSession
 from .streaming.view_streamer import ViewStreamer
+from .web.client_state import ClientState
 from .web.mrml_binding import MrmlBinding
 from .web.panels import feature_classes
 from .web.stream_protocol import SlicerStreamView, StreamProtocol
@@ -27,6 +28,9 @@ STREAM_VTK_REMOTE = "vtk-remote"  # trame-vtk's stock VtkRemoteView, kept for co
 STREAM_MODES = (STREAM_PACED, STREAM_VTK_REMOTE)
 READOUT_INTERVAL_S = 0.25
 PANELS_WIDTH_PX = 340
+# Narrower windows get the drawer over the views, closed until asked for (Vuetify's
+# temporary drawer): beside them, 340 px would leave three slice views of ~200 px or less.
+PANELS_BESIDE_VIEWS_FROM = "md"  # Vuetify's breakpoint: 960 px
 
 
 class SlicerWebApp(TrameApp):
@@ -41,7 +45,11 @@ class SlicerWebApp(TrameApp):
         self.state.trame__title = "Slicer"
         # A scene opened from the command line may hold the layout it was saved in.
         self.state.layout_name = layout_of_arrangement(self.session.stored_layout()) or DEFAULT_LAYOUT
-        self.state.show_stream_stats = False
+        # The scene and its layout are shared by every tab; these belong to each tab.
+        self.client_state = ClientState(self.server)
+        # None: the drawer opens or not by the window's width (see _build_drawer).
+        self.client_state.declare(main_drawer=None, show_stream_stats=False)
+        self.input_listeners: list = []  # told (tab, view name, events) of each streamed input message
         self._remote_views: dict[str, object] = {}
         self._push_pending = False
         self.streamer: ViewStreamer | None = None
@@ -125,8 +133,9 @@ class SlicerWebApp(TrameApp):
 
     # -- UI -------------------------------------------------------------------
     def _build_ui(self) -> None:
-        with SinglePageWithDrawerLayout(self.server, full_height=True, width=PANELS_WIDTH_PX) as layout:
+        with SinglePageLayout(self.server, full_height=True) as layout:
             layout.title.set_text("Slicer")
+            layout.icon.click = "main_drawer = !main_drawer"
             layout.footer.hide()  # the views get the height
             with layout.toolbar:
                 for feature in self.features:
@@ -144,7 +153,8 @@ class SlicerWebApp(TrameApp):
                     )
             panels = [f for f in self.features if hasattr(f, "build_panel")]
             if panels:
-                with layout.drawer, v3.VExpansionPanels(multiple=True, variant="accordion", classes="slicer-panels"):
+                with self._build_drawer(), \
+                        v3.VExpansionPanels(multiple=True, variant="accordion", classes="slicer-panels"):
                     for feature in panels:
                         with v3.VExpansionPanel(classes=f"panel-{type(feature).__name__}"):
                             v3.VExpansionPanelTitle(feature.title)
@@ -156,6 +166,14 @@ class SlicerWebApp(TrameApp):
             ):
                 for name in ALL_VIEWS:
                     self._build_view(name)
+
+    @staticmethod
+    def _build_drawer():
+        # Vuetify's responsive drawer: beside the views on a wide window, over them and closed
+        # on a narrow one, following the window as it is resized.
+        return v3.VNavigationDrawer(v_model=("main_drawer",), width=PANELS_WIDTH_PX, location="left",
+                                    mobile_breakpoint=PANELS_BESIDE_VIEWS_FROM, disable_route_watcher=True,
+                                    classes="slicer-drawer")
 
     def _build_view(self, name: str) -> None:
         with html.Div(

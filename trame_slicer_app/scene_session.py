@@ -10,6 +10,7 @@ import logging
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from .engine.data_probe import probe
 from .engine.sample_data import add_sample_head
 from .engine.scene_changes import SceneChangeTracker
 from .engine.scene_layout import set_view_arrangement, view_arrangement
@@ -37,9 +38,6 @@ class SceneSession:
         set_crosshair_visible(self.engine, True)
         self.undo = SceneUndo(self.engine)
         self.scene_changes = SceneChangeTracker(self.engine)
-        # Where the pointer last was in each view (fractions of width and height from the
-        # bottom left), read by the web layer at its poll rate through pointer_position().
-        self.pointer_positions: dict[str, tuple[float, float]] = {}
         # Told (view name, "press"|"wheel"|"key") BEFORE a gesture reaches the view, so that
         # undo can checkpoint the scene the gesture starts from.
         self.gesture_listeners: list[Callable[[str, str], None]] = []
@@ -70,23 +68,11 @@ class SceneSession:
             for listener in self.gesture_listeners:
                 listener(view.name, kind)
         apply_input_event(view, event)
-        if kind == "leave":
-            self.pointer_positions.pop(view.name, None)
-        elif kind in ("move", "enter", "wheel", "press"):
-            # Where apply_input_event put the pointer, as a fraction of the view's size: the
-            # render size changes during a drag (render scale), the fraction does not.
-            x, y = view.interactor.GetEventPosition()
-            width, height = view.size
-            self.pointer_positions[view.name] = (x / max(1, width), y / max(1, height))
 
-    def pointer_position(self, view_name: str) -> tuple[int, int] | None:
-        """The last pointer position in a view, in its current VTK display pixels (origin bottom-left);
-        None when the pointer is not over it."""
-        fraction = self.pointer_positions.get(view_name)
-        if fraction is None:
-            return None
-        width, height = self.engine.view(view_name).size
-        return int(fraction[0] * width), int(fraction[1] * height)
+    def probe(self, view_name: str, x: float, y: float) -> dict:
+        """Slicer's Data Probe at a point of a slice view given in the client's pixels (from the
+        top left), mapped as the interactor maps that client's events (see engine/data_probe.py)."""
+        return probe(self.engine, view_name, *self.engine.view(view_name).client_to_display(x, y))
 
     def on_render_request(self, callback: Callable[[str], None]) -> None:
         for view in self.engine.views.values():

@@ -1,16 +1,27 @@
 // slicer-shortcuts.js — application-wide keyboard shortcuts (undo/redo).
 // Plain script, no build step; Ctrl+Z / Ctrl+Shift+Z (and Cmd on macOS, Ctrl+Y)
-// call the server's triggers unless the user is typing in a text field.
+// call the server's triggers unless the user is editing text.
 (function () {
   "use strict";
   const SHORTCUTS = [
     { test: (e) => e.key.toLowerCase() === "z" && !e.shiftKey, trigger: "undo_undo" },
     { test: (e) => (e.key.toLowerCase() === "z" && e.shiftKey) || e.key.toLowerCase() === "y", trigger: "undo_redo" },
   ];
+  // Inputs whose keys edit text: there Ctrl+Z is the field's own undo. A switch, a checkbox or
+  // a slider keeps the focus after a click but edits no text, nor does a dropdown's input
+  // (Vuetify's VSelect: a text input marked inputmode="none", which takes no typing).
+  const TEXT_INPUT_TYPES = new Set(["text", "search", "email", "url", "tel", "password", "number"]);
+  function editsText(el) {
+    if (!el) return false;
+    if (el.isContentEditable) return true;
+    const typedInto = !el.readOnly && !el.disabled && el.inputMode !== "none";
+    if (el.tagName === "TEXTAREA") return typedInto;
+    if (el.tagName === "INPUT") return TEXT_INPUT_TYPES.has(el.type) && typedInto;
+    return false;
+  }
   function onKeyDown(ev) {
     if (!(ev.ctrlKey || ev.metaKey) || ev.altKey || ev.repeat) return;
-    const t = ev.target;
-    if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName) && t.type !== "range")) return;
+    if (editsText(ev.target)) return;
     const hit = SHORTCUTS.find((s) => s.test(ev));
     if (!hit || !window.trame || !window.trame.trigger) return;
     ev.preventDefault();

@@ -11,7 +11,7 @@
 
   const CHUNK_BYTES = 1024 * 1024;
   const MAX_FOLDER_ENTRIES = 10000; // files gathered from one dropped folder tree
-  const PROGRESS_UPDATE_MS = 100; // state updates to the server, at most this often
+  const PROGRESS_UPDATE_MS = 100; // progress shown in this tab, at most this often
   const noop = () => {};
 
   const trame = () => window.trame;

@@ -38,16 +38,20 @@ def the_data_feature(tmp_path, a_ct_path):
     feature.downloads.close()
 
 
+def shown(app, key: str):
+    """What the server last showed the tab (here no tab calls: the feature is called directly)."""
+    return app.client_state.get(key)
+
+
 def error_of(app) -> str:
-    return app.state.data_io_error if app.state.data_io_error_show else ""
+    return shown(app, "data_io_error") if shown(app, "data_io_error_show") else ""
 
 
 @pytest.mark.parametrize("selected", [["../outside.nrrd"], ["link-out.nrrd"], ["/etc/passwd"], "cranium_ct.nrrd"])
 def test_the_data_folder_refuses_paths_outside_it(the_data_feature, selected):
     app, feature = the_data_feature
     before = app.session.readouts()
-    app.state.data_io_folder_selected = selected
-    run_coroutine(feature.load_from_data_folder())
+    run_coroutine(feature.load_from_data_folder(selected))
     assert app.session.readouts() == before
     if isinstance(selected, list):
         assert "outside the data folder" in error_of(app) or "only paths inside" in error_of(app)
@@ -56,12 +60,11 @@ def test_the_data_folder_refuses_paths_outside_it(the_data_feature, selected):
 def test_the_data_folder_lists_and_opens_the_ct(the_data_feature):
     app, feature = the_data_feature
     feature.show_data_folder()
-    assert [e["name"] for e in app.state.data_io_folder["entries"]] == ["cranium_ct.nrrd"]
+    assert [e["name"] for e in shown(app, "data_io_folder")["entries"]] == ["cranium_ct.nrrd"]
     before = app.session.readouts()["window"]
-    app.state.data_io_folder_selected = ["cranium_ct.nrrd"]
-    run_coroutine(feature.load_from_data_folder())
+    run_coroutine(feature.load_from_data_folder(["cranium_ct.nrrd"]))
     assert not error_of(app)
-    assert "cranium_ct" in app.state.data_io_notice
+    assert "cranium_ct" in shown(app, "data_io_notice")
     assert app.session.readouts()["window"] != before
 
 
@@ -75,10 +78,10 @@ def test_screenshots_are_offered_as_downloads(the_data_feature):
     app, feature = the_data_feature
     app.session.open_sample()
     feature.screenshot("Red")
-    red = feature.downloads.folder / app.state.data_io_download["url"].split("/", 1)[1]
+    red = feature.downloads.folder / shown(app, "data_io_download")["url"].split("/", 1)[1]
     assert np.asarray(Image.open(red)).std() > 5
     feature.screenshot("layout")
-    layout = Image.open(feature.downloads.folder / app.state.data_io_download["url"].split("/", 1)[1])
+    layout = Image.open(feature.downloads.folder / shown(app, "data_io_download")["url"].split("/", 1)[1])
     assert layout.width > Image.open(red).width
     feature.screenshot("../../etc")
     assert "No visible view" in error_of(app)
@@ -101,15 +104,14 @@ def test_uploaded_dicom_files_without_extensions_are_offered_series_by_series(
     ids.append(upload_through_the_store(feature, a_ct_dicom_file, "slice"))
     run_coroutine(feature.on_uploaded(ids))
     assert not error_of(app)
-    assert app.state.data_io_choose_dialog
-    choices = app.state.data_io_choices
+    assert shown(app, "data_io_choose_dialog")
+    choices = shown(app, "data_io_choices")
     assert [c["kind"] for c in choices] == ["dicom", "dicom"]
     assert all("paths" not in c for c in choices)  # server paths never reach the page
     mr = next(c for c in choices if "MR" in c["detail"])
-    app.state.data_io_chosen = [mr["id"]]
-    run_coroutine(feature.load_chosen())
+    run_coroutine(feature.load_chosen([mr["id"]], shown(app, "data_io_kinds")))
     assert not error_of(app)
-    assert app.state.data_io_notice == f"Loaded {mr['name']}"
+    assert shown(app, "data_io_notice") == f"Loaded {mr['name']}"
 
 
 def test_the_folder_dialog_reopens_where_it_was_or_at_the_top(the_data_feature):
@@ -118,13 +120,12 @@ def test_the_folder_dialog_reopens_where_it_was_or_at_the_top(the_data_feature):
     sub.mkdir()
     (sub / "IM0001").write_bytes(b"x")
     assert feature.open_folder("series")
-    assert app.state.data_io_folder["parent"] == ""
+    assert shown(app, "data_io_folder")["parent"] == ""
     feature.show_data_folder()
-    assert app.state.data_io_folder["path"] == "series"
+    assert shown(app, "data_io_folder")["path"] == "series"
     shutil.rmtree(sub)
-    app.state.data_io_folder = "hostile"  # the client owns state; the server does not trust it
     feature.show_data_folder()
-    assert app.state.data_io_folder["path"] == "" and app.state.data_io_folder_dialog
+    assert shown(app, "data_io_folder")["path"] == "" and shown(app, "data_io_folder_dialog")
     assert not feature.open_folder("../")
     assert "outside the data folder" in error_of(app)
 
@@ -133,20 +134,17 @@ def test_a_node_is_saved_in_the_chosen_format_and_offered(the_data_feature):
     app, feature = the_data_feature
     app.session.open_sample()
     feature.show_save_dialog()
-    assert app.state.data_io_save_dialog
-    node = app.state.data_io_savable[0]
-    app.state.data_io_save_node_id = node["node_id"]
-    app.state.data_io_save_format = ".nii.gz"
+    assert shown(app, "data_io_save_dialog")
+    node = shown(app, "data_io_savable")[0]
     assert ".nii.gz" in node["formats"]
-    feature.save_node()
-    offered = app.state.data_io_download
+    feature.save_node(node["node_id"], ".nii.gz")
+    offered = shown(app, "data_io_download")
     assert offered["name"] == f"{node['name']}.nii.gz"
     saved = feature.downloads.folder / offered["url"].split("/", 1)[1]
     import nibabel
 
     assert nibabel.load(saved).get_fdata().std() > 0
-    app.state.data_io_save_format = ".exe"  # not one of the node's formats
-    feature.save_node()
+    feature.save_node(node["node_id"], ".exe")  # not one of the node's formats
     assert "Pick a data node" in error_of(app)
 
 
@@ -161,24 +159,19 @@ def test_a_folder_from_the_data_folder_offers_its_files_and_a_label_map_can_be_s
     study.mkdir()
     shutil.copy(a_ct_path, study / "cranium_ct.nrrd")
     ct_label_map(a_ct_path, study / "scan_0001.nrrd")
-    app.state.data_io_folder_selected = ["study"]
-    run_coroutine(feature.load_from_data_folder())
-    assert not error_of(app) and app.state.data_io_choose_dialog
-    choices = {c["name"]: c for c in app.state.data_io_choices}
+    run_coroutine(feature.load_from_data_folder(["study"]))
+    assert not error_of(app) and shown(app, "data_io_choose_dialog")
+    choices = {c["name"]: c for c in shown(app, "data_io_choices")}
     assert choices["scan_0001"]["kind_choices"] == ["volume", "labelmap"]
     assert choices["cranium_ct"]["kind_choices"] == ["volume"]
     label_id = choices["scan_0001"]["id"]
     # The browser's select writes the kind; a kind the file was not offered as is refused.
-    app.state.data_io_kinds = {**app.state.data_io_kinds, label_id: "scene"}
-    app.state.data_io_chosen = [label_id]
-    run_coroutine(feature.load_chosen())
+    run_coroutine(feature.load_chosen([label_id], {**shown(app, "data_io_kinds"), label_id: "scene"}))
     assert "cannot be loaded as 'scene'" in error_of(app)
-    app.state.data_io_error_show = False
-    app.state.data_io_folder_selected = ["study"]
-    run_coroutine(feature.load_from_data_folder())
-    app.state.data_io_kinds = {**app.state.data_io_kinds, label_id: "labelmap"}
-    app.state.data_io_chosen = [c["id"] for c in app.state.data_io_choices]
-    run_coroutine(feature.load_chosen())
+    app.client_state.update(data_io_error_show=False)  # the user closes the message
+    run_coroutine(feature.load_from_data_folder(["study"]))
+    run_coroutine(feature.load_chosen([c["id"] for c in shown(app, "data_io_choices")],
+                                      {**shown(app, "data_io_kinds"), label_id: "labelmap"}))
     assert not error_of(app)
     kinds = sorted((n["name"], n["kind"]) for n in scene_data.savable_nodes(app.session.engine))
     assert kinds == [("cranium_ct", "volume"), ("scan_0001", "segmentation")]

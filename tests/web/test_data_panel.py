@@ -64,7 +64,7 @@ def test_the_tree_groups_what_is_loaded_by_kind(the_app):
     assert sorted(in_groups) == sorted(n["id"] for n in the_app.state.data_nodes)
     (ct,) = groups_by_kind(the_app)["volume"]["nodes"]
     assert ct["shown"] and ct["visible"] and ct["icon"] == "mdi-cube-outline"
-    assert the_app.state.data_open == ["volume", "labelmap", "segmentation", "model", "markups"]
+    assert the_app.client_state.get("data_open") == ["volume", "labelmap", "segmentation", "model", "markups"]
 
 
 def test_a_segmentation_lists_its_segments(the_app):

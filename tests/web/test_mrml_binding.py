@@ -208,23 +208,26 @@ def test_undo_after_a_click_that_changed_nothing_undoes_the_edit_before_it(the_a
     assert mrml_window_level(the_app) == (600.0, 400.0)
 
 
-def test_the_data_probe_follows_the_pointer_at_the_poll(the_app):
-    session = the_app.session
-    red = session.view("Red")
-    width, height = red.size
+def test_the_data_probe_follows_each_tabs_pointer_at_the_poll(the_app):
+    readouts = feature(the_app, "ReadoutsPanel")
+    red = the_app.session.view("Red")
+    width, height = red.client_size
     red.set_render_scale(0.5)  # a drag renders smaller; the position must keep its place in the view
-    session.apply_input(red, {"type": "move", "x": width // 2, "y": height // 2})
-    red.set_render_scale(1.0)
+    readouts.pointers.on_input("tab 1", "Red", [{"type": "move", "x": width // 2, "y": height // 2}])
+    readouts.pointers.on_input("tab 2", "Yellow", [{"type": "enter", "x": 5, "y": 5}])
     the_app.binding.poll()
-    probe = the_app.state.readouts_probe
+    red.set_render_scale(1.0)
+    probe = the_app.client_state.get("readouts_probe", "tab 1")
     assert probe["view"] == "Red" and len(probe["ras"]) == 3
     assert [layer["volume"] for layer in probe["layers"]] == ["cranium_ct"]
     # The view's centre shows the middle of the CT's 256x256 axial slice.
     i, j, _k = probe["layers"][0]["ijk"]
     assert abs(i - 128) < 8 and abs(j - 128) < 8, probe
-    session.apply_input(red, {"type": "leave", "x": 0, "y": 0})
+    assert the_app.client_state.get("readouts_probe", "tab 2")["view"] == "Yellow"
+    readouts.pointers.on_input("tab 1", "Red", [{"type": "leave", "x": 0, "y": 0}])
     the_app.binding.poll()
-    assert the_app.state.readouts_probe is None
+    assert the_app.client_state.get("readouts_probe", "tab 1") is None
+    assert the_app.client_state.get("readouts_probe", "tab 2")["view"] == "Yellow"
 
 
 @pytest.mark.parametrize("args", [(5, "x"), ("vtkMRMLScalarVolumeNode1", ""), ("nope", "x"),

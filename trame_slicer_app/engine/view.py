@@ -123,6 +123,14 @@ class SlicerView:
         (client_w, client_h), (width, height) = self.client_size, self.size
         return x * width / client_w, y * height / client_h
 
+    def client_to_display(self, x: float, y: float) -> tuple[int, int]:
+        """A client pixel position (from the top left) as VTK's display pixel inside the view
+        (from the bottom left): where the interactor and the Data Probe see it."""
+        width, height = self.size
+        x, y = self.client_to_render(x, y)
+        x = min(max(int(x), 0), width - 1)
+        return x, height - 1 - min(max(int(y), 0), height - 1)
+
     def _apply_render_size(self) -> None:
         client_w, client_h = self.client_size
         width = max(MIN_VIEW_SIZE_PX, round(client_w * self.render_scale))

@@ -40,11 +40,8 @@ def _key_symbol_and_code(key: str) -> tuple[str, str]:
 def apply_input_event(view: SlicerView, event: Mapping) -> None:
     """Replay one (already validated) event on the view's interactor."""
     interactor = view.interactor
-    width, height = view.size
     # The client speaks in its own pixels; the view may be rendering smaller.
-    x, y = view.client_to_render(float(event.get("x", 0)), float(event.get("y", 0)))
-    x = min(max(int(x), 0), width - 1)
-    y = height - 1 - min(max(int(y), 0), height - 1)
+    x, y = view.client_to_display(float(event.get("x", 0)), float(event.get("y", 0)))
     ctrl, shift, alt = bool(event.get("ctrl")), bool(event.get("shift")), bool(event.get("alt"))
     kind = event["type"]
     key_symbol, key_code = ("", "\0")

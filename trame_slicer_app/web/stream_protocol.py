@@ -73,7 +73,10 @@ class StreamProtocol(LinkProtocol):
     @export_rpc("slicer.stream.input")
     def input(self, view, seq, events):
         try:
-            seq = self._streamer.on_input(view, seq, events, client=self._calling_client())
+            client = self._calling_client()
+            seq = self._streamer.on_input(view, seq, events, client=client)
+            for listener in self._holder.input_listeners:
+                listener(client, view, events)
             # The server's clock, so the client can tell a frame's transfer time
             # from this tiny reply's (see streaming/link_quality.py).
             return {"seq": seq, "server_ms": self._streamer.now_ms()}

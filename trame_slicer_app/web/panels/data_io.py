@@ -60,25 +60,27 @@ class DataIO:
     def __init__(self, app) -> None:
         self.app = app
         self.server, self.state, self.session = app.server, app.state, app.session
+        self.tabs = app.client_state  # messages, dialogs and downloads go to the tab that asked
         self.uploads = UploadStore()
         self.downloads = DownloadFolder()
         atexit.register(self.uploads.close)
         atexit.register(self.downloads.close)
         self.data_folder = self._data_folder_from_cli()
-        self._pending: list[dict] = []  # loadables waiting for the user's choice
+        self._pending: dict = {}  # tab -> the loadables waiting for its user's choice
+        self.tabs.close_listeners.append(lambda client: self._pending.pop(client, None))
         self._names: dict[str, str] = {}  # file path -> the user's name, for messages
         self._download_count = 0
-        self._folder_path = ""  # the data folder's listing shown, relative to it
         self.server.enable_module(UPLOAD_UI_MODULE)
         self.server.enable_module({"serve": self.downloads.serve})
         self.server.add_protocol_to_configure(
             lambda root: root.registerLinkProtocol(UploadProtocol(self.uploads)))
-        self.state.update({
+        self.state.data_io_has_data_dir = self.data_folder is not None
+        self.tabs.declare(**{
             "data_io_busy": False, "data_io_progress": None, "data_io_progress_text": "",
             "data_io_error": "", "data_io_error_show": False, "data_io_notice": "",
             "data_io_notice_show": False,
             "data_io_choices": [], "data_io_chosen": [], "data_io_kinds": {}, "data_io_choose_dialog": False,
-            "data_io_has_data_dir": self.data_folder is not None, "data_io_folder_dialog": False,
+            "data_io_folder_dialog": False,
             "data_io_folder": {"path": "", "parent": None, "entries": [], "left_out": 0},
             "data_io_folder_selected": [],
             "data_io_savable": [], "data_io_save_node_id": None, "data_io_save_format": None,
@@ -92,7 +94,7 @@ class DataIO:
             "data_io_save_node": self.save_node, "data_io_screenshot": self.screenshot,
             "data_io_close_scene": self.close_scene,
         }.items():
-            self.server.trigger(name)(handler)
+            self.tabs.trigger(name)(handler)
 
     def _data_folder_from_cli(self) -> DataFolder | None:
         args, _unknown = self.server.cli.parse_known_args()
@@ -103,25 +105,14 @@ class DataIO:
     def _fail(self, message: str) -> None:
         log.warning("data: %s", message)
         message = _with_display_names(message, self._names)
-        with self.state:
-            self.state.data_io_busy = False
-            self.state.data_io_progress = None
-            self.state.data_io_error = message
-            self.state.data_io_error_show = True
+        self.tabs.update(data_io_busy=False, data_io_progress=None, data_io_error=message, data_io_error_show=True)
 
     def _busy(self, text: str, progress: float | None = None) -> None:
-        with self.state:
-            self.state.data_io_busy = True
-            self.state.data_io_progress = progress
-            self.state.data_io_progress_text = text
+        self.tabs.update(data_io_busy=True, data_io_progress=progress, data_io_progress_text=text)
 
     def _done(self, notice: str = "") -> None:
-        with self.state:
-            self.state.data_io_busy = False
-            self.state.data_io_progress = None
-            self.state.data_io_progress_text = ""
-            self.state.data_io_notice = notice
-            self.state.data_io_notice_show = bool(notice)
+        self.tabs.update(data_io_busy=False, data_io_progress=None, data_io_progress_text="",
+                         data_io_notice=notice, data_io_notice_show=bool(notice))
 
     def on_upload_error(self, message=None, *_args) -> None:
         self._fail(f"Upload failed: {str(message)[:500]}")
@@ -161,27 +152,23 @@ class DataIO:
         elif len(loadables) == 1:
             await self._load(loadables)
         else:
-            self._pending = loadables
-            with self.state:
-                self.state.data_io_busy = False
-                self.state.data_io_choices = [
-                    {k: item[k] for k in ("id", "kind", "name", "detail", "kind_choices") if k in item}
-                    for item in loadables]
-                self.state.data_io_chosen = [item["id"] for item in loadables]
-                self.state.data_io_kinds = {item["id"]: item["kind"] for item in loadables}
-                self.state.data_io_choose_dialog = True
+            self._pending[self.tabs.caller] = loadables
+            self.tabs.update(
+                data_io_busy=False,
+                data_io_choices=[{k: item[k] for k in ("id", "kind", "name", "detail", "kind_choices") if k in item}
+                                 for item in loadables],
+                data_io_chosen=[item["id"] for item in loadables],
+                data_io_kinds={item["id"]: item["kind"] for item in loadables},
+                data_io_choose_dialog=True,
+            )
 
-    async def load_chosen(self, *_args) -> None:
-        chosen = self.state.data_io_chosen
-        chosen = set(chosen) if isinstance(chosen, list) else set()
-        kinds = self.state.data_io_kinds
+    async def load_chosen(self, chosen=None, kinds=None, *_args) -> None:
+        chosen = {c for c in chosen if isinstance(c, str)} if isinstance(chosen, list) else set()
         kinds = kinds if isinstance(kinds, dict) else {}
         # The kind the user picked travels with the id; scene_data refuses one the file was not offered as.
         loadables = [{**item, "kind": kinds.get(item["id"], item["kind"])}
-                     for item in self._pending if item["id"] in chosen]
-        self._pending = []
-        with self.state:
-            self.state.data_io_choose_dialog = False
+                     for item in self._pending.pop(self.tabs.caller, []) if item["id"] in chosen]
+        self.tabs.update(data_io_choose_dialog=False)
         if loadables:
             await self._load(loadables)
 
@@ -190,8 +177,8 @@ class DataIO:
         await asyncio.sleep(STATE_FLUSH_PAUSE_S)
 
         def progress(fraction: float, text: str) -> None:
-            self.state.data_io_progress = round(100 * max(0.0, min(1.0, float(fraction))))
-            self.state.data_io_progress_text = str(text)
+            self.tabs.update(data_io_progress=round(100 * max(0.0, min(1.0, float(fraction)))),
+                             data_io_progress_text=str(text))
 
         try:
             # Rendering needs the event-loop thread, so loading runs here, not in a worker.
@@ -236,11 +223,10 @@ class DataIO:
         if self.data_folder is None:
             self._fail("This server has no data folder (start it with --data-dir)")
             return
-        # Back where the user was, or at the top when that folder went away.
-        if not self.open_folder(self._folder_path, quiet=True):
+        # Back where this tab was, or at the top when that folder went away.
+        if not self.open_folder(self.tabs.get("data_io_folder")["path"], quiet=True):
             self.open_folder("")
-        with self.state:
-            self.state.data_io_folder_dialog = True
+        self.tabs.update(data_io_folder_dialog=True)
 
     def open_folder(self, relative="", *_args, quiet: bool = False) -> bool:
         if self.data_folder is None:
@@ -251,16 +237,12 @@ class DataIO:
             if not quiet:
                 self._fail(str(error))
             return False
-        self._folder_path = listing["path"]
         listing["entries"] = [{**entry, "size": size_text(entry["size_bytes"]) if entry["kind"] == FILE else ""}
                               for entry in listing["entries"]]
-        with self.state:
-            self.state.data_io_folder = listing
-            self.state.data_io_folder_selected = []
+        self.tabs.update(data_io_folder=listing, data_io_folder_selected=[])
         return True
 
-    async def load_from_data_folder(self, *_args) -> None:
-        selected = self.state.data_io_folder_selected
+    async def load_from_data_folder(self, selected=None, *_args) -> None:
         if self.data_folder is None or not isinstance(selected, list) or not selected:
             return
         try:
@@ -268,16 +250,14 @@ class DataIO:
         except DataFolderError as error:
             self._fail(str(error))
             return
-        with self.state:
-            self.state.data_io_folder_dialog = False
+        self.tabs.update(data_io_folder_dialog=False)
         await self._inspect_and_offer(paths, self.data_folder.root, {str(p): p.name for p in paths})
 
     # -- saving ---------------------------------------------------------------
     def _offer(self, path: Path, name: str) -> None:
         self._download_count += 1
-        with self.state:
-            self.state.data_io_download = {"url": self.downloads.url_of(path), "name": name,
-                                           "nonce": self._download_count}
+        self.tabs.update(data_io_download={"url": self.downloads.url_of(path), "name": name,
+                                           "nonce": self._download_count})
 
     def save_scene(self, *_args) -> None:
         self._busy("Saving the scene")
@@ -292,21 +272,18 @@ class DataIO:
 
     def show_save_dialog(self, *_args) -> None:
         nodes = scene_data.savable_nodes(self.session.engine)
-        with self.state:
-            self.state.data_io_savable = nodes
-            first = nodes[0] if nodes else None
-            self.state.data_io_save_node_id = first["node_id"] if first else None
-            self.state.data_io_save_format = first["formats"][0] if first and first["formats"] else None
-            self.state.data_io_save_dialog = True
+        first = nodes[0] if nodes else None
+        self.tabs.update(data_io_savable=nodes, data_io_save_node_id=first["node_id"] if first else None,
+                         data_io_save_format=first["formats"][0] if first and first["formats"] else None,
+                         data_io_save_dialog=True)
 
-    def save_node(self, *_args) -> None:
-        node_id, suffix = self.state.data_io_save_node_id, self.state.data_io_save_format
-        node = next((n for n in self.state.data_io_savable or () if n["node_id"] == node_id), None)
+    def save_node(self, node_id=None, suffix=None, *_args) -> None:
+        # Looked up in the scene as it is now: another tab may have changed it since the dialog opened.
+        node = next((n for n in scene_data.savable_nodes(self.session.engine) if n["node_id"] == node_id), None)
         if node is None or suffix not in node["formats"]:
             self._fail("Pick a data node and one of its formats")
             return
-        with self.state:
-            self.state.data_io_save_dialog = False
+        self.tabs.update(data_io_save_dialog=False)
         self._busy(f"Saving {node['name']}")
         try:
             path = scene_data.save_node(self.session.engine, node_id, suffix, self.downloads.new_folder())
@@ -347,8 +324,7 @@ class DataIO:
 
     # -- closing --------------------------------------------------------------
     def close_scene(self, *_args) -> None:
-        with self.state:
-            self.state.data_io_close_dialog = False
+        self.tabs.update(data_io_close_dialog=False)
         try:
             scene_data.close_scene(self.session.engine)
         except Exception as error:

@@ -99,7 +99,7 @@ def _choose_dialog() -> None:
             v3.VSpacer()
             v3.VBtn("Cancel", click="data_io_choose_dialog = false")
             v3.VBtn("Load", color="primary", classes="data-io-load-chosen", disabled=("!data_io_chosen.length",),
-                    click="trigger('data_io_load_chosen')")
+                    click="trigger('data_io_load_chosen', [data_io_chosen, data_io_kinds])")
 
 
 def _data_folder_dialog() -> None:
@@ -125,7 +125,8 @@ def _data_folder_dialog() -> None:
             v3.VSpacer()
             v3.VBtn("Cancel", click="data_io_folder_dialog = false")
             v3.VBtn("Open", color="primary", classes="data-io-folder-load",
-                    disabled=("!data_io_folder_selected.length",), click="trigger('data_io_folder_load')")
+                    disabled=("!data_io_folder_selected.length",),
+                    click="trigger('data_io_folder_load', [data_io_folder_selected])")
 
 
 def _save_node_dialog() -> None:
@@ -144,7 +145,8 @@ def _save_node_dialog() -> None:
             v3.VSpacer()
             v3.VBtn("Cancel", click="data_io_save_dialog = false")
             v3.VBtn("Download", color="primary", classes="data-io-save-node-go",
-                    disabled=("!data_io_save_node_id || !data_io_save_format",), click="trigger('data_io_save_node')")
+                    disabled=("!data_io_save_node_id || !data_io_save_format",),
+                    click="trigger('data_io_save_node', [data_io_save_node_id, data_io_save_format])")
 
 
 def _close_dialog() -> None:

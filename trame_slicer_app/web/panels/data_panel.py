@@ -10,6 +10,7 @@ from trame.widgets import vuetify3 as v3
 
 from ...engine import scene_tree as tree
 from ..mrml_binding import a_flag, a_text, one_of
+from .rename_dialog import build_rename_dialog
 
 KIND_ICONS = {
     "volume": "mdi-cube-outline", "labelmap": "mdi-label-outline", "segmentation": "mdi-puzzle-outline",
@@ -39,9 +40,11 @@ class DataPanel:
         self.binding = app.binding
         self.binding.bind("data_nodes", self._nodes)  # flat, in the order loaded
         self.binding.bind("data_groups", self._groups)  # what the tree shows
-        app.state.data_open = [kind for kind, _title in tree.DATA_GROUPS]  # groups expanded in the tree
-        app.state.data_renaming = None  # {"id", "name"} while the rename dialog is open
-        app.state.data_deleting = None  # {"id", "name"} while the delete confirmation is open
+        app.client_state.declare(
+            data_open=[kind for kind, _title in tree.DATA_GROUPS],  # groups expanded in the tree
+            data_renaming=None,  # {"id", "name"} while the rename dialog is open
+            data_deleting=None,  # {"id", "name"} while the delete confirmation is open
+        )
         server = app.server
         server.trigger("data_set_visible")(self.set_visible)
         server.trigger("data_rename")(self.rename)
@@ -128,17 +131,7 @@ class DataPanel:
                      title=("'and ' + n.more + ' more'",), style=SEGMENT_INDENT)
 
     def _build_dialogs(self) -> None:
-        with v3.VDialog(model_value=("!!data_renaming",), max_width=360, persistent=True), \
-                v3.VCard(title="Rename", v_if="data_renaming", classes="data-rename-dialog"):
-            with v3.VCardText():
-                v3.VTextField(v_model=("data_renaming.name",), label="Name", autofocus=True, maxlength=256,
-                              keyup_enter="trigger('data_rename', [data_renaming.id, data_renaming.name]);"
-                                          " data_renaming = null")
-            with v3.VCardActions():
-                v3.VSpacer()
-                v3.VBtn("Cancel", click="data_renaming = null")
-                v3.VBtn("Rename", color="primary", classes="data-rename-ok",
-                        click="trigger('data_rename', [data_renaming.id, data_renaming.name]); data_renaming = null")
+        build_rename_dialog()
         with v3.VDialog(model_value=("!!data_deleting",), max_width=360, persistent=True), \
                 v3.VCard(title="Delete?", v_if="data_deleting", classes="data-delete-dialog"):
             v3.VCardText("Delete {{ data_deleting.name }} from the scene?")

@@ -33,7 +33,7 @@ class HelpPanel:
     icon = "mdi-help-circle-outline"
 
     def __init__(self, app) -> None:
-        app.state.help_open = False
+        app.client_state.declare(help_open=False)
 
     def build_toolbar(self) -> None:
         v3.VBtn(icon="mdi-help-circle-outline", title="Mouse and keyboard", classes="help-open",

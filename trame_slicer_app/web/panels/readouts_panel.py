@@ -1,15 +1,19 @@
 """Data Probe: RAS and each layer's value under the pointer in a slice view, over that view.
 
-The pointer position comes from the streamed input events (SceneSession.pointer_positions);
-the probe runs at the binding's poll rate, never per mouse move.
+Each tab sees the probe under its own pointer (web/client_pointers.py), or none; the
+probe runs at the binding's poll rate, never per mouse move.
 """
 
 from __future__ import annotations
 
+import logging
+
 from trame.widgets import html
 
-from ...engine.data_probe import probe
 from ...layouts import GREEN, RED, YELLOW
+from ..client_pointers import ClientPointers
+
+log = logging.getLogger(__name__)
 
 SLICE_VIEWS = (RED, YELLOW, GREEN)
 RAS_DECIMALS = 1
@@ -28,18 +32,39 @@ class ReadoutsPanel:
 
     def __init__(self, app) -> None:
         self.session = app.session
-        app.state.readouts_probe = None
+        self.tabs = app.client_state
+        self.tabs.declare(readouts_probe=None)
+        self.pointers = ClientPointers()
+        self._shown: dict = {}  # tab -> the probe it shows (tabs showing none are left out)
+        app.input_listeners.append(self.pointers.on_input)
+        self.tabs.close_listeners.append(self._forget)
         app.binding.add_poll_hook(self.poll)
 
+    def _forget(self, client) -> None:
+        self.pointers.forget(client)
+        self._shown.pop(client, None)
+
     def poll(self) -> dict:
-        for view_name in list(self.session.pointer_positions):
-            position = self.session.pointer_position(view_name) if view_name in SLICE_VIEWS else None
-            if position is not None:
-                return {"readouts_probe": self.probe(view_name, *position)}
-        return {"readouts_probe": None}
+        """Sends each tab whose probe changed its new one (per tab, so nothing to return)."""
+        positions = self.pointers.positions()
+        for client in set(self._shown) | set(positions):
+            where = positions.get(client)
+            try:
+                readout = self.probe(*where) if where is not None and where[0] in SLICE_VIEWS else None
+            except (ValueError, TypeError, KeyError) as error:
+                log.debug("no probe at %s: %s", where, error)
+                readout = None
+            if readout != self._shown.get(client):
+                self.tabs.update(readouts_probe=readout, client=client)
+            if readout is None:
+                self._shown.pop(client, None)
+            else:
+                self._shown[client] = readout
+        return {}
 
     def probe(self, view_name: str, x: int, y: int) -> dict:
-        found = probe(self.session.engine, view_name, x, y)
+        """The probe at (x, y), a tab's pixels in the view, as the overlay shows it."""
+        found = self.session.probe(view_name, x, y)
         return {
             "view": view_name,
             "ras": [round(c, RAS_DECIMALS) for c in found["ras"]],

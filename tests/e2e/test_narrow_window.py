@@ -1,0 +1,58 @@
+"""A narrow window in a real Chromium: the side drawer starts closed and opens over the views, so
+the views keep the window's width; widened, the window gets the drawer beside the views again."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import RunningApp
+
+from e2e.views import wait_for_views
+
+pytestmark = pytest.mark.browser
+NARROW = {"width": 800, "height": 600}
+WIDE = {"width": 1400, "height": 900}
+UI_TIMEOUT_MS = 10_000
+DRAWER_WIDTH_PX = 340
+
+
+@pytest.fixture(scope="module")
+def the_app_on_the_ct(a_ct_path):
+    app = RunningApp("--data", str(a_ct_path))
+    yield app
+    app.stop()
+
+
+def drawer_shown(page) -> bool:
+    return page.evaluate("(() => { const r = document.querySelector('.v-navigation-drawer')"
+                         ".getBoundingClientRect(); return r.right > 0 && r.left >= 0; })()")
+
+
+def wait_for_drawer(page, shown: bool) -> None:
+    page.wait_for_function("(shown) => { const r = document.querySelector('.v-navigation-drawer')"
+                           ".getBoundingClientRect(); return (r.right > 0 && r.left >= 0) === shown; }",
+                           arg=shown, timeout=UI_TIMEOUT_MS)
+
+
+def test_at_800_by_600_the_drawer_overlays_and_the_slice_views_keep_the_width(a_browser, the_app_on_the_ct,
+                                                                              artifacts):
+    page = a_browser.new_page(viewport=NARROW)
+    page.goto(the_app_on_the_ct.url)
+    wait_for_views(page, names=("Red", "Yellow", "Green"))
+    page.wait_for_timeout(500)  # the drawer's transition, if it were to move
+    assert not drawer_shown(page)
+    red = page.locator(".slicer-view-Red").bounding_box()
+    assert red["x"] < 5 and red["width"] > (NARROW["width"] - 10) / 3
+    page.screenshot(path=artifacts / "narrow-window.png")
+
+    page.locator(".v-app-bar-nav-icon").click()
+    wait_for_drawer(page, True)
+    assert page.locator(".slicer-view-Red").bounding_box()["x"] == red["x"]  # over the views, not beside
+    page.screenshot(path=artifacts / "narrow-window-drawer.png")
+    page.locator(".v-navigation-drawer__scrim").click()  # a click beside it closes it
+    wait_for_drawer(page, False)
+
+    page.set_viewport_size(WIDE)
+    wait_for_drawer(page, True)
+    page.wait_for_function(f"document.querySelector('.slicer-view-Red').getBoundingClientRect().left"
+                           f" >= {DRAWER_WIDTH_PX}", timeout=UI_TIMEOUT_MS)
+    page.close()

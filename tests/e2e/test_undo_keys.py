@@ -1,0 +1,98 @@
+"""Ctrl+Z / Ctrl+Shift+Z in a real Chromium whatever holds the focus, unless it is text being edited:
+a switch or a dropdown just clicked, or a slice view scrolled with that focus still there."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from conftest import RunningApp
+
+from e2e.views import wait_for_views
+
+pytestmark = pytest.mark.browser
+VIEWPORT = {"width": 1400, "height": 900}
+UI_TIMEOUT_S = 10
+
+
+@pytest.fixture(scope="module")
+def the_app_on_the_ct(a_ct_path):
+    app = RunningApp("--data", str(a_ct_path))
+    yield app
+    app.stop()
+
+
+@pytest.fixture
+def a_page(a_browser, the_app_on_the_ct):
+    page = a_browser.new_page(viewport=VIEWPORT)
+    page.goto(the_app_on_the_ct.url)
+    wait_for_views(page, names=("Red",))
+    yield page
+    page.close()
+
+
+def state(page, key: str):
+    return page.evaluate(f"window.trame.state.get('{key}')")
+
+
+def wait_for_state(page, key: str, expected) -> None:
+    deadline = time.monotonic() + UI_TIMEOUT_S
+    while state(page, key) != expected:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{key} is {state(page, key)!r}, not {expected!r}")
+        time.sleep(0.1)
+
+
+def red_offset(page) -> float:
+    return state(page, "mrml_readout")["slice_offsets_mm"]["Red"]
+
+
+def focused_tag(page) -> str:
+    return page.evaluate("document.activeElement.tagName + ':' + document.activeElement.type")
+
+
+def test_ctrl_z_undoes_after_clicking_a_switch(a_page):
+    page = a_page
+    page.locator(".panel-SlicesPanel button").first.click()
+    before = state(page, "slices_linked")
+    page.locator(".slices-linked input").click()
+    wait_for_state(page, "slices_linked", not before)
+    assert focused_tag(page) == "INPUT:checkbox"
+    page.keyboard.press("Control+z")
+    wait_for_state(page, "slices_linked", before)
+    page.keyboard.press("Control+Shift+z")
+    wait_for_state(page, "slices_linked", not before)
+
+
+def test_ctrl_z_undoes_after_a_dropdown_and_after_scrolling_a_slice_view(a_page):
+    page = a_page
+    page.locator(".panel-VolumesPanel button").first.click()
+    before = state(page, "volumes_color_map")
+    page.locator(".volumes-color-map").click()
+    choices = page.locator(".v-overlay--active .v-list-item")
+    choices.first.wait_for(timeout=UI_TIMEOUT_S * 1000)
+    choices.nth(1).click()
+    wait_for_state(page, "volumes_color_map", state(page, "volumes_color_maps")[1]["value"])
+    assert before != state(page, "volumes_color_map")
+    # The focus goes back to the dropdown's own input once its menu has closed.
+    page.wait_for_function("document.activeElement.closest('.volumes-color-map') !== null",
+                           timeout=UI_TIMEOUT_S * 1000)
+    page.keyboard.press("Control+z")
+    wait_for_state(page, "volumes_color_map", before)
+
+    offset = red_offset(page)
+    box = page.locator(".slicer-view-Red").bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    for _ in range(3):
+        page.mouse.wheel(0, -100)
+        time.sleep(0.05)
+    deadline = time.monotonic() + UI_TIMEOUT_S
+    while red_offset(page) == offset and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert red_offset(page) != offset
+    time.sleep(0.5)  # the scroll's last step in
+    page.keyboard.press("Control+z")
+    deadline = time.monotonic() + UI_TIMEOUT_S
+    while red_offset(page) != offset and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert red_offset(page) == offset
