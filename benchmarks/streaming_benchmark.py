@@ -54,6 +54,7 @@ ONE_UP_LAYOUT = {"Red": "one_up_red", "1": "one_up_3d"}
 # emulated-link and soak figures have always used: a left-drag).
 STEP_GESTURES = {"Red": ("pan", "window_level", "wheel"), "1": ("rotate", "wheel")}
 DRAG_GESTURES = {"Red": ("window_level", "pan"), "1": ("rotate",)}
+CONVENTIONAL_STEP_GESTURES = {"Red": STEP_GESTURES["Red"], "1": ("rotate",)}
 LARGE_CT_STEP_GESTURES = {"Red": ("wheel",)}
 LARGE_CT_DRAG_GESTURES = {"1": ("rotate",)}
 REMOTE_DELAY_S, REMOTE_BANDWIDTH_BPS = 0.05, 10e6
@@ -75,8 +76,9 @@ def measure_gestures(page, step_gestures, drag_gestures, steps, drag_s) -> dict:
     return result
 
 
-def measure_one_up(page, name, steps, drag_s, step_gestures=None, drag_gestures=None) -> dict:
-    """View ``name`` alone at 800x600."""
+def measure_one_up(browser, url, name, steps, drag_s, step_gestures=None, drag_gestures=None) -> dict:
+    """View ``name`` alone at 800x600, in a page of its own."""
+    page = bm.open_app_page(browser, url, (1200, 900))
     bm.show_layout(page, ONE_UP_LAYOUT[name], one_view_size=ONE_UP_VIEW_SIZE)
     step_gestures = {name: STEP_GESTURES[name]} if step_gestures is None else step_gestures
     drag_gestures = {name: DRAG_GESTURES[name]} if drag_gestures is None else drag_gestures
@@ -84,47 +86,69 @@ def measure_one_up(page, name, steps, drag_s, step_gestures=None, drag_gestures=
     srv = bm.server_stats(page)[name]
     result["server_render_ms"], result["server_encode_ms"] = srv["render_ms"], srv["encode_ms"]
     result["view_size"] = bm.view_size(page, name)
+    page.close()
     return result
 
 
-def measure_conventional(page, steps, drag_s, step_gestures=STEP_GESTURES, drag_gestures=DRAG_GESTURES) -> dict:
+def measure_conventional(browser, url, steps, drag_s, step_gestures=CONVENTIONAL_STEP_GESTURES,
+                         drag_gestures=DRAG_GESTURES) -> dict:
+    """The default layout on a 1600x1000 page, in a page of its own."""
+    page = bm.open_app_page(browser, url, CONVENTIONAL_PAGE_SIZE)
     views = bm.show_layout(page, "conventional", page_size=CONVENTIONAL_PAGE_SIZE)
     result = measure_gestures(page, step_gestures, drag_gestures, steps, drag_s)
     result["view_sizes"] = {name: bm.view_size(page, name) for name in views}
+    page.close()
     return result
 
 
 # -- one data set, one app -----------------------------------------------------------------------------
+# Each layout is measured in a fresh page (one page open at a time, so one client gets frames): a view
+# re-created by a layout switch numbers its inputs from 1 again, while the server answers that client
+# with the highest number it has seen from it, so the re-created view's latency split (and which frame
+# answers which input) would be wrong until the page is reloaded.
+def measure_load(browser, url, pid, started) -> dict:
+    """Command to first frame in all four views, then server RSS once they are still."""
+    page = bm.open_app_page(browser, url, CONVENTIONAL_PAGE_SIZE)
+    bm.wait_all_painted(page, ALL_VIEWS)
+    first_frame_s = time.monotonic() - started
+    bm.wait_quiet(page, ALL_VIEWS, still=True, timeout_s=30)
+    page.close()
+    return {"first_frame_s": first_frame_s, "rss_loaded_mb": rss_mb(pid)}
+
+
+def switch_volume_rendering_on(browser, url, pid) -> dict:
+    page = bm.open_app_page(browser, url, CONVENTIONAL_PAGE_SIZE)
+    bm.show_layout(page, "conventional", page_size=CONVENTIONAL_PAGE_SIZE)
+    preset = bm.turn_on_volume_rendering(page)
+    bm.wait_quiet(page, ALL_VIEWS, still=True, timeout_s=30)
+    page.close()
+    return {"vr_preset": preset, "rss_volume_rendering_mb": rss_mb(pid)}
+
+
 def measure_data_set(browser, size, ct_path, groups, args) -> dict:
     """Start the app on ``ct_path``; its load figures, then the layouts' measures (all of them on the
     small CT; on the large one, the few that tell how size matters)."""
     report = {"path": str(ct_path)}
     started = time.monotonic()
     app = RunningApp("--data", str(ct_path))
+    pid = app.process.pid
     try:
-        page = bm.open_app_page(browser, app.url, CONVENTIONAL_PAGE_SIZE)
-        bm.wait_all_painted(page, ALL_VIEWS)
-        report["first_frame_s"] = time.monotonic() - started
-        bm.wait_quiet(page, ALL_VIEWS, still=True, timeout_s=30)
-        report["rss_loaded_mb"] = rss_mb(app.process.pid)
+        report.update(measure_load(browser, app.url, pid, started))
         if size == "small" and "one-up" in groups:
-            report["one_up"] = {name: measure_one_up(page, name, args.steps, args.drag_s) for name in ("Red", "1")}
-        bm.show_layout(page, "conventional", page_size=CONVENTIONAL_PAGE_SIZE)
-        report["vr_preset"] = bm.turn_on_volume_rendering(page)
-        bm.wait_quiet(page, ALL_VIEWS, still=True, timeout_s=30)
-        report["rss_volume_rendering_mb"] = rss_mb(app.process.pid)
+            report["one_up"] = {name: measure_one_up(browser, app.url, name, args.steps, args.drag_s)
+                                for name in ("Red", "1")}
+        report.update(switch_volume_rendering_on(browser, app.url, pid))
         if "conventional" in groups:
             if size == "small":
-                report["conventional"] = measure_conventional(page, args.steps, args.drag_s)
+                report["conventional"] = measure_conventional(browser, app.url, args.steps, args.drag_s)
             else:
-                report["conventional"] = measure_conventional(page, args.steps, args.drag_s,
+                report["conventional"] = measure_conventional(browser, app.url, args.steps, args.drag_s,
                                                               LARGE_CT_STEP_GESTURES, LARGE_CT_DRAG_GESTURES)
         if size == "small" and "one-up" in groups:
             # The 3D ratio compares like with like: the same volume rendering, alone or beside the slices.
             report["one_up_3d_volume_rendering"] = measure_one_up(
-                page, "1", args.steps, args.drag_s, {"1": ("rotate",)}, {"1": ("rotate",)})
-        report["rss_end_mb"] = rss_mb(app.process.pid)
-        page.close()
+                browser, app.url, "1", args.steps, args.drag_s, {"1": ("rotate",)}, {"1": ("rotate",)})
+        report["rss_end_mb"] = rss_mb(pid)
     finally:
         app.stop()
     return report
@@ -171,11 +195,10 @@ def measure_link_and_soak(browser, groups, args) -> dict:
                 report.setdefault("soak", {})[name] = soak_view(browser, app.url, name, seconds,
                                                                 app.process.pid, args.steps)
             if "remote" in groups:
-                page = bm.open_app_page(browser, remote_url, (1200, 900))
                 left_drag = DRAG_GESTURES[name][0]
                 report.setdefault("remote", {})[name] = measure_one_up(
-                    page, name, args.steps, args.drag_s, {name: (left_drag, "wheel")}, {name: (left_drag,)})
-                page.close()
+                    browser, remote_url, name, args.steps, args.drag_s, {name: (left_drag, "wheel")},
+                    {name: (left_drag,)})
     finally:
         link.stop()
         app.stop()
