@@ -25,8 +25,11 @@ from trame_slicer_app.layouts import LAYOUTS
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 STEP_GAP_S = 0.35  # at least this between single steps
-# ...and then until no view has painted for this long (capped): a step starts from a quiet page, as a
-# user's single step does, not behind the linked views' still frames of the step before.
+# ...and then until no view has painted for this long, plus the slowest view's last render time
+# (capped): a step starts from a quiet page, as a user's single step does, not behind the frames of
+# the step before. Quiet alone is not enough: a frame may still be on its way, rendered after another
+# view's (a volume rendered still frame takes 150-300 ms here), and would then be painted after the
+# next step's input as if it answered it.
 QUIET_MS, QUIET_TIMEOUT_S = 150, 3.0
 DRAG_EVENTS_PER_S = 60
 DRAG_S = 3.0
@@ -96,13 +99,18 @@ def wait_all_painted(page, names, timeout_s=120):
         return s && names.every(n => s[n] && s[n].frames > 0); }""", arg=list(names), timeout=timeout_s * 1000)
 
 
-def wait_quiet(page, names, quiet_ms=QUIET_MS, still=False, timeout_s=QUIET_TIMEOUT_S) -> bool:
-    """Until no view of ``names`` has painted for ``quiet_ms`` (and, with ``still``, each one's last
-    frame is a still one); False when the cap came first."""
+def wait_quiet(page, names, quiet_ms=QUIET_MS, still=(), timeout_s=QUIET_TIMEOUT_S) -> bool:
+    """Until no view of ``names`` has painted for ``quiet_ms`` plus the slowest one's last render
+    time, and each view of ``still`` last painted a still frame (``still=True``: all of them);
+    False when the cap came first."""
+    still = list(names) if still is True else list(still)
     try:
-        page.wait_for_function("""([names, quietMs, still]) => { const now = performance.now();
-            return names.every(n => { const s = window.__slicerStreamStats[n];
-                return s && now - s.lastFrameAt >= quietMs && (!still || (s.lastMeta && s.lastMeta.still)); }); }""",
+        page.wait_for_function("""([names, quietMs, still]) => {
+            const all = window.__slicerStreamStats, now = performance.now();
+            if (!names.every(n => all[n])) return false;
+            const slowest = Math.max(0, ...names.map(n => (all[n].lastMeta && all[n].lastMeta.render_ms) || 0));
+            return names.every(n => now - all[n].lastFrameAt >= quietMs + slowest)
+                && still.every(n => all[n].lastMeta && all[n].lastMeta.still); }""",
                                arg=[list(names), quiet_ms, still], timeout=timeout_s * 1000)
         return True
     except PlaywrightTimeoutError:  # the cap is part of the measure
@@ -190,6 +198,7 @@ def step_latency(page, focus, steps, gesture) -> dict:
     focused view (the client's own figure) and in each linked view (DOM event to its first paint).
     Returns {"ms", "server_ms" (the answering frames' own render + encode), "breakdown" (median
     split of the focused steps), "linked_ms" {view: [ms]}}."""
+    started = time.monotonic()
     kind, button = GESTURES[gesture]
     views = visible_views(page)
     linked = [n for n in views if n != focus]
@@ -201,16 +210,24 @@ def step_latency(page, focus, steps, gesture) -> dict:
         time.sleep(STEP_GAP_S)
     samples, server_ms, splits = [], [], []
     linked_ms = {n: [] for n in linked}
+    # Between steps every view has shown its last frame, a still one, except a focused view whose
+    # button is held: its frames stay interactive until the release.
+    still_between = linked if kind == "drag" else views
     for i in range(steps):
-        wait_quiet(page, views)
+        wait_quiet(page, views, still=still_between)
         for name in views:
             reset(page, name)
+        previous_input_at = page.evaluate("window.__benchInputAt || 0")
         if kind == "drag":
             page.mouse.move(x + 4 * (i + 1), y + (2 if i % 2 else -2))
         else:
             page.mouse.wheel(0, -100 if i % 2 else 100)
+        # Playwright's wheel returns before Chromium has dispatched the event (tens of ms on a busy
+        # machine): the step's time starts at its DOM event.
+        page.wait_for_function("t => (window.__benchInputAt || 0) > t", arg=previous_input_at,
+                               timeout=TIMEOUT_S * 1000)
         time.sleep(STEP_GAP_S)
-        wait_quiet(page, views)
+        wait_quiet(page, views, still=still_between)
         input_at = page.evaluate("window.__benchInputAt")
         s = stats(page, focus)
         # The step's own input is the newest one a frame answered: the smallest
@@ -218,8 +235,9 @@ def step_latency(page, focus, steps, gesture) -> dict:
         if s["latenciesMs"]:
             samples.append(min(s["latenciesMs"]))
         if s["breakdowns"]:
-            # The first frame after the reset answered the step's own input.
-            split = s["breakdowns"][0]
+            # The split of the frame that answered the step's own input: the newest input, the
+            # quickest (an older input still unanswered at the reset would be split too).
+            split = min(s["breakdowns"], key=lambda b: b["total"])
             server_ms.append(split["render"] + split["encode"])
             splits.append(split)
         for name in linked:
@@ -231,7 +249,7 @@ def step_latency(page, focus, steps, gesture) -> dict:
     wait_quiet(page, views, still=True)
     breakdown = {part: pct([s[part] for s in splits], 50) for part in BREAKDOWN_PARTS} if splits else {}
     return {"gesture": gesture, "steps": steps, "ms": samples, "server_ms": server_ms, "breakdown": breakdown,
-            "linked_ms": linked_ms}
+            "linked_ms": linked_ms, "elapsed_s": time.monotonic() - started}
 
 
 # -- a continuous drag ---------------------------------------------------------------------------------

@@ -243,11 +243,15 @@ def main() -> int:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=bm.CHROMIUM_ARGS)
         try:
             for size in sizes:
+                part_started = time.monotonic()
                 report["data"][size] = measure_data_set(browser, size, paths[size], groups, args)
                 if "read" in groups:
                     report["data"][size]["read"] = measure_read_times(paths[size])
+                report["data"][size]["elapsed_s"] = time.monotonic() - part_started
             if "remote" in groups or "soak" in groups:
+                part_started = time.monotonic()
                 report.update(measure_link_and_soak(browser, groups, args))
+                report["link_and_soak_elapsed_s"] = time.monotonic() - part_started
         finally:
             browser.close()
     report["run_s"] = time.monotonic() - started
