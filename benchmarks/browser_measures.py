@@ -39,13 +39,14 @@ SETTLE_TIMEOUT_S = 10.0
 GESTURES = {"window_level": ("drag", "left"), "rotate": ("drag", "left"), "pan": ("drag", "middle"),
             "wheel": ("wheel", None)}
 BREAKDOWN_PARTS = ("queued", "network", "apply", "wait", "render", "encode", "transfer", "paint", "total", "scale")
-# The time of the newest mouse or wheel event the page received, on the clock the client stamps its
-# inputs with (performance.now()); capturing on window runs before the view's own listeners.
+# The time of the newest event of each type the page received (pointermove, wheel, ...), on the clock
+# the client stamps its inputs with (performance.now()); capturing on window runs before the view's own
+# listeners. Per type: Chromium also sends pointer moves of its own (after a layout change, say).
 INPUT_RECORDER_JS = """() => {
-  if (window.__benchInputRecorder) return;
-  window.__benchInputRecorder = true;
+  if (window.__benchInputAt) return;
+  window.__benchInputAt = {};
   for (const type of ['pointerdown', 'pointermove', 'pointerup', 'wheel'])
-    window.addEventListener(type, () => { window.__benchInputAt = performance.now(); }, {capture: true});
+    window.addEventListener(type, () => { window.__benchInputAt[type] = performance.now(); }, {capture: true});
 }"""
 
 
@@ -188,6 +189,19 @@ def reset_view(page, name):
 
 
 # -- single steps --------------------------------------------------------------------------------------
+def wait_answered(page, name, input_at, timeout_s=SETTLE_TIMEOUT_S) -> bool:
+    """Until view ``name`` painted the frame answering an input made at ``input_at`` or later: a
+    latency that, counted back from the view's last paint, starts at or after ``input_at`` (older
+    inputs answered meanwhile started before it). False when the cap came first."""
+    try:
+        page.wait_for_function("""([name, inputAt]) => { const s = window.__slicerStreamStats[name];
+            return s.latenciesMs.some(l => l <= s.lastFrameAt - inputAt + 1); }""",
+                               arg=[name, input_at], timeout=timeout_s * 1000)
+        return True
+    except PlaywrightTimeoutError:
+        return False
+
+
 def _first_paint_after(times, t):
     after = [p for p in times if p > t]
     return min(after) - t if after else None
@@ -208,7 +222,7 @@ def step_latency(page, focus, steps, gesture) -> dict:
     if kind == "drag":
         page.mouse.down(button=button)
         time.sleep(STEP_GAP_S)
-    samples, server_ms, splits = [], [], []
+    samples, server_ms, splits, unanswered = [], [], [], 0
     linked_ms = {n: [] for n in linked}
     # Between steps every view has shown its last frame, a still one, except a focused view whose
     # button is held: its frames stay interactive until the release.
@@ -217,23 +231,30 @@ def step_latency(page, focus, steps, gesture) -> dict:
         wait_quiet(page, views, still=still_between)
         for name in views:
             reset(page, name)
-        previous_input_at = page.evaluate("window.__benchInputAt || 0")
+        event_type = "pointermove" if kind == "drag" else "wheel"
+        previous_input_at = page.evaluate(f"window.__benchInputAt['{event_type}'] || 0")
+        step_started = time.monotonic()
         if kind == "drag":
             page.mouse.move(x + 4 * (i + 1), y + (2 if i % 2 else -2))
         else:
             page.mouse.wheel(0, -100 if i % 2 else 100)
         # Playwright's wheel returns before Chromium has dispatched the event (tens of ms on a busy
         # machine): the step's time starts at its DOM event.
-        page.wait_for_function("t => (window.__benchInputAt || 0) > t", arg=previous_input_at,
-                               timeout=TIMEOUT_S * 1000)
-        time.sleep(STEP_GAP_S)
+        page.wait_for_function("([type, t]) => (window.__benchInputAt[type] || 0) > t",
+                               arg=[event_type, previous_input_at], timeout=TIMEOUT_S * 1000)
+        input_at = page.evaluate(f"window.__benchInputAt['{event_type}']")
+        # Quiet alone does not tell that the answer is still to come (some steps take 600 ms here,
+        # behind other views' renders): wait for it, then for the linked views to be done.
+        answered = wait_answered(page, focus, input_at)
+        time.sleep(max(0.0, STEP_GAP_S - (time.monotonic() - step_started)))
         wait_quiet(page, views, still=still_between)
-        input_at = page.evaluate("window.__benchInputAt")
         s = stats(page, focus)
+        if not answered:
+            unanswered += 1
+            continue
         # The step's own input is the newest one a frame answered: the smallest
         # latency (older inputs that changed nothing are answered by it too).
-        if s["latenciesMs"]:
-            samples.append(min(s["latenciesMs"]))
+        samples.append(min(s["latenciesMs"]))
         if s["breakdowns"]:
             # The split of the frame that answered the step's own input: the newest input, the
             # quickest (an older input still unanswered at the reset would be split too).
@@ -249,7 +270,7 @@ def step_latency(page, focus, steps, gesture) -> dict:
     wait_quiet(page, views, still=True)
     breakdown = {part: pct([s[part] for s in splits], 50) for part in BREAKDOWN_PARTS} if splits else {}
     return {"gesture": gesture, "steps": steps, "ms": samples, "server_ms": server_ms, "breakdown": breakdown,
-            "linked_ms": linked_ms, "elapsed_s": time.monotonic() - started}
+            "linked_ms": linked_ms, "unanswered": unanswered, "elapsed_s": time.monotonic() - started}
 
 
 # -- a continuous drag ---------------------------------------------------------------------------------
