@@ -51,9 +51,9 @@ def print_load(report):
 
 def print_steps(sets):
     print("\nsingle steps: painted latency p50 / p95 (ms), DOM event to paint. Focused view: of the frame that "
-          "answered the step (srv: that frame's render+encode, x: p50 / srv). Linked views: the first frame "
-          "they painted after the event (n: steps they painted for)")
-    header = f"{'layout':24} {'view':4} {'gesture':13} {'focused p50 / p95':>17} {'srv':>6} {'x':>5}"
+          "answered the step (n: steps answered / made; srv: that frame's render + encode, x: p50 / srv). Linked "
+          "views: the first frame they painted after the event (n: steps they painted for)")
+    header = f"{'layout':24} {'view':4} {'gesture':13} {'focused p50 / p95':>17} {'n':>5} {'srv':>6} {'x':>5}"
     print(header + "".join(f" {VIEW_LABELS[n] + ' p50 / p95 (n)':>24}" for n in VIEW_ORDER))
     for label, measures in sets:
         for name, gestures in measures["steps"].items():
@@ -66,7 +66,8 @@ def print_steps(sets):
                         linked += f" {fmt(values):>19} ({len(values):2d})"
                     else:
                         linked += f" {'*' if other == name else '':>24}"
-                print(f"{label:24} {VIEW_LABELS[name]:4} {gesture:13} {fmt(step['ms']):>17} {srv:6.1f} "
+                answered = f"{len(step['ms'])}/{step['steps']}"
+                print(f"{label:24} {VIEW_LABELS[name]:4} {gesture:13} {fmt(step['ms']):>17} {answered:>5} {srv:6.1f} "
                       f"{ratio(pct(step['ms'], 50), srv):5.2f}{linked}")
 
 
@@ -89,6 +90,8 @@ def print_drags(sets):
 
 def print_breakdowns(sets):
     print(f"\nwhere a focused step's time went (medians; ms, the render scale last): {', '.join(BREAKDOWN_PARTS)}")
+    print("(encode: from the render's end to the send, so it includes the wait for the encoder and the server's "
+          "loop, behind other views' frames)")
     for label, measures in sets:
         for name, gestures in measures["steps"].items():
             for gesture, step in gestures.items():

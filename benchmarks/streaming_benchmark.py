@@ -21,7 +21,7 @@ Step latency runs from the DOM event to the paint of the frame answering it; "sr
 own render + read-back + encode time. Everything is printed as tables and written as JSON.
 
 Usage: .venv/bin/python benchmarks/streaming_benchmark.py [--only one-up,conventional,read,remote]
-       [--sizes small,large] [--steps 40] [--drag-s 3] [--soak-s 600] [--soak-3d-s 120]
+       [--sizes small,large] [--steps 30] [--drag-s 3] [--soak-s 600] [--soak-3d-s 120]
 """
 
 from __future__ import annotations
@@ -219,7 +219,8 @@ def main() -> int:
                         help=f"measures to run, comma-separated, from {', '.join(GROUPS)} "
                              f"(default: {','.join(DEFAULT_GROUPS)}; 'all' for every one)")
     parser.add_argument("--sizes", default=",".join(SIZES), help="data sizes: small (the test CT), large (512x512x432)")
-    parser.add_argument("--steps", type=int, default=40, help="single steps per measure (p95 needs a few dozen)")
+    parser.add_argument("--steps", type=int, default=30,
+                        help="single steps per measure (p95 needs a few dozen; 30 keeps the default run short)")
     parser.add_argument("--drag-s", type=float, default=bm.DRAG_S, help="seconds of each continuous drag")
     parser.add_argument("--soak-s", type=float, default=600.0, help="soak of the Red slice view (with --only soak)")
     parser.add_argument("--soak-3d-s", type=float, default=120.0, help="soak of the 3D view (with --only soak)")
