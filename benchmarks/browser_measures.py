@@ -207,11 +207,27 @@ def _first_paint_after(times, t):
     return min(after) - t if after else None
 
 
+def _make_step(page, kind, i, x, y) -> float:
+    """Step ``i``: a 4-pixel move with the button held, or a wheel notch, each the other way from
+    the one before (so the picture stays near where it was). Returns the DOM event's time: Playwright's
+    wheel returns before Chromium has dispatched the event (tens of ms on a busy machine)."""
+    event_type = "pointermove" if kind == "drag" else "wheel"
+    previous_input_at = page.evaluate(f"window.__benchInputAt['{event_type}'] || 0")
+    if kind == "drag":
+        page.mouse.move(x + 4 * (i + 1), y + (2 if i % 2 else -2))
+    else:
+        page.mouse.wheel(0, -100 if i % 2 else 100)
+    page.wait_for_function("([type, t]) => (window.__benchInputAt[type] || 0) > t",
+                           arg=[event_type, previous_input_at], timeout=TIMEOUT_S * 1000)
+    return page.evaluate(f"window.__benchInputAt['{event_type}']")
+
+
 def step_latency(page, focus, steps, gesture) -> dict:
     """``steps`` single steps of ``gesture`` in view ``focus``; each step's painted latency in the
     focused view (the client's own figure) and in each linked view (DOM event to its first paint).
     Returns {"ms", "server_ms" (the answering frames' own render + encode), "breakdown" (median
-    split of the focused steps), "linked_ms" {view: [ms]}}."""
+    split of the focused steps), "linked_ms" {view: [ms]}, "unanswered" (steps the focused view did
+    not answer within SETTLE_TIMEOUT_S: not sampled)}."""
     started = time.monotonic()
     kind, button = GESTURES[gesture]
     views = visible_views(page)
@@ -231,18 +247,8 @@ def step_latency(page, focus, steps, gesture) -> dict:
         wait_quiet(page, views, still=still_between)
         for name in views:
             reset(page, name)
-        event_type = "pointermove" if kind == "drag" else "wheel"
-        previous_input_at = page.evaluate(f"window.__benchInputAt['{event_type}'] || 0")
         step_started = time.monotonic()
-        if kind == "drag":
-            page.mouse.move(x + 4 * (i + 1), y + (2 if i % 2 else -2))
-        else:
-            page.mouse.wheel(0, -100 if i % 2 else 100)
-        # Playwright's wheel returns before Chromium has dispatched the event (tens of ms on a busy
-        # machine): the step's time starts at its DOM event.
-        page.wait_for_function("([type, t]) => (window.__benchInputAt[type] || 0) > t",
-                               arg=[event_type, previous_input_at], timeout=TIMEOUT_S * 1000)
-        input_at = page.evaluate(f"window.__benchInputAt['{event_type}']")
+        input_at = _make_step(page, kind, i, x, y)
         # Quiet alone does not tell that the answer is still to come (some steps take 600 ms here,
         # behind other views' renders): wait for it, then for the linked views to be done.
         answered = wait_answered(page, focus, input_at)
