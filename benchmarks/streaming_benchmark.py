@@ -205,41 +205,16 @@ def measure_link_and_soak(browser, groups, args) -> dict:
     return report
 
 
-def parse_list(text, allowed, flag):
+def parse_list(parser, text, allowed, flag):
     items = [item.strip() for item in text.split(",") if item.strip()]
     unknown = [item for item in items if item not in allowed]
     if unknown:
-        raise argparse.ArgumentTypeError(f"{flag}: unknown {unknown}; choose from {', '.join(allowed)}")
+        parser.error(f"{flag}: unknown {', '.join(unknown)}; choose from {', '.join(allowed)}")
     return items
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", default=",".join(DEFAULT_GROUPS),
-                        help=f"measures to run, comma-separated, from {', '.join(GROUPS)} "
-                             f"(default: {','.join(DEFAULT_GROUPS)}; 'all' for every one)")
-    parser.add_argument("--sizes", default=",".join(SIZES), help="data sizes: small (the test CT), large (512x512x432)")
-    parser.add_argument("--steps", type=int, default=30,
-                        help="single steps per measure (p95 needs a few dozen; 30 keeps the default run short)")
-    parser.add_argument("--drag-s", type=float, default=bm.DRAG_S, help="seconds of each continuous drag")
-    parser.add_argument("--soak-s", type=float, default=600.0, help="soak of the Red slice view (with --only soak)")
-    parser.add_argument("--soak-3d-s", type=float, default=120.0, help="soak of the 3D view (with --only soak)")
-    parser.add_argument("--large-dir", default=str(REPO / "benchmarks" / "results"),
-                        help="where the large CT is made (and kept for the next run)")
-    parser.add_argument("--out", default=str(REPO / "benchmarks" / "results" / "streaming.json"))
-    args = parser.parse_args()
-    groups = GROUPS if args.only == "all" else parse_list(args.only, GROUPS, "--only")
-    sizes = parse_list(args.sizes, SIZES, "--sizes")
-    ensure_test_data()
-    started = time.monotonic()
-    report = {"groups": list(groups), "sizes": list(sizes), "steps": args.steps, "drag_s": args.drag_s,
-              "data": {}}
-    paths = {"small": CT_PATH}
-    if "large" in sizes:
-        made = time.monotonic()
-        large_dir = Path(args.large_dir) if args.large_dir else Path(tempfile.mkdtemp())
-        paths["large"] = made_volumes.large_ct(CT_PATH, large_dir)
-        report["large_ct_made_s"] = time.monotonic() - made
+def run_browser_measures(report, paths, groups, sizes, args) -> None:
+    """Everything measured through Chromium: each data set's app, then the link and soak app."""
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=bm.CHROMIUM_ARGS)
         try:
@@ -255,6 +230,42 @@ def main() -> int:
                 report["link_and_soak_elapsed_s"] = time.monotonic() - part_started
         finally:
             browser.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", default=",".join(DEFAULT_GROUPS),
+                        help=f"measures to run, comma-separated, from {', '.join(GROUPS)} "
+                             f"(default: {','.join(DEFAULT_GROUPS)}; 'all' for every one)")
+    parser.add_argument("--sizes", default=",".join(SIZES),
+                        help="data sizes, each with its load figures: small (the test CT; one-up is measured on it "
+                             "only), large (512x512x432); '' for none")
+    parser.add_argument("--steps", type=int, default=30,
+                        help="single steps per measure (p95 needs a few dozen; 30 keeps the default run short)")
+    parser.add_argument("--drag-s", type=float, default=bm.DRAG_S, help="seconds of each continuous drag")
+    parser.add_argument("--soak-s", type=float, default=600.0, help="soak of the Red slice view (with --only soak)")
+    parser.add_argument("--soak-3d-s", type=float, default=120.0, help="soak of the 3D view (with --only soak)")
+    parser.add_argument("--large-dir", default=str(REPO / "benchmarks" / "results"),
+                        help="where the large CT is made (and kept for the next run); '' for a temporary folder")
+    parser.add_argument("--out", default=str(REPO / "benchmarks" / "results" / "streaming.json"))
+    args = parser.parse_args()
+    groups = GROUPS if args.only == "all" else parse_list(parser, args.only, GROUPS, "--only")
+    sizes = parse_list(parser, args.sizes, SIZES, "--sizes")
+    ensure_test_data()
+    started = time.monotonic()
+    report = {"groups": list(groups), "sizes": list(sizes), "steps": args.steps, "drag_s": args.drag_s,
+              "data": {}}
+    paths = {"small": CT_PATH}
+    temporary = tempfile.TemporaryDirectory(prefix="bench-ct-") if not args.large_dir else None
+    if "large" in sizes:
+        made = time.monotonic()
+        paths["large"] = made_volumes.large_ct(CT_PATH, Path(args.large_dir or temporary.name))
+        report["large_ct_made_s"] = time.monotonic() - made
+    try:
+        run_browser_measures(report, paths, groups, sizes, args)
+    finally:
+        if temporary is not None:
+            temporary.cleanup()
     report["run_s"] = time.monotonic() - started
     print_report(report)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
