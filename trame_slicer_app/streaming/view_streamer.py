@@ -210,8 +210,10 @@ class ViewStreamer:
         height = int(min(max(height, MIN_VIEW_SIZE_PX), MAX_VIEW_SIZE_PX))
         channel.view.resize(width, height)
         # A client sends its size when its view mounts: frames sent before
-        # then went nowhere, so their credit comes back.
+        # then went nowhere, so their credit comes back; and a view mounted again (a layout
+        # switch) numbers its input from 1 again, so the count it had is forgotten.
         self._forget_frames_in_flight(channel)
+        channel.client_inputs.pop(client, None)
         channel.pacer.dirty = True
         self.wake()
 
