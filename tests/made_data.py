@@ -87,3 +87,33 @@ def write_legacy_vtk_volume(ct_path: Path, out: Path) -> Path:
     writer.SetFileVersion(writer.VTK_LEGACY_READER_VERSION_4_2)  # what ITK's VTK image reader knows
     assert writer.Write() == 1
     return out
+
+
+BIG_CT_SHAPE_KJI = (432, 512, 512)  # a real-size CT: 226 MB of int16
+
+
+def big_ct_path(ct_path: Path) -> Path:
+    """The CT resampled (linearly, with VTK) to 512 x 512 x 432 voxels, as a raw NRRD in LPS with
+    the CT's extent; made once and kept beside the test data (tests/.data), never committed."""
+    out = ct_path.parent / "made_big_ct_512x512x432.nrrd"
+    if out.exists():
+        return out
+    from vtkmodules.util.numpy_support import numpy_to_vtk, vtk_to_numpy
+    from vtkmodules.vtkCommonDataModel import vtkImageData
+    from vtkmodules.vtkImagingCore import vtkImageResize
+
+    image = vtkImageData()
+    image.SetDimensions(256, 256, 108)
+    image.SetSpacing(*CT_SPACING_MM)
+    image.GetPointData().SetScalars(numpy_to_vtk(read_ct_voxels(ct_path).ravel(), deep=True))
+    resize = vtkImageResize()
+    resize.SetInputData(image)
+    resize.SetOutputDimensions(*reversed(BIG_CT_SHAPE_KJI))
+    resize.InterpolateOn()
+    resize.Update()
+    resized = resize.GetOutput()
+    voxels = vtk_to_numpy(resized.GetPointData().GetScalars()).reshape(BIG_CT_SHAPE_KJI)
+    partial = out.with_name(out.name + ".partial")
+    write_nrrd(partial, voxels, resized.GetSpacing())
+    partial.replace(out)  # a test stopped mid-write leaves no half file under the final name
+    return out

@@ -17,6 +17,7 @@ from pathlib import Path
 from slicer import vtkMRMLScalarVolumeNode, vtkMRMLVolumePropertyNode, vtkMRMLVolumeRenderingDisplayNode
 
 from .slicer_engine import SlicerEngine
+from .volumes import value_range
 from .volume_rendering_presets import (
     DEFAULT_CT_PRESET,
     DEFAULT_MR_PRESET,
@@ -154,7 +155,7 @@ def _install_presets(logic) -> None:
 
 
 def _default_preset(volume) -> VolumeRenderingPreset:
-    low, _high = volume.GetImageData().GetScalarRange()
+    low, _high = value_range(volume.GetImageData())
     return VOLUME_RENDERING_PRESETS[DEFAULT_CT_PRESET if low < CT_MINIMUM_BELOW_HU else DEFAULT_MR_PRESET]
 
 
@@ -205,7 +206,7 @@ def _stored_shift(display) -> float:
 
 def shift_range(volume) -> tuple[float, float]:
     """How far a preset may move along the scalar axis: the width of the volume's scalar range either way."""
-    low, high = volume.GetImageData().GetScalarRange()
+    low, high = value_range(volume.GetImageData())
     width = max(1.0, float(high - low))
     return -width, width
 

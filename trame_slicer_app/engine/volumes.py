@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from slicer import vtkMRMLScalarVolumeNode, vtkMRMLVolumeNode
+from slicer import vtkMRMLScalarVolumeNode, vtkMRMLVolumeArchetypeStorageNode, vtkMRMLVolumeNode
 from vtkmodules.util.numpy_support import numpy_to_vtk, vtk_to_numpy
 from vtkmodules.vtkCommonDataModel import vtkImageData
 from vtkmodules.vtkCommonMath import vtkMatrix4x4
@@ -45,9 +45,33 @@ def _volume_name(path: Path) -> str:
     return path.name[: -len(suffix)] if suffix else path.name
 
 
-def load_volume(engine: SlicerEngine, path: str | Path) -> vtkMRMLVolumeNode:
-    """Read a volume file into the scene (adding to what is there)."""
+def _read_scalar_volume(engine: SlicerEngine, path: Path) -> vtkMRMLVolumeNode | None:
+    """A scalar volume read by the archetype storage node as AddArchetypeVolume reads it, but with no
+    display node: nothing computes its automatic window/level (a pass over every voxel). None when the
+    file is not one scalar volume of one component (AddArchetypeVolume then picks the node class)."""
+    node = vtkMRMLScalarVolumeNode()
+    node.SetName(_volume_name(path))
+    storage = vtkMRMLVolumeArchetypeStorageNode()
+    storage.SetFileName(str(path))
+    engine.scene.AddNode(storage)
+    engine.scene.AddNode(node)
+    node.SetAndObserveStorageNodeID(storage.GetID())
+    image = node.GetImageData() if storage.ReadData(node) else None
+    scalars = image.GetPointData().GetScalars() if image is not None else None
+    if scalars is None or scalars.GetNumberOfComponents() != 1 or image.GetNumberOfPoints() == 0:
+        engine.scene.RemoveNode(node)
+        engine.scene.RemoveNode(storage)
+        return None
+    return node
+
+
+def load_volume(engine: SlicerEngine, path: str | Path, display: bool = True) -> vtkMRMLVolumeNode:
+    """Read a volume file into the scene (adding to what is there). With ``display`` False (the sandboxed
+    reader, which shows nothing), a scalar volume gets no display node."""
     path = check_volume_path(path)
+    node = None if display else _read_scalar_volume(engine, path)
+    if node is not None:
+        return node
     node = engine.volumes_logic.AddArchetypeVolume(str(path), _volume_name(path), 0)
     image = node.GetImageData() if node is not None else None
     if image is None or image.GetNumberOfPoints() == 0:
@@ -104,6 +128,20 @@ def voxel_array(node: vtkMRMLVolumeNode) -> np.ndarray:
     image = node.GetImageData()
     columns, rows, slices = image.GetDimensions()
     return vtk_to_numpy(image.GetPointData().GetScalars()).reshape(slices, rows, columns)
+
+
+def value_range(image) -> tuple[float, float]:
+    """The range of a volume's voxel values. For one component, the array's own range: cached on the
+    array (volumes handed over by the sandboxed reader come with it), where the image's GetScalarRange
+    makes its own pass over every voxel."""
+    scalars = image.GetPointData().GetScalars() if image is not None else None
+    if scalars is None:
+        return 0.0, 0.0
+    if scalars.GetNumberOfComponents() == 1:
+        low, high = scalars.GetRange(0)
+        return low, high
+    low, high = image.GetScalarRange()
+    return low, high
 
 
 def ras_to_ijk(node: vtkMRMLVolumeNode, ras: tuple[float, float, float]) -> tuple[float, float, float]:
