@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
 from pathlib import Path
-
 
 SPARE_READY_S = 3.0
 
@@ -37,12 +37,17 @@ def _slicer_read(path: Path) -> dict:
 
 
 def _app_open(path: Path) -> dict:
-    from trame_slicer_app.engine.sandboxed_reading import start_spare_reader
     from trame_slicer_app.engine.slicer_engine import SlicerEngine
+    from trame_slicer_app.engine.volume_display import volume_display_state
     from trame_slicer_app.scene_data import inspect_paths, load_loadables
 
     engine = SlicerEngine()
-    start_spare_reader()  # as SceneSession does when the server starts
+    try:
+        from trame_slicer_app.engine.sandboxed_reading import start_spare_reader
+    except ImportError:  # before issue 11: no spare reader
+        start_spare_reader = None
+    if start_spare_reader is not None:
+        start_spare_reader()  # as SceneSession does when the server starts
     for view in engine.views.values():
         view.resize(800, 600)
     for view in engine.views.values():
@@ -52,13 +57,15 @@ def _app_open(path: Path) -> dict:
     start = time.perf_counter()
     loadables = inspect_paths([path])
     inspected = time.perf_counter()
-    load_loadables(engine, loadables)
+    [loaded_volume] = load_loadables(engine, loadables)
     loaded = time.perf_counter()
     for view in engine.slice_views.values():
         view.render()
     rendered = time.perf_counter()
+    volume_display_state(engine, loaded_volume["node_id"])  # what the display panel shows (value range)
+    shown = time.perf_counter()
     return {"inspect_s": inspected - start, "load_show_s": loaded - inspected, "slice_render_s": rendered - loaded,
-            "total_s": rendered - start, "rss_before_mb": rss_before, "rss_mb": _rss_mb()}
+            "panel_s": shown - rendered, "total_s": shown - start, "rss_before_mb": rss_before, "rss_mb": _rss_mb()}
 
 
 def main() -> None:
@@ -66,16 +73,21 @@ def main() -> None:
     parser.add_argument("path", type=Path)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--mode", choices=("slicer", "app"))
+    parser.add_argument("--baseline", help="another checkout whose app is timed too (PYTHONPATH)")
     args = parser.parse_args()
     if args.mode:
         result = _slicer_read(args.path) if args.mode == "slicer" else _app_open(args.path)
         print(json.dumps(result))
         return
+    here = str(Path(__file__).resolve().parents[1])
+    runs = [("slicer", here), ("app", here)] + ([("app", args.baseline)] if args.baseline else [])
     for _ in range(args.runs):
-        for mode in ("slicer", "app"):
-            out = subprocess.run([sys.executable, __file__, str(args.path), "--mode", mode],
+        for mode, checkout in runs:
+            env = {**os.environ, "PYTHONPATH": checkout}
+            out = subprocess.run([sys.executable, __file__, str(args.path), "--mode", mode], env=env,
                                  capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1]
-            print(mode, {k: round(v, 2) for k, v in json.loads(out).items()}, flush=True)
+            label = mode if checkout == here else f"{mode}@{checkout}"
+            print(label, {k: round(v, 2) for k, v in json.loads(out).items()}, flush=True)
 
 
 if __name__ == "__main__":

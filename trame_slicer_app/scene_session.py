@@ -11,8 +11,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from .engine.sample_data import add_sample_head
-from .engine.scene_changes import SceneChangeTracker
 from .engine.sandboxed_reading import start_spare_reader
+from .engine.scene_changes import SceneChangeTracker
 from .engine.scene_undo import SceneUndo
 from .engine.slice_controls import crosshair_ras, set_crosshair_visible
 from .engine.slicer_engine import SlicerEngine

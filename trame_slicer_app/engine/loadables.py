@@ -29,6 +29,7 @@ VOLUME_KIND_CHOICES = ("volume", "labelmap")
 MAX_LABELMAP_LABELS = 256  # distinct values (0 included) an image may hold to be offered as a label map
 MAX_LABEL_BINCOUNT_RANGE = 1 << 16  # value ranges counted with one array of counters; wider ones are sorted
 LABEL_COUNT_CHUNK_VOXELS = 1 << 24  # voxels counted at a time (128 MiB of 64-bit counters' input)
+FIRST_LABEL_COUNT_CHUNK_VOXELS = 1 << 20  # the first count is small: most images are no label maps
 DICOM_EXTENSIONS = (".dcm", ".dicom", ".ima")
 ARCHIVE_EXTENSIONS = (".zip",)
 LEGACY_VTK_VOLUME_DATASETS = {"STRUCTURED_POINTS", "IMAGE_DATA"}
@@ -123,11 +124,13 @@ def distinct_values(node, limit: int = MAX_LABELMAP_LABELS) -> int | None:
     # Chunk by chunk: a whole-volume copy in 64-bit integers could need 8 times the volume's memory.
     if high - low < MAX_LABEL_BINCOUNT_RANGE:
         seen = np.zeros(high - low + 1, dtype=bool)
-        for start in range(0, values.size, LABEL_COUNT_CHUNK_VOXELS):
-            chunk = values[start:start + LABEL_COUNT_CHUNK_VOXELS].astype(np.int64) - low
+        start, size = 0, FIRST_LABEL_COUNT_CHUNK_VOXELS
+        while start < values.size:
+            chunk = values[start:start + size].astype(np.int64) - low
             seen |= np.bincount(chunk, minlength=seen.size) > 0
             if np.count_nonzero(seen) > limit:
                 break  # a CT shows thousands of values in its first chunk: no need to count the rest
+            start, size = start + size, min(2 * size, LABEL_COUNT_CHUNK_VOXELS)
         return min(int(np.count_nonzero(seen)), limit + 1)
     found: set[int] = set()
     for start in range(0, values.size, LABEL_COUNT_CHUNK_VOXELS):

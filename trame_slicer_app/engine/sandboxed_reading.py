@@ -86,7 +86,7 @@ def _start_child(command: tuple[str, ...]) -> _Child:
     buffer = HandoverBuffer()
     # Readers may print without end on a hostile file: their messages go to a file, of which only
     # the tail is read back, never to the server's memory.
-    messages = tempfile.TemporaryFile()
+    messages = tempfile.TemporaryFile()  # noqa: SIM115 (closed by _run_child or dispose)
     env = _child_environment()
     env[HANDOVER_FD_ENV] = str(buffer.fd)
     try:

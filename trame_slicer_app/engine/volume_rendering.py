@@ -17,7 +17,6 @@ from pathlib import Path
 from slicer import vtkMRMLScalarVolumeNode, vtkMRMLVolumePropertyNode, vtkMRMLVolumeRenderingDisplayNode
 
 from .slicer_engine import SlicerEngine
-from .volumes import value_range
 from .volume_rendering_presets import (
     DEFAULT_CT_PRESET,
     DEFAULT_MR_PRESET,
@@ -25,6 +24,7 @@ from .volume_rendering_presets import (
     VolumeRenderingPreset,
 )
 from .volume_rendering_quality import interactive_quality
+from .volumes import value_range
 
 log = logging.getLogger(__name__)
 

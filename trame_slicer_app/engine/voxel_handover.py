@@ -190,7 +190,7 @@ def validate(description, buffer: HandoverBuffer, limits: IOLimits = DEFAULT_IO_
     if matrix[12:] != (0.0, 0.0, 0.0, 1.0):
         raise HandoverError("the IJK-to-RAS matrix is not an affine transform")
     spacing = [math.dist((0, 0, 0), (matrix[c], matrix[4 + c], matrix[8 + c])) for c in range(3)]
-    if not all(1e-9 < s for s in spacing):
+    if not all(s > 1e-9 for s in spacing):
         raise HandoverError(f"a voxel spacing is zero ({spacing})")
     rows = [matrix[4 * r: 4 * r + 3] for r in range(3)]
     determinant = (rows[0][0] * (rows[1][1] * rows[2][2] - rows[1][2] * rows[2][1])
