@@ -17,12 +17,18 @@ from pathlib import Path
 SPARE_READY_S = 3.0
 
 
-def _rss_mb() -> float:
+def _rss_mb(field: str = "VmRSS") -> float:
+    """This process's resident memory (or its peak, ``VmHWM``), in MiB."""
     with open("/proc/self/status") as status:
         for line in status:
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024
     return 0.0
+
+
+def _reset_peak_rss() -> None:
+    with open("/proc/self/clear_refs", "w") as clear:
+        clear.write("5")
 
 
 def _slicer_read(path: Path) -> dict:
@@ -54,6 +60,7 @@ def _app_open(path: Path) -> dict:
         view.render()
     time.sleep(SPARE_READY_S)  # the server idles between its start and the first file opened
     rss_before = _rss_mb()
+    _reset_peak_rss()
     start = time.perf_counter()
     loadables = inspect_paths([path])
     inspected = time.perf_counter()
@@ -65,7 +72,8 @@ def _app_open(path: Path) -> dict:
     volume_display_state(engine, loaded_volume["node_id"])  # what the display panel shows (value range)
     shown = time.perf_counter()
     return {"inspect_s": inspected - start, "load_show_s": loaded - inspected, "slice_render_s": rendered - loaded,
-            "panel_s": shown - rendered, "total_s": shown - start, "rss_before_mb": rss_before, "rss_mb": _rss_mb()}
+            "panel_s": shown - rendered, "total_s": shown - start, "rss_before_mb": rss_before, "rss_mb": _rss_mb(), "peak_rss_mb": _rss_mb("VmHWM"),
+            "rss_anon_mb": _rss_mb("RssAnon"), "rss_file_mb": _rss_mb("RssFile"), "rss_shmem_mb": _rss_mb("RssShmem")}
 
 
 def main() -> None:
