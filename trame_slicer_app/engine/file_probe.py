@@ -98,8 +98,12 @@ def main() -> int:
             traceback.print_exc()
             result = {"ok": False, "error": f"the reader failed ({type(error).__name__})"}
         answers.write(json.dumps({"index": index, "event": "done", **result}) + "\n")
-        engine.scene.Clear(1)  # a throwaway scene: keep memory for the next file
-    return 0
+        if index + 1 < len(request["items"]):
+            engine.scene.Clear(1)  # a throwaway scene: keep memory for the next file
+    answers.flush()
+    sys.stderr.flush()
+    # The server waits for this process to end: nothing of its scene or libraries needs tearing down.
+    os._exit(0)
 
 
 if __name__ == "__main__":
