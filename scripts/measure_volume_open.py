@@ -72,8 +72,9 @@ def _app_open(path: Path) -> dict:
     volume_display_state(engine, loaded_volume["node_id"])  # what the display panel shows (value range)
     shown = time.perf_counter()
     return {"inspect_s": inspected - start, "load_show_s": loaded - inspected, "slice_render_s": rendered - loaded,
-            "panel_s": shown - rendered, "total_s": shown - start, "rss_before_mb": rss_before, "rss_mb": _rss_mb(), "peak_rss_mb": _rss_mb("VmHWM"),
-            "rss_anon_mb": _rss_mb("RssAnon"), "rss_file_mb": _rss_mb("RssFile"), "rss_shmem_mb": _rss_mb("RssShmem")}
+            "panel_s": shown - rendered, "total_s": shown - start, "rss_before_mb": rss_before, "rss_mb": _rss_mb(),
+            "peak_rss_mb": _rss_mb("VmHWM"), "rss_anon_mb": _rss_mb("RssAnon"), "rss_file_mb": _rss_mb("RssFile"),
+            "rss_shmem_mb": _rss_mb("RssShmem")}
 
 
 def main() -> None:
