@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from .node_lookup import DisplayControlError, require_bool, require_finite, require_node
 from .slicer_engine import SlicerEngine
-from .volumes import value_range
 from .window_level_presets import AUTO_PRESET, PRESET_COLOR_NODE_ID, WINDOW_LEVEL_PRESETS
 
 # Window/level beyond this is no image any scanner produces (float volumes included).
@@ -43,7 +42,7 @@ def volume_display_state(engine: SlicerEngine, volume_id: str) -> dict:
     """Window/level, scalar range, colour map and interpolation of a volume's display node."""
     volume, display = _display_node(engine, volume_id, grey_levels=False)
     image = volume.GetImageData()
-    low, high = value_range(image)
+    low, high = image.GetScalarRange() if image is not None else (0.0, 0.0)
     grey = display.IsA("vtkMRMLScalarVolumeDisplayNode")  # label maps: None for what they lack
     return {
         "window": float(display.GetWindow()) if grey else None,

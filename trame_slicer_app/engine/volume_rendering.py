@@ -24,7 +24,6 @@ from .volume_rendering_presets import (
     VolumeRenderingPreset,
 )
 from .volume_rendering_quality import interactive_quality
-from .volumes import value_range
 
 log = logging.getLogger(__name__)
 
@@ -155,7 +154,7 @@ def _install_presets(logic) -> None:
 
 
 def _default_preset(volume) -> VolumeRenderingPreset:
-    low, _high = value_range(volume.GetImageData())
+    low, _high = volume.GetImageData().GetScalarRange()
     return VOLUME_RENDERING_PRESETS[DEFAULT_CT_PRESET if low < CT_MINIMUM_BELOW_HU else DEFAULT_MR_PRESET]
 
 
@@ -206,7 +205,7 @@ def _stored_shift(display) -> float:
 
 def shift_range(volume) -> tuple[float, float]:
     """How far a preset may move along the scalar axis: the width of the volume's scalar range either way."""
-    low, high = value_range(volume.GetImageData())
+    low, high = volume.GetImageData().GetScalarRange()
     width = max(1.0, float(high - low))
     return -width, width
 

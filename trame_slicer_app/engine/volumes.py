@@ -130,20 +130,6 @@ def voxel_array(node: vtkMRMLVolumeNode) -> np.ndarray:
     return vtk_to_numpy(image.GetPointData().GetScalars()).reshape(slices, rows, columns)
 
 
-def value_range(image) -> tuple[float, float]:
-    """The range of a volume's voxel values. For one component, the array's own range: cached on the
-    array (volumes handed over by the sandboxed reader come with it), where the image's GetScalarRange
-    makes its own pass over every voxel."""
-    scalars = image.GetPointData().GetScalars() if image is not None else None
-    if scalars is None:
-        return 0.0, 0.0
-    if scalars.GetNumberOfComponents() == 1:
-        low, high = scalars.GetRange(0)
-        return low, high
-    low, high = image.GetScalarRange()
-    return low, high
-
-
 def ras_to_ijk(node: vtkMRMLVolumeNode, ras: tuple[float, float, float]) -> tuple[float, float, float]:
     matrix = vtkMatrix4x4()
     node.GetRASToIJKMatrix(matrix)

@@ -232,26 +232,10 @@ def read_into_image(handover: VoxelHandover):
         if got <= 0:
             raise HandoverError("the shared voxels ended early")
         done += got
-    _set_value_range(scalars, vtk_to_numpy(scalars))
     image = vtkImageData()
     image.SetDimensions(*handover.dims)
     image.GetPointData().SetScalars(scalars)
     return image
-
-
-def _set_value_range(scalars, values) -> None:
-    """Give VTK the range of whole-number voxels, found by numpy on the server's own copy: VTK's own
-    pass (GetScalarRange, which the display panel asks for) takes about ten times as long. Floating
-    point voxels are left to VTK (its range skips NaN)."""
-    from vtkmodules.vtkCommonCore import vtkAbstractArray, vtkDataArray, vtkInformationVector
-
-    if values.dtype.kind not in "iu" or values.size == 0:
-        return
-    per_component = vtkInformationVector()
-    per_component.SetNumberOfInformationObjects(1)
-    per_component.GetInformationObject(0).Set(vtkDataArray.COMPONENT_RANGE(),
-                                              (float(values.min()), float(values.max())), 2)
-    scalars.GetInformation().Set(vtkAbstractArray.PER_COMPONENT(), per_component)
 
 
 def add_handed_over_volume(engine, handover: VoxelHandover, name: str, file_path=None):
