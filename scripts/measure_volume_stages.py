@@ -33,6 +33,7 @@ def main() -> None:
     from trame_slicer_app.engine.voxel_handover import (
         HandoverBuffer,
         add_handed_over_volume,
+        read_into_image,
         validate,
         write_voxels,
     )
@@ -65,6 +66,9 @@ def main() -> None:
         handover = validate(description, buffer)
         buffer.release()
         best(timings, "server: seal and validate", time.perf_counter() - start)
+        start = time.perf_counter()
+        read_into_image(handover)
+        best(timings, "server: the copy alone (preadv into a new array; not a stage)", time.perf_counter() - start)
         start = time.perf_counter()
         volume = add_handed_over_volume(engine, handover, "x", args.path)
         handover.release()

@@ -19,6 +19,7 @@ import resource
 import sys
 import traceback
 
+ANSWER_FD_ENV = "TRAME_SLICER_PROBE_ANSWER_FD"
 NODES_KEY = "_nodes"  # the loaded nodes, in a result until their voxels are handed over
 HANDED_OVER_KINDS = ("volume", "dicom")  # label maps become segmentations: the server reads those itself
 
