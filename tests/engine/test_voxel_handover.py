@@ -220,3 +220,61 @@ def test_a_child_cannot_hand_over_more_than_its_file_size_limit(tmp_path, a_ct_p
     [result] = probe_items([{"kind": "volume", "paths": [str(a_ct_path)], "name": "x"}], small,
                            command=(sys.executable, "-c", script))
     assert result == {"ok": False, "error": "the reader gave no answer for this file"}
+
+
+def test_a_child_that_dies_after_writing_leaves_no_shared_memory(monkeypatch, a_ct_path):
+    script = ("import os, sys\nsys.stdin.read()\nfd = int(os.environ['TRAME_SLICER_HANDOVER_FD'])\n"
+              "os.pwrite(fd, bytes(1 << 20), 0)\nprint('{\"index\": 0, \"event\": \"start\"}', flush=True)\n"
+              "os.abort()\n")
+    memfds, shm = open_memfds(), shared_memory_files()
+    [result] = probe_items([{"kind": "volume", "paths": [str(a_ct_path)], "name": "x"}],
+                           command=(sys.executable, "-c", script))
+    assert result == {"ok": False, "error": "the reader crashed on this file (SIGABRT)"}
+    assert open_memfds() == memfds
+    assert shared_memory_files() == shm
+
+
+def test_voxels_beyond_the_budget_are_dropped_and_read_again_from_the_file(an_engine, a_ct_path, tmp_path,
+                                                                           monkeypatch):
+    """Inspected volumes wait with their voxels up to ``max_handover_bytes``; older ones are dropped and
+    then loaded from their file by the server, with the same result."""
+    from dataclasses import replace
+
+    from trame_slicer_app.engine.io_limits import DEFAULT_IO_LIMITS
+
+    first, second = tmp_path / "first.nrrd", tmp_path / "second.nrrd"
+    first.write_bytes(a_ct_path.read_bytes())
+    second.write_bytes(a_ct_path.read_bytes())
+    one_ct = replace(DEFAULT_IO_LIMITS, max_handover_bytes=a_ct_path.stat().st_size)
+    memfds = open_memfds()
+    [first_loadable] = scene_data.inspect_paths([first], one_ct)
+    [second_loadable] = scene_data.inspect_paths([second], one_ct)
+    assert first_loadable["id"] not in scene_data._handovers
+    assert second_loadable["id"] in scene_data._handovers
+    reads = []
+    real_load_item = scene_data.load_item
+    monkeypatch.setattr(scene_data, "load_item", lambda *args, **kwargs: reads.append(args[2]) or real_load_item(
+        *args, **kwargs))
+    loaded = scene_data.load_loadables(an_engine, [first_loadable, second_loadable])
+    assert reads == [[first]]  # only the dropped one was read by the server
+    first_node, second_node = (an_engine.scene.GetNodeByID(item["node_id"]) for item in loaded)
+    assert np.array_equal(voxel_array(first_node), voxel_array(second_node))
+    assert np.allclose(ijk_to_ras(first_node), ijk_to_ras(second_node))
+    assert open_memfds() == memfds
+
+
+def test_the_spare_reader_serves_one_request_and_is_stopped(a_ct_path):
+    memfds = open_memfds()
+    sandboxed_reading.start_spare_reader()
+    spare = sandboxed_reading._spare
+    try:
+        assert spare is not None and spare.process.poll() is None
+        [result] = probe_items([{"kind": "volume", "paths": [str(a_ct_path)], "name": "x"}])
+        assert result["ok"] and spare.process.returncode == 0  # it answered, and ended
+        assert sandboxed_reading._spare is not spare
+        for handover in result["handovers"]:
+            handover.release()
+    finally:
+        sandboxed_reading.stop_spare_reader()
+    assert sandboxed_reading._spare is None
+    assert open_memfds() == memfds
