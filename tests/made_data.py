@@ -117,3 +117,21 @@ def big_ct_path(ct_path: Path) -> Path:
     write_nrrd(partial, voxels, resized.GetSpacing())
     partial.replace(out)  # a test stopped mid-write leaves no half file under the final name
     return out
+
+
+def write_metaimage(ct_path: Path, out: Path) -> Path:
+    """The CT as a MetaImage (``.mha``, one file) with VTK's own writer (origin 0, axes along LPS)."""
+    from vtkmodules.util.numpy_support import numpy_to_vtk
+    from vtkmodules.vtkCommonDataModel import vtkImageData
+    from vtkmodules.vtkIOImage import vtkMetaImageWriter
+
+    image = vtkImageData()
+    image.SetDimensions(256, 256, 108)
+    image.SetSpacing(*CT_SPACING_MM)
+    image.GetPointData().SetScalars(numpy_to_vtk(read_ct_voxels(ct_path).ravel(), deep=True))
+    writer = vtkMetaImageWriter()
+    writer.SetFileName(str(out))
+    writer.SetCompression(False)
+    writer.SetInputData(image)
+    writer.Write()
+    return out

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from made_data import write_legacy_vtk_volume
+from made_data import write_legacy_vtk_volume, write_metaimage
 from vtkmodules.vtkCommonMath import vtkMatrix4x4
 
 from trame_slicer_app import scene_data
@@ -79,10 +79,11 @@ def volume_files(a_ct_path, tmp_path):
         "ch2.nii.gz": MRI_PATHS["ch2.nii.gz"],
         "ch2better.nii.gz": MRI_PATHS["ch2better.nii.gz"],
         "ct.vtk": write_legacy_vtk_volume(a_ct_path, tmp_path / "ct.vtk"),
+        "ct.mha": write_metaimage(a_ct_path, tmp_path / "ct.mha"),
     }
 
 
-@pytest.mark.parametrize("name", ["ct.nrrd", "ch2.nii.gz", "ch2better.nii.gz", "ct.vtk"])
+@pytest.mark.parametrize("name", ["ct.nrrd", "ch2.nii.gz", "ch2better.nii.gz", "ct.vtk", "ct.mha"])
 def test_handed_over_voxels_equal_slicer_cores_own_read(an_engine, volume_files, name, monkeypatch):
     path = volume_files[name]
     # The server must not read the file itself: any reader it would call fails the test.
