@@ -100,3 +100,51 @@ def probability_map(mri_path: Path, out: Path) -> Path:
     image.header.set_data_dtype(np.float32)
     nibabel.save(image, str(out))
     return out
+
+
+BIG_CT_SHAPE_KJI = (432, 512, 512)  # a real-size CT: 226 MB of int16
+
+
+def big_ct_path(ct_path: Path) -> Path:
+    """The CT resampled (linearly, with VTK) to 512 x 512 x 432 voxels, as a raw NRRD in LPS with
+    the CT's extent; made once and kept beside the test data (tests/.data), never committed."""
+    out = ct_path.parent / "made_big_ct_512x512x432.nrrd"
+    if out.exists():
+        return out
+    from vtkmodules.util.numpy_support import numpy_to_vtk, vtk_to_numpy
+    from vtkmodules.vtkCommonDataModel import vtkImageData
+    from vtkmodules.vtkImagingCore import vtkImageResize
+
+    image = vtkImageData()
+    image.SetDimensions(256, 256, 108)
+    image.SetSpacing(*CT_SPACING_MM)
+    image.GetPointData().SetScalars(numpy_to_vtk(read_ct_voxels(ct_path).ravel(), deep=True))
+    resize = vtkImageResize()
+    resize.SetInputData(image)
+    resize.SetOutputDimensions(*reversed(BIG_CT_SHAPE_KJI))
+    resize.InterpolateOn()
+    resize.Update()
+    resized = resize.GetOutput()
+    voxels = vtk_to_numpy(resized.GetPointData().GetScalars()).reshape(BIG_CT_SHAPE_KJI)
+    partial = out.with_name(out.name + ".partial")
+    write_nrrd(partial, voxels, resized.GetSpacing())
+    partial.replace(out)  # a test stopped mid-write leaves no half file under the final name
+    return out
+
+
+def write_metaimage(ct_path: Path, out: Path) -> Path:
+    """The CT as a MetaImage (``.mha``, one file) with VTK's own writer (origin 0, axes along LPS)."""
+    from vtkmodules.util.numpy_support import numpy_to_vtk
+    from vtkmodules.vtkCommonDataModel import vtkImageData
+    from vtkmodules.vtkIOImage import vtkMetaImageWriter
+
+    image = vtkImageData()
+    image.SetDimensions(256, 256, 108)
+    image.SetSpacing(*CT_SPACING_MM)
+    image.GetPointData().SetScalars(numpy_to_vtk(read_ct_voxels(ct_path).ravel(), deep=True))
+    writer = vtkMetaImageWriter()
+    writer.SetFileName(str(out))
+    writer.SetCompression(False)
+    writer.SetInputData(image)
+    writer.Write()
+    return out
