@@ -3,7 +3,7 @@ which also computes the automatic window/level), and the stages of the sandboxed
 label count and handover; the server's copy, display node and first slice renders). Also the start of a
 reader process (what the spare reader hides).
 
-    python scripts/measure_volume_stages.py FILE [--runs 5]
+    python benchmarks/volume_stages_benchmark.py FILE [--runs 5]
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Time opening a volume file the way the app does (sandboxed inspection, load, shown and rendered)
 against slicer-core's own reader of the same file, each in a fresh process; print the server's RSS.
 
-    python scripts/measure_volume_open.py FILE [--runs 3]
+    python benchmarks/volume_open_benchmark.py FILE [--runs 3]
 """
 
 from __future__ import annotations

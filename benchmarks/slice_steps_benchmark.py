@@ -1,6 +1,6 @@
 """Time a Red slice view's wheel step (one slice per event) at 800 x 600, in process, on a volume.
 
-    python scripts/measure_slice_steps.py FILE [FILE ...]
+    python benchmarks/slice_steps_benchmark.py FILE [FILE ...]
 """
 
 from __future__ import annotations
