@@ -125,6 +125,11 @@ def switch_volume_rendering_on(browser, url, pid) -> dict:
     return {"vr_preset": preset, "rss_volume_rendering_mb": rss_mb(pid)}
 
 
+def progress(what: str) -> None:
+    """A run takes minutes: say what it is doing (on stderr, so the figures stay clean)."""
+    print(f"[{time.strftime('%H:%M:%S')}] {what}", file=sys.stderr, flush=True)
+
+
 def measure_data_set(browser, size, ct_path, groups, args) -> dict:
     """Start the app on ``ct_path``; its load figures, then the layouts' measures (all of them on the
     small CT; on the large one, the few that tell how size matters)."""
@@ -133,12 +138,16 @@ def measure_data_set(browser, size, ct_path, groups, args) -> dict:
     app = RunningApp("--data", str(ct_path))
     pid = app.process.pid
     try:
+        progress(f"{size} CT: loading")
         report.update(measure_load(browser, app.url, pid, started))
         if size == "small" and "one-up" in groups:
+            progress(f"{size} CT: One-Up Red and 3D")
             report["one_up"] = {name: measure_one_up(browser, app.url, name, args.steps, args.drag_s)
                                 for name in ("Red", "1")}
+        progress(f"{size} CT: volume rendering on")
         report.update(switch_volume_rendering_on(browser, app.url, pid))
         if "conventional" in groups:
+            progress(f"{size} CT: Conventional with volume rendering")
             if size == "small":
                 report["conventional"] = measure_conventional(browser, app.url, args.steps, args.drag_s)
             else:
@@ -146,6 +155,7 @@ def measure_data_set(browser, size, ct_path, groups, args) -> dict:
                                                               LARGE_CT_STEP_GESTURES, LARGE_CT_DRAG_GESTURES)
         if size == "small" and "one-up" in groups:
             # The 3D ratio compares like with like: the same volume rendering, alone or beside the slices.
+            progress(f"{size} CT: One-Up 3D with volume rendering")
             report["one_up_3d_volume_rendering"] = measure_one_up(
                 browser, app.url, "1", args.steps, args.drag_s, {"1": ("rotate",)}, {"1": ("rotate",)})
         report["rss_end_mb"] = rss_mb(pid)

@@ -390,9 +390,13 @@ class ViewStreamer:
         """A view that changes while others are under the hand renders in the room they leave."""
         if channel.pacer.in_flight >= channel.quality.credit():
             return False, None  # an acknowledgement wakes the loop
+        if any(c.encoding for c in focused):
+            # Its frame is sent from this thread once encoded: a render started now would hold the
+            # send back by its whole length (the encoder wakes the loop).
+            return False, None
         waiting = [c for c in focused if c.pacer.dirty]
         if self._linked_turn_taken and waiting:
-            return False, None  # the focused view's frame (its encoder busy, maybe) goes next; it wakes the loop
+            return False, None  # the focused view's frame goes next
         due = [c.pacer.last_sent_at + 1.0 / c.pacer.target_fps for c in waiting or focused]
         render, look_again = channel.linked.may_render(now, room_before(due, now))
         if render:
