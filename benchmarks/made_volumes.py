@@ -15,7 +15,6 @@ import gzip
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -122,28 +121,18 @@ def large_ct(source: Path, out_dir: Path, shape_kji: tuple[int, int, int] = LARG
 # -- reading times, each in a fresh process (nothing cached in the process; the file itself is in the
 # page cache after the first read, for both alike) --------------------------------------------------
 def _time_app_open(path: Path) -> float:
-    """The app's own open of the command line's --data: header checks, the read in a sandboxed child,
-    then the read into the scene and the views' set-up for the volume."""
-    from trame_slicer_app.scene_session import SceneSession
+    """The app's own open: header checks, the read in the sandboxed child, the handover into the
+    scene, the views' set-up for the volume (volume_open_benchmark.py splits it into stages)."""
+    from volume_open_benchmark import app_open
 
-    session = SceneSession()  # the engine, made before the clock starts: it is not the read
-    started = time.perf_counter()
-    session.open_paths([path])
-    return time.perf_counter() - started
+    return app_open(path)["total_s"]
 
 
 def _time_core_read(path: Path) -> float:
-    """slicer-core alone: an archetype storage node reads the file into a volume node."""
-    from slicer import vtkMRMLScalarVolumeNode, vtkMRMLScene, vtkMRMLVolumeArchetypeStorageNode
+    """slicer-core's own open of a volume file, as Slicer opens one (volume_open_benchmark.py)."""
+    from volume_open_benchmark import slicer_read
 
-    scene = vtkMRMLScene()
-    node = scene.AddNode(vtkMRMLScalarVolumeNode())
-    storage = scene.AddNode(vtkMRMLVolumeArchetypeStorageNode())
-    storage.SetFileName(str(path))
-    started = time.perf_counter()
-    if not storage.ReadData(node):
-        raise RuntimeError(f"slicer-core could not read {path}")
-    return time.perf_counter() - started
+    return slicer_read(path)["slicer_read_s"]
 
 
 def read_time_s(how: str, path: Path, timeout_s: float = 300.0) -> float:
@@ -155,6 +144,7 @@ def read_time_s(how: str, path: Path, timeout_s: float = 300.0) -> float:
 
 if __name__ == "__main__" and sys.argv[1:2] == ["time-read"]:
     sys.path.insert(0, str(REPO))
+    sys.path.insert(0, str(REPO / "benchmarks"))
     how, file_path = sys.argv[2], Path(sys.argv[3])
     seconds = {"app": _time_app_open, "core": _time_core_read}[how](file_path)
     print(json.dumps({"how": how, "seconds": seconds}))

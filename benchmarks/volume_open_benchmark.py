@@ -31,7 +31,9 @@ def _reset_peak_rss() -> None:
         clear.write("5")
 
 
-def _slicer_read(path: Path) -> dict:
+def slicer_read(path: Path) -> dict:
+    """slicer-core's own open of a volume file, as Slicer's "Add data" does: the volumes logic reads it
+    and makes its display node (whose automatic window/level pass the app pays too)."""
     from trame_slicer_app.engine.headless_scene import HeadlessScene
 
     scene = HeadlessScene()
@@ -42,7 +44,8 @@ def _slicer_read(path: Path) -> dict:
     return {"slicer_read_s": seconds, "rss_mb": _rss_mb()}
 
 
-def _app_open(path: Path) -> dict:
+def app_open(path: Path) -> dict:
+    """The app's open, stage by stage, with a spare reader started first as the server does."""
     from trame_slicer_app.engine.slicer_engine import SlicerEngine
     from trame_slicer_app.engine.volume_display import volume_display_state
     from trame_slicer_app.scene_data import inspect_paths, load_loadables
@@ -85,7 +88,7 @@ def main() -> None:
     parser.add_argument("--baseline", help="another checkout whose app is timed too (PYTHONPATH)")
     args = parser.parse_args()
     if args.mode:
-        result = _slicer_read(args.path) if args.mode == "slicer" else _app_open(args.path)
+        result = slicer_read(args.path) if args.mode == "slicer" else app_open(args.path)
         print(json.dumps(result))
         return
     here = str(Path(__file__).resolve().parents[1])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -102,34 +103,14 @@ def probability_map(mri_path: Path, out: Path) -> Path:
     return out
 
 
-BIG_CT_SHAPE_KJI = (432, 512, 512)  # a real-size CT: 226 MB of int16
-
-
 def big_ct_path(ct_path: Path) -> Path:
-    """The CT resampled (linearly, with VTK) to 512 x 512 x 432 voxels, as a raw NRRD in LPS with
-    the CT's extent; made once and kept beside the test data (tests/.data), never committed."""
-    out = ct_path.parent / "made_big_ct_512x512x432.nrrd"
-    if out.exists():
-        return out
-    from vtkmodules.util.numpy_support import numpy_to_vtk, vtk_to_numpy
-    from vtkmodules.vtkCommonDataModel import vtkImageData
-    from vtkmodules.vtkImagingCore import vtkImageResize
+    """The CT resampled to a real CT's size (512 x 512 x 432, 226 MB of int16), kept beside the test
+    data (tests/.data), never committed; made by the benchmarks' maker, so tests and benchmarks
+    measure the same volume."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import made_volumes
 
-    image = vtkImageData()
-    image.SetDimensions(256, 256, 108)
-    image.SetSpacing(*CT_SPACING_MM)
-    image.GetPointData().SetScalars(numpy_to_vtk(read_ct_voxels(ct_path).ravel(), deep=True))
-    resize = vtkImageResize()
-    resize.SetInputData(image)
-    resize.SetOutputDimensions(*reversed(BIG_CT_SHAPE_KJI))
-    resize.InterpolateOn()
-    resize.Update()
-    resized = resize.GetOutput()
-    voxels = vtk_to_numpy(resized.GetPointData().GetScalars()).reshape(BIG_CT_SHAPE_KJI)
-    partial = out.with_name(out.name + ".partial")
-    write_nrrd(partial, voxels, resized.GetSpacing())
-    partial.replace(out)  # a test stopped mid-write leaves no half file under the final name
-    return out
+    return made_volumes.large_ct(ct_path, ct_path.parent)
 
 
 def write_metaimage(ct_path: Path, out: Path) -> Path:
