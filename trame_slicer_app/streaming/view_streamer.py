@@ -131,8 +131,9 @@ class ViewStreamer:
         self._encoder = ThreadPoolExecutor(ENCODER_THREADS, thread_name_prefix="jpeg")
         self._task: asyncio.Task | None = None
         self._stopping = False
-        # A linked frame was the last one rendered: the next turn is a waiting focused view's.
-        self._linked_turn_taken = False
+        # A linked frame overran the room since the focused views' last frame: the next overrun waits
+        # for a focused frame, so overdue linked views take turns with the focused ones.
+        self._linked_overran = False
 
     # -- messages from clients (all hostile until checked) ------------------
     def _channel(self, name) -> _ViewChannel:
@@ -346,7 +347,8 @@ class ViewStreamer:
                     channel.linked.note_changed(now)
         linked_rendered = False
         held = False
-        for channel in sorted(visible, key=lambda c: c.pacer.last_input_at, reverse=True):
+        # Newest input first; then the cheapest still frames, so that most views are sharp soonest.
+        for channel in sorted(visible, key=lambda c: (-c.pacer.last_input_at, c.quality.still_frame_s)):
             if held and channel not in focused:
                 continue
             held = self._still_frame_held_back(channel, now, focused)
@@ -366,7 +368,7 @@ class ViewStreamer:
                 kind, look_again = channel.pacer.next_frame(now, channel.quality.credit())
                 if kind is not None:
                     self._render_and_send(channel, kind)
-                    self._linked_turn_taken = False
+                    self._linked_overran = False
                     look_again = now
             if look_again is not None:
                 next_look = min(next_look, look_again)
@@ -395,13 +397,13 @@ class ViewStreamer:
             # send back by its whole length (the encoder wakes the loop).
             return False, None
         waiting = [c for c in focused if c.pacer.dirty]
-        if self._linked_turn_taken and waiting:
-            return False, None  # the focused view's frame goes next
         due = [c.pacer.last_sent_at + 1.0 / c.pacer.target_fps for c in waiting or focused]
-        render, look_again = channel.linked.may_render(now, room_before(due, now))
+        room_s = room_before(due, now)
+        may_overrun = not (self._linked_overran and waiting)
+        render, look_again = channel.linked.may_render(now, room_s, may_overrun)
         if render:
+            self._linked_overran |= not channel.linked.fits(room_s)
             self._render_and_send(channel, FrameKind.LINKED)
-            self._linked_turn_taken = True
             return True, now
         return False, look_again
 
