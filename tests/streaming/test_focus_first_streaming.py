@@ -73,7 +73,7 @@ async def frames_out(stream: AStream, at_most: int = 6) -> list[APublishedFrame]
                 stream.streamer.on_ack(frame.view, frame.meta["id"], client=client)
             frames.append(frame)
             got = True
-        quiet = 0 if got else quiet + 1
+        quiet = 0 if got or stream.streamer.encoding() else quiet + 1
     return frames
 
 

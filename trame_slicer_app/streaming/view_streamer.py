@@ -285,6 +285,10 @@ class ViewStreamer:
     def stats(self) -> dict[str, dict]:
         return {name: c.stats.snapshot(c.pacer, c.quality) for name, c in self._channels.items()}
 
+    def encoding(self) -> bool:
+        """Whether a frame is being encoded (its send follows on this loop)."""
+        return any(channel.encoding for channel in self._channels.values())
+
     def wake(self) -> None:
         self._wake.set()
 
