@@ -17,9 +17,10 @@ from .legacy_vtk_volumes import load_legacy_vtk_volume
 from .models import MODEL_EXTENSIONS, legacy_vtk_dataset, load_model
 from .scene_files import load_mrb, load_mrml
 from .segmentations import SEGMENTATION_EXTENSIONS, import_labelmap, load_segmentation
+from .sequences import NIFTI_SUFFIXES, frame_count, load_nifti_sequence, nifti_frame_count
 from .volumes import VOLUME_EXTENSIONS, VolumeLoadError, load_volume
 
-KINDS = ("volume", "dicom", "segmentation", "labelmap", "model", "scene")
+KINDS = ("volume", "dicom", "segmentation", "labelmap", "model", "scene", "sequence")
 MAX_NODE_NAME_CHARACTERS = 80
 # Words in a file name that mark a label map, as Slicer's "LabelMap" option guesses.
 LABELMAP_NAME_WORDS = {"label", "labels", "labelmap", "seg", "segmentation", "mask", "aseg"}
@@ -91,6 +92,8 @@ def classify_file(path: Path, user_name: str | None = None) -> str | None:
     if suffix in VOLUME_EXTENSIONS:
         if suffix in (".nrrd", ".nhdr") and _nrrd_holds_segments(path):
             return "segmentation"
+        if suffix in NIFTI_SUFFIXES and nifti_frame_count(path) > 1:
+            return "sequence"  # a 4D image (a time series): one volume per frame
         return "labelmap" if _named_like_labelmap(Path(user_name) if user_name else path) else "volume"
     from .dicom_series import is_dicom_file  # helper DICOM's reader
 
@@ -165,6 +168,8 @@ def load_item(engine, kind: str, paths: list[Path], name: str, limits: IOLimits 
     try:
         if kind == "volume" and file_suffix(path) == ".vtk":
             return [load_legacy_vtk_volume(engine, path, name)]
+        if kind == "sequence":
+            return [load_nifti_sequence(engine, path, name, limits)]
         if kind == "volume":
             node = load_volume(engine, path)
             node.SetName(name)
@@ -223,6 +228,10 @@ def describe_node(node) -> dict:
         summary["detail"] = "{} x {} x {} voxels, {} mm, {}".format(
             *summary["dims"], " x ".join(f"{s:.3g}" for s in node.GetSpacing()), summary["scalar_type"]
         )
+        frames = frame_count(node)
+        if frames is not None:
+            summary["frames"] = frames
+            summary["detail"] += f", {frames} frames"
     elif kind == "segmentation":
         segmentation = node.GetSegmentation()
         names = [segmentation.GetNthSegment(i).GetName() for i in range(segmentation.GetNumberOfSegments())]
