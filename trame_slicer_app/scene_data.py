@@ -185,6 +185,10 @@ def _dicom_candidates(paths: list[Path], where: str, limits: IOLimits, required:
         raise DataError(f"{where}: no DICOM series found")
     candidates = []
     for series in series_list:
+        if series.modality == "SEG":  # a DICOM segmentation: each file is one, opened as a segmentation
+            candidates += [{"kind": "segmentation", "paths": [Path(p)], "name": series.name[:80],
+                            "kind_choices": ["segmentation"]} for p in series.files]
+            continue
         if series.problem:
             raise DataError(f"{where}: {series.name}: {series.problem}")
         candidates.append({

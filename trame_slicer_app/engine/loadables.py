@@ -176,6 +176,10 @@ def load_item(engine, kind: str, paths: list[Path], name: str, limits: IOLimits 
             return [node]
         if kind == "labelmap":
             return [import_labelmap(engine, path, name)]
+        if kind == "segmentation" and file_suffix(path) not in SEGMENTATION_EXTENSIONS:
+            from .dicom_seg import load_dicom_seg  # a DICOM SEG (scene_data offers it as a segmentation)
+
+            return [load_dicom_seg(engine, path, name, limits)]
         if kind == "segmentation":
             return [load_segmentation(engine, path, name)]
         if kind == "model":
