@@ -21,6 +21,7 @@ from pathlib import Path
 from .engine.bundle_file_names import files_named_after_nodes, safe_file_stem
 from .engine.data_saving import save_data_node, save_suffixes
 from .engine.file_references import check_file, is_inside
+from .engine.freesurfer import FREESURFER_SUFFIXES
 from .engine.io_limits import DEFAULT_IO_LIMITS, IOLimits
 from .engine.loadables import (
     KINDS,
@@ -52,7 +53,8 @@ __all__ = [
 ]
 
 SUPPORTED_EXTENSIONS = tuple(dict.fromkeys(
-    (*VOLUME_EXTENSIONS, *SEGMENTATION_EXTENSIONS, *MODEL_EXTENSIONS, *SCENE_EXTENSIONS, ".zip", ".dcm")
+    (*VOLUME_EXTENSIONS, *FREESURFER_SUFFIXES, *SEGMENTATION_EXTENSIONS, *MODEL_EXTENSIONS, *SCENE_EXTENSIONS,
+     ".zip", ".dcm")
 ))
 MAX_REMEMBERED_LOADABLES = 256  # inspected loadables kept for load_loadables to accept
 

@@ -383,6 +383,11 @@ def check_file(path: Path, root: Path, limits: IOLimits = DEFAULT_IO_LIMITS) -> 
     if name.endswith((".nii", ".nii.gz", ".hdr")):
         check_nifti(path, limits)
         return []
+    if name.endswith((".mgz", ".mgh")):
+        from .freesurfer import check_mgh  # FreeSurfer volumes
+
+        check_mgh(path, limits)
+        return []
     if name.endswith(".mrml"):
         return check_mrml(path, root, limits)
     if name.endswith(".vtk"):

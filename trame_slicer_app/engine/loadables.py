@@ -12,6 +12,7 @@ import zipfile
 from pathlib import Path
 
 from .file_references import MAX_HEADER_BYTES
+from .freesurfer import FREESURFER_SUFFIXES, is_freesurfer_file, mgh_frame_count
 from .io_limits import DEFAULT_IO_LIMITS, IOLimits
 from .legacy_vtk_volumes import load_legacy_vtk_volume
 from .models import MODEL_EXTENSIONS, legacy_vtk_dataset, load_model
@@ -25,7 +26,7 @@ MAX_NODE_NAME_CHARACTERS = 80
 # Words in a file name that mark a label map, as Slicer's "LabelMap" option guesses.
 LABELMAP_NAME_WORDS = {"label", "labels", "labelmap", "seg", "segmentation", "mask", "aseg"}
 # Volume files the user may open either as a volume or as a label map (one segment per label).
-KIND_CHOICE_EXTENSIONS = (".nrrd", ".nhdr", ".nii", ".nii.gz")
+KIND_CHOICE_EXTENSIONS = (".nrrd", ".nhdr", ".nii", ".nii.gz", *FREESURFER_SUFFIXES)
 VOLUME_KIND_CHOICES = ("volume", "labelmap")
 MAX_LABELMAP_LABELS = 256  # distinct values (0 included) an image may hold to be offered as a label map
 MAX_LABEL_BINCOUNT_RANGE = 1 << 16  # value ranges counted with one array of counters; wider ones are sorted
@@ -89,7 +90,9 @@ def classify_file(path: Path, user_name: str | None = None) -> str | None:
         return "volume" if legacy_vtk_dataset(path) in LEGACY_VTK_VOLUME_DATASETS else "model"
     if suffix in MODEL_EXTENSIONS:
         return "model"
-    if suffix in VOLUME_EXTENSIONS:
+    if suffix in FREESURFER_SUFFIXES and mgh_frame_count(path) > 1:
+        return "sequence"
+    if suffix in (*VOLUME_EXTENSIONS, *FREESURFER_SUFFIXES):
         if suffix in (".nrrd", ".nhdr") and _nrrd_holds_segments(path):
             return "segmentation"
         if suffix in NIFTI_SUFFIXES and nifti_frame_count(path) > 1:
@@ -166,6 +169,8 @@ def load_item(engine, kind: str, paths: list[Path], name: str, limits: IOLimits 
     The files' references and declared sizes must have been checked already (file_references)."""
     path = paths[0]
     try:
+        if is_freesurfer_file(path) and kind in ("volume", "labelmap", "sequence"):
+            return [_load_freesurfer(engine, kind, path, name, limits)]
         if kind == "volume" and file_suffix(path) == ".vtk":
             return [load_legacy_vtk_volume(engine, path, name)]
         if kind == "sequence":
@@ -193,6 +198,14 @@ def load_item(engine, kind: str, paths: list[Path], name: str, limits: IOLimits 
     except VolumeLoadError as error:
         raise LoadableError(str(error).replace(str(path), path.name)) from None
     raise LoadableError(f"unknown kind of data: {kind!r}")
+
+
+def _load_freesurfer(engine, kind: str, path: Path, name: str, limits: IOLimits):
+    from . import freesurfer
+
+    loader = {"volume": freesurfer.load_mgh_volume, "labelmap": freesurfer.import_mgh_labelmap,
+              "sequence": freesurfer.load_mgh_sequence}[kind]
+    return loader(engine, path, name, limits)
 
 
 def _load_dicom(engine, paths: list[Path], name: str, limits: IOLimits):

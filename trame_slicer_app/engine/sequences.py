@@ -114,7 +114,8 @@ def add_image_sequence(engine, image, path: Path, name: str, limits: IOLimits = 
             except Exception as error:
                 raise VolumeLoadError(f"{path.name}: frame {index + 1} could not be read "
                                       f"({type(error).__name__}); the file is damaged or cut short") from None
-            yield np.ascontiguousarray(frame.reshape(shape[:3]).transpose(2, 1, 0))
+            # Native byte order: VTK reads the bytes as they are (MGH and some NIfTI files are big-endian).
+            yield np.ascontiguousarray(frame.reshape(shape[:3]).transpose(2, 1, 0), dtype=frame.dtype.newbyteorder("="))
 
     return add_volume_sequence(engine, frame_arrays(), np.asarray(image.affine, dtype=float), name, values,
                                "time" if step else "frame", unit)
