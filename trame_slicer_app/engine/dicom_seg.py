@@ -12,7 +12,6 @@ sRGB). Writing uses highdicom, and needs the DICOM files of the series the segme
 from __future__ import annotations
 
 import math
-import weakref
 from pathlib import Path
 
 import numpy as np
@@ -148,18 +147,20 @@ def _grid(layout, orientation, spacing, thickness, where: str, limits: IOLimits,
     positions = np.array([position for _segment, position in layout])
     along = positions @ normal
     in_plane = positions - np.outer(along, normal)
-    if np.abs(in_plane - in_plane[0]).max() > max(POSITION_TOLERANCE_MM, 0.01 * float(spacing.min())):
+    # Scanners round oblique positions: an offset under a quarter of a pixel places no voxel elsewhere.
+    if np.abs(in_plane - in_plane[0]).max() > max(POSITION_TOLERANCE_MM, 0.25 * float(spacing.min())):
         raise DicomSegError(f"{where}: its frames are not stacked along one line; not supported")
     ordered = np.sort(along)
     distinct = ordered[np.concatenate(([True], np.diff(ordered) > POSITION_TOLERANCE_MM))]
     gaps = np.diff(distinct)
     if gaps.size:
-        step = float(gaps.min())
-        if thickness and thickness > 0 and np.all(np.abs(gaps / thickness - np.round(gaps / thickness)) < 0.05):
-            step = thickness  # the slices between two segmented ones are empty, not missing
+        step = float(gaps.min())  # slices with nothing segmented between two others stay empty
     else:
         step = thickness if thickness and thickness > 0 else 1.0
     slices = np.round((along - distinct[0]) / step).astype(np.int64)
+    if slices.max() > 0:  # the mean step over the whole stack, as for a series (rounded positions)
+        step = float((distinct[-1] - distinct[0]) / slices.max())
+        slices = np.round((along - distinct[0]) / step).astype(np.int64)
     if np.abs(distinct[0] + slices * step - along).max() > max(POSITION_TOLERANCE_MM, SPACING_TOLERANCE * step):
         raise DicomSegError(f"{where}: its frames are not evenly spaced; not supported")
     count = int(slices.max()) + 1
@@ -309,13 +310,136 @@ def load_dicom_seg(engine, path: Path, name: str, limits: IOLimits = DEFAULT_IO_
 
 
 # -- the DICOM files behind each volume, for writing a SEG that references them ---------------------
-# Kept in the server's memory, keyed by node: a scene file cannot make the server read other files.
-_dicom_sources: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# Kept in the server's memory under a random token that the volume carries as an attribute (copied
+# with it by undo's snapshots): a scene file cannot name files for the server to read, only a token
+# this process handed out.
+SOURCE_TOKEN_ATTRIBUTE = "trame_slicer.dicomSource"
+MAX_REMEMBERED_SOURCES = 256
+_dicom_sources: dict[str, dict] = {}
 
 
-def remember_dicom_source(node, files: list[Path]) -> None:
-    """Record the DICOM files (in slice order: the volume's K axis) a volume was read from."""
+def remember_dicom_source(node, files: list[Path], series_uid: str = "") -> None:
+    """Record the DICOM files (one frame each, in slice order: the volume's K axis) a volume was read from."""
+    import secrets
+
+    token = secrets.token_hex(16)
+    _dicom_sources[token] = {"files": [Path(f) for f in files], "series_uid": series_uid}
+    while len(_dicom_sources) > MAX_REMEMBERED_SOURCES:
+        _dicom_sources.pop(next(iter(_dicom_sources)))
+    node.SetAttribute(SOURCE_TOKEN_ATTRIBUTE, token)
+    if series_uid:
+        node.SetAttribute(DICOM_SOURCE_ATTRIBUTE, series_uid)
+
+
+def _source_of_volume(volume) -> dict | None:
+    token = volume.GetAttribute(SOURCE_TOKEN_ATTRIBUTE) if volume is not None else None
+    source = _dicom_sources.get(token) if token else None
+    if source is None or not all(f.is_file() for f in source["files"]):
+        return None
+    image = volume.GetImageData()
+    if image is None or image.GetDimensions()[2] != len(source["files"]):
+        return None
+    return source
+
+
+def _same_grid(volume, geometry: str) -> bool:
+    """Whether a segmentation's reference geometry (serialized) is the volume's grid."""
+    from slicer import vtkOrientedImageData, vtkSegmentationConverter
+    from vtkmodules.vtkCommonMath import vtkMatrix4x4
+
+    reference = vtkOrientedImageData()
+    if not geometry or not vtkSegmentationConverter.DeserializeImageGeometry(geometry, reference, False):
+        return False
+    image = volume.GetImageData()
+    if image is None or tuple(image.GetExtent()) != tuple(reference.GetExtent()):
+        return False
+    mine, theirs = vtkMatrix4x4(), vtkMatrix4x4()
+    volume.GetIJKToRASMatrix(mine)
+    reference.GetImageToWorldMatrix(theirs)
+    return all(abs(mine.GetElement(r, c) - theirs.GetElement(r, c)) < 1e-3 for r in range(4) for c in range(4))
+
+
+def dicom_source_of(segmentation_node):
+    """The DICOM volume a segmentation was made on (None when there is none in the scene): the series
+    a DICOM SEG references, or a volume read from DICOM whose grid is the segmentation's."""
+    from slicer import vtkSegmentationConverter
+
+    scene = segmentation_node.GetScene()
+    if scene is None:
+        return None
+    referenced = segmentation_node.GetAttribute(REFERENCED_SERIES_ATTRIBUTE) or ""
+    geometry = segmentation_node.GetSegmentation().GetConversionParameter(
+        vtkSegmentationConverter.GetReferenceImageGeometryParameterName())
+    for index in range(scene.GetNumberOfNodesByClass("vtkMRMLScalarVolumeNode")):
+        volume = scene.GetNthNodeByClass(index, "vtkMRMLScalarVolumeNode")
+        source = _source_of_volume(volume)
+        if source is None:
+            continue
+        if (referenced and source["series_uid"] == referenced) or _same_grid(volume, geometry):
+            return volume
+    return None
+
+
+def save_dicom_seg(engine, node, path: Path) -> Path:
+    """Write a segmentation as a DICOM SEG (BINARY, one segment per segment) referencing the DICOM
+    series it was made on; frames are the source series' slices, empty ones left out."""
+    import highdicom
+    from pydicom.sr.codedict import codes
+    from slicer import vtkMRMLLabelMapVolumeNode, vtkSlicerSegmentationsModuleLogic
+    from vtkmodules.vtkCommonCore import vtkStringArray
+
+    from .segmentations import remove_with_helpers
+    from .volumes import voxel_array
+
+    volume = dicom_source_of(node)
+    if volume is None:
+        raise DicomSegError(f"{node.GetName()}: not made on a DICOM series in the scene; save it as .seg.nrrd")
+    source = _source_of_volume(volume)
     try:
-        _dicom_sources[node] = [Path(f) for f in files]
-    except TypeError:  # a wrapper that cannot be weakly referenced: no DICOM SEG saving for it
-        return
+        images = [pydicom.dcmread(f) for f in source["files"]]
+    except Exception as error:
+        raise DicomSegError(f"{node.GetName()}: its DICOM series could not be read again "
+                            f"({type(error).__name__})") from None
+    segmentation = node.GetSegmentation()
+    count = segmentation.GetNumberOfSegments()
+    if count == 0:
+        raise DicomSegError(f"{node.GetName()}: has no segment to save")
+    slices, rows, columns = voxel_array(volume).shape
+    mask = np.zeros((slices, rows, columns, count), dtype=bool)
+    descriptions = []
+    for index in range(count):
+        segment_id = segmentation.GetNthSegmentID(index)
+        segment = segmentation.GetSegment(segment_id)
+        labelmap = vtkMRMLLabelMapVolumeNode()
+        engine.scene.AddNode(labelmap)
+        try:
+            ids = vtkStringArray()
+            ids.InsertNextValue(segment_id)
+            if not vtkSlicerSegmentationsModuleLogic.ExportSegmentsToLabelmapNode(node, ids, labelmap, volume):
+                raise DicomSegError(f"{node.GetName()}: segment {segment.GetName()!r} could not be laid on its series")
+            mask[..., index] = voxel_array(labelmap) > 0
+        finally:
+            remove_with_helpers(engine, labelmap)
+        r, g, b = (min(255, max(0, round(c * 255))) for c in segment.GetColor())
+        descriptions.append(highdicom.seg.SegmentDescription(
+            segment_number=index + 1, segment_label=(segment.GetName() or f"Segment {index + 1}")[:64],
+            segmented_property_category=codes.SCT.Tissue, segmented_property_type=codes.SCT.Tissue,
+            algorithm_type=highdicom.seg.SegmentAlgorithmTypeValues.MANUAL,
+            display_color=highdicom.color.CIELabColor.from_rgb(r, g, b)))
+    if not mask.any():
+        raise DicomSegError(f"{node.GetName()}: every segment is empty; nothing to save")
+    from .. import __version__
+
+    try:
+        written = highdicom.seg.Segmentation(
+            source_images=images, pixel_array=mask, segmentation_type=highdicom.seg.SegmentationTypeValues.BINARY,
+            segment_descriptions=descriptions, series_instance_uid=highdicom.UID(), series_number=300,
+            sop_instance_uid=highdicom.UID(), instance_number=1, manufacturer="trame-slicer-app",
+            manufacturer_model_name="trame-slicer-app", software_versions=str(__version__),
+            device_serial_number="0", content_label="SEGMENTATION",
+            content_description=(node.GetName() or "")[:64], omit_empty_frames=True)
+        written.SeriesDescription = (node.GetName() or "Segmentation")[:64]
+        written.save_as(path)
+    except (ValueError, TypeError, AttributeError) as error:
+        raise DicomSegError(f"{node.GetName()}: could not be written as DICOM SEG ({error})") from None
+    return path

@@ -216,6 +216,10 @@ def _load_dicom(engine, paths: list[Path], name: str, limits: IOLimits):
         raise LoadableError(f"{name}: expected one DICOM series, found {len(series)}")
     node = load_dicom_series(engine, series[0], limits)
     node.SetName(name)
+    if series[0].frames_per_file == 1:  # a segmentation made on it may be saved as a DICOM SEG
+        from .dicom_seg import remember_dicom_source
+
+        remember_dicom_source(node, series[0].files, series[0].series_uid)
     return node
 
 
