@@ -153,10 +153,10 @@ def _grid(layout, orientation, spacing, thickness, where: str, limits: IOLimits,
     ordered = np.sort(along)
     distinct = ordered[np.concatenate(([True], np.diff(ordered) > POSITION_TOLERANCE_MM))]
     gaps = np.diff(distinct)
-    if gaps.size:
-        step = float(gaps.min())  # slices with nothing segmented between two others stay empty
-    else:
-        step = thickness if thickness and thickness > 0 else 1.0
+    # Several positions: the smallest gap (slices with nothing segmented between two others stay empty);
+    # one position: the slice spacing the file gives.
+    single = thickness if thickness and thickness > 0 else 1.0
+    step = float(gaps.min()) if gaps.size else single
     slices = np.round((along - distinct[0]) / step).astype(np.int64)
     if slices.max() > 0:  # the mean step over the whole stack, as for a series (rounded positions)
         step = float((distinct[-1] - distinct[0]) / slices.max())
