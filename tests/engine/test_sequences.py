@@ -96,3 +96,21 @@ def test_a_header_without_its_data_file_says_so(tmp_path, header):
     stem = header[: -len(".hdr")]
     assert error.value.problems == [f"{header}: its data file {stem}.img is not there; "
                                     "open the .hdr with its .img beside it"]
+
+
+def test_deleting_the_volume_removes_the_controls_and_closing_removes_the_frames():
+    from trame_slicer_app.engine.scene_files import close_scene
+    from trame_slicer_app.engine.scene_tree import delete_node
+    from trame_slicer_app.engine.slicer_engine import SlicerEngine
+
+    engine = SlicerEngine()
+    loaded = scene_data.open_paths(engine, [NIBABEL_DATA / "example4d.nii.gz"])
+    browser_id = sequences.current_sequence(engine)["id"]
+    delete_node(engine, loaded[0]["node_id"])
+    assert sequences.current_sequence(engine) is None
+    with pytest.raises(ValueError, match="no sequence"):  # its frames went with it
+        sequences.set_frame(engine, browser_id, 1)
+    assert engine.scene.GetNumberOfNodesByClass("vtkMRMLScalarVolumeNode") == 0  # no proxy made again
+    close_scene(engine)
+    assert engine.scene.GetNumberOfNodesByClass("vtkMRMLSequenceNode") == 0
+    assert engine.scene.GetNumberOfNodesByClass("vtkMRMLSequenceBrowserNode") == 0

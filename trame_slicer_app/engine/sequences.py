@@ -155,6 +155,16 @@ def browser_for_volume(engine, volume_id: str | None):
     return None
 
 
+def remove_sequences_of(engine, proxy) -> None:
+    """Remove the browsers (and their sequences) whose proxy is ``proxy``: the volume is being deleted."""
+    for browser in browser_nodes(engine):
+        sequence = browser.GetMasterSequenceNode()
+        if sequence is not None and browser.GetProxyNode(sequence) is proxy:
+            engine.scene.RemoveNode(browser)
+            if engine.scene.IsNodePresent(sequence):
+                engine.scene.RemoveNode(sequence)
+
+
 def frame_count(node) -> int | None:
     """How many frames the sequence behind a proxy volume has (None when it is a plain volume)."""
     scene = node.GetScene()
@@ -186,16 +196,22 @@ def sequence_state(engine, browser_id: str) -> dict:
     }
 
 
+def _has_proxy(engine, browser) -> bool:
+    sequence = browser.GetMasterSequenceNode()
+    proxy = browser.GetProxyNode(sequence) if sequence is not None else None
+    return proxy is not None and engine.scene.IsNodePresent(proxy)
+
+
 def sequences(engine) -> list[dict]:
-    return [sequence_state(engine, browser.GetID()) for browser in browser_nodes(engine)
-            if browser.GetMasterSequenceNode() is not None]
+    """The sequences whose volume is in the scene (one deleted from the Data panel has no controls)."""
+    return [sequence_state(engine, browser.GetID()) for browser in browser_nodes(engine) if _has_proxy(engine, browser)]
 
 
 def set_frame(engine, browser_id: str, frame: int) -> int:
     """Show frame ``frame`` (0-based, clamped to the sequence); returns the frame shown."""
     browser = require_node(engine, browser_id, "vtkMRMLSequenceBrowserNode", "sequence")
     count = browser.GetNumberOfItems()
-    if count == 0:
+    if count == 0 or not _has_proxy(engine, browser):
         return -1
     frame = max(0, min(count - 1, int(frame)))
     if browser.GetSelectedItemNumber() != frame:
@@ -219,7 +235,8 @@ def step(engine, browser_id: str) -> int:
 
 
 def playing_browsers(engine) -> list[str]:
-    return [browser.GetID() for browser in browser_nodes(engine) if browser.GetPlaybackActive()]
+    return [browser.GetID() for browser in browser_nodes(engine)
+            if browser.GetPlaybackActive() and _has_proxy(engine, browser)]
 
 
 def current_sequence(engine) -> dict | None:
