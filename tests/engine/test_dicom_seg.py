@@ -189,3 +189,21 @@ def test_a_segmentation_round_trips_through_dicom_seg(a_segmentation_on_a_dicom_
             segmentation.GetSegmentation().GetNthSegment(index).GetColor(), abs=2 / 255)
     # The SEG read back references its series: it may be saved as DICOM SEG again.
     assert ".dcm" in {n["node_id"]: n["formats"] for n in scene_data.savable_nodes(engine)}[reread.GetID()]
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"NumberOfFrames": 100_000}, "100000 frames of 512 x 512, more than allowed"),
+    ({"Rows": 60_000}, "where its header declares"),
+    ({"SegmentationType": "SOMETHING"}, "segmentation type 'SOMETHING' is not supported"),
+    ({"BitsAllocated": 3}, "are not valid for a segmentation"),
+])
+def test_a_seg_lying_about_itself_is_refused_before_decoding(tmp_path, change, message):
+    dataset = pydicom.dcmread(pydicom_test_file("liver.dcm"))
+    for keyword, value in change.items():
+        setattr(dataset, keyword, value)
+    lying = tmp_path / "lying.dcm"
+    dataset.save_as(lying)
+    with pytest.raises(scene_data.DataError) as error:
+        scene_data.inspect_paths([lying])
+    assert message in str(error.value)
+    assert str(error.value).startswith("lying.dcm: ")
