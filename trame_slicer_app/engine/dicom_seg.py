@@ -230,21 +230,32 @@ def read_dicom_seg(path: Path, limits: IOLimits = DEFAULT_IO_LIMITS) -> dict:
     slices, count, ijk_to_ras = _grid(layout, orientation, spacing, thickness, where, limits, rows, columns)
     pixels = _decode(path, header, rows, columns, frames, bits, where)
 
-    voxels = {number: np.zeros((count, rows, columns), dtype=bool) for number in segments}
+    # Each segment spans only the slices its frames are on (a SEG of a hundred organs stays the size of
+    # its frames, not a hundred whole volumes); LABELMAP frames hold every segment.
+    spans = {}
+    for number in segments:
+        mine = [slices[i] for i, (n, _p) in enumerate(layout) if kind == "LABELMAP" or n == number]
+        spans[number] = (min(mine), max(mine)) if mine else (0, 0)
+    total = sum((high - low + 1) * rows * columns for low, high in spans.values())
+    if total > limits.max_voxels:
+        raise DicomSegError(f"{where}: its segments would take {total:,} voxels, more than the "
+                            f"{limits.max_voxels:,} allowed")
+    voxels = {n: np.zeros((high - low + 1, rows, columns), dtype=bool) for n, (low, high) in spans.items()}
     maximum = float(header.get("MaximumFractionalValue") or 255)
     for index, (number, _position) in enumerate(layout):
         frame = pixels[index]
         if kind == "LABELMAP":
             for label in segments:
-                voxels[label][slices[index]] |= frame == label
+                voxels[label][slices[index] - spans[label][0]] |= frame == label
             continue
         if number not in segments:
             raise DicomSegError(f"{where}: frame {index + 1} names segment {number}, which it does not list")
-        voxels[number][slices[index]] |= (frame > 0) if kind == "BINARY" else (frame >= maximum / 2.0)
+        voxels[number][slices[index] - spans[number][0]] |= (
+            (frame > 0) if kind == "BINARY" else (frame >= maximum / 2.0))
     referenced = header.get("ReferencedSeriesSequence")
     return {
-        "segments": [{**segments[n], "voxels": voxels[n]} for n in sorted(segments)],
-        "ijk_to_ras": ijk_to_ras,
+        "segments": [{**segments[n], "voxels": voxels[n], "first_slice": int(spans[n][0])} for n in sorted(segments)],
+        "ijk_to_ras": ijk_to_ras, "slices": count, "rows": rows, "columns": columns,
         "referenced_series_uid": str(referenced[0].get("SeriesInstanceUID", "")) if referenced else "",
         "frame_of_reference_uid": str(header.get("FrameOfReferenceUID", "")),
         "description": str(header.get("SeriesDescription") or header.get("ContentLabel") or ""),
@@ -288,17 +299,19 @@ def load_dicom_seg(engine, path: Path, name: str, limits: IOLimits = DEFAULT_IO_
     labelmap_name = vtkSegmentationConverter.GetBinaryLabelmapRepresentationName()
     segmentation = node.GetSegmentation()
     segmentation.SetSourceRepresentationName(labelmap_name)
+    # The SEG's whole grid is the segmentation's reference grid: export gives back the same voxels.
+    grid = vtkOrientedImageData()
+    grid.SetExtent(0, read["columns"] - 1, 0, read["rows"] - 1, 0, read["slices"] - 1)
+    grid.SetImageToWorldMatrix(matrix)
+    segmentation.SetConversionParameter(vtkSegmentationConverter.GetReferenceImageGeometryParameterName(),
+                                        vtkSegmentationConverter.SerializeImageGeometry(grid))
     for item in read["segments"]:
         voxels = np.ascontiguousarray(item["voxels"], dtype=np.uint8)
         image = vtkOrientedImageData()
-        image.SetDimensions(voxels.shape[2], voxels.shape[1], voxels.shape[0])
+        first = item["first_slice"]
+        image.SetExtent(0, voxels.shape[2] - 1, 0, voxels.shape[1] - 1, first, first + voxels.shape[0] - 1)
         image.GetPointData().SetScalars(numpy_to_vtk(voxels.ravel(), deep=True))
         image.SetImageToWorldMatrix(matrix)
-        if item is read["segments"][0]:
-            # The SEG's grid is the segmentation's reference grid: export gives back the same voxels.
-            segmentation.SetConversionParameter(
-                vtkSegmentationConverter.GetReferenceImageGeometryParameterName(),
-                vtkSegmentationConverter.SerializeImageGeometry(image))
         segment = vtkSegment()
         segment.SetName(item["label"])
         segment.SetColor(*item["color"])
