@@ -114,3 +114,28 @@ def test_deleting_the_volume_removes_the_controls_and_closing_removes_the_frames
     close_scene(engine)
     assert engine.scene.GetNumberOfNodesByClass("vtkMRMLSequenceNode") == 0
     assert engine.scene.GetNumberOfNodesByClass("vtkMRMLSequenceBrowserNode") == 0
+
+
+def test_a_sequence_is_saved_in_a_scene_and_reopens_at_its_frame(tmp_path):
+    from trame_slicer_app.engine.slicer_engine import SlicerEngine
+
+    engine = SlicerEngine()
+    scene_data.open_paths(engine, [NIBABEL_DATA / "functional.nii"])
+    sequences.set_frame(engine, sequences.current_sequence(engine)["id"], 5)
+    saved = scene_data.save_scene(engine, tmp_path / "fmri.mrb")
+    reopened = SlicerEngine()
+    loaded = scene_data.open_paths(reopened, [saved])
+    current = sequences.current_sequence(reopened)
+    assert (current["frames"], current["frame"]) == (20, 5)
+    proxy = reopened.scene.GetNodeByID(loaded[0]["node_id"])
+    image = nibabel.load(str(NIBABEL_DATA / "functional.nii"))
+    data = np.asanyarray(image.dataobj)
+    # The bundle's file may store the slices the other way round (ITK's orientation), with a matrix that
+    # says so: the same voxel at the same place in RAS is what counts.
+    to_file = np.linalg.inv(image.affine) @ ijk_to_ras(proxy)
+    flips = np.diag(to_file[:3, :3])
+    assert np.allclose(np.abs(to_file[:3, :3]), np.eye(3))
+    for frame in (0, 5, 19):
+        sequences.set_frame(reopened, current["id"], frame)
+        expected = data[..., frame][tuple(slice(None, None, int(f)) for f in flips)]
+        assert np.allclose(voxel_array(proxy), expected.transpose(2, 1, 0))
