@@ -208,3 +208,13 @@ def test_a_seg_lying_about_itself_is_refused_before_decoding(tmp_path, change, m
         scene_data.inspect_paths([lying])
     assert message in str(error.value)
     assert str(error.value).startswith("lying.dcm: ")
+
+
+def test_a_reopened_scene_carries_no_dicom_source(a_segmentation_on_a_dicom_series, tmp_path):
+    from trame_slicer_app.engine.slicer_engine import SlicerEngine
+
+    made = a_segmentation_on_a_dicom_series
+    saved = scene_data.save_scene(made["engine"], tmp_path / "with_tokens.mrb")
+    reopened = SlicerEngine()
+    scene_data.open_paths(reopened, [saved])
+    assert all(".dcm" not in n["formats"] for n in scene_data.savable_nodes(reopened))

@@ -323,9 +323,9 @@ def load_dicom_seg(engine, path: Path, name: str, limits: IOLimits = DEFAULT_IO_
 
 
 # -- the DICOM files behind each volume, for writing a SEG that references them ---------------------
-# Kept in the server's memory under a random token that the volume carries as an attribute (copied
-# with it by undo's snapshots): a scene file cannot name files for the server to read, only a token
-# this process handed out.
+# Kept in the server's memory under a random token that the volume carries as an attribute, and bound
+# to that node object (undo puts the same object back): a scene file cannot name files for the server
+# to read, and a token copied into a saved scene is worth nothing when the scene is reopened.
 SOURCE_TOKEN_ATTRIBUTE = "trame_slicer.dicomSource"
 MAX_REMEMBERED_SOURCES = 256
 _dicom_sources: dict[str, dict] = {}
@@ -336,7 +336,8 @@ def remember_dicom_source(node, files: list[Path], series_uid: str = "") -> None
     import secrets
 
     token = secrets.token_hex(16)
-    _dicom_sources[token] = {"files": [Path(f) for f in files], "series_uid": series_uid}
+    _dicom_sources[token] = {"files": [Path(f) for f in files], "series_uid": series_uid,
+                             "node": node.GetAddressAsString("vtkMRMLNode")}
     while len(_dicom_sources) > MAX_REMEMBERED_SOURCES:
         _dicom_sources.pop(next(iter(_dicom_sources)))
     node.SetAttribute(SOURCE_TOKEN_ATTRIBUTE, token)
@@ -347,7 +348,11 @@ def remember_dicom_source(node, files: list[Path], series_uid: str = "") -> None
 def _source_of_volume(volume) -> dict | None:
     token = volume.GetAttribute(SOURCE_TOKEN_ATTRIBUTE) if volume is not None else None
     source = _dicom_sources.get(token) if token else None
-    if source is None or not all(f.is_file() for f in source["files"]):
+    # The token must be on the very node it was given to: a scene file carrying a copied token (a saved
+    # .mrb reopened) makes a new node, which gets no DICOM source.
+    if source is None or source["node"] != volume.GetAddressAsString("vtkMRMLNode"):
+        return None
+    if not all(f.is_file() for f in source["files"]):
         return None
     image = volume.GetImageData()
     if image is None or image.GetDimensions()[2] != len(source["files"]):
