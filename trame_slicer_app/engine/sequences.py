@@ -12,11 +12,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from slicer import vtkSlicerSequencesLogic
+from slicer import vtkMRMLScalarVolumeNode, vtkSlicerSequencesLogic
+from vtkmodules.util.numpy_support import numpy_to_vtk
+from vtkmodules.vtkCommonDataModel import vtkImageData
+from vtkmodules.vtkCommonMath import vtkMatrix4x4
 
 from .io_limits import DEFAULT_IO_LIMITS, IOLimits
 from .node_lookup import require_node
-from .volumes import VolumeLoadError, add_volume_from_array
+from .volumes import VolumeLoadError
 
 NIFTI_SUFFIXES = (".nii", ".nii.gz", ".hdr")
 MAX_PLAYBACK_FPS = 10.0
@@ -54,13 +57,20 @@ def add_volume_sequence(
     sequence.SetIndexName(index_name)
     sequence.SetIndexUnit(index_unit)
     low, high = np.inf, -np.inf
+    matrix = vtkMatrix4x4()
+    matrix.DeepCopy([float(v) for v in np.asarray(ijk_to_ras, dtype=float).ravel()])
     for value, frame in zip(index_values, frames, strict=True):
         low, high = min(low, float(frame.min())), max(high, float(frame.max()))
-        volume = add_volume_from_array(engine, frame, name, (1.0, 1.0, 1.0), ijk_to_ras=ijk_to_ras)
-        sequence.SetDataNodeAtValue(volume, value)  # the sequence keeps a copy
-        for index in reversed(range(volume.GetNumberOfDisplayNodes())):
-            engine.scene.RemoveNode(volume.GetNthDisplayNode(index))
-        engine.scene.RemoveNode(volume)
+        # Never in the scene: the sequence keeps its own copy, and the scene's observers (views, the
+        # state binding) hear of one proxy, not of every frame.
+        image = vtkImageData()
+        image.SetDimensions(frame.shape[2], frame.shape[1], frame.shape[0])
+        image.GetPointData().SetScalars(numpy_to_vtk(np.ascontiguousarray(frame).ravel(), deep=True))
+        volume = vtkMRMLScalarVolumeNode()
+        volume.SetName(name)
+        volume.SetIJKToRASMatrix(matrix)
+        volume.SetAndObserveImageData(image)
+        sequence.SetDataNodeAtValue(volume, value)
     browser = engine.scene.AddNewNodeByClass("vtkMRMLSequenceBrowserNode", f"{name} browser")
     browser.SetPlaybackRateFps(DEFAULT_PLAYBACK_FPS)
     browser.SetPlaybackLooped(True)
