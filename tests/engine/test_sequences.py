@@ -139,3 +139,15 @@ def test_a_sequence_is_saved_in_a_scene_and_reopens_at_its_frame(tmp_path):
         sequences.set_frame(reopened, current["id"], frame)
         expected = data[..., frame][tuple(slice(None, None, int(f)) for f in flips)]
         assert np.allclose(voxel_array(proxy), expected.transpose(2, 1, 0))
+
+
+@pytest.mark.parametrize("source", ["example4d.nii.gz", "functional.nii"])
+def test_a_cut_4d_image_is_refused_with_a_reason(tmp_path, source):
+    data = (NIBABEL_DATA / source).read_bytes()
+    cut = tmp_path / f"cut_{source}"
+    cut.write_bytes(data[: len(data) * 2 // 3])
+    with pytest.raises(scene_data.DataError) as error:
+        scene_data.inspect_paths([cut])
+    message = str(error.value)
+    assert message.startswith(f"{cut.name}: ")
+    assert any(words in message for words in ("cut short", "damaged")), message
