@@ -87,15 +87,15 @@ class SequencesPanel:
     # -- UI ----------------------------------------------------------------------
     def build_toolbar(self) -> None:
         with html.Div(v_if="sequences_current", classes="sequences-controls d-flex align-center ga-1 ml-2",
-                      style="min-width: 220px; max-width: 340px; flex: 1 1 260px;"):
+                      style="min-width: 90px; max-width: 340px; flex: 0 100 280px;"):
             v3.VBtn(icon=("sequences_playing ? 'mdi-pause' : 'mdi-play'",), size="small", variant="text",
                     title=("sequences_playing ? 'Pause' : 'Play the frames'",), classes="sequences-play",
                     click="sequences_playing = !sequences_playing")
             v3.VSlider(v_model=("sequences_frame",), min=0, max=("sequences_current.frames - 1",), step=1,
                        density="compact", hide_details=True, classes="sequences-frame",
-                       title=("sequences_current.name",), style="min-width: 100px;")
+                       title=("sequences_current.name",), style="min-width: 40px;")
             html.Span("{{ sequences_frame + 1 }}/{{ sequences_current.frames }}",
-                      classes="sequences-label text-caption text-no-wrap",
+                      classes="sequences-label text-caption text-no-wrap d-none d-md-inline",
                       title=("sequences_current.index",))
 
 
