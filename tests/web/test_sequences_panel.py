@@ -9,6 +9,7 @@ from pathlib import Path
 
 import nibabel
 import pytest
+from event_loops import run_coroutine
 
 from trame_slicer_app.engine import sequences
 from trame_slicer_app.web.panels.sequences_panel import SequencesPanel
@@ -83,6 +84,6 @@ def test_playing_steps_frames_on_the_loop_and_pausing_stops(the_panel):
         panel._task.cancel()
         return frame
 
-    frame = asyncio.new_event_loop().run_until_complete(play_a_while())
+    frame = run_coroutine(play_a_while())
     assert 3 <= frame <= 7
     assert sequences.sequence_state(app.session.engine, browser_id)["frame"] == frame  # paused
