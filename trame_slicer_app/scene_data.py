@@ -23,6 +23,7 @@ from pathlib import Path
 from .engine.bundle_file_names import files_named_after_nodes, safe_file_stem
 from .engine.data_saving import save_data_node, save_suffixes
 from .engine.file_references import check_file, is_inside
+from .engine.freesurfer import FREESURFER_SUFFIXES
 from .engine.io_limits import DEFAULT_IO_LIMITS, IOLimits
 from .engine.loadables import (
     KINDS,
@@ -55,7 +56,8 @@ __all__ = [
 ]
 
 SUPPORTED_EXTENSIONS = tuple(dict.fromkeys(
-    (*VOLUME_EXTENSIONS, *SEGMENTATION_EXTENSIONS, *MODEL_EXTENSIONS, *SCENE_EXTENSIONS, ".zip", ".dcm")
+    (*VOLUME_EXTENSIONS, *FREESURFER_SUFFIXES, *SEGMENTATION_EXTENSIONS, *MODEL_EXTENSIONS, *SCENE_EXTENSIONS,
+     ".zip", ".dcm")
 ))
 MAX_REMEMBERED_LOADABLES = 256  # inspected loadables kept for load_loadables to accept
 
@@ -192,6 +194,10 @@ def _dicom_candidates(paths: list[Path], where: str, limits: IOLimits, required:
         raise DataError(f"{where}: no DICOM series found")
     candidates = []
     for series in series_list:
+        if series.modality == "SEG":  # a DICOM segmentation: each file is one, opened as a segmentation
+            candidates += [{"kind": "segmentation", "paths": [Path(p)], "name": series.name[:80],
+                            "kind_choices": ["segmentation"]} for p in series.files]
+            continue
         if series.problem:
             raise DataError(f"{where}: {series.name}: {series.problem}")
         candidates.append({

@@ -228,3 +228,14 @@ def test_an_empty_upload_is_called_empty_by_the_user_s_name(the_data_feature):
     feature.uploads.finish(upload_id)
     run_coroutine(feature.on_uploaded([upload_id]))
     assert error_of(app) == "empty.nrrd: the file is empty"
+
+
+def test_an_uploaded_header_without_its_data_file_names_the_user_s_files(the_data_feature):
+    from pathlib import Path
+
+    import nibabel
+
+    app, feature = the_data_feature
+    header = Path(nibabel.__file__).parent / "tests" / "data" / "nifti1.hdr"
+    run_coroutine(feature.on_uploaded([upload_through_the_store(feature, header, "brain.hdr")]))
+    assert error_of(app) == "brain.hdr: its data file brain.img is not there; open the .hdr with its .img beside it"

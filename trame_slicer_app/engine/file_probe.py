@@ -45,7 +45,7 @@ def probe_one(engine, item: dict, limits) -> dict:
     from .loadables import describe_node, load_item, probe_volume_kinds
 
     # Inflating the whole file to check it costs time: the child does it, the server need not.
-    if item["kind"] in ("volume", "labelmap", "segmentation"):
+    if item["kind"] in ("volume", "labelmap", "segmentation", "sequence"):
         verify_compressed_data(Path(item["paths"][0]), limits)
     paths = [Path(p) for p in item["paths"]]
     if len(item.get("kind_choices") or ()) > 1:  # a volume that may also be opened as a label map

@@ -12,19 +12,21 @@ import zipfile
 from pathlib import Path
 
 from .file_references import MAX_HEADER_BYTES
+from .freesurfer import FREESURFER_SUFFIXES, is_freesurfer_file, mgh_frame_count
 from .io_limits import DEFAULT_IO_LIMITS, IOLimits
 from .legacy_vtk_volumes import load_legacy_vtk_volume
 from .models import MODEL_EXTENSIONS, legacy_vtk_dataset, load_model
 from .scene_files import load_mrb, load_mrml
 from .segmentations import SEGMENTATION_EXTENSIONS, import_labelmap, load_segmentation
+from .sequences import NIFTI_SUFFIXES, frame_count, load_nifti_sequence, nifti_frame_count
 from .volumes import VOLUME_EXTENSIONS, VolumeLoadError, load_volume
 
-KINDS = ("volume", "dicom", "segmentation", "labelmap", "model", "scene")
+KINDS = ("volume", "dicom", "segmentation", "labelmap", "model", "scene", "sequence")
 MAX_NODE_NAME_CHARACTERS = 80
 # Words in a file name that mark a label map, as Slicer's "LabelMap" option guesses.
 LABELMAP_NAME_WORDS = {"label", "labels", "labelmap", "seg", "segmentation", "mask", "aseg"}
 # Volume files the user may open either as a volume or as a label map (one segment per label).
-KIND_CHOICE_EXTENSIONS = (".nrrd", ".nhdr", ".nii", ".nii.gz")
+KIND_CHOICE_EXTENSIONS = (".nrrd", ".nhdr", ".nii", ".nii.gz", *FREESURFER_SUFFIXES)
 VOLUME_KIND_CHOICES = ("volume", "labelmap")
 MAX_LABELMAP_LABELS = 256  # distinct values (0 included) an image may hold to be offered as a label map
 MAX_LABEL_BINCOUNT_RANGE = 1 << 16  # value ranges counted with one array of counters; wider ones are sorted
@@ -89,9 +91,13 @@ def classify_file(path: Path, user_name: str | None = None) -> str | None:
         return "volume" if legacy_vtk_dataset(path) in LEGACY_VTK_VOLUME_DATASETS else "model"
     if suffix in MODEL_EXTENSIONS:
         return "model"
-    if suffix in VOLUME_EXTENSIONS:
+    if suffix in FREESURFER_SUFFIXES and mgh_frame_count(path) > 1:
+        return "sequence"
+    if suffix in (*VOLUME_EXTENSIONS, *FREESURFER_SUFFIXES):
         if suffix in (".nrrd", ".nhdr") and _nrrd_holds_segments(path):
             return "segmentation"
+        if suffix in NIFTI_SUFFIXES and nifti_frame_count(path) > 1:
+            return "sequence"  # a 4D image (a time series): one volume per frame
         return "labelmap" if _named_like_labelmap(Path(user_name) if user_name else path) else "volume"
     from .dicom_series import is_dicom_file  # helper DICOM's reader
 
@@ -178,14 +184,22 @@ def load_item(
     ``display`` False: a volume file's scalar volume gets no display node (for the sandboxed reader)."""
     path = paths[0]
     try:
+        if is_freesurfer_file(path) and kind in ("volume", "labelmap", "sequence"):
+            return [_load_freesurfer(engine, kind, path, name, limits)]
         if kind == "volume" and file_suffix(path) == ".vtk":
             return [load_legacy_vtk_volume(engine, path, name)]
+        if kind == "sequence":
+            return [load_nifti_sequence(engine, path, name, limits)]
         if kind == "volume":
             node = load_volume(engine, path, display)
             node.SetName(name)
             return [node]
         if kind == "labelmap":
             return [import_labelmap(engine, path, name)]
+        if kind == "segmentation" and file_suffix(path) not in SEGMENTATION_EXTENSIONS:
+            from .dicom_seg import load_dicom_seg  # a DICOM SEG (scene_data offers it as a segmentation)
+
+            return [load_dicom_seg(engine, path, name, limits)]
         if kind == "segmentation":
             return [load_segmentation(engine, path, name)]
         if kind == "model":
@@ -201,6 +215,14 @@ def load_item(
     raise LoadableError(f"unknown kind of data: {kind!r}")
 
 
+def _load_freesurfer(engine, kind: str, path: Path, name: str, limits: IOLimits):
+    from . import freesurfer
+
+    loader = {"volume": freesurfer.load_mgh_volume, "labelmap": freesurfer.import_mgh_labelmap,
+              "sequence": freesurfer.load_mgh_sequence}[kind]
+    return loader(engine, path, name, limits)
+
+
 def _load_dicom(engine, paths: list[Path], name: str, limits: IOLimits):
     from .dicom_series import find_dicom_series, load_dicom_series
 
@@ -209,6 +231,10 @@ def _load_dicom(engine, paths: list[Path], name: str, limits: IOLimits):
         raise LoadableError(f"{name}: expected one DICOM series, found {len(series)}")
     node = load_dicom_series(engine, series[0], limits)
     node.SetName(name)
+    if series[0].frames_per_file == 1:  # a segmentation made on it may be saved as a DICOM SEG
+        from .dicom_seg import remember_dicom_source
+
+        remember_dicom_source(node, series[0].files, series[0].series_uid)
     return node
 
 
@@ -238,6 +264,10 @@ def describe_node(node) -> dict:
         summary["detail"] = "{} x {} x {} voxels, {} mm, {}".format(
             *summary["dims"], " x ".join(f"{s:.3g}" for s in node.GetSpacing()), summary["scalar_type"]
         )
+        frames = frame_count(node)
+        if frames is not None:
+            summary["frames"] = frames
+            summary["detail"] += f", {frames} frames"
     elif kind == "segmentation":
         segmentation = node.GetSegmentation()
         names = [segmentation.GetNthSegment(i).GetName() for i in range(segmentation.GetNumberOfSegments())]
