@@ -102,10 +102,13 @@ def the_installed_app(tmp_path_factory, a_ct_path):
             process.kill()
 
 
-def test_the_wheel_carries_the_browser_components(the_installed_app):
-    _url, package = the_installed_app
-    for name in BROWSER_COMPONENTS:
-        assert (package / "web" / "ui" / name).is_file(), name
+def test_the_wheel_carries_every_file_of_the_package(the_installed_app):
+    _url, installed = the_installed_app
+    source = REPO / "trame_slicer_app"
+    files = [p.relative_to(source) for p in source.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    assert {Path("web/ui") / name for name in BROWSER_COMPONENTS} <= set(files)
+    missing = [str(f) for f in files if not (installed / f).is_file()]
+    assert not missing, f"not in the wheel (setup.cfg's package_data?): {missing}"
 
 
 def test_the_installed_app_serves_every_script_and_paints_the_four_views(a_browser, the_installed_app, artifacts):
