@@ -71,7 +71,14 @@ def tie_window_to_server(server) -> None:
     process forever, and that process, busy in Qt's loop, does not answer SIGTERM. When the window's
     process ends without closing (it crashed), the server stops instead of serving no one."""
     ctrl = server.controller
-    ctrl.on_server_ready.add(lambda **_: asyncio.get_event_loop().create_task(_stop_when_the_window_dies(server)))
+    watchers: set[asyncio.Task] = set()  # the loop keeps only weak references to its tasks
+
+    def watch(**_) -> None:
+        task = asyncio.get_running_loop().create_task(_stop_when_the_window_dies(server))
+        watchers.add(task)
+        task.add_done_callback(watchers.discard)
+
+    ctrl.on_server_ready.add(watch)
     ctrl.on_server_exited.add(lambda **_: close_windows(ctrl))
     atexit.register(close_windows, ctrl)
 
