@@ -29,6 +29,7 @@ VOLUME_KIND_CHOICES = ("volume", "labelmap")
 MAX_LABELMAP_LABELS = 256  # distinct values (0 included) an image may hold to be offered as a label map
 MAX_LABEL_BINCOUNT_RANGE = 1 << 16  # value ranges counted with one array of counters; wider ones are sorted
 LABEL_COUNT_CHUNK_VOXELS = 1 << 24  # voxels counted at a time (128 MiB of 64-bit counters' input)
+FIRST_LABEL_COUNT_CHUNK_VOXELS = 1 << 20  # the first count is small: most images are no label maps
 DICOM_EXTENSIONS = (".dcm", ".dicom", ".ima")
 ARCHIVE_EXTENSIONS = (".zip",)
 LEGACY_VTK_VOLUME_DATASETS = {"STRUCTURED_POINTS", "IMAGE_DATA"}
@@ -119,14 +120,19 @@ def distinct_values(node, limit: int = MAX_LABELMAP_LABELS) -> int | None:
     values = vtk_to_numpy(scalars)
     if values.dtype.kind not in "iu" or values.size == 0:
         return None
-    low, high = (int(v) for v in image.GetScalarRange())
     values = values.reshape(-1)
+    # numpy's min and max: VTK's GetScalarRange takes about ten times as long on a large volume.
+    low, high = int(values.min()), int(values.max())
     # Chunk by chunk: a whole-volume copy in 64-bit integers could need 8 times the volume's memory.
     if high - low < MAX_LABEL_BINCOUNT_RANGE:
         seen = np.zeros(high - low + 1, dtype=bool)
-        for start in range(0, values.size, LABEL_COUNT_CHUNK_VOXELS):
-            chunk = values[start:start + LABEL_COUNT_CHUNK_VOXELS].astype(np.int64) - low
+        start, size = 0, FIRST_LABEL_COUNT_CHUNK_VOXELS
+        while start < values.size:
+            chunk = values[start:start + size].astype(np.int64) - low
             seen |= np.bincount(chunk, minlength=seen.size) > 0
+            if np.count_nonzero(seen) > limit:
+                break  # a CT shows thousands of values in its first chunk: no need to count the rest
+            start, size = start + size, min(2 * size, LABEL_COUNT_CHUNK_VOXELS)
         return min(int(np.count_nonzero(seen)), limit + 1)
     found: set[int] = set()
     for start in range(0, values.size, LABEL_COUNT_CHUNK_VOXELS):
@@ -134,6 +140,12 @@ def distinct_values(node, limit: int = MAX_LABELMAP_LABELS) -> int | None:
         if len(found) > limit:
             break
     return min(len(found), limit + 1)
+
+
+def _largest_value(node) -> float:
+    from vtkmodules.util.numpy_support import vtk_to_numpy
+
+    return float(vtk_to_numpy(node.GetImageData().GetPointData().GetScalars()).max())
 
 
 def probe_volume_kinds(engine, path: Path, name: str, hinted_kind: str, limits: IOLimits = DEFAULT_IO_LIMITS) -> dict:
@@ -144,9 +156,9 @@ def probe_volume_kinds(engine, path: Path, name: str, hinted_kind: str, limits: 
     says so (``hinted_kind``): an MRI of bytes stays a volume unless the user switches it. The label
     map import is run here when it is the default; when only offered, the read and the bound on
     segments are what was proved. Returns {"kind", "kind_choices", "nodes"}."""
-    volume = load_item(engine, "volume", [path], name, limits)
+    volume = load_item(engine, "volume", [path], name, limits, display=False)
     labels = distinct_values(volume[0])
-    has_labels = volume[0].GetImageData().GetScalarRange()[1] > 0  # label 0 is the background
+    has_labels = labels is not None and _largest_value(volume[0]) > 0  # label 0 is the background
     can_be_labelmap = labels is not None and 1 < labels <= MAX_LABELMAP_LABELS and has_labels
     choices = list(VOLUME_KIND_CHOICES) if can_be_labelmap else ["volume"]
     if can_be_labelmap and hinted_kind == "labelmap":
@@ -158,15 +170,18 @@ def probe_volume_kinds(engine, path: Path, name: str, hinted_kind: str, limits: 
     return {"kind": "volume", "kind_choices": choices, "nodes": volume}
 
 
-def load_item(engine, kind: str, paths: list[Path], name: str, limits: IOLimits = DEFAULT_IO_LIMITS) -> list:
+def load_item(
+    engine, kind: str, paths: list[Path], name: str, limits: IOLimits = DEFAULT_IO_LIMITS, display: bool = True
+) -> list:
     """Load one loadable into ``engine``'s scene (an engine or a HeadlessScene); returns its nodes.
-    The files' references and declared sizes must have been checked already (file_references)."""
+    The files' references and declared sizes must have been checked already (file_references).
+    ``display`` False: a volume file's scalar volume gets no display node (for the sandboxed reader)."""
     path = paths[0]
     try:
         if kind == "volume" and file_suffix(path) == ".vtk":
             return [load_legacy_vtk_volume(engine, path, name)]
         if kind == "volume":
-            node = load_volume(engine, path)
+            node = load_volume(engine, path, display)
             node.SetName(name)
             return [node]
         if kind == "labelmap":

@@ -210,8 +210,10 @@ class ViewStreamer:
         height = int(min(max(height, MIN_VIEW_SIZE_PX), MAX_VIEW_SIZE_PX))
         channel.view.resize(width, height)
         # A client sends its size when its view mounts: frames sent before
-        # then went nowhere, so their credit comes back.
+        # then went nowhere, so their credit comes back; and a view mounted again (a layout
+        # switch) numbers its input from 1 again, so the count it had is forgotten.
         self._forget_frames_in_flight(channel)
+        channel.client_inputs.pop(client, None)
         channel.pacer.dirty = True
         self.wake()
 
@@ -388,9 +390,13 @@ class ViewStreamer:
         """A view that changes while others are under the hand renders in the room they leave."""
         if channel.pacer.in_flight >= channel.quality.credit():
             return False, None  # an acknowledgement wakes the loop
+        if any(c.encoding for c in focused):
+            # Its frame is sent from this thread once encoded: a render started now would hold the
+            # send back by its whole length (the encoder wakes the loop).
+            return False, None
         waiting = [c for c in focused if c.pacer.dirty]
         if self._linked_turn_taken and waiting:
-            return False, None  # the focused view's frame (its encoder busy, maybe) goes next; it wakes the loop
+            return False, None  # the focused view's frame goes next
         due = [c.pacer.last_sent_at + 1.0 / c.pacer.target_fps for c in waiting or focused]
         render, look_again = channel.linked.may_render(now, room_before(due, now))
         if render:
