@@ -124,6 +124,13 @@ def children_of(pid: int) -> list[int]:
     return found
 
 
+def cmdline(pid: int) -> bytes | None:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return None
+
+
 class DesktopApp:
     def __init__(self, display: str, log_name: str) -> None:
         ARTIFACTS.mkdir(exist_ok=True)
@@ -143,8 +150,11 @@ class DesktopApp:
             return False
 
     def window_process(self) -> int:
+        """The window's process: forked by the app (so its command line is the app's), unlike the
+        sandboxed file reader the app also keeps as a child."""
+        own = Path(f"/proc/{self.process.pid}/cmdline").read_bytes()
         deadline = time.monotonic() + WINDOW_TIMEOUT_S
-        while not (children := children_of(self.process.pid)):
+        while not (children := [c for c in children_of(self.process.pid) if cmdline(c) == own]):
             assert self.process.poll() is None, f"the app died:\n{self.log()}"
             assert time.monotonic() < deadline, f"no window process:\n{self.log()}"
             time.sleep(0.2)
