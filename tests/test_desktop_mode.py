@@ -136,7 +136,8 @@ class DesktopApp:
         ARTIFACTS.mkdir(exist_ok=True)
         self.log_path = ARTIFACTS / log_name
         with open(self.log_path, "w") as log:
-            self.process = subprocess.Popen(app_command("--app"), stdout=log, stderr=subprocess.STDOUT, cwd=REPO,
+            self.command = app_command("--app")
+            self.process = subprocess.Popen(self.command, stdout=log, stderr=subprocess.STDOUT, cwd=REPO,
                                             env=display_env(display), start_new_session=True)
 
     def log(self) -> str:
@@ -152,11 +153,13 @@ class DesktopApp:
     def window_process(self) -> int:
         """The window's process: forked by the app (so its command line is the app's), unlike the
         sandboxed file reader the app also keeps as a child."""
-        own = Path(f"/proc/{self.process.pid}/cmdline").read_bytes()
+        own = "".join(f"{arg}\0" for arg in self.command).encode()  # not read back: empty while exec runs
         deadline = time.monotonic() + WINDOW_TIMEOUT_S
         while not (children := [c for c in children_of(self.process.pid) if cmdline(c) == own]):
             assert self.process.poll() is None, f"the app died:\n{self.log()}"
-            assert time.monotonic() < deadline, f"no window process:\n{self.log()}"
+            assert time.monotonic() < deadline, (
+                f"no window process among {[(c, cmdline(c)) for c in children_of(self.process.pid)]} (the app: "
+                f"{own}):\n{self.log()}")
             time.sleep(0.2)
         return children[0]
 
