@@ -14,8 +14,8 @@ STEPS = 40
 
 
 def measure(path: Path) -> dict:
-    from trame_slicer_app.engine.slicer_engine import SlicerEngine
-    from trame_slicer_app.engine.view_input import apply_input_event
+    from trame_slicer_app.engine.scene.slicer_engine import SlicerEngine
+    from trame_slicer_app.engine.views.view_input import apply_input_event
     from trame_slicer_app.scene_data import inspect_paths, load_loadables
 
     engine = SlicerEngine()

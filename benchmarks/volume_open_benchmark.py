@@ -34,7 +34,7 @@ def _reset_peak_rss() -> None:
 def slicer_read(path: Path) -> dict:
     """slicer-core's own open of a volume file, as Slicer's "Add data" does: the volumes logic reads it
     and makes its display node (whose automatic window/level pass the app pays too)."""
-    from trame_slicer_app.engine.headless_scene import HeadlessScene
+    from trame_slicer_app.engine.scene.headless_scene import HeadlessScene
 
     scene = HeadlessScene()
     start = time.perf_counter()
@@ -46,13 +46,13 @@ def slicer_read(path: Path) -> dict:
 
 def app_open(path: Path) -> dict:
     """The app's open, stage by stage, with a spare reader started first as the server does."""
-    from trame_slicer_app.engine.slicer_engine import SlicerEngine
-    from trame_slicer_app.engine.volume_display import volume_display_state
+    from trame_slicer_app.engine.display.volume_display import volume_display_state
+    from trame_slicer_app.engine.scene.slicer_engine import SlicerEngine
     from trame_slicer_app.scene_data import inspect_paths, load_loadables
 
     engine = SlicerEngine()
     try:
-        from trame_slicer_app.engine.sandboxed_reading import start_spare_reader
+        from trame_slicer_app.engine.io.untrusted.sandboxed_reading import start_spare_reader
     except ImportError:  # before issue 11: no spare reader
         start_spare_reader = None
     if start_spare_reader is not None:

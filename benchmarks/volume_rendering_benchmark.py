@@ -57,10 +57,10 @@ def pct(values, q):
 
 def engine_render_times() -> dict:
     """The engine alone: render+read-back ms of the 3D view at full and at interactive quality."""
-    from trame_slicer_app.engine import volume_rendering as vr
-    from trame_slicer_app.engine.slicer_engine import SlicerEngine
-    from trame_slicer_app.engine.volume_rendering_quality import interactive_quality
-    from trame_slicer_app.engine.volumes import load_volume, show_volume
+    from trame_slicer_app.engine.io.volumes import load_volume, show_volume
+    from trame_slicer_app.engine.scene.slicer_engine import SlicerEngine
+    from trame_slicer_app.engine.volume_rendering import volume_rendering as vr
+    from trame_slicer_app.engine.volume_rendering.quality import interactive_quality
 
     engine = SlicerEngine()
     volume = load_volume(engine, CT_PATH)

@@ -26,17 +26,17 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
 
-    from trame_slicer_app.engine.headless_scene import HeadlessScene
-    from trame_slicer_app.engine.loadables import distinct_values, load_item
-    from trame_slicer_app.engine.slicer_engine import SlicerEngine
-    from trame_slicer_app.engine.volumes import show_volume
-    from trame_slicer_app.engine.voxel_handover import (
+    from trame_slicer_app.engine.io.loadables import distinct_values, load_item
+    from trame_slicer_app.engine.io.volumes import show_volume
+    from trame_slicer_app.engine.io.voxel_handover import (
         HandoverBuffer,
         add_handed_over_volume,
         read_into_image,
         validate,
         write_voxels,
     )
+    from trame_slicer_app.engine.scene.headless_scene import HeadlessScene
+    from trame_slicer_app.engine.scene.slicer_engine import SlicerEngine
 
     child = HeadlessScene()
     engine = SlicerEngine()
@@ -82,7 +82,8 @@ def main() -> None:
 
         start = time.perf_counter()
         env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
-        subprocess.run([sys.executable, "-m", "trame_slicer_app.engine.file_probe"], input=b"", env=env, check=True)
+        probe = "trame_slicer_app.engine.io.untrusted.file_probe"
+        subprocess.run([sys.executable, "-m", probe], input=b"", env=env, check=True)
         best(timings, "reader process start (hidden by the spare)", time.perf_counter() - start)
     for name, seconds in timings.items():
         print(f"{seconds:6.3f} s  {name}")

@@ -18,7 +18,7 @@ import zipfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from trame_slicer_app.engine.freesurfer import FREESURFER_LUT_PATHS, parse_color_lut
+from trame_slicer_app.engine.io.freesurfer import FREESURFER_LUT_PATHS, parse_color_lut
 
 MNE_VERSION = "1.13.2"
 MEMBER = "mne/data/FreeSurferColorLUT.txt"

@@ -60,7 +60,7 @@ def a_multiframe_dicom_file() -> Path:
 
 @pytest.fixture
 def an_engine():
-    from trame_slicer_app.engine.slicer_engine import SlicerEngine
+    from trame_slicer_app.engine.scene.slicer_engine import SlicerEngine
 
     return SlicerEngine()
 

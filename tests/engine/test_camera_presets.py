@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from trame_slicer_app.engine import camera_presets as cp
-from trame_slicer_app.engine.volumes import load_volume, show_volume
+from trame_slicer_app.engine.display import camera_presets as cp
+from trame_slicer_app.engine.io.volumes import load_volume, show_volume
 
 # RAS axis and sign of the camera's offset from the focal point for each direction.
 EXPECTED_AXIS = {"A": (1, +1), "P": (1, -1), "L": (0, -1), "R": (0, +1), "S": (2, +1), "I": (2, -1)}
@@ -46,7 +46,7 @@ def test_opposite_directions_show_mirrored_views(a_ct_in_3d):
     engine = a_ct_in_3d
     for slice_view in engine.slice_views.values():
         slice_view.slice_node.SetSliceVisible(False)
-    from trame_slicer_app.engine.volume_rendering import show_volume_rendering
+    from trame_slicer_app.engine.volume_rendering.volume_rendering import show_volume_rendering
 
     show_volume_rendering(engine, engine.app_logic.GetSelectionNode().GetActiveVolumeID(), True)
     cp.set_camera_direction(engine, "L")

@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 from vtkmodules.vtkCommonMath import vtkMatrix4x4
 
-from trame_slicer_app.engine.data_probe import probe
-from trame_slicer_app.engine.node_lookup import DisplayControlError
-from trame_slicer_app.engine.volume_display import set_slice_layer
-from trame_slicer_app.engine.volumes import load_volume, ras_to_ijk, show_volume, voxel_array
+from trame_slicer_app.engine.display.data_probe import probe
+from trame_slicer_app.engine.display.volume_display import set_slice_layer
+from trame_slicer_app.engine.io.volumes import load_volume, ras_to_ijk, show_volume, voxel_array
+from trame_slicer_app.engine.scene.node_lookup import DisplayControlError
 
 VIEW_SIZE_PX = (240, 200)
 SAMPLES_PER_VIEW = 200
@@ -114,7 +114,7 @@ def test_bad_probe_input(an_engine, a_ct):
 
 
 def test_float_voxels_are_reported_as_slicer_writes_them(an_engine):
-    from trame_slicer_app.engine.volumes import add_volume_from_array
+    from trame_slicer_app.engine.io.volumes import add_volume_from_array
 
     voxels = (np.arange(8 * 10 * 12, dtype=np.float32).reshape(8, 10, 12) / 7.0).astype(np.float32)
     node = add_volume_from_array(an_engine, voxels, "ramp", (2.0, 2.0, 3.0))

@@ -14,10 +14,10 @@ import numpy as np
 import pydicom
 import pytest
 
-from trame_slicer_app.engine.archives import ArchiveError, extract_zip
-from trame_slicer_app.engine.dicom_series import DicomError, find_dicom_series, load_dicom_series
-from trame_slicer_app.engine.io_limits import IOLimits
-from trame_slicer_app.engine.volumes import voxel_array
+from trame_slicer_app.engine.io.archives import ArchiveError, extract_zip
+from trame_slicer_app.engine.io.dicom.dicom_series import DicomError, find_dicom_series, load_dicom_series
+from trame_slicer_app.engine.io.untrusted.io_limits import IOLimits
+from trame_slicer_app.engine.io.volumes import voxel_array
 
 # pydicom warns about every odd value it meets; here the odd values are the point.
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning:pydicom")
@@ -29,7 +29,7 @@ ROWS, COLUMNS = (0x0028, 0x0010), (0x0028, 0x0011)
 @pytest.fixture(scope="module")
 def one_engine():
     """One engine for the whole corpus, so that the last test shows it survived every failure."""
-    from trame_slicer_app.engine.slicer_engine import SlicerEngine
+    from trame_slicer_app.engine.scene.slicer_engine import SlicerEngine
 
     return SlicerEngine()
 

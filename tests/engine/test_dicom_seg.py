@@ -14,7 +14,7 @@ import pytest
 from fetch_data import pydicom_test_file
 
 from trame_slicer_app import scene_data
-from trame_slicer_app.engine.dicom_seg import cielab_to_rgb, rgb_to_cielab
+from trame_slicer_app.engine.io.dicom.dicom_seg import cielab_to_rgb, rgb_to_cielab
 
 SEG_FILES = ("liver.dcm", "liver_expb.dcm", "liver_1frame.dcm", "liver_expb_1frame.dcm")
 LPS_TO_RAS = np.diag([-1.0, -1.0, 1.0])
@@ -31,7 +31,7 @@ def labelmap_of(segment) -> np.ndarray:
 
 @pytest.fixture(scope="module")
 def loaded():
-    from trame_slicer_app.engine.slicer_engine import SlicerEngine
+    from trame_slicer_app.engine.scene.slicer_engine import SlicerEngine
 
     engine = SlicerEngine()
     paths = [pydicom_test_file(name) for name in SEG_FILES]
@@ -105,8 +105,8 @@ def a_segmentation_on_a_dicom_series(a_dicom_series_dir, tmp_path_factory):
     imported from a label map on its grid as Slicer's segment editor would leave them."""
     from slicer import vtkSlicerSegmentationsModuleLogic
 
-    from trame_slicer_app.engine.slicer_engine import SlicerEngine
-    from trame_slicer_app.engine.volumes import voxel_array
+    from trame_slicer_app.engine.io.volumes import voxel_array
+    from trame_slicer_app.engine.scene.slicer_engine import SlicerEngine
 
     engine = SlicerEngine()
     loaded = scene_data.open_paths(engine, [a_dicom_series_dir])
@@ -142,7 +142,7 @@ def on_grid_of(engine, segmentation, volume) -> dict[str, np.ndarray]:
     from slicer import vtkMRMLLabelMapVolumeNode, vtkSlicerSegmentationsModuleLogic
     from vtkmodules.vtkCommonCore import vtkStringArray
 
-    from trame_slicer_app.engine.volumes import voxel_array
+    from trame_slicer_app.engine.io.volumes import voxel_array
 
     found = {}
     for index in range(segmentation.GetSegmentation().GetNumberOfSegments()):
@@ -211,7 +211,7 @@ def test_a_seg_lying_about_itself_is_refused_before_decoding(tmp_path, change, m
 
 
 def test_a_reopened_scene_carries_no_dicom_source(a_segmentation_on_a_dicom_series, tmp_path):
-    from trame_slicer_app.engine.slicer_engine import SlicerEngine
+    from trame_slicer_app.engine.scene.slicer_engine import SlicerEngine
 
     made = a_segmentation_on_a_dicom_series
     saved = scene_data.save_scene(made["engine"], tmp_path / "with_tokens.mrb")

@@ -13,9 +13,9 @@ import pytest
 from fetch_data import pydicom_test_file
 from vtkmodules.vtkCommonMath import vtkMatrix4x4
 
-from trame_slicer_app.engine.dicom_series import DicomError, find_dicom_series, load_dicom_series
-from trame_slicer_app.engine.io_limits import IOLimits
-from trame_slicer_app.engine.volumes import GREY_COLOR_NODE_ID, ras_to_ijk, voxel_array
+from trame_slicer_app.engine.io.dicom.dicom_series import DicomError, find_dicom_series, load_dicom_series
+from trame_slicer_app.engine.io.untrusted.io_limits import IOLimits
+from trame_slicer_app.engine.io.volumes import GREY_COLOR_NODE_ID, ras_to_ijk, voxel_array
 
 LPS_TO_RAS = np.diag([-1.0, -1.0, 1.0])
 

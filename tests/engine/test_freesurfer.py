@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 from trame_slicer_app import scene_data
-from trame_slicer_app.engine import freesurfer, sequences
-from trame_slicer_app.engine.volumes import voxel_array
+from trame_slicer_app.engine.io import freesurfer, sequences
+from trame_slicer_app.engine.io.volumes import voxel_array
 
 REPO = Path(__file__).resolve().parents[2]
 NIBABEL_DATA = Path(nibabel.__file__).parent / "tests" / "data"
@@ -51,7 +51,7 @@ def files(tmp_path_factory) -> dict:
 
 @pytest.fixture(scope="module")
 def loaded(files):
-    from trame_slicer_app.engine.slicer_engine import SlicerEngine
+    from trame_slicer_app.engine.scene.slicer_engine import SlicerEngine
 
     engine = SlicerEngine()
     loadables = scene_data.inspect_paths([files["brain"], files["aseg"], files["four_d"]])

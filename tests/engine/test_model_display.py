@@ -6,15 +6,15 @@ import numpy as np
 import pytest
 from vtkmodules.vtkFiltersSources import vtkSphereSource
 
-from trame_slicer_app.engine.model_display import (
+from trame_slicer_app.engine.display.model_display import (
     model_display_state,
     set_model_color,
     set_model_opacity,
     set_model_slice_intersections,
     set_model_visible,
 )
-from trame_slicer_app.engine.node_lookup import DisplayControlError
-from trame_slicer_app.engine.volumes import load_volume, show_volume
+from trame_slicer_app.engine.io.volumes import load_volume, show_volume
+from trame_slicer_app.engine.scene.node_lookup import DisplayControlError
 
 VIEW_SIZE_PX = (200, 200)
 SPHERE_RADIUS_MM = 40.0

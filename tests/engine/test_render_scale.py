@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from trame_slicer_app.engine.view_input import apply_input_event
-from trame_slicer_app.engine.volumes import load_volume, show_volume
+from trame_slicer_app.engine.io.volumes import load_volume, show_volume
+from trame_slicer_app.engine.views.view_input import apply_input_event
 
 CLIENT_SIZE_PX = (400, 300)
 HALF = 0.5

@@ -9,16 +9,16 @@ import time
 import pytest
 
 from trame_slicer_app import scene_data
-from trame_slicer_app.engine import sandboxed_reading
-from trame_slicer_app.engine.io_limits import IOLimits
-from trame_slicer_app.engine.sandboxed_reading import probe_items
-from trame_slicer_app.engine.volumes import load_volume
+from trame_slicer_app.engine.io.untrusted import sandboxed_reading
+from trame_slicer_app.engine.io.untrusted.io_limits import IOLimits
+from trame_slicer_app.engine.io.untrusted.sandboxed_reading import probe_items
+from trame_slicer_app.engine.io.volumes import load_volume
 
 # The real probe, with a fault injected for files whose name says so: the rest (resource limits,
 # answers, the loaders) is the probe the server runs.
 FAULTY_PROBE = """
 import ctypes, os, sys, time
-from trame_slicer_app.engine import file_probe
+from trame_slicer_app.engine.io.untrusted import file_probe
 real_probe_one = file_probe.probe_one
 def probe_one(engine, item, limits):
     name = item["paths"][0]

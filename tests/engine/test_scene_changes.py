@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from trame_slicer_app.engine.scene_changes import SCENE_CHANGED, SceneChangeTracker
-from trame_slicer_app.engine.scene_tree import delete_node, rename_node
-from trame_slicer_app.engine.slice_controls import set_linked, set_slice_offset
-from trame_slicer_app.engine.volume_display import set_layer_opacity, set_window_level
-from trame_slicer_app.engine.volumes import load_volume, show_volume
+from trame_slicer_app.engine.display.scene_tree import delete_node, rename_node
+from trame_slicer_app.engine.display.slice_controls import set_linked, set_slice_offset
+from trame_slicer_app.engine.display.volume_display import set_layer_opacity, set_window_level
+from trame_slicer_app.engine.io.volumes import load_volume, show_volume
+from trame_slicer_app.engine.scene.scene_changes import SCENE_CHANGED, SceneChangeTracker
 
 
 @pytest.fixture
@@ -74,7 +74,7 @@ def test_a_closed_tracker_collects_nothing(an_engine, a_ct):
 
 
 def test_undo_is_reported_and_restored_nodes_are_observed_again(an_engine, a_ct, a_tracker):
-    from trame_slicer_app.engine.scene_undo import SceneUndo
+    from trame_slicer_app.engine.undo.scene_undo import SceneUndo
 
     undo = SceneUndo(an_engine)
     display = a_ct.GetDisplayNode()

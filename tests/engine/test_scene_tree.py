@@ -6,16 +6,16 @@ import numpy as np
 import pytest
 from vtkmodules.vtkFiltersSources import vtkSphereSource
 
-from trame_slicer_app.engine.node_lookup import DisplayControlError
-from trame_slicer_app.engine.scene_tree import (
+from trame_slicer_app.engine.display.scene_tree import (
     data_tree,
     delete_node,
     rename_node,
     set_node_visible,
     show_volume_in_views,
 )
-from trame_slicer_app.engine.volume_display import slice_layers
-from trame_slicer_app.engine.volumes import load_volume, show_volume, voxel_array
+from trame_slicer_app.engine.display.volume_display import slice_layers
+from trame_slicer_app.engine.io.volumes import load_volume, show_volume, voxel_array
+from trame_slicer_app.engine.scene.node_lookup import DisplayControlError
 
 VIEW_SIZE_PX = (200, 200)
 BONE_HU = 300

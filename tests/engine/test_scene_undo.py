@@ -5,18 +5,16 @@ from __future__ import annotations
 import pytest
 from vtkmodules.vtkFiltersSources import vtkSphereSource
 
-from trame_slicer_app.engine.model_display import (
+from trame_slicer_app.engine.display.model_display import (
     model_display_state,
     set_model_color,
     set_model_opacity,
     set_model_slice_intersections,
     set_model_visible,
 )
-from trame_slicer_app.engine.node_lookup import DisplayControlError
-from trame_slicer_app.engine.scene_tree import data_tree, delete_node, rename_node, set_node_visible
-from trame_slicer_app.engine.scene_undo import SceneUndo
-from trame_slicer_app.engine.slice_controls import set_linked, set_orientation, set_slice_offset, slice_state
-from trame_slicer_app.engine.volume_display import (
+from trame_slicer_app.engine.display.scene_tree import data_tree, delete_node, rename_node, set_node_visible
+from trame_slicer_app.engine.display.slice_controls import set_linked, set_orientation, set_slice_offset, slice_state
+from trame_slicer_app.engine.display.volume_display import (
     apply_window_level_preset,
     set_color_map,
     set_interpolation,
@@ -26,7 +24,9 @@ from trame_slicer_app.engine.volume_display import (
     slice_layers,
     volume_display_state,
 )
-from trame_slicer_app.engine.volumes import load_volume, show_volume
+from trame_slicer_app.engine.io.volumes import load_volume, show_volume
+from trame_slicer_app.engine.scene.node_lookup import DisplayControlError
+from trame_slicer_app.engine.undo.scene_undo import SceneUndo
 
 VIEW_SIZE_PX = (200, 200)
 
@@ -311,7 +311,7 @@ def test_a_checkpoint_needs_a_label(an_undo):
 
 def test_closing_the_scene_as_the_app_does_ends_the_history(an_engine, a_ct, an_undo):
     from trame_slicer_app import scene_data
-    from trame_slicer_app.engine.volume_rendering import show_volume_rendering
+    from trame_slicer_app.engine.volume_rendering.volume_rendering import show_volume_rendering
 
     an_undo.checkpoint("volume rendering")
     show_volume_rendering(an_engine, a_ct.GetID(), True)

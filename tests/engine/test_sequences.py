@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 from trame_slicer_app import scene_data
-from trame_slicer_app.engine import sequences
-from trame_slicer_app.engine.volumes import voxel_array
+from trame_slicer_app.engine.io import sequences
+from trame_slicer_app.engine.io.volumes import voxel_array
 
 NIBABEL_DATA = Path(nibabel.__file__).parent / "tests" / "data"
 FOUR_D_FILES = ("example4d.nii.gz", "example_nifti2.nii.gz", "functional.nii")
@@ -29,7 +29,7 @@ def ijk_to_ras(node) -> np.ndarray:
 
 @pytest.fixture(scope="module")
 def loaded():
-    from trame_slicer_app.engine.slicer_engine import SlicerEngine
+    from trame_slicer_app.engine.scene.slicer_engine import SlicerEngine
 
     engine = SlicerEngine()
     loadables = scene_data.inspect_paths([NIBABEL_DATA / name for name in FOUR_D_FILES])
@@ -99,9 +99,9 @@ def test_a_header_without_its_data_file_says_so(tmp_path, header):
 
 
 def test_deleting_the_volume_removes_the_controls_and_closing_removes_the_frames():
-    from trame_slicer_app.engine.scene_files import close_scene
-    from trame_slicer_app.engine.scene_tree import delete_node
-    from trame_slicer_app.engine.slicer_engine import SlicerEngine
+    from trame_slicer_app.engine.display.scene_tree import delete_node
+    from trame_slicer_app.engine.io.scene_files import close_scene
+    from trame_slicer_app.engine.scene.slicer_engine import SlicerEngine
 
     engine = SlicerEngine()
     loaded = scene_data.open_paths(engine, [NIBABEL_DATA / "example4d.nii.gz"])
@@ -117,7 +117,7 @@ def test_deleting_the_volume_removes_the_controls_and_closing_removes_the_frames
 
 
 def test_a_sequence_is_saved_in_a_scene_and_reopens_at_its_frame(tmp_path):
-    from trame_slicer_app.engine.slicer_engine import SlicerEngine
+    from trame_slicer_app.engine.scene.slicer_engine import SlicerEngine
 
     engine = SlicerEngine()
     scene_data.open_paths(engine, [NIBABEL_DATA / "functional.nii"])

@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from trame_slicer_app.engine.node_lookup import DisplayControlError
-from trame_slicer_app.engine.slice_controls import (
+from trame_slicer_app.engine.display.slice_controls import (
     REFORMAT_RESET,
     crosshair_ras,
     crosshair_visible,
@@ -20,8 +19,9 @@ from trame_slicer_app.engine.slice_controls import (
     slice_intersections_visible,
     slice_state,
 )
-from trame_slicer_app.engine.view_input import apply_input_event
-from trame_slicer_app.engine.volumes import load_volume, show_volume
+from trame_slicer_app.engine.io.volumes import load_volume, show_volume
+from trame_slicer_app.engine.scene.node_lookup import DisplayControlError
+from trame_slicer_app.engine.views.view_input import apply_input_event
 
 VIEW_SIZE_PX = (256, 256)
 CT_SLICES = 108

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from trame_slicer_app.engine.volumes import load_volume, ras_to_ijk, show_volume, voxel_array
+from trame_slicer_app.engine.io.volumes import load_volume, ras_to_ijk, show_volume, voxel_array
 
 VIEW_SIZE_PX = (320, 320)
 SAMPLES_PER_VIEW = 600

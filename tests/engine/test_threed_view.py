@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from trame_slicer_app.engine.volumes import load_volume, show_volume
+from trame_slicer_app.engine.io.volumes import load_volume, show_volume
 
 
 def test_the_3d_view_renders_the_slice_planes(an_engine, a_ct_path):

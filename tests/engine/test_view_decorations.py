@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from trame_slicer_app.engine import view_decorations as vd
-from trame_slicer_app.engine.volumes import load_volume, show_volume
+from trame_slicer_app.engine.display import view_decorations as vd
+from trame_slicer_app.engine.io.volumes import load_volume, show_volume
 
 
 @pytest.fixture

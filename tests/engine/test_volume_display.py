@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from trame_slicer_app.engine.node_lookup import DisplayControlError
-from trame_slicer_app.engine.volume_display import (
+from trame_slicer_app.engine.display.volume_display import (
     apply_window_level_preset,
     color_maps,
     set_color_map,
@@ -17,8 +16,9 @@ from trame_slicer_app.engine.volume_display import (
     slice_layers,
     volume_display_state,
 )
-from trame_slicer_app.engine.volumes import load_volume, show_volume
-from trame_slicer_app.engine.window_level_presets import AUTO_PRESET, WINDOW_LEVEL_PRESETS
+from trame_slicer_app.engine.display.window_level_presets import AUTO_PRESET, WINDOW_LEVEL_PRESETS
+from trame_slicer_app.engine.io.volumes import load_volume, show_volume
+from trame_slicer_app.engine.scene.node_lookup import DisplayControlError
 
 VIEW_SIZE_PX = (256, 256)
 

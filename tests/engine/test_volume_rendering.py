@@ -7,16 +7,16 @@ import time
 import numpy as np
 import pytest
 
-from trame_slicer_app.engine import volume_rendering as vr
-from trame_slicer_app.engine.view_input import apply_input_event
-from trame_slicer_app.engine.volume_rendering_presets import VOLUME_RENDERING_PRESETS
-from trame_slicer_app.engine.volume_rendering_quality import (
+from trame_slicer_app.engine.io.volumes import load_volume, show_volume
+from trame_slicer_app.engine.views.view_input import apply_input_event
+from trame_slicer_app.engine.volume_rendering import volume_rendering as vr
+from trame_slicer_app.engine.volume_rendering.presets import VOLUME_RENDERING_PRESETS
+from trame_slicer_app.engine.volume_rendering.quality import (
     MAX_INTERACTIVE_IMAGE_SAMPLE_DISTANCE_PX,
     STEP_INTERACTION_S,
     STILL_IMAGE_SAMPLE_DISTANCE_PX,
     interactive_quality,
 )
-from trame_slicer_app.engine.volumes import load_volume, show_volume
 
 VIEW_SIZE_PX = (240, 200)  # CPU ray casting is slow: small views keep the tests fast
 

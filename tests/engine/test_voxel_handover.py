@@ -17,12 +17,12 @@ from made_data import write_legacy_vtk_volume, write_metaimage
 from vtkmodules.vtkCommonMath import vtkMatrix4x4
 
 from trame_slicer_app import scene_data
-from trame_slicer_app.engine import sandboxed_reading
-from trame_slicer_app.engine.headless_scene import HeadlessScene
-from trame_slicer_app.engine.legacy_vtk_volumes import load_legacy_vtk_volume
-from trame_slicer_app.engine.sandboxed_reading import probe_items
-from trame_slicer_app.engine.volumes import voxel_array
-from trame_slicer_app.engine.voxel_handover import MEMFD_NAME
+from trame_slicer_app.engine.io.legacy_vtk_volumes import load_legacy_vtk_volume
+from trame_slicer_app.engine.io.untrusted import sandboxed_reading
+from trame_slicer_app.engine.io.untrusted.sandboxed_reading import probe_items
+from trame_slicer_app.engine.io.volumes import voxel_array
+from trame_slicer_app.engine.io.voxel_handover import MEMFD_NAME
+from trame_slicer_app.engine.scene.headless_scene import HeadlessScene
 
 # A child that answers with whatever the test puts in TEST_ANSWER, after writing TEST_BYTES bytes to
 # the memfd it was given: a compromised reader, as far as the server can tell.
@@ -114,7 +114,7 @@ def test_handed_over_voxels_equal_slicer_cores_own_read(an_engine, volume_files,
 
 
 def test_a_dicom_series_is_handed_over_with_its_window_and_tags(an_engine, a_dicom_series_dir, monkeypatch):
-    from trame_slicer_app.engine.dicom_series import find_dicom_series, load_dicom_series
+    from trame_slicer_app.engine.io.dicom.dicom_series import find_dicom_series, load_dicom_series
 
     monkeypatch.setattr(scene_data, "load_item", lambda *args, **kwargs: pytest.fail("the server read the files"))
     [loadable] = scene_data.inspect_paths([a_dicom_series_dir])
@@ -201,12 +201,12 @@ def test_a_child_cannot_hand_over_more_than_its_file_size_limit(tmp_path, a_ct_p
     """RLIMIT_FSIZE bounds what a (compromised) reader can put in the memfd."""
     from dataclasses import replace
 
-    from trame_slicer_app.engine.io_limits import DEFAULT_IO_LIMITS
+    from trame_slicer_app.engine.io.untrusted.io_limits import DEFAULT_IO_LIMITS
 
     small = replace(DEFAULT_IO_LIMITS, max_handover_bytes=1 << 20, max_file_bytes=1 << 20, max_volume_bytes=1 << 20)
     script = (
         "import json, os, sys\n"
-        "from trame_slicer_app.engine import file_probe\n"
+        "from trame_slicer_app.engine.io.untrusted import file_probe\n"
         "request = json.loads(sys.stdin.read())\n"
         "file_probe._limit_resources(1 << 32, 1 << 20)\n"
         "fd = int(os.environ['TRAME_SLICER_HANDOVER_FD'])\n"
@@ -241,7 +241,7 @@ def test_voxels_beyond_the_budget_are_dropped_and_read_again_from_the_file(an_en
     then loaded from their file by the server, with the same result."""
     from dataclasses import replace
 
-    from trame_slicer_app.engine.io_limits import DEFAULT_IO_LIMITS
+    from trame_slicer_app.engine.io.untrusted.io_limits import DEFAULT_IO_LIMITS
 
     first, second = tmp_path / "first.nrrd", tmp_path / "second.nrrd"
     first.write_bytes(a_ct_path.read_bytes())

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from made_data import probability_map
 
-from trame_slicer_app.engine.volumes import load_volume
-from trame_slicer_app.engine.window_level_scale import scale_for_range, window_level_scale
+from trame_slicer_app.engine.display.window_level_scale import scale_for_range, window_level_scale
+from trame_slicer_app.engine.io.volumes import load_volume
 
 
 def test_a_float_map_from_0_to_1_moves_in_hundredths(an_engine, an_mri_path, tmp_path):

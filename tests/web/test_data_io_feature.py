@@ -178,7 +178,7 @@ def test_a_folder_from_the_data_folder_offers_its_files_and_a_label_map_can_be_s
 
 
 def test_a_saved_node_is_offered_under_its_name_with_its_accents(the_data_feature):
-    from trame_slicer_app.engine.scene_tree import rename_node
+    from trame_slicer_app.engine.display.scene_tree import rename_node
 
     app, feature = the_data_feature
     app.session.open_sample()
@@ -209,7 +209,7 @@ def test_a_scene_reopens_in_the_layout_it_was_saved_in(the_data_feature):
 def test_a_label_file_gets_the_same_kind_uploaded_or_from_the_data_folder(the_data_feature, a_ct_path):
     from made_data import ct_label_map
 
-    from trame_slicer_app.engine.scene_tree import data_tree
+    from trame_slicer_app.engine.display.scene_tree import data_tree
 
     app, feature = the_data_feature
     label_file = feature.data_folder.root / "head_label.nrrd"

@@ -12,9 +12,9 @@ from trame.app import get_server
 from vtkmodules.vtkFiltersSources import vtkSphereSource
 
 from trame_slicer_app.app import SlicerWebApp
-from trame_slicer_app.engine.scene_tree import MAX_LISTED_SEGMENTS, data_groups
-from trame_slicer_app.engine.volume_display import slice_layers
-from trame_slicer_app.engine.volumes import voxel_array
+from trame_slicer_app.engine.display.scene_tree import MAX_LISTED_SEGMENTS, data_groups
+from trame_slicer_app.engine.display.volume_display import slice_layers
+from trame_slicer_app.engine.io.volumes import voxel_array
 from trame_slicer_app.scene_session import SceneSession
 
 _server_names = itertools.count()
@@ -118,8 +118,8 @@ def test_the_actions_of_a_row_reach_mrml_and_the_tree(the_app):
 
 
 def test_hostile_segment_lookups_are_refused(the_app):
-    from trame_slicer_app.engine.node_lookup import DisplayControlError
-    from trame_slicer_app.engine.scene_tree import segments
+    from trame_slicer_app.engine.display.scene_tree import segments
+    from trame_slicer_app.engine.scene.node_lookup import DisplayControlError
 
     volume_id = groups_by_kind(the_app)["volume"]["nodes"][0]["id"]
     for bad in (None, 5, "", "nope", volume_id, "x" * 100_000):

@@ -9,8 +9,8 @@ import pytest
 from trame.app import get_server
 
 from trame_slicer_app.app import SlicerWebApp
-from trame_slicer_app.engine import volume_display as display
-from trame_slicer_app.engine.slice_controls import (
+from trame_slicer_app.engine.display import volume_display as display
+from trame_slicer_app.engine.display.slice_controls import (
     set_slice_intersections_visible,
     set_slice_offset,
     slice_intersections_visible,

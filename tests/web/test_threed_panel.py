@@ -9,8 +9,8 @@ from event_loops import run_coroutine
 from trame.app import get_server
 
 from trame_slicer_app.app import SlicerWebApp
-from trame_slicer_app.engine import camera_presets, view_decorations
-from trame_slicer_app.engine import volume_rendering as vr
+from trame_slicer_app.engine.display import camera_presets, view_decorations
+from trame_slicer_app.engine.volume_rendering import volume_rendering as vr
 from trame_slicer_app.scene_session import SceneSession
 
 _server_names = itertools.count()
@@ -80,7 +80,7 @@ def test_decoration_keys_and_camera_trigger(an_app_on_the_ct):
 def test_moving_the_shift_slider_renders_interactively_then_at_full_quality(an_app_on_the_ct):
     import asyncio
 
-    from trame_slicer_app.engine.volume_rendering_quality import interactive_quality
+    from trame_slicer_app.engine.volume_rendering.quality import interactive_quality
     from trame_slicer_app.web.panels.threed_panel import SHIFT_SETTLE_S
 
     app = an_app_on_the_ct

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from trame_slicer_app.engine.io_limits import MIB, IOLimits
+from trame_slicer_app.engine.io.untrusted.io_limits import MIB, IOLimits
 from trame_slicer_app.web.upload_store import (
     MAX_UPLOAD_CHUNK_BYTES,
     UploadError,

@@ -19,7 +19,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..engine.io_limits import DEFAULT_IO_LIMITS, MIB, IOLimits
+from ..engine.io.untrusted.io_limits import DEFAULT_IO_LIMITS, MIB, IOLimits
 
 MAX_UPLOAD_CHUNK_BYTES = 4 * MIB  # the browser sends 1 MiB; anything larger is refused
 MAX_UPLOAD_FILES_PER_SESSION = 10_000  # files kept in one session's upload folder

@@ -18,7 +18,7 @@ from trame_client.widgets.core import AbstractElement
 
 from ... import scene_data
 from ...data_folder import FILE, DataFolder, DataFolderError
-from ...engine.scene_tree import rename_node
+from ...engine.display.scene_tree import rename_node
 from ...layouts import LAYOUTS, THREED, layout_of_arrangement
 from ..browser_components import enable_browser_components
 from ..downloads import DownloadFolder, download_name

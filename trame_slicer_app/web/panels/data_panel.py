@@ -8,7 +8,7 @@ from functools import partial
 from trame.widgets import html
 from trame.widgets import vuetify3 as v3
 
-from ...engine import scene_tree as tree
+from ...engine.display import scene_tree as tree
 from ..mrml_binding import a_flag, a_text, one_of
 from .rename_dialog import build_rename_dialog
 

@@ -8,8 +8,8 @@ from functools import partial
 from trame.widgets import html
 from trame.widgets import vuetify3 as v3
 
-from ...engine import model_display as models
-from ...engine.scene_tree import data_tree
+from ...engine.display import model_display as models
+from ...engine.display.scene_tree import data_tree
 from ..mrml_binding import a_flag, a_number, one_of
 
 COLOR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")

@@ -15,7 +15,7 @@ import logging
 from trame.widgets import html
 from trame.widgets import vuetify3 as v3
 
-from ...engine import sequences
+from ...engine.io import sequences
 from ..mrml_binding import a_flag, a_number
 
 log = logging.getLogger(__name__)

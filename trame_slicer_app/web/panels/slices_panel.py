@@ -6,7 +6,7 @@ from __future__ import annotations
 from trame.widgets import html
 from trame.widgets import vuetify3 as v3
 
-from ...engine import slice_controls as slices
+from ...engine.display import slice_controls as slices
 from ...layouts import GREEN, RED, YELLOW
 from ..mrml_binding import a_flag, a_number, one_of
 

@@ -8,10 +8,10 @@ import asyncio
 from trame.widgets import html
 from trame.widgets import vuetify3 as v3
 
-from ...engine import camera_presets, view_decorations
-from ...engine import volume_rendering as vr
-from ...engine.scene_tree import data_tree
-from ...engine.volume_display import slice_layers
+from ...engine.display import camera_presets, view_decorations
+from ...engine.display.scene_tree import data_tree
+from ...engine.display.volume_display import slice_layers
+from ...engine.volume_rendering import volume_rendering as vr
 from ..mrml_binding import a_flag, a_node_id, a_number, one_of
 
 SHIFT_STEP = 1.0  # scalar units (HU for a CT) per slider step

@@ -7,10 +7,10 @@ from functools import partial
 from trame.widgets import html
 from trame.widgets import vuetify3 as v3
 
-from ...engine import volume_display as display
-from ...engine.scene_tree import data_tree
-from ...engine.window_level_presets import AUTO_PRESET, WINDOW_LEVEL_PRESETS
-from ...engine.window_level_scale import window_level_scale
+from ...engine.display import volume_display as display
+from ...engine.display.scene_tree import data_tree
+from ...engine.display.window_level_presets import AUTO_PRESET, WINDOW_LEVEL_PRESETS
+from ...engine.display.window_level_scale import window_level_scale
 from ..mrml_binding import a_flag, a_node_id, a_number, one_of
 
 VOLUME_KINDS = ("volume", "labelmap")

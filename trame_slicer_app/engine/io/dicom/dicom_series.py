@@ -1,0 +1,360 @@
+"""DICOM image series: finding them among files and folders, and loading one as a volume.
+
+Headers are read first, without pixel data, to group files by SeriesInstanceUID and to check
+every limit before voxels are allocated. Loading reads each file again (the files may have
+changed since they were listed) and trusts nothing it did not check: the geometry is
+recomputed from the headers (see dicom_geometry), every slice must have the same size and
+its pixel data the length its header promises.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pydicom
+from pydicom.dataset import Dataset
+from slicer import vtkMRMLScalarVolumeNode
+
+from ...scene.slicer_engine import SlicerEngine
+from ..untrusted.io_limits import DEFAULT_IO_LIMITS, IOLimits
+from ..volumes import add_volume_from_array
+from .dicom_frames import DicomFramesError, frame_geometries, frame_rescales, number_of_frames
+from .dicom_geometry import DicomGeometryError, SliceGeometry, ijk_to_ras_matrix, order_along_normal
+from .dicom_pixels import DicomPixelError, decoded, output_dtype, read_stored_frames, reason, rescaled
+
+DICOM_MAGIC_OFFSET_BYTES = 128  # the preamble before "DICM" in a DICOM Part 10 file
+DICOM_MAGIC = b"DICM"
+# Without position and orientation a lone image is laid in the axial plane at the origin.
+DEFAULT_ORIENTATION = (1.0, 0.0, 0.0, 0.0, 1.0, 0.0)
+_MIXED_MULTI_FRAME = "a multi-frame file among other files of the series: load one multi-frame file at a time"
+
+
+class DicomError(ValueError):
+    """Files could not be read as a DICOM series; the message says which and why."""
+
+
+@dataclass
+class DicomSeries:
+    series_uid: str
+    description: str
+    modality: str
+    patient_name: str
+    files: list[Path]  # ordered along the slice normal
+    rows: int
+    columns: int
+    number_of_slices: int
+    series_number: int | None = None
+    problem: str = ""  # why it will not load, when that is known from the headers alone
+    study_date: str = ""
+    frames_per_file: int = field(default=1)
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data["files"] = [str(path) for path in self.files]
+        return data
+
+    @property
+    def name(self) -> str:
+        label = self.description or self.modality or "DICOM series"
+        return f"{self.series_number}: {label}" if self.series_number is not None else label
+
+
+def is_dicom_file(path: Path) -> bool:
+    """A DICOM Part 10 file: "DICM" after the 128-byte preamble. Files without it are skipped."""
+    try:
+        with open(path, "rb") as stream:
+            stream.seek(DICOM_MAGIC_OFFSET_BYTES)
+            return stream.read(len(DICOM_MAGIC)) == DICOM_MAGIC
+    except OSError:
+        return False
+
+
+def _candidate_files(paths: list[Path], limits: IOLimits) -> Iterator[Path]:
+    """Regular files under the given files and folders (links are not followed), at most max_dicom_files."""
+    count = 0
+
+    def counted(path: Path) -> Path:
+        nonlocal count
+        count += 1
+        if count > limits.max_dicom_files:
+            raise DicomError(f"more than {limits.max_dicom_files} files to scan for DICOM: split the data")
+        return path
+
+    for given in paths:
+        given = Path(given)
+        if given.is_symlink():
+            continue
+        if given.is_file():
+            yield counted(given)
+        elif given.is_dir():
+            for folder, folders, names in os.walk(given):
+                folders.sort()
+                for name in sorted(names):
+                    path = Path(folder) / name
+                    if path.is_file() and not path.is_symlink():
+                        yield counted(path)
+        else:
+            raise DicomError(f"{given}: no such file or folder")
+
+
+def read_header(path: Path, limits: IOLimits = DEFAULT_IO_LIMITS) -> Dataset:
+    """The header of one DICOM file, pixel data left unread."""
+    _check_file_size(path, limits)
+    try:
+        return decoded(pydicom.dcmread(path, stop_before_pixels=True))
+    except Exception as error:  # pydicom raises many kinds on damaged input
+        raise DicomError(f"{path.name}: not a readable DICOM file ({reason(error)})") from error
+
+
+def image_size(header: Dataset, path: Path) -> tuple[int, int]:
+    """(Rows, Columns), checked to be positive integers."""
+    rows, columns = header.get("Rows"), header.get("Columns")
+    if not isinstance(rows, int) or not isinstance(columns, int) or rows <= 0 or columns <= 0:
+        raise DicomError(f"{Path(path).name}: the image size ({rows!r} rows, {columns!r} columns) is not a size")
+    return rows, columns
+
+
+def _check_file_size(path: Path, limits: IOLimits) -> None:
+    size = path.stat().st_size
+    if size > limits.max_file_bytes:
+        raise DicomError(f"{path.name}: {size} bytes, more than the {limits.max_file_bytes} bytes allowed")
+
+
+def find_dicom_series(paths: list[Path], limits: IOLimits = DEFAULT_IO_LIMITS) -> list[DicomSeries]:
+    """The image series among files and folders; non-DICOM files and non-image objects are skipped.
+
+    A file that says it is DICOM but whose header cannot be read stops the scan with DicomError.
+    """
+    headers: dict[str, list[tuple[Path, Dataset]]] = {}
+    for path in _candidate_files(paths, limits):
+        if not is_dicom_file(path):
+            continue
+        header = read_header(path, limits)
+        if "Rows" not in header or "Columns" not in header:
+            _check_not_a_damaged_image(header, path)
+            continue  # reports, plans, structure sets, DICOMDIR: no image to show
+        uid = str(header.get("SeriesInstanceUID", "")) or f"no-series-uid:{path.parent}"
+        headers.setdefault(uid, []).append((path, header))
+    series = [_describe_series(uid, members, limits) for uid, members in headers.items()]
+    return sorted(series, key=lambda s: (s.series_number is None, s.series_number or 0, s.description, s.series_uid))
+
+
+def _check_not_a_damaged_image(header: Dataset, path: Path) -> None:
+    """A header without an image size is skipped only when it says it is not an image.
+
+    pydicom stops quietly at the end of a truncated file, so a cut image looks like an object
+    without pixels; its SOP class (kept at the very start, in the file meta) tells them apart.
+    """
+    meta = getattr(header, "file_meta", None)
+    sop_class = header.get("SOPClassUID") or (meta.get("MediaStorageSOPClassUID") if meta is not None else None)
+    kind = getattr(sop_class, "name", "") if sop_class else ""
+    if not sop_class or "Image" in kind:
+        raise DicomError(
+            f"{path.name}: {kind or 'a DICOM file'} whose header has no image size: truncated or damaged"
+        )
+
+
+def _describe_series(uid: str, members: list[tuple[Path, Dataset]], limits: IOLimits) -> DicomSeries:
+    first = members[0][1]
+    first_size = image_size(first, members[0][0])
+    problem = ""
+    files = [path for path, _ in members]
+    if len(members) > 1 and any(int(_number(h.get("NumberOfFrames"), 1)) > 1 for _, h in members):
+        problem = _MIXED_MULTI_FRAME
+    try:
+        geometries = [_slice_geometry(header, path, len(members)) for path, header in members]
+        order = order_along_normal(geometries)
+        files = [files[index] for index in order]
+        if not problem:
+            ijk_to_ras_matrix([geometries[index] for index in order])  # duplicates, gaps, mixed orientations
+    except DicomGeometryError as error:
+        named = ", ".join(files[index].name for index in error.slices)
+        problem = problem or (f"{error} ({named})" if named else str(error))
+    except DicomError as error:
+        problem = problem or str(error)
+        files.sort(key=lambda p: (int(_number(dict(members)[p].get("InstanceNumber"), 0)), p.name))
+    frames = max(int(_number(first.get("NumberOfFrames"), 1)), 1)
+    sizes = {image_size(h, p) for p, h in members}
+    if not problem and len(sizes) > 1:
+        problem = f"images of different sizes in one series: {sorted(sizes)}"
+    if not problem:
+        try:
+            _check_volume_limits(*first_size, len(members) * frames, first, limits)
+        except DicomError as error:
+            problem = str(error)
+    series_number = first.get("SeriesNumber")
+    return DicomSeries(
+        series_uid=uid,
+        description=str(first.get("SeriesDescription", "")).strip(),
+        modality=str(first.get("Modality", "")).strip(),
+        patient_name=str(first.get("PatientName", "")).strip(),
+        files=files,
+        rows=first_size[0],
+        columns=first_size[1],
+        number_of_slices=len(members) * frames,
+        series_number=int(_number(series_number, 0)) if series_number not in (None, "") else None,
+        problem=problem,
+        study_date=str(first.get("StudyDate", "")),
+        frames_per_file=frames,
+    )
+
+
+def _number(value, default: float) -> float:
+    """A header number, or the default when it is absent, not a number or not finite."""
+    try:
+        number = float(value) if value not in (None, "") else default
+    except (TypeError, ValueError, OverflowError):
+        return default
+    return number if np.isfinite(number) else default
+
+
+def _slice_geometry(header: Dataset, path: Path, number_of_files: int) -> SliceGeometry:
+    """Position, orientation and spacing of one image; a lone image without them gets defaults."""
+    try:
+        position = header.get("ImagePositionPatient")
+        orientation = header.get("ImageOrientationPatient")
+        spacing = header.get("PixelSpacing") or header.get("ImagerPixelSpacing") or (1.0, 1.0)
+        if position is None or orientation is None:
+            if number_of_files > 1:
+                raise DicomError(f"{path.name}: the image does not say where it lies (no position or "
+                                 "orientation), so it cannot be placed in the series")
+            position, orientation = (0.0, 0.0, 0.0), DEFAULT_ORIENTATION
+        geometry = SliceGeometry(
+            orientation=tuple(float(v) for v in orientation),
+            position_mm=tuple(float(v) for v in position),
+            pixel_spacing_mm=tuple(float(v) for v in spacing),
+        )
+    except (TypeError, ValueError) as error:
+        if isinstance(error, DicomError):
+            raise
+        raise DicomError(f"{path.name}: unreadable geometry ({reason(error)})") from error
+    counts = (len(geometry.orientation), len(geometry.position_mm), len(geometry.pixel_spacing_mm))
+    values = geometry.orientation + geometry.position_mm + geometry.pixel_spacing_mm
+    if counts != (6, 3, 2) or not all(np.isfinite(values)):
+        raise DicomError(
+            f"{path.name}: the image's orientation, position and pixel spacing must be 6, 3 and 2 "
+            f"finite numbers, not {list(geometry.orientation)}, {list(geometry.position_mm)}, "
+            f"{list(geometry.pixel_spacing_mm)}"
+        )
+    return geometry
+
+
+def _rescale(header: Dataset) -> tuple[float, float]:
+    return _number(header.get("RescaleSlope"), 1.0), _number(header.get("RescaleIntercept"), 0.0)
+
+
+def _check_volume_limits(rows: int, columns: int, slices: int, header: Dataset, limits: IOLimits) -> None:
+    if rows <= 0 or columns <= 0:
+        raise DicomError(f"image size {rows} x {columns} is empty")
+    if slices > limits.max_dicom_frames:
+        raise DicomError(f"{slices} slices, more than the {limits.max_dicom_frames} allowed in one series")
+    samples = int(_number(header.get("SamplesPerPixel"), 1))
+    voxels = rows * columns * slices * max(samples, 1)
+    if voxels > limits.max_voxels:
+        raise DicomError(
+            f"{columns} x {rows} x {slices} voxels ({voxels}) is more than the {limits.max_voxels} allowed"
+        )
+    volume_bytes = voxels * 4  # float32 at worst
+    if volume_bytes > limits.max_volume_bytes:
+        raise DicomError(f"the volume would take {volume_bytes} bytes, more than the {limits.max_volume_bytes} allowed")
+
+
+def load_dicom_series(
+    engine: SlicerEngine, series: DicomSeries, limits: IOLimits = DEFAULT_IO_LIMITS
+) -> vtkMRMLScalarVolumeNode:
+    """Read a series into the scene as a scalar volume in its true geometry (added to what is there).
+
+    A series is either single-frame files (one slice each) or one multi-frame file.
+    """
+    if not series.files:
+        raise DicomError("the series has no files")
+    if len(series.files) > limits.max_dicom_files:
+        raise DicomError(f"{len(series.files)} files, more than the {limits.max_dicom_files} allowed")
+    files = [Path(path) for path in series.files]
+    headers = [read_header(path, limits) for path in files]
+    first = headers[0]
+    rows, columns = image_size(first, files[0])
+    for path, header in zip(files, headers, strict=True):
+        _check_same_series(path, header, first, rows, columns)
+    try:
+        frames = number_of_frames(first) if len(files) == 1 else 1
+        if frames > 1:
+            _check_volume_limits(rows, columns, frames, first, limits)
+            geometries, rescales = frame_geometries(first), frame_rescales(first)
+        else:
+            if any(number_of_frames(header) > 1 for header in headers):
+                raise DicomError(_MIXED_MULTI_FRAME)
+            _check_volume_limits(rows, columns, len(files), first, limits)
+            geometries = [_slice_geometry(h, path, len(files)) for path, h in zip(files, headers, strict=True)]
+            rescales = [_rescale(header) for header in headers]
+    except (DicomFramesError, DicomGeometryError) as error:
+        raise DicomError(f"{files[0].name}: {error}") from error
+    order, ijk_to_ras = _placed(series, files, geometries)
+
+    voxels = np.empty((len(order), rows, columns), dtype=output_dtype(first, rescales))  # limits checked above
+    try:
+        if frames > 1:
+            dataset, stored = read_stored_frames(files[0], rows, columns, frames)
+            _check_unchanged(files[0], frame_rescales(dataset) == rescales)
+            for k, frame in enumerate(order):
+                voxels[k] = rescaled(stored[frame], *rescales[frame])
+        else:
+            for k, index in enumerate(order):
+                dataset, stored = read_stored_frames(files[index], rows, columns, 1)
+                _check_unchanged(files[index], image_size(dataset, files[index]) == (rows, columns)
+                                 and _rescale(dataset) == rescales[index])
+                voxels[k] = rescaled(stored[0], *rescales[index])
+    except DicomPixelError as error:
+        raise DicomError(str(error)) from error
+    node = add_volume_from_array(
+        engine, voxels, series.name, spacing_mm=(1.0, 1.0, 1.0), window_level=_window_level(first),
+        ijk_to_ras=ijk_to_ras,
+    )
+    node.SetAttribute("DICOM.SeriesInstanceUID", str(first.get("SeriesInstanceUID", "")))
+    return node
+
+
+def _check_same_series(path: Path, header: Dataset, first: Dataset, rows: int, columns: int) -> None:
+    if str(header.get("SeriesInstanceUID", "")) != str(first.get("SeriesInstanceUID", "")):
+        raise DicomError(f"{path.name}: belongs to another series")
+    size = image_size(header, path)
+    if size != (rows, columns):
+        raise DicomError(f"{path.name}: {size[1]} x {size[0]} pixels, the series' first image has {columns} x {rows}")
+    samples = int(_number(header.get("SamplesPerPixel"), 1))
+    if samples != 1:
+        raise DicomError(f"{path.name}: colour images ({samples} samples per pixel) are not supported")
+
+
+def _placed(series: DicomSeries, files: list[Path], geometries: list[SliceGeometry]) -> tuple[list[int], np.ndarray]:
+    """Slice (or frame) order along the normal and the IJK -> RAS matrix; errors name the files."""
+    order: list[int] = []
+    try:
+        order = order_along_normal(geometries)
+        return order, ijk_to_ras_matrix([geometries[index] for index in order])
+    except DicomGeometryError as error:
+        if len(files) > 1 and error.slices:
+            where = f" ({', '.join(files[order[index]].name for index in error.slices)})"
+        else:
+            where = f" ({files[0].name}, frames {', '.join(str(order[i] + 1) for i in error.slices)})" \
+                if error.slices else ""
+        raise DicomError(f"{series.name}: {error}{where}") from error
+
+
+def _check_unchanged(path: Path, unchanged: bool) -> None:
+    if not unchanged:
+        raise DicomError(f"{path.name}: changed while it was being read")
+
+
+def _window_level(header: Dataset) -> tuple[float, float] | None:
+    """The first window the scanner suggests, if it is usable."""
+    width, center = header.get("WindowWidth"), header.get("WindowCenter")
+    try:
+        width = float(width[0] if isinstance(width, pydicom.multival.MultiValue) else width)
+        center = float(center[0] if isinstance(center, pydicom.multival.MultiValue) else center)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return (width, center) if np.isfinite(width) and np.isfinite(center) and width > 0 else None

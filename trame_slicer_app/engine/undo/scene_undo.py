@@ -1,0 +1,139 @@
+"""Undo and redo of the scene edits made through the display controls and the views.
+
+Each checkpoint stores a scene_snapshot (plain values and, for loaded data, references to
+the node objects); MRML's own undo is not used, see docs/decisions/0006-undo.md.
+
+Call checkpoint() BEFORE an edit: it records the state the edit can be undone to. A drag in
+a view is one edit: checkpoint at the button press, not at every move.
+
+A checkpoint whose edit changed nothing (a click in a view that did not move anything, a
+refused value) is a no-op step: its snapshot equals the scene as it is now. Such steps are
+never offered: can_undo and the labels look past them, and the next checkpoint, undo() or
+redo() drops them. Comparing is cheap (a capture is plain values, no voxels). A no-op
+checkpoint taken after an undo does not cost the redo steps: they are set aside with it and
+come back when it is dropped.
+"""
+
+from __future__ import annotations
+
+from slicer import vtkMRMLScene
+
+from ..scene.node_lookup import DisplayControlError
+from ..scene.slicer_engine import SlicerEngine
+from .scene_snapshot import SceneSnapshot, capture, restore
+
+# Deleted data stays in memory while an undo level refers to it; this bounds how long.
+MAX_UNDO_LEVELS = 50
+MAX_UNDO_LABEL_CHARS = 80
+
+
+class SceneUndo:
+    """checkpoint(label) before an edit; undo() and redo() return whether they did anything."""
+
+    def __init__(self, engine: SlicerEngine, max_levels: int = MAX_UNDO_LEVELS) -> None:
+        self._engine = engine
+        self._max_levels = max(1, int(max_levels))
+        self._undo: list[tuple[str, SceneSnapshot]] = []
+        self._redo: list[tuple[str, SceneSnapshot]] = []
+        # The redo steps the top undo checkpoint cleared, kept until its edit proves real.
+        self._redo_set_aside: list[tuple[str, SceneSnapshot]] = []
+        # A closed scene starts a new history: old levels would bring closed data back.
+        self._observer = engine.scene.AddObserver(vtkMRMLScene.EndCloseEvent, lambda *_args: self.clear())
+
+    def close(self) -> None:
+        self._engine.scene.RemoveObserver(self._observer)
+        self.clear()
+
+    def clear(self) -> None:
+        self._undo.clear()
+        self._redo.clear()
+        self._redo_set_aside = []
+
+    def _offered(self, now: SceneSnapshot) -> tuple[list, list]:
+        """The undo and redo stacks as the user sees them with the scene at ``now``: no-op
+        steps on top of either left out (changes nothing; see _drop_no_op_steps)."""
+        undo = self._undo[:_real_depth(self._undo, now)]
+        redo = self._redo
+        if len(undo) < len(self._undo) and self._redo_set_aside:
+            redo = self._redo_set_aside
+        return undo, redo[:_real_depth(redo, now)]
+
+    def _drop_no_op_steps(self, now: SceneSnapshot) -> None:
+        kept = _real_depth(self._undo, now)
+        if kept < len(self._undo):
+            del self._undo[kept:]
+            # The dropped top step is the checkpoint that set the redo steps aside (only the
+            # top one can have): as it changed nothing, they are still valid.
+            if self._redo_set_aside:
+                self._redo = self._redo_set_aside
+            self._redo_set_aside = []
+        del self._redo[_real_depth(self._redo, now):]
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._offered(capture(self._engine))[0])
+
+    @property
+    def can_redo(self) -> bool:
+        return bool(self._offered(capture(self._engine))[1])
+
+    @property
+    def undo_label(self) -> str | None:
+        undo, _redo = self._offered(capture(self._engine))
+        return undo[-1][0] if undo else None
+
+    @property
+    def redo_label(self) -> str | None:
+        _undo, redo = self._offered(capture(self._engine))
+        return redo[-1][0] if redo else None
+
+    def state(self) -> dict:
+        """Plain data for the toolbar: {"can_undo", "can_redo", "undo_label", "redo_label"}."""
+        undo, redo = self._offered(capture(self._engine))
+        return {"can_undo": bool(undo), "can_redo": bool(redo),
+                "undo_label": undo[-1][0] if undo else None, "redo_label": redo[-1][0] if redo else None}
+
+    def checkpoint(self, label: str) -> None:
+        """Record the scene as it is now, as the state undo returns to; clears redo (unless
+        the edit that follows changes nothing, see the module docstring)."""
+        if not isinstance(label, str) or not label.strip():
+            raise DisplayControlError("an undo checkpoint needs a label")
+        now = capture(self._engine)
+        self._drop_no_op_steps(now)
+        # Whatever was set aside before belonged to a step that did change the scene: gone.
+        self._redo_set_aside = self._redo
+        self._redo = []
+        self._undo.append((label.strip()[:MAX_UNDO_LABEL_CHARS], now))
+        del self._undo[: max(0, len(self._undo) - self._max_levels)]
+
+    def undo(self) -> bool:
+        return self._step(undoing=True)
+
+    def redo(self) -> bool:
+        return self._step(undoing=False)
+
+    def _step(self, undoing: bool) -> bool:
+        now = capture(self._engine)
+        self._drop_no_op_steps(now)  # may bring set-aside redo steps back: pick the stacks after
+        source, target = (self._undo, self._redo) if undoing else (self._redo, self._undo)
+        if not source:
+            return False
+        label, snapshot = source.pop()
+        self._redo_set_aside = []  # the top undo step changes: a set-aside branch is gone
+        target.append((label, now))
+        restore(self._engine, snapshot)
+        # A restored slice node fits today's view size, whatever size it was captured at.
+        for view in self._engine.slice_views.values():
+            view.logic.ResizeSliceNode(*view.size)
+        for view in self._engine.views.values():
+            view.request_render()
+        return True
+
+
+def _real_depth(stack: list[tuple[str, SceneSnapshot]], now: SceneSnapshot) -> int:
+    """How many steps of ``stack`` are left once those on top whose snapshot equals ``now``
+    are left out: going back to them would change nothing."""
+    depth = len(stack)
+    while depth and stack[depth - 1][1] == now:
+        depth -= 1
+    return depth
