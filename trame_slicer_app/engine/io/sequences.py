@@ -251,10 +251,11 @@ def playing_browsers(engine) -> list[str]:
 
 def current_sequence(engine) -> dict | None:
     """The sequence the controls act on: the one whose volume the slice views show, else the last loaded."""
-    from ..display.volume_display import slice_layers
-
     found = sequences(engine)
     if not found:
         return None
-    shown = slice_layers(engine)["background"]
+    # The background of the first slice view, as display.volume_display.slice_layers reads it (the
+    # slice views show the same layers); read here because io sits below display (decision 0017).
+    first_slice_view = next(iter(engine.slice_views.values()))
+    shown = first_slice_view.logic.GetSliceCompositeNode().GetBackgroundVolumeID()
     return next((item for item in found if item["volume_id"] == shown), found[-1])
