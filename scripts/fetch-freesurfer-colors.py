@@ -3,7 +3,7 @@
 
 The table is not kept in this repository: it is taken at set-up time from the MNE-Python package
 (the Python package ``mne``, BSD-3-Clause; the table is FreeSurfer's own), downloaded with pip and unpacked
-without installing, into the cache folder the app reads (engine/freesurfer.py). Without it, label
+without installing, into the cache folder the app reads (engine/io/freesurfer.py). Without it, label
 volumes still open as segmentations, named "Label N" in Slicer's default label colours.
 Usage: .venv/bin/python scripts/fetch-freesurfer-colors.py [--target PATH]
 """

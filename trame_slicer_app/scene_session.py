@@ -74,7 +74,7 @@ class SceneSession:
 
     def probe(self, view_name: str, x: float, y: float) -> dict:
         """Slicer's Data Probe at a point of a slice view given in the client's pixels (from the
-        top left), mapped as the interactor maps that client's events (see engine/data_probe.py)."""
+        top left), mapped as the interactor maps that client's events (see engine/display/data_probe.py)."""
         return probe(self.engine, view_name, *self.engine.view(view_name).client_to_display(x, y))
 
     def on_render_request(self, callback: Callable[[str], None]) -> None:

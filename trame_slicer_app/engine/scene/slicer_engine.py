@@ -71,7 +71,7 @@ class SlicerEngine:
             "SubjectHierarchy", vtkSlicerSubjectHierarchyModuleLogic()
         )
         self.data_logic = self._register_logic("Data", vtkSlicerDataModuleLogic())
-        # 4D volumes: browser nodes update their proxy volume (engine/sequences.py).
+        # 4D volumes: browser nodes update their proxy volume (engine/io/sequences.py).
         self.sequences_logic = self._register_logic("Sequences", vtkSlicerSequencesLogic())
 
         vtkMRMLSliceNode.AddDefaultSliceOrientationPresets(self.scene, True)

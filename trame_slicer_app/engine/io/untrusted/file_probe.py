@@ -1,10 +1,10 @@
-"""The sandboxed reader: ``python -m trame_slicer_app.engine.file_probe``, run by sandboxed_reading.
+"""The sandboxed reader: ``python -m trame_slicer_app.engine.io.untrusted.file_probe``, run by sandboxed_reading.
 
 Reads a JSON request on stdin ({"limits": {...}, "items": [{"kind", "paths", "name"[, "kind_choices"]}]}), caps its own
 address space, then loads each item into a throwaway scene and writes one JSON line per event
 ("start", then the result) to its answer stream, so that the parent knows which file was being read
 when the process died. Nothing it loads reaches the server's scene but the voxels of plain scalar
-volumes, which it appends to the memfd the server passed (engine/voxel_handover.py), described in its
+volumes, which it appends to the memfd the server passed (engine/io/voxel_handover.py), described in its
 answer ("voxels": one description or null per node), so that the server need not read the file again.
 
 A spare child may be started before there is anything to read: it imports Slicer's libraries, then

@@ -5,7 +5,7 @@ child; the parent turns that into a ``SandboxError`` naming the file, and probes
 fresh child. One child reads all the files of one request, so the start-up cost (about a second to
 import Slicer's libraries) is paid once per request, not per file; with ``start_spare_reader`` it is
 paid ahead of the request. The voxels of the scalar volumes the child read come back through a memfd
-(engine/voxel_handover.py), so that the server need not read those files again.
+(engine/io/voxel_handover.py), so that the server need not read those files again.
 """
 
 from __future__ import annotations
