@@ -254,7 +254,7 @@ def inspect_paths(
                 problems += folder_problems
                 continue
             candidates += _candidates(resolved, limits, user_name)
-        except (ValueError, OSError) as error:  # every reader's refusal is a ValueError
+        except (ValueError, OSError) as error:  # readers refuse with EngineError; libraries' ValueErrors too
             problems.append(_problem(path.name, str(error)))
     if dicom_files:
         where = dicom_files[0].name if len(dicom_files) == 1 else f"{len(dicom_files)} DICOM files"

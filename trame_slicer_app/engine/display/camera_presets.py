@@ -6,6 +6,7 @@ import math
 
 from slicer import vtkMRMLCameraNode
 
+from ..errors import EngineError
 from ..scene.slicer_engine import SlicerEngine
 
 # Slicer names the camera direction by where the camera stands: "A" puts it anterior of the
@@ -20,7 +21,7 @@ CAMERA_DIRECTIONS: dict[str, int] = {
 }
 
 
-class CameraPresetError(ValueError):
+class CameraPresetError(EngineError):
     """A camera request that cannot be done; the message says why."""
 
 

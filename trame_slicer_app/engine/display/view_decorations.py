@@ -11,6 +11,7 @@ from vtkmodules.vtkFiltersCore import vtkAppendPolyData, vtkPolyDataNormals
 from vtkmodules.vtkFiltersGeneral import vtkTransformPolyDataFilter
 from vtkmodules.vtkFiltersSources import vtkConeSource, vtkCylinderSource, vtkSphereSource
 
+from ..errors import EngineError
 from ..scene.slicer_engine import SlicerEngine
 
 _DEFAULT_VIEW = vtkMRMLViewNode()  # holds Slicer's default colours
@@ -40,7 +41,7 @@ RULERS: dict[str, int] = {
 }
 
 
-class ViewDecorationError(ValueError):
+class ViewDecorationError(EngineError):
     """A decoration that does not exist; the message lists those that do."""
 
 

@@ -16,6 +16,7 @@ import struct
 import zipfile
 from pathlib import Path, PurePosixPath
 
+from ..errors import EngineError
 from .untrusted.io_limits import DEFAULT_IO_LIMITS, IOLimits
 
 CHUNK_BYTES = 1024 * 1024
@@ -31,7 +32,7 @@ _UNSAFE_NAME_CHARACTERS = re.compile(r"[^A-Za-z0-9._-]+")
 _DRIVE_LETTER = re.compile(r"^[A-Za-z]:")
 
 
-class ArchiveError(ValueError):
+class ArchiveError(EngineError):
     """An archive could not be unpacked safely; the message says why."""
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from slicer import vtkMRMLVolumeArchetypeStorageNode
 
+from ..errors import EngineError
 from .dicom.dicom_seg import DICOM_SEG_SUFFIX, dicom_source_of, save_dicom_seg
 from .loadables import node_kind
 from .models import MODEL_SAVE_SUFFIXES, save_model
@@ -15,7 +16,7 @@ VOLUME_SAVE_SUFFIXES = (".nrrd", ".nii.gz", ".mha")
 LABELMAP_SAVE_SUFFIXES = (".nrrd", ".nii.gz")
 
 
-class SaveError(ValueError):
+class SaveError(EngineError):
     """A node could not be written; the message says why."""
 
 

@@ -9,11 +9,13 @@ from slicer import vtkMRMLScalarVolumeNode
 from vtkmodules.vtkCommonDataModel import vtkImageData
 from vtkmodules.vtkIOLegacy import vtkStructuredPointsReader
 
+from ..errors import EngineError
+
 GREY_COLOR_NODE_ID = "vtkMRMLColorTableNodeGrey"
 LPS_TO_RAS_DIRECTIONS = ((-1.0, 0.0, 0.0), (0.0, -1.0, 0.0), (0.0, 0.0, 1.0))
 
 
-class LegacyVtkVolumeError(ValueError):
+class LegacyVtkVolumeError(EngineError):
     """A legacy VTK file could not be read as a volume; the message says why."""
 
 

@@ -11,6 +11,7 @@ import unicodedata
 import zipfile
 from pathlib import Path
 
+from ..errors import EngineError
 from .freesurfer import FREESURFER_SUFFIXES, is_freesurfer_file, mgh_frame_count
 from .legacy_vtk_volumes import load_legacy_vtk_volume
 from .models import MODEL_EXTENSIONS, legacy_vtk_dataset, load_model
@@ -37,7 +38,7 @@ ARCHIVE_EXTENSIONS = (".zip",)
 LEGACY_VTK_VOLUME_DATASETS = {"STRUCTURED_POINTS", "IMAGE_DATA"}
 
 
-class LoadableError(ValueError):
+class LoadableError(EngineError):
     """A file is not something this viewer reads, or could not be read; the message says why."""
 
 

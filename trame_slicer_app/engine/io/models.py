@@ -6,6 +6,7 @@ from pathlib import Path
 
 from slicer import vtkMRMLModelNode, vtkMRMLStorageNode
 
+from ..errors import EngineError
 from .segmentations import remove_with_helpers
 from .untrusted.io_limits import DEFAULT_IO_LIMITS, IOLimits
 
@@ -15,7 +16,7 @@ MODEL_SAVE_SUFFIXES = (".stl", ".vtk", ".vtp", ".obj", ".ply")
 DEFAULT_COORDINATE_SYSTEM = vtkMRMLStorageNode.CoordinateSystemLPS
 
 
-class ModelLoadError(ValueError):
+class ModelLoadError(EngineError):
     """A file could not be read as a surface model; the message says why."""
 
 

@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 
 from slicer import vtkMRMLMessageCollection, vtkMRMLStorableNode
 
+from ..errors import EngineError
 from .segmentations import remove_with_helpers
 from .untrusted.file_references import check_mrml, is_inside
 from .untrusted.io_limits import DEFAULT_IO_LIMITS, IOLimits
@@ -33,7 +34,7 @@ DATA_HELPER_NODE_CLASSES = ("vtkMRMLVolumePropertyNode", "vtkMRMLShaderPropertyN
                             "vtkMRMLSequenceBrowserNode", "vtkMRMLSequenceNode")  # 4D volumes' frames
 
 
-class SceneLoadError(ValueError):
+class SceneLoadError(EngineError):
     """A scene file or bundle could not be read; the message says why."""
 
 

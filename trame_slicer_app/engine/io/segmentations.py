@@ -15,6 +15,7 @@ from slicer import (
 )
 from vtkmodules.vtkCommonCore import VTK_DOUBLE, VTK_FLOAT
 
+from ..errors import EngineError
 from .volumes import volume_suffix
 
 SEGMENTATION_EXTENSIONS = (".seg.nrrd", ".seg.nhdr")
@@ -23,7 +24,7 @@ REFERENCE_GEOMETRY_PARAMETER = vtkSegmentationConverter.GetReferenceImageGeometr
 LABEL_VOLUME_FLAG = 1  # AddArchetypeVolume's "properties" bit for a label map
 
 
-class SegmentationLoadError(ValueError):
+class SegmentationLoadError(EngineError):
     """A file could not be read as a segmentation or label map; the message says why."""
 
 

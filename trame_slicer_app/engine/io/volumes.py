@@ -10,6 +10,7 @@ from vtkmodules.util.numpy_support import numpy_to_vtk, vtk_to_numpy
 from vtkmodules.vtkCommonDataModel import vtkImageData
 from vtkmodules.vtkCommonMath import vtkMatrix4x4
 
+from ..errors import EngineError
 from ..scene.slicer_engine import SlicerEngine
 
 # Extensions Slicer's archetype reader opens as volumes (ITK and teem back ends).
@@ -17,7 +18,7 @@ VOLUME_EXTENSIONS = (".nrrd", ".nhdr", ".nii", ".nii.gz", ".mha", ".mhd", ".hdr"
 GREY_COLOR_NODE_ID = "vtkMRMLColorTableNodeGrey"
 
 
-class VolumeLoadError(ValueError):
+class VolumeLoadError(EngineError):
     """A file could not be opened as a volume; the message says why."""
 
 

@@ -20,6 +20,7 @@ import os
 import threading
 from dataclasses import dataclass
 
+from ..errors import EngineError
 from .untrusted.io_limits import DEFAULT_IO_LIMITS, IOLimits
 
 HANDOVER_FD_ENV = "TRAME_SLICER_HANDOVER_FD"
@@ -33,7 +34,7 @@ MAX_COORDINATE_MM = 1e7  # 10 km: beyond this an origin or spacing is not a pati
 HANDED_OVER_CLASSES = ("vtkMRMLScalarVolumeNode",)  # exactly these: label maps, vectors, DWI keep the old path
 
 
-class HandoverError(ValueError):
+class HandoverError(EngineError):
     """What the sandboxed child handed over is not a volume the server accepts; the message says why."""
 
 

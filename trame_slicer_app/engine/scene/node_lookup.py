@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from ..errors import EngineError
 from .slicer_engine import SlicerEngine
 
 MAX_NODE_ID_CHARS = 200  # MRML ids are short ("vtkMRMLScalarVolumeNode12"); longer input is hostile
 
 
-class DisplayControlError(ValueError):
+class DisplayControlError(EngineError):
     """A display control was asked for something the scene cannot do; the message says why."""
 
 

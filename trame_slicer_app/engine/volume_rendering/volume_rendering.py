@@ -16,6 +16,7 @@ from pathlib import Path
 
 from slicer import vtkMRMLScalarVolumeNode, vtkMRMLVolumePropertyNode, vtkMRMLVolumeRenderingDisplayNode
 
+from ..errors import EngineError
 from ..scene.slicer_engine import SlicerEngine
 from .presets import (
     DEFAULT_CT_PRESET,
@@ -54,7 +55,7 @@ CT_MINIMUM_BELOW_HU = -500.0  # a volume whose darkest voxel is below this is ta
 _methods: weakref.WeakKeyDictionary[SlicerEngine, str] = weakref.WeakKeyDictionary()
 
 
-class VolumeRenderingError(ValueError):
+class VolumeRenderingError(EngineError):
     """A volume rendering request that cannot be done; the message says why."""
 
 

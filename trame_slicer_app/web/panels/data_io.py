@@ -19,6 +19,7 @@ from trame_client.widgets.core import AbstractElement
 from ... import scene_data
 from ...data_folder import FILE, DataFolder, DataFolderError
 from ...engine.display.scene_tree import rename_node
+from ...engine.errors import EngineError
 from ...layouts import LAYOUTS, THREED, layout_of_arrangement
 from ..browser_components import enable_browser_components
 from ..downloads import DownloadFolder, download_name
@@ -209,7 +210,7 @@ class DataIO:
                 continue
             try:
                 rename_node(self.session.engine, node["node_id"], name)
-            except ValueError as error:  # keep the generated name rather than fail the load
+            except EngineError as error:  # keep the generated name rather than fail the load
                 log.warning("could not rename %s to %r: %s", node["node_id"], name, error)
                 continue
             node["name"] = name

@@ -11,13 +11,14 @@ from __future__ import annotations
 import numpy as np
 from pydicom.dataset import Dataset
 
+from ...errors import EngineError
 from .dicom_geometry import SliceGeometry, slice_normal
 
 DEFAULT_ORIENTATION = (1.0, 0.0, 0.0, 0.0, 1.0, 0.0)
 DEFAULT_SPACING_MM = 1.0  # between frames, when the file gives no geometry at all
 
 
-class DicomFramesError(ValueError):
+class DicomFramesError(EngineError):
     """The frame geometry of a multi-frame file cannot be read; the message says why."""
 
 

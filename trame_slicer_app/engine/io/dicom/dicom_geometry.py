@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ...errors import EngineError
+
 LPS_TO_RAS = np.diag([-1.0, -1.0, 1.0])
 # Two slices closer than this along the normal are the same slice twice.
 DUPLICATE_SLICE_TOLERANCE_MM = 1e-3
@@ -28,7 +30,7 @@ IRREGULAR_SPACING_TOLERANCE_FRACTION = 0.02
 ORIENTATION_TOLERANCE = 1e-3
 
 
-class DicomGeometryError(ValueError):
+class DicomGeometryError(EngineError):
     """The slices do not make one regular volume; the message says why, ``slices`` which (ordered indices)."""
 
     def __init__(self, message: str, slices: tuple[int, ...] = ()) -> None:

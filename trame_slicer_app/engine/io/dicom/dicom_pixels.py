@@ -15,13 +15,15 @@ from pydicom.dataelem import convert_raw_data_element
 from pydicom.dataset import Dataset
 from pydicom.filereader import data_element_generator
 
+from ...errors import EngineError
+
 DEFLATED_TRANSFER_SYNTAX = "1.2.840.10008.1.2.1.99"
 PIXEL_DATA_TAG = 0x7FE00010
 UNCOMPRESSED_TRANSFER_SYNTAXES = {"1.2.840.10008.1.2", "1.2.840.10008.1.2.1", "1.2.840.10008.1.2.2"}
 SUPPORTED_BITS_ALLOCATED = (8, 16, 32)
 
 
-class DicomPixelError(ValueError):
+class DicomPixelError(EngineError):
     """Pixel data that does not match its header or cannot be decoded; the message says why."""
 
 

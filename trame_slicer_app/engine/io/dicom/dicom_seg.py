@@ -18,6 +18,7 @@ import numpy as np
 import pydicom
 from pydicom.dataset import Dataset
 
+from ...errors import EngineError
 from ..untrusted.io_limits import DEFAULT_IO_LIMITS, IOLimits
 
 SEGMENTATION_STORAGE = "1.2.840.10008.5.1.4.1.1.66.4"
@@ -30,7 +31,7 @@ DICOM_SOURCE_ATTRIBUTE = "DICOM.SeriesInstanceUID"
 REFERENCED_SERIES_ATTRIBUTE = "DICOM.ReferencedSeriesInstanceUID"
 
 
-class DicomSegError(ValueError):
+class DicomSegError(EngineError):
     """A DICOM SEG could not be read or written; the message says why."""
 
 

@@ -19,6 +19,7 @@ import pydicom
 from pydicom.dataset import Dataset
 from slicer import vtkMRMLScalarVolumeNode
 
+from ...errors import EngineError
 from ...scene.slicer_engine import SlicerEngine
 from ..untrusted.io_limits import DEFAULT_IO_LIMITS, IOLimits
 from ..volumes import add_volume_from_array
@@ -33,7 +34,7 @@ DEFAULT_ORIENTATION = (1.0, 0.0, 0.0, 0.0, 1.0, 0.0)
 _MIXED_MULTI_FRAME = "a multi-frame file among other files of the series: load one multi-frame file at a time"
 
 
-class DicomError(ValueError):
+class DicomError(EngineError):
     """Files could not be read as a DICOM series; the message says which and why."""
 
 

@@ -21,6 +21,7 @@ import xml.etree.ElementTree as ElementTree
 import zlib
 from pathlib import Path
 
+from ...errors import EngineError
 from .io_limits import DEFAULT_IO_LIMITS, IOLimits
 
 MAX_HEADER_BYTES = 1024 * 1024  # a NRRD/MetaImage text header larger than this is not a header
@@ -56,7 +57,7 @@ NIFTI_TYPE_BYTES = {2: 1, 4: 2, 8: 4, 16: 4, 32: 8, 64: 8, 128: 3, 256: 1, 512: 
                     1536: 16, 1792: 16, 2048: 32, 2304: 4}
 
 
-class FileReferenceError(ValueError):
+class FileReferenceError(EngineError):
     """A file names something outside its folder, or declares more than the limits allow."""
 
 

@@ -24,6 +24,7 @@ import typing
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from ...errors import EngineError
 from ..voxel_handover import HANDOVER_FD_ENV, HandoverBuffer, HandoverError, VoxelHandover, validate
 from .io_limits import DEFAULT_IO_LIMITS, IOLimits
 
@@ -37,7 +38,7 @@ SPARE_EXIT_TIMEOUT_S = 5.0  # a spare reader told to stop has this long before i
 MEMORY_FAILURE_MARKERS = ("MemoryError", "bad_alloc", "Cannot allocate memory", "out of memory", "couldn't allocate")
 
 
-class SandboxError(ValueError):
+class SandboxError(EngineError):
     """The sandboxed reader could not run at all."""
 
 
