@@ -3,6 +3,10 @@
 The pixel data must be as long as Rows x Columns x frames x BitsAllocated says (for the
 uncompressed transfer syntaxes, where that is knowable before decoding), and decode to
 exactly that shape. Nothing after the pixel data is parsed.
+
+Compressed transfer syntaxes are decoded by pydicom's pixel-data plugins (decision 0014):
+python-gdcm, pyjpegls, pylibjpeg with its openjpeg and RLE plugins, Pillow; a syntax none of
+them decodes is refused by name. Colour images (RGB, YBR, palette) come out as RGB bytes.
 """
 
 from __future__ import annotations
@@ -14,11 +18,40 @@ import pydicom
 from pydicom.dataelem import convert_raw_data_element
 from pydicom.dataset import Dataset
 from pydicom.filereader import data_element_generator
+from pydicom.pixels import apply_color_lut
 
 DEFLATED_TRANSFER_SYNTAX = "1.2.840.10008.1.2.1.99"
 PIXEL_DATA_TAG = 0x7FE00010
 UNCOMPRESSED_TRANSFER_SYNTAXES = {"1.2.840.10008.1.2", "1.2.840.10008.1.2.1", "1.2.840.10008.1.2.2"}
 SUPPORTED_BITS_ALLOCATED = (8, 16, 32)
+PALETTE_COLOR = "PALETTE COLOR"
+# What pydicom's plugins say when none of the installed ones can decode a syntax (not damaged data).
+NO_DECODER_MARKERS = ("missing dependencies", "does not support", "no pixel data decoders",
+                      "no decoders", "not supported")
+
+
+def is_colour(header: Dataset) -> bool:
+    """RGB or YBR (three samples per pixel) or palette colour: loaded as an RGB vector volume."""
+    return _samples(header) == 3 or str(header.get("PhotometricInterpretation", "")).strip() == PALETTE_COLOR
+
+
+def _samples(header: Dataset) -> int:
+    try:
+        return int(header.get("SamplesPerPixel") or 1)
+    except (TypeError, ValueError):
+        return 1
+
+
+def transfer_syntax(dataset: Dataset) -> str:
+    meta = getattr(dataset, "file_meta", None)
+    return str(meta.get("TransferSyntaxUID", "")) if meta is not None else ""
+
+
+def compression_name(uid: str) -> str:
+    try:
+        return pydicom.uid.UID(uid).name or uid
+    except Exception:  # an unknown or malformed UID is shown as written
+        return uid
 
 
 class DicomPixelError(ValueError):
@@ -60,28 +93,68 @@ def read_stored_frames(path: Path, rows: int, columns: int, frames: int) -> tupl
         raise DicomPixelError(f"{path.name}: not a readable DICOM file ({reason(error)})") from error
     if "PixelData" not in dataset:
         raise DicomPixelError(f"{path.name}: no pixel data (truncated or not an image)")
-    meta = getattr(dataset, "file_meta", None)
-    syntax = str(meta.get("TransferSyntaxUID", "")) if meta is not None else ""
+    syntax = transfer_syntax(dataset)
     bits = dataset.get("BitsAllocated")
     if bits not in SUPPORTED_BITS_ALLOCATED:
         raise DicomPixelError(f"{path.name}: pixels of {bits!r} bits, which this viewer does not read "
                               f"(it reads {', '.join(str(b) for b in SUPPORTED_BITS_ALLOCATED)} bits)")
+    samples = _samples(dataset)
+    if samples not in (1, 3):
+        raise DicomPixelError(f"{path.name}: {samples} samples per pixel; this viewer reads grey (1) "
+                              "and colour (3) images")
     if syntax in UNCOMPRESSED_TRANSFER_SYNTAXES:
-        expected = rows * columns * frames * bits // 8
+        # YBR_FULL_422 keeps one Cb and one Cr for two pixels: two samples per pixel, not three.
+        stored_samples = 2 if str(dataset.get("PhotometricInterpretation", "")).strip() == "YBR_FULL_422" \
+            and samples == 3 else samples
+        expected = rows * columns * frames * stored_samples * bits // 8
         actual = len(dataset.PixelData)
         if actual < expected:
-            shape = f"{columns} x {rows} pixels" + (f" x {frames} frames" if frames > 1 else "")
+            shape = f"{columns} x {rows} pixels" + (f" x {frames} frames" if frames > 1 else "") \
+                + (f" x {stored_samples} samples" if samples > 1 else "")
             raise DicomPixelError(
                 f"{path.name}: pixel data is {actual} bytes, {shape} of {bits} bits need {expected}"
             )
     try:
-        stored = dataset.pixel_array
+        stored = dataset.pixel_array  # YBR is converted to RGB by pydicom
     except Exception as error:
-        raise DicomPixelError(f"{path.name}: pixel data could not be decoded ({reason(error)})") from error
-    expected_shape = (frames, rows, columns) if frames > 1 else (rows, columns)
+        raise DicomPixelError(_decode_failure(path, syntax, error)) from error
+    colour = samples == 3
+    expected_shape = ((frames,) if frames > 1 else ()) + (rows, columns) + ((3,) if colour else ())
     if stored.shape != expected_shape:
         raise DicomPixelError(f"{path.name}: pixel data decodes to {stored.shape}, the header says {expected_shape}")
+    if str(dataset.get("PhotometricInterpretation", "")).strip() == PALETTE_COLOR and not colour:
+        return dataset, palette_to_rgb(path, dataset, stored).reshape(frames, rows, columns, 3)
+    if colour:
+        return dataset, rgb_bytes(stored, dataset.get("BitsStored")).reshape(frames, rows, columns, 3)
     return dataset, stored.reshape(frames, rows, columns)
+
+
+def _decode_failure(path: Path, syntax: str, error: Exception) -> str:
+    text = str(error)
+    if any(marker in text.lower() for marker in NO_DECODER_MARKERS) and "exceeds limit" not in text:
+        detail = " (12-bit JPEG Extended is decoded only by pylibjpeg-libjpeg, GPL, not installed)" \
+            if "12-bit" in text else ""
+        return f"{path.name}: this compression has no decoder installed: {compression_name(syntax)}{detail}"
+    return f"{path.name}: the {compression_name(syntax)} pixel data could not be decoded: damaged ({reason(error)})"
+
+
+def rgb_bytes(stored: np.ndarray, bits_stored) -> np.ndarray:
+    """Colour samples as unsigned bytes: wider samples keep their top 8 significant bits."""
+    if stored.dtype == np.uint8:
+        return stored
+    bits = bits_stored if isinstance(bits_stored, int) else stored.dtype.itemsize * 8
+    bits = max(8, min(int(bits), stored.dtype.itemsize * 8))
+    return (stored.astype(np.uint64) >> (bits - 8)).clip(0, 255).astype(np.uint8)
+
+
+def palette_to_rgb(path: Path, dataset: Dataset, stored: np.ndarray) -> np.ndarray:
+    """Palette indices through the file's colour lookup tables, as RGB bytes."""
+    try:
+        rgb = apply_color_lut(stored, dataset)
+        entry_bits = int(dataset.RedPaletteColorLookupTableDescriptor[2])
+    except Exception as error:  # a missing or malformed table
+        raise DicomPixelError(f"{path.name}: the palette colour table cannot be read ({reason(error)})") from error
+    return rgb_bytes(rgb, entry_bits)
 
 
 def output_dtype(header: Dataset, rescales: list[tuple[float, float]]) -> np.dtype:

@@ -19,18 +19,38 @@ import pydicom
 from pydicom.dataset import Dataset
 from slicer import vtkMRMLScalarVolumeNode
 
-from .dicom_frames import DicomFramesError, frame_geometries, frame_rescales, number_of_frames
+from .dicom_frames import (
+    DicomFramesError,
+    frame_geometries,
+    frame_rescales,
+    is_time_series,
+    number_of_frames,
+    pixel_spacing,
+)
 from .dicom_geometry import DicomGeometryError, SliceGeometry, ijk_to_ras_matrix, order_along_normal
-from .dicom_pixels import DicomPixelError, decoded, output_dtype, read_stored_frames, reason, rescaled
+from .dicom_pixels import (
+    DicomPixelError,
+    decoded,
+    is_colour,
+    output_dtype,
+    read_stored_frames,
+    reason,
+    rescaled,
+)
 from .io_limits import DEFAULT_IO_LIMITS, IOLimits
 from .slicer_engine import SlicerEngine
-from .volumes import add_volume_from_array
+from .volumes import LOAD_WARNING_ATTRIBUTE, add_volume_from_array
 
 DICOM_MAGIC_OFFSET_BYTES = 128  # the preamble before "DICM" in a DICOM Part 10 file
 DICOM_MAGIC = b"DICM"
 # Without position and orientation a lone image is laid in the axial plane at the origin.
 DEFAULT_ORIENTATION = (1.0, 0.0, 0.0, 0.0, 1.0, 0.0)
 _MIXED_MULTI_FRAME = "a multi-frame file among other files of the series: load one multi-frame file at a time"
+# SOP classes that hold no image this viewer shows as a volume, and why (in the user's words).
+NOT_AN_IMAGE_SOP_CLASSES = {
+    "1.2.840.10008.5.1.4.1.1.66.4": "a DICOM segmentation (SEG), not an image: segmentation objects are not "
+                                    "read yet",
+}
 
 
 class DicomError(ValueError):
@@ -161,10 +181,10 @@ def _check_not_a_damaged_image(header: Dataset, path: Path) -> None:
 def _describe_series(uid: str, members: list[tuple[Path, Dataset]], limits: IOLimits) -> DicomSeries:
     first = members[0][1]
     first_size = image_size(first, members[0][0])
-    problem = ""
+    problem = _not_an_image(first)
     files = [path for path, _ in members]
     if len(members) > 1 and any(int(_number(h.get("NumberOfFrames"), 1)) > 1 for _, h in members):
-        problem = _MIXED_MULTI_FRAME
+        problem = problem or _MIXED_MULTI_FRAME
     try:
         geometries = [_slice_geometry(header, path, len(members)) for path, header in members]
         order = order_along_normal(geometries)
@@ -217,7 +237,7 @@ def _slice_geometry(header: Dataset, path: Path, number_of_files: int) -> SliceG
     try:
         position = header.get("ImagePositionPatient")
         orientation = header.get("ImageOrientationPatient")
-        spacing = header.get("PixelSpacing") or header.get("ImagerPixelSpacing") or (1.0, 1.0)
+        spacing = pixel_spacing(header)[0]
         if position is None or orientation is None:
             if number_of_files > 1:
                 raise DicomError(f"{path.name}: the image does not say where it lies (no position or "
@@ -277,6 +297,8 @@ def load_dicom_series(
     files = [Path(path) for path in series.files]
     headers = [read_header(path, limits) for path in files]
     first = headers[0]
+    if _not_an_image(first):
+        raise DicomError(f"{files[0].name}: {_not_an_image(first)}")
     rows, columns = image_size(first, files[0])
     for path, header in zip(files, headers, strict=True):
         _check_same_series(path, header, first, rows, columns)
@@ -295,27 +317,51 @@ def load_dicom_series(
         raise DicomError(f"{files[0].name}: {error}") from error
     order, ijk_to_ras = _placed(series, files, geometries)
 
-    voxels = np.empty((len(order), rows, columns), dtype=output_dtype(first, rescales))  # limits checked above
+    colour = is_colour(first)
+    # Limits checked above; colour is kept as RGB bytes, as Slicer's vector volumes hold it.
+    voxels = np.empty((len(order), rows, columns, 3), dtype=np.uint8) if colour else \
+        np.empty((len(order), rows, columns), dtype=output_dtype(first, rescales))
     try:
         if frames > 1:
             dataset, stored = read_stored_frames(files[0], rows, columns, frames)
-            _check_unchanged(files[0], frame_rescales(dataset) == rescales)
+            _check_unchanged(files[0], frame_rescales(dataset) == rescales and is_colour(dataset) == colour)
             for k, frame in enumerate(order):
-                voxels[k] = rescaled(stored[frame], *rescales[frame])
+                voxels[k] = stored[frame] if colour else rescaled(stored[frame], *rescales[frame])
         else:
             for k, index in enumerate(order):
                 dataset, stored = read_stored_frames(files[index], rows, columns, 1)
                 _check_unchanged(files[index], image_size(dataset, files[index]) == (rows, columns)
-                                 and _rescale(dataset) == rescales[index])
-                voxels[k] = rescaled(stored[0], *rescales[index])
+                                 and _rescale(dataset) == rescales[index] and is_colour(dataset) == colour)
+                voxels[k] = stored[0] if colour else rescaled(stored[0], *rescales[index])
     except DicomPixelError as error:
         raise DicomError(str(error)) from error
     node = add_volume_from_array(
-        engine, voxels, series.name, spacing_mm=(1.0, 1.0, 1.0), window_level=_window_level(first),
-        ijk_to_ras=ijk_to_ras,
+        engine, voxels, series.name, spacing_mm=(1.0, 1.0, 1.0),
+        window_level=None if colour else _window_level(first), ijk_to_ras=ijk_to_ras,
     )
+    warnings = _load_warnings(first, frames)
+    if warnings:
+        node.SetAttribute(LOAD_WARNING_ATTRIBUTE, "; ".join(warnings))
     node.SetAttribute("DICOM.SeriesInstanceUID", str(first.get("SeriesInstanceUID", "")))
     return node
+
+
+def _load_warnings(first: Dataset, frames: int) -> list[str]:
+    """What the user should know about how the series was read: guesses where the file was silent."""
+    warnings = []
+    functional_groups = first.get("PerFrameFunctionalGroupsSequence") or first.get("SharedFunctionalGroupsSequence")
+    if not (frames > 1 and functional_groups):
+        warnings.append(pixel_spacing(first)[1])
+    if frames > 1 and is_time_series(first):
+        warnings.append(f"its {frames} frames are a time series (a cine loop), not slices: they are shown stacked "
+                        "as slices 1 mm apart; playing them in time is not supported")
+    return [warning for warning in warnings if warning]
+
+
+def _not_an_image(header: Dataset) -> str:
+    meta = getattr(header, "file_meta", None)
+    sop_class = str(header.get("SOPClassUID") or (meta.get("MediaStorageSOPClassUID", "") if meta is not None else ""))
+    return NOT_AN_IMAGE_SOP_CLASSES.get(sop_class, "")
 
 
 def _check_same_series(path: Path, header: Dataset, first: Dataset, rows: int, columns: int) -> None:
@@ -324,9 +370,9 @@ def _check_same_series(path: Path, header: Dataset, first: Dataset, rows: int, c
     size = image_size(header, path)
     if size != (rows, columns):
         raise DicomError(f"{path.name}: {size[1]} x {size[0]} pixels, the series' first image has {columns} x {rows}")
-    samples = int(_number(header.get("SamplesPerPixel"), 1))
-    if samples != 1:
-        raise DicomError(f"{path.name}: colour images ({samples} samples per pixel) are not supported")
+    if is_colour(header) != is_colour(first):
+        raise DicomError(f"{path.name}: a {'colour' if is_colour(header) else 'grey'} image in a series of "
+                         f"{'colour' if is_colour(first) else 'grey'} images")
 
 
 def _placed(series: DicomSeries, files: list[Path], geometries: list[SliceGeometry]) -> tuple[list[int], np.ndarray]:
