@@ -264,7 +264,9 @@ def _slice_geometry(header: Dataset, path: Path, number_of_files: int) -> SliceG
 
 
 def _rescale(header: Dataset) -> tuple[float, float]:
-    return _number(header.get("RescaleSlope"), 1.0), _number(header.get("RescaleIntercept"), 0.0)
+    """(slope, intercept); an RT Dose of one frame is scaled by its DoseGridScaling, as multi-frame doses are."""
+    slope = _number(header.get("RescaleSlope"), _number(header.get("DoseGridScaling"), 1.0))
+    return slope, _number(header.get("RescaleIntercept"), 0.0)
 
 
 def _check_volume_limits(rows: int, columns: int, slices: int, header: Dataset, limits: IOLimits) -> None:
