@@ -18,13 +18,22 @@ import pydicom
 from pydicom.dataelem import convert_raw_data_element
 from pydicom.dataset import Dataset
 from pydicom.filereader import data_element_generator
-from pydicom.pixels import apply_color_lut
+from pydicom.pixels import apply_color_lut, get_decoder
 
 DEFLATED_TRANSFER_SYNTAX = "1.2.840.10008.1.2.1.99"
 PIXEL_DATA_TAG = 0x7FE00010
 UNCOMPRESSED_TRANSFER_SYNTAXES = {"1.2.840.10008.1.2", "1.2.840.10008.1.2.1", "1.2.840.10008.1.2.2"}
 SUPPORTED_BITS_ALLOCATED = (8, 16, 32)
 PALETTE_COLOR = "PALETTE COLOR"
+# Where two installed plugins decode a syntax to the same values (its decoding is exact by the standard),
+# the faster first (pydicom would try GDCM first): JPEG-LS with CharLS is 2-3 x faster than GDCM (0014),
+# RLE with pylibjpeg-rle much faster than pydicom's numpy decoder.
+PREFERRED_PLUGINS = {
+    "1.2.840.10008.1.2.4.80": "pyjpegls",  # JPEG-LS lossless
+    "1.2.840.10008.1.2.4.81": "pyjpegls",  # JPEG-LS near-lossless
+    "1.2.840.10008.1.2.5": "pylibjpeg",  # RLE
+}
+PIXEL_OFFSET_ATTRIBUTE = "_trame_pixel_data_offset"  # where a header read by read_header_at left off
 # What pydicom's plugins say when none of the installed ones can decode a syntax (not damaged data).
 NO_DECODER_MARKERS = ("missing dependencies", "does not support", "no pixel data decoders",
                       "no decoders", "not supported")
@@ -66,6 +75,40 @@ def decoded(dataset: Dataset) -> Dataset:
     return dataset
 
 
+def preferred_plugin(syntax: str) -> str:
+    plugin = PREFERRED_PLUGINS.get(syntax, "")
+    try:
+        return plugin if plugin and plugin in get_decoder(syntax).available_plugins else ""
+    except (NotImplementedError, ValueError):
+        return ""
+
+
+def read_header_at(path: Path) -> Dataset:
+    """The header of a file, pixel data left unread, remembering where the pixel data starts so that
+    read_stored_frames can read it later without parsing the header again."""
+    with open(path, "rb") as stream:
+        dataset = pydicom.dcmread(stream, stop_before_pixels=True)
+        if transfer_syntax(dataset) != DEFLATED_TRANSFER_SYNTAX:  # a deflated dataset has no such place
+            object.__setattr__(dataset, PIXEL_OFFSET_ATTRIBUTE, stream.tell())
+    return decoded(dataset)
+
+
+def _with_pixel_data(path: Path, header: Dataset) -> Dataset | None:
+    """A copy of a header read by read_header_at, with the file's Pixel Data read from where it left off."""
+    offset = getattr(header, PIXEL_OFFSET_ATTRIBUTE, None)
+    if offset is None:
+        return None
+    dataset = header.copy()
+    with open(path, "rb") as stream:
+        stream.seek(offset)
+        implicit_vr, little_endian = header.original_encoding
+        for raw in data_element_generator(stream, implicit_vr, little_endian):
+            if raw.tag == PIXEL_DATA_TAG:
+                dataset.add(convert_raw_data_element(raw, ds=dataset))
+            break
+    return dataset
+
+
 def read_up_to_pixel_data(path: Path) -> Dataset:
     """The dataset up to and including Pixel Data; what follows it is not parsed.
 
@@ -85,10 +128,14 @@ def read_up_to_pixel_data(path: Path) -> Dataset:
     return decoded(dataset)
 
 
-def read_stored_frames(path: Path, rows: int, columns: int, frames: int) -> tuple[Dataset, np.ndarray]:
-    """The file's dataset and its stored values as a (frames, rows, columns) array, not rescaled."""
+def read_stored_frames(
+    path: Path, rows: int, columns: int, frames: int, header: Dataset | None = None
+) -> tuple[Dataset, np.ndarray]:
+    """The file's dataset and its stored values as a (frames, rows, columns) array, not rescaled
+    ((frames, rows, columns, 3) RGB bytes for colour). ``header``: the file's header as read_header_at
+    read it, whose checks the caller made: only the pixel data is read then, checked against it."""
     try:
-        dataset = read_up_to_pixel_data(path)
+        dataset = (_with_pixel_data(path, header) if header is not None else None) or read_up_to_pixel_data(path)
     except Exception as error:  # pydicom raises many kinds on damaged input
         raise DicomPixelError(f"{path.name}: not a readable DICOM file ({reason(error)})") from error
     if "PixelData" not in dataset:
@@ -114,6 +161,8 @@ def read_stored_frames(path: Path, rows: int, columns: int, frames: int) -> tupl
             raise DicomPixelError(
                 f"{path.name}: pixel data is {actual} bytes, {shape} of {bits} bits need {expected}"
             )
+    if preferred_plugin(syntax):
+        dataset.pixel_array_options(decoding_plugin=preferred_plugin(syntax))
     try:
         stored = dataset.pixel_array  # YBR is converted to RGB by pydicom
     except Exception as error:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -30,9 +30,9 @@ from .dicom_frames import (
 from .dicom_geometry import DicomGeometryError, SliceGeometry, ijk_to_ras_matrix, order_along_normal
 from .dicom_pixels import (
     DicomPixelError,
-    decoded,
     is_colour,
     output_dtype,
+    read_header_at,
     read_stored_frames,
     reason,
     rescaled,
@@ -71,9 +71,12 @@ class DicomSeries:
     problem: str = ""  # why it will not load, when that is known from the headers alone
     study_date: str = ""
     frames_per_file: int = field(default=1)
+    # The headers find_dicom_series read, by file: load_dicom_series reads only the pixel data after them.
+    headers: dict[Path, Dataset] = field(default_factory=dict, repr=False, compare=False)
 
     def as_dict(self) -> dict:
-        data = asdict(self)
+        data = asdict(replace(self, headers={}))
+        data.pop("headers")
         data["files"] = [str(path) for path in self.files]
         return data
 
@@ -125,7 +128,7 @@ def read_header(path: Path, limits: IOLimits = DEFAULT_IO_LIMITS) -> Dataset:
     """The header of one DICOM file, pixel data left unread."""
     _check_file_size(path, limits)
     try:
-        return decoded(pydicom.dcmread(path, stop_before_pixels=True))
+        return read_header_at(path)
     except Exception as error:  # pydicom raises many kinds on damaged input
         raise DicomError(f"{path.name}: not a readable DICOM file ({reason(error)})") from error
 
@@ -220,6 +223,7 @@ def _describe_series(uid: str, members: list[tuple[Path, Dataset]], limits: IOLi
         problem=problem,
         study_date=str(first.get("StudyDate", "")),
         frames_per_file=frames,
+        headers=dict(members),
     )
 
 
@@ -297,7 +301,8 @@ def load_dicom_series(
     if len(series.files) > limits.max_dicom_files:
         raise DicomError(f"{len(series.files)} files, more than the {limits.max_dicom_files} allowed")
     files = [Path(path) for path in series.files]
-    headers = [read_header(path, limits) for path in files]
+    # Read by find_dicom_series just before, in the same process (loadables), or read now.
+    headers = [series.headers.get(path) or read_header(path, limits) for path in files]
     first = headers[0]
     if _not_an_image(first):
         raise DicomError(f"{files[0].name}: {_not_an_image(first)}")
@@ -325,13 +330,13 @@ def load_dicom_series(
         np.empty((len(order), rows, columns), dtype=output_dtype(first, rescales))
     try:
         if frames > 1:
-            dataset, stored = read_stored_frames(files[0], rows, columns, frames)
+            dataset, stored = read_stored_frames(files[0], rows, columns, frames, headers[0])
             _check_unchanged(files[0], frame_rescales(dataset) == rescales and is_colour(dataset) == colour)
             for k, frame in enumerate(order):
                 voxels[k] = stored[frame] if colour else rescaled(stored[frame], *rescales[frame])
         else:
             for k, index in enumerate(order):
-                dataset, stored = read_stored_frames(files[index], rows, columns, 1)
+                dataset, stored = read_stored_frames(files[index], rows, columns, 1, headers[index])
                 _check_unchanged(files[index], image_size(dataset, files[index]) == (rows, columns)
                                  and _rescale(dataset) == rescales[index] and is_colour(dataset) == colour)
                 voxels[k] = stored[0] if colour else rescaled(stored[0], *rescales[index])
