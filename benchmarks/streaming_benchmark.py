@@ -1,374 +1,286 @@
-"""Streaming benchmark: the app on the real head CT, driven by a real Chromium.
+"""Streaming benchmark: the app on a real head CT, driven by a real Chromium, measuring what users see.
 
-Prints a table of: time from command to first frame; per view (Red slice at
-800x600, 3D at 800x600) the server's render+read-back+encode time, step
-latency p50/p95 for drag steps and wheel notches, a continuous 60 events/s
-drag (frames/s, p95 gap, bytes/s), settle (mouse-up to still frame); a soak
-of mixed drags and wheel with step latency before/after, queue depths and
-server RSS; and (a)-(c) again through an emulated 50 ms one-way, 10 Mbit/s link.
+In one run (each part can be left out, see --only and --sizes):
+- load, per data size (the small test CT, 256x256x108, and a real-size 512x512x432 CT the benchmark
+  makes from it): command to first frame in all four views (Conventional layout, 1600x1000 page),
+  server RSS after load and with volume rendering on; and (--only read) the app's open of the file
+  against slicer-core's own read of it, each in a fresh process;
+- one-up (small CT): Red alone (800x600): pan (middle-drag), window/level (left-drag) and wheel steps,
+  continuous window/level and pan drags; 3D alone (800x600): rotate (left-drag) and wheel (zoom) steps,
+  a continuous rotation; then, volume rendering on, 3D alone again: rotate steps and rotation;
+- conventional (volume rendering on, CT-Bone): the same gestures in Red and rotation in 3D, with each
+  linked view's step latency (DOM event to its first paint) and frames painted per second during the
+  drag, and the settle of all views (mouse-up until every view has painted its still frame); on the
+  large CT, Red wheel steps and the 3D rotation only;
+- remote: one-up Red and 3D again through an emulated 50 ms one-way, 10 Mbit/s link;
+- soak (not in the default run: 12 minutes by default): mixed drags and wheel in Red then 3D, with
+  step latency before/after, queue depths and server RSS.
+Then the ratios: Conventional / One-Up step p50 per gesture, large / small CT.
 
-Usage: .venv/bin/python benchmarks/streaming_benchmark.py [--soak-s 600] [--steps 40]
+Step latency runs from the DOM event to the paint of the frame answering it; "srv" is that frame's
+own render + read-back + encode time. Everything is printed as tables and written as JSON.
+
+Usage: .venv/bin/python benchmarks/streaming_benchmark.py [--only one-up,conventional,read,remote]
+       [--sizes small,large] [--steps 30] [--drag-s 3] [--soak-s 600] [--soak-3d-s 120]
 """
 
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
-import math
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 sys.path.insert(0, str(REPO / "benchmarks"))
-import numpy as np  # noqa: E402
+import browser_measures as bm  # noqa: E402
+import made_volumes  # noqa: E402
+from benchmark_report import print_report  # noqa: E402
 from conftest import RunningApp  # noqa: E402
 from fetch_data import CT_PATH, ensure_test_data  # noqa: E402
 from link_emulator import LinkEmulatorThread  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
+from soak_measures import machine_reference_ms, rss_mb, soak  # noqa: E402
 
-from trame_slicer_app.streaming.jpeg_encoder import encode_jpeg  # noqa: E402
+from trame_slicer_app.layouts import ALL_VIEWS  # noqa: E402
 
-VIEW_SIZE = (800, 600)
-ONE_UP = {"Red": "one_up_red", "1": "one_up_3d"}
-STEP_GAP_S = 0.35
-DRAG_EVENTS_PER_S = 60
-DRAG_S = 3.0
-SOAK_DRAG_MOVES = 30
+ONE_UP_VIEW_SIZE = (800, 600)
+CONVENTIONAL_PAGE_SIZE = (1600, 1000)
+ONE_UP_LAYOUT = {"Red": "one_up_red", "1": "one_up_3d"}
+# The gestures measured per view: single steps, and continuous drags (the first is the one the
+# emulated-link and soak figures have always used: a left-drag).
+STEP_GESTURES = {"Red": ("pan", "window_level", "wheel"), "1": ("rotate", "wheel")}
+DRAG_GESTURES = {"Red": ("window_level", "pan"), "1": ("rotate",)}
+CONVENTIONAL_STEP_GESTURES = {"Red": STEP_GESTURES["Red"], "1": ("rotate",)}
+LARGE_CT_STEP_GESTURES = {"Red": ("wheel",)}
+LARGE_CT_DRAG_GESTURES = {"1": ("rotate",)}
 REMOTE_DELAY_S, REMOTE_BANDWIDTH_BPS = 0.05, 10e6
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+GROUPS = ("one-up", "conventional", "read", "remote", "soak")
+DEFAULT_GROUPS = ("one-up", "conventional", "read", "remote")
+SIZES = ("small", "large")
 
 
-def pct(values, q):
-    if not values:
-        return float("nan")
-    values = sorted(values)
-    return values[min(len(values) - 1, round(q / 100 * (len(values) - 1)))]
-
-
-def stats(page, name):
-    return page.evaluate(f"window.__slicerStreamStats['{name}']")
-
-
-def reset(page, name):
-    page.evaluate(f"window.__slicerStreamReset('{name}')")
-
-
-def server_stats(page):
-    return page.evaluate("window.trame.client.getConnection().getSession().call('slicer.stream.stats', [])")
-
-
-def centre(page, name):
-    box = page.locator(f".slicer-view-{name}").bounding_box()
-    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-
-
-def wait_frames(page, name, more_than, still=False, timeout_s=10.0):
-    condition = f"s.frames > {more_than}" + (" && s.lastMeta && s.lastMeta.still" if still else "")
-    page.wait_for_function(f"() => {{ const s = window.__slicerStreamStats['{name}']; return s && {condition}; }}",
-                           timeout=timeout_s * 1000)
-
-
-def open_one_up(browser, url, name):
-    page = browser.new_page(viewport={"width": 1200, "height": 900})
-    page.goto(url)
-    page.wait_for_selector(".slicer-stream-view", timeout=60000)
-    page.locator(f".layout-{ONE_UP[name]}").click()
-    page.wait_for_function("document.querySelectorAll('.slicer-view').length === 1")
-    box = page.locator(f".slicer-view-{name}").bounding_box()
-    page.set_viewport_size({"width": round(1200 - box["width"] + VIEW_SIZE[0]),
-                            "height": round(900 - box["height"] + VIEW_SIZE[1])})
-    time.sleep(1.0)
-    wait_frames(page, name, 0, still=True, timeout_s=30)
-    warm_up(page, name)
-    return page
-
-
-def warm_up(page, name):
-    """One short drag, as a user's first: until then the view knows its render cost only from
-    still frames (dearer: JPEG quality 90, multisampled in 3D), and its first drag renders smaller."""
-    x, y = centre(page, name)
-    page.mouse.move(x, y)
-    page.mouse.down()
-    for i in range(20):
-        page.mouse.move(x + 20 * math.sin(i / 3), y)
-        time.sleep(1 / DRAG_EVENTS_PER_S)
-    page.mouse.up()
-    time.sleep(0.5)
-
-
-def step_latency(page, name, steps, kind):
-    x, y = centre(page, name)
-    page.mouse.move(x, y)
-    time.sleep(STEP_GAP_S)
-    if kind == "drag":
-        page.mouse.down()
-        time.sleep(STEP_GAP_S)
-    samples, server_ms = [], []
-    for i in range(steps):
-        reset(page, name)
-        if kind == "drag":
-            page.mouse.move(x + 4 * (i + 1), y + (2 if i % 2 else -2))
-        else:
-            page.mouse.wheel(0, -100 if i % 2 else 100)
-        time.sleep(STEP_GAP_S)
-        # The step's own input is the newest one a frame answered: the smallest
-        # latency (older inputs that changed nothing are answered by it too).
-        s = stats(page, name)
-        if s["latenciesMs"]:
-            samples.append(min(s["latenciesMs"]))
-        if s["breakdowns"]:
-            # The first frame after the reset answered the step's own input.
-            split = s["breakdowns"][0]
-            server_ms.append(split["render"] + split["encode"])
-            STEP_BREAKDOWNS.setdefault((page, name, kind), []).append(split)
-    if kind == "drag":
-        page.mouse.up()
-    time.sleep(STEP_GAP_S)
-    STEP_SERVER_MS.setdefault((page, name, kind), []).extend(server_ms)
-    return samples
-
-
-# The server's own render + read-back + encode time of the frames that answered
-# each step (from the frames' own figures), to compare step latency with, and
-# where each step's time went (the client's split, see ui/slicer-view.js).
-STEP_SERVER_MS: dict = {}
-STEP_BREAKDOWNS: dict = {}
-BREAKDOWN_PARTS = ("queued", "network", "apply", "wait", "render", "encode", "transfer", "paint", "total", "scale")
-
-
-def step_server_ms(page, name, kind):
-    return STEP_SERVER_MS.pop((page, name, kind), [])
-
-
-def step_breakdown(page, name, kind):
-    """Median of each part of the steps' latency (ms)."""
-    splits = STEP_BREAKDOWNS.pop((page, name, kind), [])
-    return {part: pct([s[part] for s in splits], 50) for part in BREAKDOWN_PARTS} if splits else {}
-
-
-def continuous_drag(page, name, button="left"):
-    x, y = centre(page, name)
-    page.mouse.move(x, y)
-    page.mouse.down(button=button)
-    time.sleep(0.2)
-    reset(page, name)
-    before = stats(page, name)
-    t0 = page.evaluate("performance.now()")
-    n = int(DRAG_EVENTS_PER_S * DRAG_S)
-    start = time.monotonic()
-    for i in range(n):
-        page.mouse.move(x + 150 * math.sin(i / 20), y + 80 * math.cos(i / 25))
-        delay = start + (i + 1) / DRAG_EVENTS_PER_S - time.monotonic()
-        if delay > 0:
-            time.sleep(delay)
-    t1 = page.evaluate("performance.now()")
-    after = stats(page, name)
-    t_up = page.evaluate("performance.now()")
-    frames_before_up = after["frames"]
-    page.mouse.up(button=button)
-    wait_frames(page, name, frames_before_up, still=True)
-    settle_ms = stats(page, name)["lastFrameAt"] - t_up
-    times = [t for t in after["frameTimes"] if t0 <= t <= t1]
-    gaps = [b - a for a, b in itertools.pairwise(times)]
-    return {
-        "fps": (len(times) - 1) / ((t1 - t0) / 1000) if len(times) > 1 else 0.0,
-        "gap_p95_ms": pct(gaps, 95),
-        "bytes_per_s": (after["bytes"] - before["bytes"]) / ((t1 - t0) / 1000),
-        "settle_ms": settle_ms,
-        "scale_quality": (after["lastMeta"]["scale"], after["lastMeta"]["quality"]),
-    }
-
-
-def measure_view(browser, url, name, steps):
-    page = open_one_up(browser, url, name)
-    result = {"drag_steps_ms": step_latency(page, name, steps, "drag"),
-              "drag_steps_server_ms": step_server_ms(page, name, "drag"),
-              "drag_steps_breakdown": step_breakdown(page, name, "drag"),
-              "wheel_steps_ms": step_latency(page, name, steps, "wheel"),  # slice scrolling; 3D: zoom
-              "wheel_steps_server_ms": step_server_ms(page, name, "wheel"),
-              "wheel_steps_breakdown": step_breakdown(page, name, "wheel"),
-              "drag": continuous_drag(page, name)}
-    srv = server_stats(page)[name]
-    result["server_render_ms"], result["server_encode_ms"] = srv["render_ms"], srv["encode_ms"]
-    result["page"] = page
+# -- measures in one layout ----------------------------------------------------------------------------
+def measure_gestures(page, step_gestures, drag_gestures, steps, drag_s) -> dict:
+    """Steps and drags of each view's gestures, in the layout on screen."""
+    result = {"steps": {}, "drags": {}}
+    for name in dict.fromkeys([*step_gestures, *drag_gestures]):
+        bm.warm_up(page, name)
+        for gesture in step_gestures.get(name, ()):
+            result["steps"].setdefault(name, {})[gesture] = bm.step_latency(page, name, steps, gesture)
+        for gesture in drag_gestures.get(name, ()):
+            result["drags"].setdefault(name, {})[gesture] = bm.continuous_drag(page, name, gesture, drag_s)
     return result
 
 
-def machine_reference_ms(repeats=200):
-    """Median time to JPEG-encode one fixed 800x600 picture here, in the benchmark's own process: a
-    soak's before and after are minutes apart, and a shared machine's speed drifts meanwhile."""
-    rng = np.random.default_rng(7)
-    rows = np.linspace(0, 255, VIEW_SIZE[1], dtype=np.float64)[:, None, None]
-    picture = np.clip(rows + rng.normal(0, 30, (VIEW_SIZE[1], VIEW_SIZE[0], 3)), 0, 255).astype(np.uint8)
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        encode_jpeg(picture, 80)
-        times.append((time.perf_counter() - started) * 1000)
-    return pct(times, 50)
-
-
-def rss_mb(pid):
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def soak(page, name, seconds, pid):
-    x, y = centre(page, name)
-    rss = [rss_mb(pid)]
-    max_in_flight_client, max_pending, max_server_in_flight = 0, 0, 0
-    end = time.monotonic() + seconds
-    i = 0
-    while time.monotonic() < end:
-        button = ("left", "middle", "right")[i % 3]
-        page.mouse.move(x, y)
-        page.mouse.down(button=button)
-        # A closed loop: each drag ends where it began, so window/level, pan and zoom do not
-        # drift over the soak and the steps after it see the same picture as the steps before.
-        for k in range(1, SOAK_DRAG_MOVES + 1):
-            turn = 2 * math.pi * k / SOAK_DRAG_MOVES
-            page.mouse.move(x + 60 * math.sin(turn), y + 40 * math.sin(2 * turn))
-            time.sleep(1 / DRAG_EVENTS_PER_S)
-        page.mouse.up(button=button)
-        for _ in range(5):
-            page.mouse.wheel(0, 100 if i % 2 else -100)
-            time.sleep(0.02)
-        if name == "Red" and i % 6 == 5:
-            page.keyboard.press("r")  # reset the field of view so the soak does not zoom off
-        if name == "1" and i % 6 == 5:
-            page.mouse.move(x, y)
-        s = stats(page, name)
-        max_in_flight_client = max(max_in_flight_client, s["maxInputsInFlightSeen"])
-        max_pending = max(max_pending, s["maxPendingSeen"])
-        max_server_in_flight = max(max_server_in_flight, server_stats(page)[name]["max_in_flight"])
-        if i % 20 == 0:
-            rss.append(rss_mb(pid))
-        i += 1
-    rss.append(rss_mb(pid))
-    srv = server_stats(page)[name]
-    return {"rss_start_mb": rss[0], "rss_end_mb": rss[-1], "rss_max_mb": max(rss),
-            "max_inputs_in_flight": max_in_flight_client, "max_pending_inputs": max_pending,
-            "max_frames_in_flight": max_server_in_flight, "credit": srv["credit"], "drags": i}
-
-
-def reset_view(page, name):
-    """The view's own reset, so steps before and after a soak see the same picture: a closed drag
-    loop in 3D does not bring the camera back (rotations do not commute)."""
-    x, y = centre(page, name)
-    page.mouse.move(x, y)
-    if name == "1":
-        page.evaluate("window.trame.trigger('threed_camera', ['reset'])")
-    else:
-        page.keyboard.press("r")
-    time.sleep(1.0)
-
-
-def first_frame_s(browser):
-    started = time.monotonic()
-    app = RunningApp("--data", str(CT_PATH))
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
-    page.goto(app.url)
-    page.wait_for_function("""() => { const s = window.__slicerStreamStats;
-        return s && ['1','Red','Yellow','Green'].every(n => s[n] && s[n].frames > 0); }""", timeout=120000)
-    elapsed = time.monotonic() - started
-    per_view = {n: server_stats(page)[n]["render_ms"] for n in ("1", "Red", "Yellow", "Green")}
+def measure_one_up(browser, url, name, steps, drag_s, step_gestures=None, drag_gestures=None) -> dict:
+    """View ``name`` alone at 800x600, in a page of its own."""
+    page = bm.open_app_page(browser, url, (1200, 900))
+    bm.show_layout(page, ONE_UP_LAYOUT[name], one_view_size=ONE_UP_VIEW_SIZE)
+    step_gestures = {name: STEP_GESTURES[name]} if step_gestures is None else step_gestures
+    drag_gestures = {name: DRAG_GESTURES[name]} if drag_gestures is None else drag_gestures
+    result = measure_gestures(page, step_gestures, drag_gestures, steps, drag_s)
+    srv = bm.server_stats(page)[name]
+    result["server_render_ms"], result["server_encode_ms"] = srv["render_ms"], srv["encode_ms"]
+    result["view_size"] = bm.view_size(page, name)
     page.close()
-    app.stop()
-    return elapsed, per_view
+    return result
 
 
-def fmt(values):
-    return f"{pct(values, 50):6.1f} / {pct(values, 95):6.1f}" if values else "     -"
+def measure_conventional(browser, url, steps, drag_s, step_gestures=CONVENTIONAL_STEP_GESTURES,
+                         drag_gestures=DRAG_GESTURES) -> dict:
+    """The default layout on a 1600x1000 page, in a page of its own."""
+    page = bm.open_app_page(browser, url, CONVENTIONAL_PAGE_SIZE)
+    views = bm.show_layout(page, "conventional", page_size=CONVENTIONAL_PAGE_SIZE)
+    result = measure_gestures(page, step_gestures, drag_gestures, steps, drag_s)
+    result["view_sizes"] = {name: bm.view_size(page, name) for name in views}
+    page.close()
+    return result
+
+
+# -- one data set, one app -----------------------------------------------------------------------------
+# Each layout is measured in a fresh page (one page open at a time, so one client gets frames): a view
+# re-created by a layout switch numbers its inputs from 1 again, while the server answers that client
+# with the highest number it has seen from it, so the re-created view's latency split (and which frame
+# answers which input) would be wrong until the page is reloaded.
+def measure_load(browser, url, pid, started) -> dict:
+    """Command to first frame in all four views, then server RSS once they are still."""
+    page = bm.open_app_page(browser, url, CONVENTIONAL_PAGE_SIZE)
+    bm.wait_all_painted(page, ALL_VIEWS)
+    first_frame_s = time.monotonic() - started
+    bm.wait_quiet(page, ALL_VIEWS, still=True, timeout_s=30)
+    page.close()
+    return {"first_frame_s": first_frame_s, "rss_loaded_mb": rss_mb(pid)}
+
+
+def switch_volume_rendering_on(browser, url, pid) -> dict:
+    page = bm.open_app_page(browser, url, CONVENTIONAL_PAGE_SIZE)
+    bm.show_layout(page, "conventional", page_size=CONVENTIONAL_PAGE_SIZE)
+    preset = bm.turn_on_volume_rendering(page)
+    bm.wait_quiet(page, ALL_VIEWS, still=True, timeout_s=30)
+    page.close()
+    return {"vr_preset": preset, "rss_volume_rendering_mb": rss_mb(pid)}
+
+
+def progress(what: str) -> None:
+    """A run takes minutes: say what it is doing (on stderr, so the figures stay clean)."""
+    print(f"[{time.strftime('%H:%M:%S')}] {what}", file=sys.stderr, flush=True)
+
+
+def measure_data_set(browser, size, ct_path, groups, args) -> dict:
+    """Start the app on ``ct_path``; its load figures, then the layouts' measures (all of them on the
+    small CT; on the large one, the few that tell how size matters)."""
+    report = {"path": str(ct_path)}
+    started = time.monotonic()
+    app = RunningApp("--data", str(ct_path))
+    pid = app.process.pid
+    try:
+        progress(f"{size} CT: loading")
+        report.update(measure_load(browser, app.url, pid, started))
+        if size == "small" and "one-up" in groups:
+            progress(f"{size} CT: One-Up Red and 3D")
+            report["one_up"] = {name: measure_one_up(browser, app.url, name, args.steps, args.drag_s)
+                                for name in ("Red", "1")}
+        progress(f"{size} CT: volume rendering on")
+        report.update(switch_volume_rendering_on(browser, app.url, pid))
+        if "conventional" in groups:
+            progress(f"{size} CT: Conventional with volume rendering")
+            if size == "small":
+                report["conventional"] = measure_conventional(browser, app.url, args.steps, args.drag_s)
+            else:
+                report["conventional"] = measure_conventional(browser, app.url, args.steps, args.drag_s,
+                                                              LARGE_CT_STEP_GESTURES, LARGE_CT_DRAG_GESTURES)
+        if size == "small" and "one-up" in groups:
+            # The 3D ratio compares like with like: the same volume rendering, alone or beside the slices.
+            progress(f"{size} CT: One-Up 3D with volume rendering")
+            report["one_up_3d_volume_rendering"] = measure_one_up(
+                browser, app.url, "1", args.steps, args.drag_s, {"1": ("rotate",)}, {"1": ("rotate",)})
+        report["rss_end_mb"] = rss_mb(pid)
+    finally:
+        app.stop()
+    return report
+
+
+def measure_read_times(ct_path) -> dict:
+    """The app's open of the file against slicer-core's own read, each in a fresh process; once
+    before, untimed, so that both read from the page cache."""
+    made_volumes.read_time_s("core", ct_path)
+    app_s, core_s = made_volumes.read_time_s("app", ct_path), made_volumes.read_time_s("core", ct_path)
+    return {"app_open_s": app_s, "core_read_s": core_s, "ratio": app_s / core_s}
+
+
+# -- the emulated link and the soak (the small CT, their own app) -----------------------------------
+def soak_view(browser, url, name, seconds, pid, steps) -> dict:
+    page = bm.open_app_page(browser, url, (1200, 900))
+    bm.show_layout(page, ONE_UP_LAYOUT[name], one_view_size=ONE_UP_VIEW_SIZE)
+    bm.warm_up(page, name)
+    gesture = DRAG_GESTURES[name][0]  # the left-drag
+    bm.reset_view(page, name)
+    before = bm.step_latency(page, name, steps, gesture)
+    reference_before = machine_reference_ms()
+    result = soak(page, name, seconds, pid)
+    bm.reset_view(page, name)
+    after = bm.step_latency(page, name, steps, gesture)
+    page.close()
+    # The soak leaves another slice, zoom and window on screen: the steps' own render
+    # time tells a slower picture from a slower stream.
+    result.update(seconds=seconds, drag_steps_before_ms=before["ms"], drag_steps_after_ms=after["ms"],
+                  machine_reference_ms=(reference_before, machine_reference_ms()),
+                  breakdown_before=before["breakdown"], breakdown_after=after["breakdown"])
+    return result
+
+
+def measure_link_and_soak(browser, groups, args) -> dict:
+    report = {}
+    app = RunningApp("--data", str(CT_PATH))
+    link = LinkEmulatorThread("127.0.0.1", app.port, REMOTE_DELAY_S, REMOTE_BANDWIDTH_BPS)
+    remote_url = f"http://127.0.0.1:{link.start()}/"
+    try:
+        for name in ("Red", "1"):
+            if "soak" in groups:
+                seconds = args.soak_s if name == "Red" else args.soak_3d_s
+                report.setdefault("soak", {})[name] = soak_view(browser, app.url, name, seconds,
+                                                                app.process.pid, args.steps)
+            if "remote" in groups:
+                left_drag = DRAG_GESTURES[name][0]
+                report.setdefault("remote", {})[name] = measure_one_up(
+                    browser, remote_url, name, args.steps, args.drag_s, {name: (left_drag, "wheel")},
+                    {name: (left_drag,)})
+    finally:
+        link.stop()
+        app.stop()
+    return report
+
+
+def parse_list(parser, text, allowed, flag):
+    items = [item.strip() for item in text.split(",") if item.strip()]
+    unknown = [item for item in items if item not in allowed]
+    if unknown:
+        parser.error(f"{flag}: unknown {', '.join(unknown)}; choose from {', '.join(allowed)}")
+    return items
+
+
+def run_browser_measures(report, paths, groups, sizes, args) -> None:
+    """Everything measured through Chromium: each data set's app, then the link and soak app."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=bm.CHROMIUM_ARGS)
+        try:
+            for size in sizes:
+                part_started = time.monotonic()
+                report["data"][size] = measure_data_set(browser, size, paths[size], groups, args)
+                if "read" in groups:
+                    report["data"][size]["read"] = measure_read_times(paths[size])
+                report["data"][size]["elapsed_s"] = time.monotonic() - part_started
+            if "remote" in groups or "soak" in groups:
+                part_started = time.monotonic()
+                report.update(measure_link_and_soak(browser, groups, args))
+                report["link_and_soak_elapsed_s"] = time.monotonic() - part_started
+        finally:
+            browser.close()
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--soak-s", type=float, default=600.0, help="soak of the Red slice view")
-    parser.add_argument("--soak-3d-s", type=float, default=120.0, help="soak of the 3D view")
-    parser.add_argument("--steps", type=int, default=40, help="single steps per measure (p95 needs a few dozen)")
+    parser.add_argument("--only", default=",".join(DEFAULT_GROUPS),
+                        help=f"measures to run, comma-separated, from {', '.join(GROUPS)} "
+                             f"(default: {','.join(DEFAULT_GROUPS)}; 'all' for every one)")
+    parser.add_argument("--sizes", default=",".join(SIZES),
+                        help="data sizes, each with its load figures: small (the test CT; one-up is measured on it "
+                             "only), large (512x512x432); '' for none")
+    parser.add_argument("--steps", type=int, default=30,
+                        help="single steps per measure (p95 needs a few dozen; 30 keeps the default run short)")
+    parser.add_argument("--drag-s", type=float, default=bm.DRAG_S, help="seconds of each continuous drag")
+    parser.add_argument("--soak-s", type=float, default=600.0, help="soak of the Red slice view (with --only soak)")
+    parser.add_argument("--soak-3d-s", type=float, default=120.0, help="soak of the 3D view (with --only soak)")
+    parser.add_argument("--large-dir", default=str(REPO / "benchmarks" / "results"),
+                        help="where the large CT is made (and kept for the next run); '' for a temporary folder")
     parser.add_argument("--out", default=str(REPO / "benchmarks" / "results" / "streaming.json"))
     args = parser.parse_args()
+    groups = GROUPS if args.only == "all" else parse_list(parser, args.only, GROUPS, "--only")
+    sizes = parse_list(parser, args.sizes, SIZES, "--sizes")
     ensure_test_data()
-    report = {}
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        report["first_frame_s"], report["first_frame_render_ms"] = first_frame_s(browser)
-        app = RunningApp("--data", str(CT_PATH))
-        link = LinkEmulatorThread("127.0.0.1", app.port, REMOTE_DELAY_S, REMOTE_BANDWIDTH_BPS)
-        remote_url = f"http://127.0.0.1:{link.start()}/"
-        try:
-            for name in ("Red", "1"):
-                local = measure_view(browser, app.url, name, args.steps)
-                page = local.pop("page")
-                reset_view(page, name)
-                before = step_latency(page, name, args.steps, "drag")
-                before_split = step_breakdown(page, name, "drag")
-                reference_before = machine_reference_ms()
-                soak_s = args.soak_s if name == "Red" else args.soak_3d_s
-                local["soak"] = soak(page, name, soak_s, app.process.pid)
-                local["soak"]["seconds"] = soak_s
-                local["soak"]["drag_steps_before_ms"] = before
-                reset_view(page, name)
-                local["soak"]["drag_steps_after_ms"] = step_latency(page, name, args.steps, "drag")
-                local["soak"]["machine_reference_ms"] = (reference_before, machine_reference_ms())
-                # The soak leaves another slice, zoom and window on screen: the steps' own render
-                # time tells a slower picture from a slower stream.
-                local["soak"]["breakdown_before"] = before_split
-                local["soak"]["breakdown_after"] = step_breakdown(page, name, "drag")
-                page.close()
-                remote = measure_view(browser, remote_url, name, args.steps)
-                remote.pop("page").close()
-                report[name] = {"local": local, "remote": remote}
-        finally:
-            link.stop()
-            app.stop()
-        browser.close()
-
-    print(f"\ncommand to first frame in all four views: {report['first_frame_s']:.2f} s; "
-          f"render ms per view: {report['first_frame_render_ms']}")
-    print(f"\n{'view':5} {'link':7} {'step srv p50':>12} {'drag step p50/p95':>18} {'ratio':>6} "
-          f"{'wheel p50/p95':>16} {'ratio':>6} {'drag fps':>9} {'gap p95':>8} {'KB/s':>7} {'settle':>7} {'scale,q'}")
-    for name in ("Red", "1"):
-        for where in ("local", "remote"):
-            r = report[name][where]
-            d = r["drag"]
-            drag_srv, wheel_srv = pct(r["drag_steps_server_ms"], 50), pct(r["wheel_steps_server_ms"], 50)
-            r["drag_step_ratio"] = pct(r["drag_steps_ms"], 50) / drag_srv if drag_srv else float("nan")
-            r["wheel_step_ratio"] = pct(r["wheel_steps_ms"], 50) / wheel_srv if wheel_srv else float("nan")
-            print(f"{name:5} {where:7} {drag_srv:12.1f} {fmt(r['drag_steps_ms']):>18} {r['drag_step_ratio']:6.2f} "
-                  f"{fmt(r['wheel_steps_ms']):>16} {r['wheel_step_ratio']:6.2f} {d['fps']:9.1f} "
-                  f"{d['gap_p95_ms']:8.1f} {d['bytes_per_s'] / 1024:7.0f} {d['settle_ms']:7.1f} {d['scale_quality']}")
-    print(f"\nwhere a step's time went (medians; ms, the render scale last): {', '.join(BREAKDOWN_PARTS)}")
-    for name in ("Red", "1"):
-        for where in ("local", "remote"):
-            for kind in ("drag", "wheel"):
-                split = report[name][where][f"{kind}_steps_breakdown"]
-                if split:
-                    print(f"{name:5} {where:7} {kind:6} " + " ".join(f"{split[p]:7.1f}" for p in BREAKDOWN_PARTS))
-    for name in ("Red", "1"):
-        s = report[name]["local"]["soak"]
-        print(f"soak {name}: {s['seconds']:.0f} s, {s['drags']} drags; drag step p50/p95 before "
-              f"{fmt(s['drag_steps_before_ms'])} after {fmt(s['drag_steps_after_ms'])} ms; inputs in flight max "
-              f"{s['max_inputs_in_flight']}, pending max {s['max_pending_inputs']}, frames in flight max "
-              f"{s['max_frames_in_flight']} (credit {s['credit']}); RSS {s['rss_start_mb']:.0f} -> "
-              f"{s['rss_end_mb']:.0f} MB (max {s['rss_max_mb']:.0f})")
-        ref_before, ref_after = s["machine_reference_ms"]
-        print(f"     machine reference (JPEG of a fixed 800x600 picture, benchmark process) before/after: "
-              f"{ref_before:.1f} / {ref_after:.1f} ms")
-        b, a = s["breakdown_before"], s["breakdown_after"]
-        if b and a:
-            print(f"     median step before/after: render scale {b['scale']:.2f} / {a['scale']:.2f}, "
-              f"render+encode {b['render'] + b['encode']:.1f} / "
-                  f"{a['render'] + a['encode']:.1f} ms, the rest {b['total'] - b['render'] - b['encode']:.1f} / "
-                  f"{a['total'] - a['render'] - a['encode']:.1f} ms")
+    started = time.monotonic()
+    report = {"groups": list(groups), "sizes": list(sizes), "steps": args.steps, "drag_s": args.drag_s,
+              "data": {}}
+    paths = {"small": CT_PATH}
+    temporary = tempfile.TemporaryDirectory(prefix="bench-ct-") if not args.large_dir else None
+    if "large" in sizes:
+        made = time.monotonic()
+        paths["large"] = made_volumes.large_ct(CT_PATH, Path(args.large_dir or temporary.name))
+        report["large_ct_made_s"] = time.monotonic() - made
+    try:
+        run_browser_measures(report, paths, groups, sizes, args)
+    finally:
+        if temporary is not None:
+            temporary.cleanup()
+    report["run_s"] = time.monotonic() - started
+    print_report(report)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(report, indent=1, default=str))
+    print(f"\n{report['run_s']:.0f} s in all; figures written to {args.out}")
     return 0
 
 

@@ -12,3 +12,5 @@ if [ ! -f "$stamp" ] || [ setup.cfg -nt "$stamp" ]; then
   .venv/bin/python -m pip install -q -e ".${extra:+[$extra]}"
   touch "$stamp"
 fi
+# FreeSurfer's colour table, for aseg label names (not kept in the repository; see the script).
+.venv/bin/python scripts/fetch-freesurfer-colors.py || echo "FreeSurfer colour table not installed: aseg labels will be numbered" >&2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -99,4 +100,32 @@ def probability_map(mri_path: Path, out: Path) -> Path:
     image = nibabel.Nifti1Image(scaled.astype(np.float32), mri.affine)
     image.header.set_data_dtype(np.float32)
     nibabel.save(image, str(out))
+    return out
+
+
+def big_ct_path(ct_path: Path) -> Path:
+    """The CT resampled to a real CT's size (512 x 512 x 432, 226 MB of int16), kept beside the test
+    data (tests/.data), never committed; made by the benchmarks' maker, so tests and benchmarks
+    measure the same volume."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import made_volumes
+
+    return made_volumes.large_ct(ct_path, ct_path.parent)
+
+
+def write_metaimage(ct_path: Path, out: Path) -> Path:
+    """The CT as a MetaImage (``.mha``, one file) with VTK's own writer (origin 0, axes along LPS)."""
+    from vtkmodules.util.numpy_support import numpy_to_vtk
+    from vtkmodules.vtkCommonDataModel import vtkImageData
+    from vtkmodules.vtkIOImage import vtkMetaImageWriter
+
+    image = vtkImageData()
+    image.SetDimensions(256, 256, 108)
+    image.SetSpacing(*CT_SPACING_MM)
+    image.GetPointData().SetScalars(numpy_to_vtk(read_ct_voxels(ct_path).ravel(), deep=True))
+    writer = vtkMetaImageWriter()
+    writer.SetFileName(str(out))
+    writer.SetCompression(False)
+    writer.SetInputData(image)
+    writer.Write()
     return out

@@ -2,7 +2,9 @@
 
 Every file is treated as hostile: what it names must lie beside it and what it declares must fit
 ``IOLimits`` (engine.file_references); it is first read in a sandboxed child process
-(engine.sandboxed_reading), and only what the child read without harm is loaded into the scene.
+(engine.sandboxed_reading), and only what the child read without harm is loaded into the scene. The
+voxels of a plain scalar volume come from the child (engine.voxel_handover, checked here before use),
+so such a file is parsed once; other data is read again by the server.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pathlib import Path
 from .engine.bundle_file_names import files_named_after_nodes, safe_file_stem
 from .engine.data_saving import save_data_node, save_suffixes
 from .engine.file_references import check_file, is_inside
+from .engine.freesurfer import FREESURFER_SUFFIXES
 from .engine.io_limits import DEFAULT_IO_LIMITS, IOLimits
 from .engine.loadables import (
     KINDS,
@@ -38,6 +41,7 @@ from .engine.scene_files import close_scene as close_engine_scene
 from .engine.segmentations import SEGMENTATION_EXTENSIONS
 from .engine.slicer_engine import SlicerEngine
 from .engine.volumes import LOAD_WARNING_ATTRIBUTE, VOLUME_EXTENSIONS, show_volume
+from .engine.voxel_handover import VoxelHandover, add_handed_over_volume
 
 __all__ = [
     "SUPPORTED_EXTENSIONS",
@@ -52,7 +56,8 @@ __all__ = [
 ]
 
 SUPPORTED_EXTENSIONS = tuple(dict.fromkeys(
-    (*VOLUME_EXTENSIONS, *SEGMENTATION_EXTENSIONS, *MODEL_EXTENSIONS, *SCENE_EXTENSIONS, ".zip", ".dcm")
+    (*VOLUME_EXTENSIONS, *FREESURFER_SUFFIXES, *SEGMENTATION_EXTENSIONS, *MODEL_EXTENSIONS, *SCENE_EXTENSIONS,
+     ".zip", ".dcm")
 ))
 MAX_REMEMBERED_LOADABLES = 256  # inspected loadables kept for load_loadables to accept
 
@@ -76,6 +81,10 @@ class DataError(ValueError):
 # these, so a client cannot swap in other paths or a kind the sandbox never tried.
 _inspected: OrderedDict[str, dict] = OrderedDict()
 _inspected_lock = threading.Lock()  # inspect_paths may run in worker threads
+# Voxels the sandboxed reader handed over for inspected volumes, until they are loaded: id -> handover,
+# oldest first, at most ``IOLimits.max_handover_bytes`` in all (older ones are dropped: those volumes
+# are then read from their file again when loaded).
+_handovers: OrderedDict[str, VoxelHandover] = OrderedDict()
 _unpacked_dirs: list[Path] = []
 
 
@@ -185,6 +194,10 @@ def _dicom_candidates(paths: list[Path], where: str, limits: IOLimits, required:
         raise DataError(f"{where}: no DICOM series found")
     candidates = []
     for series in series_list:
+        if series.modality == "SEG":  # a DICOM segmentation: each file is one, opened as a segmentation
+            candidates += [{"kind": "segmentation", "paths": [Path(p)], "name": series.name[:80],
+                            "kind_choices": ["segmentation"]} for p in series.files]
+            continue
         if series.problem:
             raise DataError(f"{where}: {series.name}: {series.problem}")
         candidates.append({
@@ -256,9 +269,13 @@ def inspect_paths(
         for candidate, result in zip(candidates, probe_items(items, limits), strict=True):
             where = candidate["paths"][0].name if candidate["kind"] != "dicom" else candidate["name"]
             if not result["ok"]:
+                _release_handovers(result)
                 problems.append(_problem(where, result["error"]))
                 continue
-            loadables.append(_remember(candidate, result))
+            try:
+                loadables.append(_remember(candidate, result, limits))
+            finally:
+                _release_handovers(result)  # what _remember did not keep
     if problems:
         raise DataError(problems, loadables=loadables)
     return loadables
@@ -275,7 +292,37 @@ def _proved_kinds(candidate: dict, result: dict) -> tuple[str, list[str]]:
     return kind, choices if kind in choices else [kind]
 
 
-def _remember(candidate: dict, result: dict) -> dict:
+def _release_handovers(result: dict) -> None:
+    for handover in result.pop("handovers", None) or ():
+        if handover is not None:
+            handover.release()
+
+
+def _keep_handover(loadable_id: str, result: dict, limits: IOLimits) -> None:
+    """Keep the voxels the child handed over for a one-volume loadable; release the others."""
+    handovers = result.pop("handovers", None) or []
+    kept = handovers[0] if len(handovers) == 1 and result.get("kind", "volume") in ("volume", "dicom") else None
+    dropped = [h for h in handovers if h is not None and h is not kept]
+    if kept is not None:
+        with _inspected_lock:
+            if loadable_id in _handovers:
+                dropped.append(_handovers.pop(loadable_id))
+            _handovers[loadable_id] = kept
+            total = sum(h.nbytes for h in _handovers.values())
+            while total > limits.max_handover_bytes and len(_handovers) > 1:
+                _oldest, handover = _handovers.popitem(last=False)
+                total -= handover.nbytes
+                dropped.append(handover)
+    for handover in dropped:
+        handover.release()
+
+
+def _take_handover(loadable_id: str) -> VoxelHandover | None:
+    with _inspected_lock:
+        return _handovers.pop(loadable_id, None)
+
+
+def _remember(candidate: dict, result: dict, limits: IOLimits = DEFAULT_IO_LIMITS) -> dict:
     nodes = result["nodes"]
     kind, choices = _proved_kinds(candidate, result)
     paths = candidate["paths"]
@@ -291,11 +338,17 @@ def _remember(candidate: dict, result: dict) -> dict:
         "id": _fingerprint(kind, paths), "kind": kind, "name": candidate["name"], "detail": detail,
         "paths": [str(p) for p in paths], "kind_choices": choices,
     }
+    forgotten = []
     with _inspected_lock:
         _inspected[loadable["id"]] = loadable
         _inspected.move_to_end(loadable["id"])
         while len(_inspected) > MAX_REMEMBERED_LOADABLES:
-            _inspected.popitem(last=False)
+            old_id, _old = _inspected.popitem(last=False)
+            forgotten.append(_handovers.pop(old_id, None))
+    for handover in forgotten:
+        if handover is not None:
+            handover.release()
+    _keep_handover(loadable["id"], result, limits)
     return {**loadable, "kind_choices": list(choices)}
 
 
@@ -321,6 +374,23 @@ def _known_loadable(given) -> dict:
     return {**known, "kind": kind}
 
 
+def _load_known(engine: SlicerEngine, known: dict) -> list:
+    """A known loadable's nodes: from the voxels the sandboxed reader handed over when it is loaded as
+    the kind it was inspected as, else read from its files."""
+    paths = [Path(p) for p in known["paths"]]
+    handover = _take_handover(known["id"])
+    try:
+        if known["kind"] != "dicom":
+            check_file(paths[0], paths[0].parent)
+        if handover is not None and known["kind"] in ("volume", "dicom"):
+            file_path = paths[0] if known["kind"] == "volume" else None
+            return [add_handed_over_volume(engine, handover, known["name"], file_path)]
+        return load_item(engine, known["kind"], paths, known["name"])
+    finally:
+        if handover is not None:
+            handover.release()
+
+
 def load_loadables(
     engine: SlicerEngine, loadables: list[dict], progress: ProgressCallback | None = None
 ) -> list[dict]:
@@ -340,10 +410,7 @@ def load_loadables(
             known = _known_loadable(given)
             if progress is not None:
                 progress(number / len(loadables), f"Loading {known['name']}")
-            paths = [Path(p) for p in known["paths"]]
-            if known["kind"] != "dicom":
-                check_file(paths[0], paths[0].parent)
-            nodes = load_item(engine, known["kind"], paths, known["name"])
+            nodes = _load_known(engine, known)
         except (ValueError, OSError) as error:
             problems.append(_shown(error))
             continue

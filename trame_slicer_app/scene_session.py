@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .engine.data_probe import probe
 from .engine.sample_data import add_sample_head
+from .engine.sandboxed_reading import start_spare_reader
 from .engine.scene_changes import SceneChangeTracker
 from .engine.scene_layout import set_view_arrangement, view_arrangement
 from .engine.scene_undo import SceneUndo
@@ -34,6 +35,8 @@ class SceneSession:
 
     def __init__(self) -> None:
         self.engine = SlicerEngine()
+        # A sandboxed reader waits, its libraries imported, for the first file to be opened.
+        start_spare_reader()
         # The viewer draws the crosshair (Shift+move) from the start; the Slices panel turns it off.
         set_crosshair_visible(self.engine, True)
         self.undo = SceneUndo(self.engine)

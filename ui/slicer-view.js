@@ -66,7 +66,7 @@
 
       // Shared with window.__slicerStreamStats so tests/benchmarks see live values.
       const stats = {
-        frames: 0, bytes: 0, lastFrameAt: 0, latenciesMs: [], frameTimes: [], lastMeta: null, breakdowns: [],
+        frames: 0, linkedFrames: 0, bytes: 0, lastFrameAt: 0, latenciesMs: [], frameTimes: [], lastMeta: null, breakdowns: [],
         inputsInFlight: 0, pendingInputs: 0, maxInputsInFlightSeen: 0, maxPendingSeen: 0,
       };
 
@@ -311,6 +311,7 @@
       function recordPaint(p, bytes, arrivedAt) {
         const now = performance.now();
         stats.frames++; stats.bytes += bytes; stats.lastFrameAt = now;
+        if (p.linked) stats.linkedFrames++;  // rendered because another view was under the hand
         pushBounded(stats.frameTimes, now);
         stats.lastMeta = {
           scale: p.scale, quality: p.quality, still: p.still, width: p.width, height: p.height,

@@ -19,13 +19,6 @@ def the_app_on_sample_data():
     app.stop()
 
 
-@pytest.fixture(scope="module")
-def the_app_on_the_ct(a_ct_path):
-    app = RunningApp("--data", str(a_ct_path))
-    yield app
-    app.stop()
-
-
 def open_page(browser, app):
     page = browser.new_page(viewport=VIEWPORT)
     page.goto(app.url)

@@ -6,84 +6,18 @@ import time
 
 import numpy as np
 import pytest
-from conftest import RunningApp
 
-from e2e.views import view_pixels, wait_for_views
+from e2e.views import (
+    drag,
+    frames_painted,
+    readout,
+    settled_readout,
+    view_pixels,
+    wait_for_readout,
+    wait_for_still_frame,
+)
 
 pytestmark = pytest.mark.browser
-VIEWPORT = {"width": 1400, "height": 900}
-STATE_TIMEOUT_S = 10
-
-
-@pytest.fixture(scope="module")
-def the_app_on_the_ct(a_ct_path):
-    app = RunningApp("--data", str(a_ct_path))
-    yield app
-    app.stop()
-
-
-@pytest.fixture
-def a_page(a_browser, the_app_on_the_ct):
-    page = a_browser.new_page(viewport=VIEWPORT)
-    page.goto(the_app_on_the_ct.url)
-    wait_for_views(page)
-    yield page
-    page.close()
-
-
-def readout(page) -> dict:
-    return page.evaluate("window.trame.state.get('mrml_readout')")
-
-
-def wait_for_readout(page, changed) -> dict:
-    deadline = time.monotonic() + STATE_TIMEOUT_S
-    while time.monotonic() < deadline:
-        value = readout(page)
-        if changed(value):
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"readout did not change: {readout(page)}")
-
-
-def settled_readout(page, quiet_s: float = 0.6) -> dict:
-    """The readout once it has stayed the same for ``quiet_s`` (it is refreshed at 4 Hz)."""
-    deadline = time.monotonic() + STATE_TIMEOUT_S
-    last, since = readout(page), time.monotonic()
-    while time.monotonic() < deadline:
-        time.sleep(0.1)
-        value = readout(page)
-        if value != last:
-            last, since = value, time.monotonic()
-        elif time.monotonic() - since >= quiet_s:
-            return value
-    raise AssertionError(f"readout never settled: {last}")
-
-
-def frames_painted(page, name: str) -> int:
-    return int(page.locator(f".slicer-view-{name} .slicer-stream-view").get_attribute("data-frames"))
-
-
-def wait_for_still_frame(page, name: str, after_frames: int) -> None:
-    page.wait_for_function(
-        f"""() => {{ const s = window.__slicerStreamStats['{name}'];
-                   return s && s.frames > {after_frames} && s.lastMeta && s.lastMeta.still; }}""",
-        timeout=STATE_TIMEOUT_S * 1000,
-    )
-
-
-def drag(page, name: str, dx: int, dy: int, button: str = "left", modifiers=()) -> None:
-    box = page.locator(f".slicer-view-{name}").bounding_box()
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    for key in modifiers:
-        page.keyboard.down(key)
-    page.mouse.move(x, y)
-    page.mouse.down(button=button)
-    for step in range(1, 21):
-        page.mouse.move(x + dx * step / 20, y + dy * step / 20)
-        time.sleep(0.02)
-    page.mouse.up(button=button)
-    for key in modifiers:
-        page.keyboard.up(key)
 
 
 def test_left_drag_changes_window_level_and_the_image(a_page):

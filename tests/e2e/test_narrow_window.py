@@ -4,7 +4,6 @@ the views keep the window's width; widened, the window gets the drawer beside th
 from __future__ import annotations
 
 import pytest
-from conftest import RunningApp
 
 from e2e.views import wait_for_views
 
@@ -13,13 +12,6 @@ NARROW = {"width": 800, "height": 600}
 WIDE = {"width": 1400, "height": 900}
 UI_TIMEOUT_MS = 10_000
 DRAWER_WIDTH_PX = 340
-
-
-@pytest.fixture(scope="module")
-def the_app_on_the_ct(a_ct_path):
-    app = RunningApp("--data", str(a_ct_path))
-    yield app
-    app.stop()
 
 
 def drawer_shown(page) -> bool:

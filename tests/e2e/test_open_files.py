@@ -14,7 +14,7 @@ import pytest
 from conftest import RunningApp
 from PIL import Image
 
-from e2e.views import view_pixels, wait_for_views
+from e2e.views import state, view_pixels, wait_for_state, wait_for_views
 
 pytestmark = pytest.mark.browser
 VIEWPORT = {"width": 1400, "height": 900}
@@ -37,20 +37,6 @@ def a_page(a_browser, the_app_with_a_data_folder):
     page.close()
 
 
-def state(page, key: str):
-    return page.evaluate(f"window.trame.state.get('{key}')")
-
-
-def wait_for_state(page, key: str, test, timeout_s: float = LOAD_TIMEOUT_S):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        value = state(page, key)
-        if test(value):
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"{key} is still {state(page, key)!r}")
-
-
 def a_data_transfer(page, path):
     """A DataTransfer holding the file at ``path``, as a drag from the desktop would."""
     page.evaluate("""() => { const i = document.createElement('input');
@@ -68,7 +54,7 @@ def test_dropping_the_ct_on_a_view_uploads_it_with_progress_and_shows_it(a_page,
     dropped_at = time.monotonic()
     a_page.dispatch_event(".slicer-view-Red", "drop", {"dataTransfer": transfer})
     a_page.wait_for_selector(".data-io-progress", timeout=10_000)
-    notice = wait_for_state(a_page, "data_io_notice", lambda v: v and v.startswith("Loaded"))
+    notice = wait_for_state(a_page, "data_io_notice", lambda v: v and v.startswith("Loaded"), LOAD_TIMEOUT_S)
     upload = a_page.evaluate("window.__slicerLastUpload")
     assert upload["bytes"] == a_ct_path.stat().st_size
     upload["drop_to_loaded_s"] = round(time.monotonic() - dropped_at, 2)  # within the 0.1 s polling
@@ -145,7 +131,8 @@ def test_the_data_folder_dialog_opens_the_mri(a_page, an_mri_path):
     entry = a_page.locator(".data-io-folder-entry", has_text=an_mri_path.name)
     entry.locator("input[type=checkbox]").check()
     a_page.locator(".data-io-folder-load").click()
-    notice = wait_for_state(a_page, "data_io_notice", lambda v: v and an_mri_path.name.split(".")[0] in v)
+    mri_name = an_mri_path.name.split(".")[0]
+    notice = wait_for_state(a_page, "data_io_notice", lambda v: v and mri_name in v, LOAD_TIMEOUT_S)
     assert notice.startswith("Loaded")
 
 
@@ -169,7 +156,7 @@ def test_several_loadables_are_offered_in_a_dialog_and_only_the_chosen_load(a_pa
     choices.filter(has_text="ch2better").locator("input[type=checkbox]").uncheck()
     a_page.evaluate("window.trame.state.set('data_io_notice', '')")
     a_page.locator(".data-io-load-chosen").click()
-    notice = wait_for_state(a_page, "data_io_notice", lambda v: v and v.startswith("Loaded"))
+    notice = wait_for_state(a_page, "data_io_notice", lambda v: v and v.startswith("Loaded"), LOAD_TIMEOUT_S)
     assert "ch2" in notice and "ch2better" not in notice
 
 
@@ -192,7 +179,7 @@ def test_a_plain_named_label_map_is_switched_to_segments_in_the_dialog(
     a_page.locator(".data-io-choose").screenshot(path=str(artifacts / "kind-choice-dialog.png"))
     a_page.evaluate("window.trame.state.set('data_io_notice', '')")
     a_page.locator(".data-io-load-chosen").click()
-    notice = wait_for_state(a_page, "data_io_notice", lambda v: v and v.startswith("Loaded"))
+    notice = wait_for_state(a_page, "data_io_notice", lambda v: v and v.startswith("Loaded"), LOAD_TIMEOUT_S)
     assert "scan_0001" in notice and "ch2" not in notice
     groups = wait_for_state(a_page, "data_groups", lambda g: any(x["kind"] == "segmentation" for x in g), 10)
     segmentation = next(x for x in groups if x["kind"] == "segmentation")["nodes"][0]

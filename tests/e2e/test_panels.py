@@ -8,19 +8,11 @@ import pytest
 from conftest import RunningApp
 from made_data import probability_map
 
-from e2e.test_interaction import drag, frames_painted, readout, wait_for_readout, wait_for_still_frame
-from e2e.views import view_pixels, wait_for_views
+from e2e.views import drag, frames_painted, readout, view_pixels, wait_for_readout, wait_for_still_frame, wait_for_views
 
 pytestmark = pytest.mark.browser
 VIEWPORT = {"width": 1400, "height": 900}
 UI_TIMEOUT_MS = 10_000
-
-
-@pytest.fixture(scope="module")
-def the_app_on_the_ct(a_ct_path):
-    app = RunningApp("--data", str(a_ct_path))
-    yield app
-    app.stop()
 
 
 @pytest.fixture

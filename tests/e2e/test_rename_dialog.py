@@ -4,7 +4,6 @@ limit, and a dialog left open that stays with the tab that opened it."""
 from __future__ import annotations
 
 import pytest
-from conftest import RunningApp
 
 from e2e.views import wait_for_views
 
@@ -12,13 +11,6 @@ pytestmark = pytest.mark.browser
 VIEWPORT = {"width": 1400, "height": 900}
 UI_TIMEOUT_MS = 10_000
 MAX_NAME_CHARS = 256
-
-
-@pytest.fixture(scope="module")
-def the_app_on_the_ct(a_ct_path):
-    app = RunningApp("--data", str(a_ct_path))
-    yield app
-    app.stop()
 
 
 def open_the_data_panel(page, url: str) -> None:

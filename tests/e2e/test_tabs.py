@@ -6,7 +6,6 @@ from __future__ import annotations
 import time
 
 import pytest
-from conftest import RunningApp
 
 from e2e.views import wait_for_views
 
@@ -15,13 +14,6 @@ VIEWPORT = {"width": 1400, "height": 900}
 UI_TIMEOUT_MS = 10_000
 # Long enough for a state change to cross the server to the other tab (the binding polls at 7 Hz).
 OTHER_TAB_WAIT_S = 1.5
-
-
-@pytest.fixture(scope="module")
-def the_app_on_the_ct(a_ct_path):
-    app = RunningApp("--data", str(a_ct_path))
-    yield app
-    app.stop()
 
 
 @pytest.fixture

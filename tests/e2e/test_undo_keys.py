@@ -6,41 +6,11 @@ from __future__ import annotations
 import time
 
 import pytest
-from conftest import RunningApp
 
-from e2e.views import wait_for_views
+from e2e.views import state, wait_for_state
 
 pytestmark = pytest.mark.browser
-VIEWPORT = {"width": 1400, "height": 900}
 UI_TIMEOUT_S = 10
-
-
-@pytest.fixture(scope="module")
-def the_app_on_the_ct(a_ct_path):
-    app = RunningApp("--data", str(a_ct_path))
-    yield app
-    app.stop()
-
-
-@pytest.fixture
-def a_page(a_browser, the_app_on_the_ct):
-    page = a_browser.new_page(viewport=VIEWPORT)
-    page.goto(the_app_on_the_ct.url)
-    wait_for_views(page, names=("Red",))
-    yield page
-    page.close()
-
-
-def state(page, key: str):
-    return page.evaluate(f"window.trame.state.get('{key}')")
-
-
-def wait_for_state(page, key: str, expected) -> None:
-    deadline = time.monotonic() + UI_TIMEOUT_S
-    while state(page, key) != expected:
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{key} is {state(page, key)!r}, not {expected!r}")
-        time.sleep(0.1)
 
 
 def red_offset(page) -> float:

@@ -6,22 +6,13 @@ import time
 
 import numpy as np
 import pytest
-from conftest import RunningApp
 
-from e2e.test_interaction import frames_painted, wait_for_still_frame
-from e2e.views import view_pixels, wait_for_views
+from e2e.views import frames_painted, view_pixels, wait_for_still_frame, wait_for_views
 
 pytestmark = pytest.mark.browser
 VIEWPORT = {"width": 1400, "height": 900}
 UI_TIMEOUT_MS = 10_000
 RULER_BAND_PX = 60
-
-
-@pytest.fixture(scope="module")
-def the_app_on_the_ct(a_ct_path):
-    app = RunningApp("--data", str(a_ct_path))
-    yield app
-    app.stop()
 
 
 def set_state_and_wait(page, key: str, value) -> np.ndarray:

@@ -8,24 +8,11 @@ import numpy as np
 import pytest
 from conftest import ARTIFACTS, RunningApp
 
-from e2e.test_interaction import drag, frames_painted
-from e2e.views import view_pixels, wait_for_views
+from e2e.views import drag, frames_painted, view_pixels, wait_for_state, wait_for_views
 
 pytestmark = pytest.mark.browser
 VIEWPORT = {"width": 1000, "height": 700}  # a small 3D view: CPU ray casting
 STATE_TIMEOUT_S = 20
-
-
-def state(page, key: str):
-    return page.evaluate(f"window.trame.state.get({key!r})")
-
-
-def wait_for_state(page, key: str, expected) -> None:
-    deadline = time.monotonic() + STATE_TIMEOUT_S
-    while state(page, key) != expected:
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{key} stayed {state(page, key)!r}, expected {expected!r}")
-        time.sleep(0.1)
 
 
 def settled_3d_view(page, frames_before: int) -> np.ndarray:

@@ -73,7 +73,7 @@ async def frames_out(stream: AStream, at_most: int = 6) -> list[APublishedFrame]
                 stream.streamer.on_ack(frame.view, frame.meta["id"], client=client)
             frames.append(frame)
             got = True
-        quiet = 0 if got else quiet + 1
+        quiet = 0 if got or stream.streamer.encoding() else quiet + 1
     return frames
 
 
@@ -117,6 +117,17 @@ def assert_no_linked_frame_while_the_focused_view_was_due(frames: list, focused:
             assert started_s(frame) < due, (frame.view, started_s(frame) - started_s(last_focused))
 
 
+def assert_each_focused_frame_was_sent_before_the_next_linked_render(frames: list, focused: str = "Red") -> None:
+    """A focused frame is sent from the render thread once encoded: a linked render started
+    before that would hold it back by the render's whole length."""
+    last_focused = None
+    for frame in sorted(frames, key=started_s):
+        if frame.view == focused:
+            last_focused = frame
+        elif frame.meta["linked"] and last_focused is not None:
+            assert last_focused.meta["sent_ms"] <= frame.meta["started_ms"], frame.view
+
+
 def test_with_no_room_left_linked_views_render_only_at_their_floor_rate_and_never_ahead_of_the_dragged_view():
     async def scenario(stream: AStream) -> None:
         await all_views_shown(stream)
@@ -128,6 +139,7 @@ def test_with_no_room_left_linked_views_render_only_at_their_floor_rate_and_neve
         elapsed = stream.clock.now - start
 
         assert_no_linked_frame_while_the_focused_view_was_due(frames)
+        assert_each_focused_frame_was_sent_before_the_next_linked_render(frames)
         assert all(not f.meta["still"] for f in of(frames, "Red")[1:])
         for name in LINKED:
             linked = of(frames, name)
@@ -151,6 +163,7 @@ def test_linked_views_use_the_room_the_dragged_view_leaves_up_to_their_ceiling()
         elapsed = stream.clock.now - start
 
         assert_no_linked_frame_while_the_focused_view_was_due(frames)
+        assert_each_focused_frame_was_sent_before_the_next_linked_render(frames)
         for name in LINKED:
             rate = len(of(frames, name)) / elapsed
             assert LINKED_MIN_FPS + 1 < rate <= LINKED_MAX_FPS + 1, (name, rate)

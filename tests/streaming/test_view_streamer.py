@@ -478,6 +478,31 @@ def test_each_client_is_answered_with_its_own_input_count():
     run_with_a_stream(scenario)
 
 
+def test_a_view_mounted_again_is_answered_from_its_new_count():
+    """A layout switch rebuilds a view, whose client numbers its input from 1 again: its size
+    message (sent on mount) makes the server forget the count it had, so the next frames answer
+    the new inputs and not an old, higher number."""
+
+    async def scenario(stream: AStream) -> None:
+        streamer = stream.streamer
+        streamer.set_visible({"Red"})
+        streamer.on_resize("Red", *VIEW_SIZE, client="tab")
+        stream.ack(await stream.next_frame())
+        streamer.on_input("Red", 300, [a_move(1, 1)], client="tab")
+        stream.time_passes(FRAME_INTERVAL_S)
+        old = await stream.next_frame()
+        assert old.recipients["tab"]["input_seq"] == 300
+        streamer.on_ack("Red", old.meta["id"], client="tab")
+
+        streamer.on_resize("Red", *VIEW_SIZE, client="tab")  # mounted again
+        streamer.on_input("Red", 1, [a_move(2, 2)], client="tab")
+        stream.time_passes(FRAME_INTERVAL_S)
+        frame = await stream.next_frame()
+        assert frame.recipients["tab"]["input_seq"] == 1
+
+    run_with_a_stream(scenario)
+
+
 def test_a_flood_of_clicks_is_applied_in_order_without_growing_a_queue():
     async def scenario(stream: AStream) -> None:
         stream.ack(await stream.first_frame_of("Red"))

@@ -183,13 +183,11 @@ def test_a_saved_node_is_offered_under_its_name_with_its_accents(the_data_featur
     app, feature = the_data_feature
     app.session.open_sample()
     feature.show_save_dialog()
-    rename_node(app.session.engine, app.state.data_io_savable[0]["node_id"], "Head CT <b>bold</b> é")
+    rename_node(app.session.engine, shown(app, "data_io_savable")[0]["node_id"], "Head CT <b>bold</b> é")
     feature.show_save_dialog()
-    node = app.state.data_io_savable[0]
-    app.state.data_io_save_node_id = node["node_id"]
-    app.state.data_io_save_format = ".nrrd"
-    feature.save_node()
-    assert app.state.data_io_download["name"] == "Head CT _b_bold_b_ é.nrrd"
+    node = shown(app, "data_io_savable")[0]
+    feature.save_node(node["node_id"], ".nrrd")
+    assert shown(app, "data_io_download")["name"] == "Head CT _b_bold_b_ é.nrrd"
 
 
 def test_a_scene_reopens_in_the_layout_it_was_saved_in(the_data_feature):
@@ -197,14 +195,13 @@ def test_a_scene_reopens_in_the_layout_it_was_saved_in(the_data_feature):
     app.session.open_sample()
     app._on_layout_change("four_up")  # what the toolbar's layout buttons end in
     feature.save_scene()
-    saved = feature.downloads.folder / app.state.data_io_download["url"].split("/", 1)[1]
+    saved = feature.downloads.folder / shown(app, "data_io_download")["url"].split("/", 1)[1]
     shutil.copy(saved, feature.data_folder.root / "four_up.mrb")
     feature.close_scene()
     app.state.layout_name = "one_up_red"
     app._on_layout_change("one_up_red")
 
-    app.state.data_io_folder_selected = ["four_up.mrb"]
-    run_coroutine(feature.load_from_data_folder())
+    run_coroutine(feature.load_from_data_folder(["four_up.mrb"]))
     assert not error_of(app)
     assert app.state.layout_name == "four_up"
 
@@ -217,8 +214,7 @@ def test_a_label_file_gets_the_same_kind_uploaded_or_from_the_data_folder(the_da
     app, feature = the_data_feature
     label_file = feature.data_folder.root / "head_label.nrrd"
     ct_label_map(a_ct_path, label_file)
-    app.state.data_io_folder_selected = ["head_label.nrrd"]
-    run_coroutine(feature.load_from_data_folder())
+    run_coroutine(feature.load_from_data_folder(["head_label.nrrd"]))
     upload_id = upload_through_the_store(feature, label_file, "head_label.nrrd")
     run_coroutine(feature.on_uploaded([upload_id]))
     assert not error_of(app)
@@ -245,3 +241,14 @@ def test_a_radiograph_without_pixel_spacing_loads_with_a_warning_that_stays(the_
     assert shown(app, "data_io_notice").startswith("Loaded")
     assert shown(app, "data_io_warning_show")
     assert "pixel spacing is 0\\0: it is shown at 1 mm per pixel" in shown(app, "data_io_warning")
+
+
+def test_an_uploaded_header_without_its_data_file_names_the_user_s_files(the_data_feature):
+    from pathlib import Path
+
+    import nibabel
+
+    app, feature = the_data_feature
+    header = Path(nibabel.__file__).parent / "tests" / "data" / "nifti1.hdr"
+    run_coroutine(feature.on_uploaded([upload_through_the_store(feature, header, "brain.hdr")]))
+    assert error_of(app) == "brain.hdr: its data file brain.img is not there; open the .hdr with its .img beside it"

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from slicer import vtkMRMLVolumeArchetypeStorageNode
 
+from .dicom_seg import DICOM_SEG_SUFFIX, dicom_source_of, save_dicom_seg
 from .loadables import node_kind
 from .models import MODEL_SAVE_SUFFIXES, save_model
 from .segmentations import SEGMENTATION_SAVE_SUFFIXES, save_segmentation
@@ -20,12 +21,15 @@ class SaveError(ValueError):
 
 def save_suffixes(node) -> tuple[str, ...]:
     """The file suffixes a node can be written as (none for nodes that are not data)."""
+    kind = node_kind(node)
+    if kind == "segmentation" and dicom_source_of(node) is not None:  # made on a DICOM series
+        return (*SEGMENTATION_SAVE_SUFFIXES, DICOM_SEG_SUFFIX)
     return {
         "volume": VOLUME_SAVE_SUFFIXES,
         "labelmap": LABELMAP_SAVE_SUFFIXES,
         "segmentation": SEGMENTATION_SAVE_SUFFIXES,
         "model": MODEL_SAVE_SUFFIXES,
-    }.get(node_kind(node), ())
+    }.get(kind, ())
 
 
 def save_volume(node, path: Path) -> Path:
@@ -40,6 +44,8 @@ def save_volume(node, path: Path) -> Path:
 def save_data_node(engine, node, path: Path) -> Path:
     """Write ``node`` to ``path``; the suffix of ``path`` picks the format."""
     kind = node_kind(node)
+    if kind == "segmentation" and path.name.lower().endswith(DICOM_SEG_SUFFIX):
+        return save_dicom_seg(engine, node, path)
     if kind == "segmentation":
         return save_segmentation(engine, node, path)
     if kind == "model":

@@ -48,8 +48,8 @@ DEFAULT_ORIENTATION = (1.0, 0.0, 0.0, 0.0, 1.0, 0.0)
 _MIXED_MULTI_FRAME = "a multi-frame file among other files of the series: load one multi-frame file at a time"
 # SOP classes that hold no image this viewer shows as a volume, and why (in the user's words).
 NOT_AN_IMAGE_SOP_CLASSES = {
-    "1.2.840.10008.5.1.4.1.1.66.4": "a DICOM segmentation (SEG), not an image: segmentation objects are not "
-                                    "read yet",
+    "1.2.840.10008.5.1.4.1.1.66.4": "a DICOM segmentation (SEG), not an image volume: it opens as a "
+                                    "segmentation (dicom_seg)",
 }
 
 

@@ -3,7 +3,12 @@
 Reads a JSON request on stdin ({"limits": {...}, "items": [{"kind", "paths", "name"[, "kind_choices"]}]}), caps its own
 address space, then loads each item into a throwaway scene and writes one JSON line per event
 ("start", then the result) to its answer stream, so that the parent knows which file was being read
-when the process died. Nothing it loads reaches the server's scene.
+when the process died. Nothing it loads reaches the server's scene but the voxels of plain scalar
+volumes, which it appends to the memfd the server passed (engine/voxel_handover.py), described in its
+answer ("voxels": one description or null per node), so that the server need not read the file again.
+
+A spare child may be started before there is anything to read: it imports Slicer's libraries, then
+waits for its request (an empty stdin, when the server goes away, ends it).
 """
 
 from __future__ import annotations
@@ -15,10 +20,14 @@ import sys
 import traceback
 
 ANSWER_FD_ENV = "TRAME_SLICER_PROBE_ANSWER_FD"
+NODES_KEY = "_nodes"  # the loaded nodes, in a result until their voxels are handed over
+HANDED_OVER_KINDS = ("volume", "dicom")  # label maps become segmentations: the server reads those itself
 
 
-def _limit_resources(memory_bytes: int) -> None:
+def _limit_resources(memory_bytes: int, file_bytes: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    # No file it writes (the voxels it hands over included) may grow beyond this.
+    resource.setrlimit(resource.RLIMIT_FSIZE, (file_bytes, file_bytes))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a crash must not leave a core file behind
 
 
@@ -36,33 +45,51 @@ def probe_one(engine, item: dict, limits) -> dict:
     from .loadables import describe_node, load_item, probe_volume_kinds
 
     # Inflating the whole file to check it costs time: the child does it, the server need not.
-    if item["kind"] in ("volume", "labelmap", "segmentation"):
+    if item["kind"] in ("volume", "labelmap", "segmentation", "sequence"):
         verify_compressed_data(Path(item["paths"][0]), limits)
     paths = [Path(p) for p in item["paths"]]
     if len(item.get("kind_choices") or ()) > 1:  # a volume that may also be opened as a label map
         found = probe_volume_kinds(engine, paths[0], item["name"], item["kind"], limits)
         return {"ok": True, "kind": found["kind"], "kind_choices": found["kind_choices"],
-                "nodes": [describe_node(node) for node in found["nodes"]]}
-    nodes = load_item(engine, item["kind"], paths, item["name"], limits)
-    return {"ok": True, "nodes": [describe_node(node) for node in nodes]}
+                "nodes": [describe_node(node) for node in found["nodes"]], NODES_KEY: found["nodes"]}
+    # No display node for a volume: the server computes its window/level once it has the voxels.
+    nodes = load_item(engine, item["kind"], paths, item["name"], limits, display=False)
+    return {"ok": True, "nodes": [describe_node(node) for node in nodes], NODES_KEY: nodes}
+
+
+def hand_over(result: dict, item: dict, handover_fd: int | None, budget_bytes: int) -> None:
+    """Append the voxels of the volumes just read to the memfd; describe them in ``result``."""
+    from .voxel_handover import can_hand_over, write_voxels
+
+    nodes = result.pop(NODES_KEY, None) or []
+    if handover_fd is None or not result.get("ok") or result.get("kind", item["kind"]) not in HANDED_OVER_KINDS:
+        return
+    result["voxels"] = [write_voxels(node, handover_fd, budget_bytes) if can_hand_over(node) else None
+                        for node in nodes]
 
 
 def main() -> int:
-    request = json.loads(sys.stdin.read())
     answers = _answer_stream()
-    _limit_resources(int(request["limits"]["child_memory_bytes"]))
-
+    # Slicer's libraries first: a spare child is started before there is a request.
     from .headless_scene import HeadlessScene
     from .io_limits import IOLimits
     from .slicer_engine import _send_vtk_messages_to_stderr
+    from .voxel_handover import HANDOVER_FD_ENV
 
     _send_vtk_messages_to_stderr()
-    limits = IOLimits(**request["limits"])
     engine = HeadlessScene()
+    text = sys.stdin.read()
+    if not text.strip():
+        return 0  # the server went away (or needed no spare): nothing to read
+    request = json.loads(text)
+    limits = IOLimits(**request["limits"])
+    _limit_resources(limits.child_memory_bytes, limits.child_file_bytes)
+    handover_fd = int(os.environ[HANDOVER_FD_ENV]) if os.environ.get(HANDOVER_FD_ENV) else None
     for index, item in enumerate(request["items"]):
         answers.write(json.dumps({"index": index, "event": "start"}) + "\n")
         try:
             result = probe_one(engine, item, limits)
+            hand_over(result, item, handover_fd, limits.max_handover_bytes)
         except MemoryError:
             megabytes = limits.child_memory_bytes // (1024 * 1024)
             result = {"ok": False, "error": f"reading needed more than the {megabytes} MiB allowed; stopped"}
@@ -72,8 +99,12 @@ def main() -> int:
             traceback.print_exc()
             result = {"ok": False, "error": f"the reader failed ({type(error).__name__})"}
         answers.write(json.dumps({"index": index, "event": "done", **result}) + "\n")
-        engine.scene.Clear(1)  # a throwaway scene: keep memory for the next file
-    return 0
+        if index + 1 < len(request["items"]):
+            engine.scene.Clear(1)  # a throwaway scene: keep memory for the next file
+    answers.flush()
+    sys.stderr.flush()
+    # The server waits for this process to end: nothing of its scene or libraries needs tearing down.
+    os._exit(0)
 
 
 if __name__ == "__main__":

@@ -356,6 +356,14 @@ def check_legacy_vtk(path: Path, limits: IOLimits = DEFAULT_IO_LIMITS) -> None:
             )
 
 
+def _check_analyze_data_file(path: Path) -> None:
+    """A ``.hdr`` (Analyze, NIfTI pair) holds only the header: its voxels are in the ``.img`` beside it."""
+    stem = path.name[: -len(".hdr")]
+    if not any((path.parent / f"{stem}{suffix}").is_file() for suffix in (".img", ".IMG", ".img.gz")):
+        raise FileReferenceError(f"{_printable(path.name)}: its data file {_printable(stem)}.img is not there; "
+                                 "open the .hdr with its .img beside it")
+
+
 def check_file(path: Path, root: Path, limits: IOLimits = DEFAULT_IO_LIMITS) -> list[Path]:
     """Run the checks that apply to this kind of file; returns the other files it names."""
     if not is_inside(path, root):
@@ -370,8 +378,15 @@ def check_file(path: Path, root: Path, limits: IOLimits = DEFAULT_IO_LIMITS) -> 
         return check_nrrd(path, root, limits)
     if name.endswith((".mha", ".mhd")):
         return check_metaimage(path, root, limits)
+    if name.endswith(".hdr"):
+        _check_analyze_data_file(path)
     if name.endswith((".nii", ".nii.gz", ".hdr")):
         check_nifti(path, limits)
+        return []
+    if name.endswith((".mgz", ".mgh")):
+        from .freesurfer import check_mgh  # FreeSurfer volumes
+
+        check_mgh(path, limits)
         return []
     if name.endswith(".mrml"):
         return check_mrml(path, root, limits)

@@ -8,6 +8,7 @@ from slicer import (
     vtkSlicerMarkupsLogic,
     vtkSlicerModelsLogic,
     vtkSlicerSegmentationsModuleLogic,
+    vtkSlicerSequencesLogic,
     vtkSlicerSubjectHierarchyModuleLogic,
     vtkSlicerVolumeRenderingLogic,
     vtkSlicerVolumesLogic,
@@ -29,6 +30,7 @@ class HeadlessScene:
         self.volumes_logic = self._register_logic("Volumes", vtkSlicerVolumesLogic())
         self.segmentations_logic = self._register_logic("Segmentations", vtkSlicerSegmentationsModuleLogic())
         self.models_logic = self._register_logic("Models", vtkSlicerModelsLogic())
+        self.sequences_logic = self._register_logic("Sequences", vtkSlicerSequencesLogic())
         # These register the node classes a saved scene may hold (volume rendering, markups/ROI,
         # subject hierarchy): without them a scene's nodes could not be created.
         self._register_logic("VolumeRendering", vtkSlicerVolumeRenderingLogic())

@@ -26,6 +26,13 @@ class IOLimits:
     max_model_points: int = 50_000_000  # one mesh
     child_memory_bytes: int = 6144 * MIB  # address space of the sandboxed reader
     child_time_s: float = 120.0  # wall time of the sandboxed reader
+    max_handover_bytes: int = 4096 * MIB  # voxels one sandboxed reader hands the server (all its files)
+
+    @property
+    def child_file_bytes(self) -> int:
+        """The largest file the sandboxed reader may write (its RLIMIT_FSIZE): the voxels it hands over,
+        a member it unpacks from a scene bundle, its own messages."""
+        return max(self.max_handover_bytes, self.max_file_bytes, self.max_volume_bytes)
 
 
 DEFAULT_IO_LIMITS = IOLimits()

@@ -12,23 +12,26 @@ import zipfile
 from pathlib import Path
 
 from .file_references import MAX_HEADER_BYTES
+from .freesurfer import FREESURFER_SUFFIXES, is_freesurfer_file, mgh_frame_count
 from .io_limits import DEFAULT_IO_LIMITS, IOLimits
 from .legacy_vtk_volumes import load_legacy_vtk_volume
 from .models import MODEL_EXTENSIONS, legacy_vtk_dataset, load_model
 from .scene_files import load_mrb, load_mrml
 from .segmentations import SEGMENTATION_EXTENSIONS, import_labelmap, load_segmentation
+from .sequences import NIFTI_SUFFIXES, frame_count, load_nifti_sequence, nifti_frame_count
 from .volumes import VOLUME_EXTENSIONS, VolumeLoadError, load_volume
 
-KINDS = ("volume", "dicom", "segmentation", "labelmap", "model", "scene")
+KINDS = ("volume", "dicom", "segmentation", "labelmap", "model", "scene", "sequence")
 MAX_NODE_NAME_CHARACTERS = 80
 # Words in a file name that mark a label map, as Slicer's "LabelMap" option guesses.
 LABELMAP_NAME_WORDS = {"label", "labels", "labelmap", "seg", "segmentation", "mask", "aseg"}
 # Volume files the user may open either as a volume or as a label map (one segment per label).
-KIND_CHOICE_EXTENSIONS = (".nrrd", ".nhdr", ".nii", ".nii.gz")
+KIND_CHOICE_EXTENSIONS = (".nrrd", ".nhdr", ".nii", ".nii.gz", *FREESURFER_SUFFIXES)
 VOLUME_KIND_CHOICES = ("volume", "labelmap")
 MAX_LABELMAP_LABELS = 256  # distinct values (0 included) an image may hold to be offered as a label map
 MAX_LABEL_BINCOUNT_RANGE = 1 << 16  # value ranges counted with one array of counters; wider ones are sorted
 LABEL_COUNT_CHUNK_VOXELS = 1 << 24  # voxels counted at a time (128 MiB of 64-bit counters' input)
+FIRST_LABEL_COUNT_CHUNK_VOXELS = 1 << 20  # the first count is small: most images are no label maps
 DICOM_EXTENSIONS = (".dcm", ".dicom", ".ima")
 ARCHIVE_EXTENSIONS = (".zip",)
 LEGACY_VTK_VOLUME_DATASETS = {"STRUCTURED_POINTS", "IMAGE_DATA"}
@@ -88,9 +91,13 @@ def classify_file(path: Path, user_name: str | None = None) -> str | None:
         return "volume" if legacy_vtk_dataset(path) in LEGACY_VTK_VOLUME_DATASETS else "model"
     if suffix in MODEL_EXTENSIONS:
         return "model"
-    if suffix in VOLUME_EXTENSIONS:
+    if suffix in FREESURFER_SUFFIXES and mgh_frame_count(path) > 1:
+        return "sequence"
+    if suffix in (*VOLUME_EXTENSIONS, *FREESURFER_SUFFIXES):
         if suffix in (".nrrd", ".nhdr") and _nrrd_holds_segments(path):
             return "segmentation"
+        if suffix in NIFTI_SUFFIXES and nifti_frame_count(path) > 1:
+            return "sequence"  # a 4D image (a time series): one volume per frame
         return "labelmap" if _named_like_labelmap(Path(user_name) if user_name else path) else "volume"
     from .dicom_series import is_dicom_file  # helper DICOM's reader
 
@@ -119,14 +126,19 @@ def distinct_values(node, limit: int = MAX_LABELMAP_LABELS) -> int | None:
     values = vtk_to_numpy(scalars)
     if values.dtype.kind not in "iu" or values.size == 0:
         return None
-    low, high = (int(v) for v in image.GetScalarRange())
     values = values.reshape(-1)
+    # numpy's min and max: VTK's GetScalarRange takes about ten times as long on a large volume.
+    low, high = int(values.min()), int(values.max())
     # Chunk by chunk: a whole-volume copy in 64-bit integers could need 8 times the volume's memory.
     if high - low < MAX_LABEL_BINCOUNT_RANGE:
         seen = np.zeros(high - low + 1, dtype=bool)
-        for start in range(0, values.size, LABEL_COUNT_CHUNK_VOXELS):
-            chunk = values[start:start + LABEL_COUNT_CHUNK_VOXELS].astype(np.int64) - low
+        start, size = 0, FIRST_LABEL_COUNT_CHUNK_VOXELS
+        while start < values.size:
+            chunk = values[start:start + size].astype(np.int64) - low
             seen |= np.bincount(chunk, minlength=seen.size) > 0
+            if np.count_nonzero(seen) > limit:
+                break  # a CT shows thousands of values in its first chunk: no need to count the rest
+            start, size = start + size, min(2 * size, LABEL_COUNT_CHUNK_VOXELS)
         return min(int(np.count_nonzero(seen)), limit + 1)
     found: set[int] = set()
     for start in range(0, values.size, LABEL_COUNT_CHUNK_VOXELS):
@@ -134,6 +146,12 @@ def distinct_values(node, limit: int = MAX_LABELMAP_LABELS) -> int | None:
         if len(found) > limit:
             break
     return min(len(found), limit + 1)
+
+
+def _largest_value(node) -> float:
+    from vtkmodules.util.numpy_support import vtk_to_numpy
+
+    return float(vtk_to_numpy(node.GetImageData().GetPointData().GetScalars()).max())
 
 
 def probe_volume_kinds(engine, path: Path, name: str, hinted_kind: str, limits: IOLimits = DEFAULT_IO_LIMITS) -> dict:
@@ -144,9 +162,9 @@ def probe_volume_kinds(engine, path: Path, name: str, hinted_kind: str, limits: 
     says so (``hinted_kind``): an MRI of bytes stays a volume unless the user switches it. The label
     map import is run here when it is the default; when only offered, the read and the bound on
     segments are what was proved. Returns {"kind", "kind_choices", "nodes"}."""
-    volume = load_item(engine, "volume", [path], name, limits)
+    volume = load_item(engine, "volume", [path], name, limits, display=False)
     labels = distinct_values(volume[0])
-    has_labels = volume[0].GetImageData().GetScalarRange()[1] > 0  # label 0 is the background
+    has_labels = labels is not None and _largest_value(volume[0]) > 0  # label 0 is the background
     can_be_labelmap = labels is not None and 1 < labels <= MAX_LABELMAP_LABELS and has_labels
     choices = list(VOLUME_KIND_CHOICES) if can_be_labelmap else ["volume"]
     if can_be_labelmap and hinted_kind == "labelmap":
@@ -158,19 +176,30 @@ def probe_volume_kinds(engine, path: Path, name: str, hinted_kind: str, limits: 
     return {"kind": "volume", "kind_choices": choices, "nodes": volume}
 
 
-def load_item(engine, kind: str, paths: list[Path], name: str, limits: IOLimits = DEFAULT_IO_LIMITS) -> list:
+def load_item(
+    engine, kind: str, paths: list[Path], name: str, limits: IOLimits = DEFAULT_IO_LIMITS, display: bool = True
+) -> list:
     """Load one loadable into ``engine``'s scene (an engine or a HeadlessScene); returns its nodes.
-    The files' references and declared sizes must have been checked already (file_references)."""
+    The files' references and declared sizes must have been checked already (file_references).
+    ``display`` False: a volume file's scalar volume gets no display node (for the sandboxed reader)."""
     path = paths[0]
     try:
+        if is_freesurfer_file(path) and kind in ("volume", "labelmap", "sequence"):
+            return [_load_freesurfer(engine, kind, path, name, limits)]
         if kind == "volume" and file_suffix(path) == ".vtk":
             return [load_legacy_vtk_volume(engine, path, name)]
+        if kind == "sequence":
+            return [load_nifti_sequence(engine, path, name, limits)]
         if kind == "volume":
-            node = load_volume(engine, path)
+            node = load_volume(engine, path, display)
             node.SetName(name)
             return [node]
         if kind == "labelmap":
             return [import_labelmap(engine, path, name)]
+        if kind == "segmentation" and file_suffix(path) not in SEGMENTATION_EXTENSIONS:
+            from .dicom_seg import load_dicom_seg  # a DICOM SEG (scene_data offers it as a segmentation)
+
+            return [load_dicom_seg(engine, path, name, limits)]
         if kind == "segmentation":
             return [load_segmentation(engine, path, name)]
         if kind == "model":
@@ -186,6 +215,14 @@ def load_item(engine, kind: str, paths: list[Path], name: str, limits: IOLimits 
     raise LoadableError(f"unknown kind of data: {kind!r}")
 
 
+def _load_freesurfer(engine, kind: str, path: Path, name: str, limits: IOLimits):
+    from . import freesurfer
+
+    loader = {"volume": freesurfer.load_mgh_volume, "labelmap": freesurfer.import_mgh_labelmap,
+              "sequence": freesurfer.load_mgh_sequence}[kind]
+    return loader(engine, path, name, limits)
+
+
 def _load_dicom(engine, paths: list[Path], name: str, limits: IOLimits):
     from .dicom_series import find_dicom_series, load_dicom_series
 
@@ -194,6 +231,10 @@ def _load_dicom(engine, paths: list[Path], name: str, limits: IOLimits):
         raise LoadableError(f"{name}: expected one DICOM series, found {len(series)}")
     node = load_dicom_series(engine, series[0], limits)
     node.SetName(name)
+    if series[0].frames_per_file == 1:  # a segmentation made on it may be saved as a DICOM SEG
+        from .dicom_seg import remember_dicom_source
+
+        remember_dicom_source(node, series[0].files, series[0].series_uid)
     return node
 
 
@@ -223,6 +264,10 @@ def describe_node(node) -> dict:
         summary["detail"] = "{} x {} x {} voxels, {} mm, {}".format(
             *summary["dims"], " x ".join(f"{s:.3g}" for s in node.GetSpacing()), summary["scalar_type"]
         )
+        frames = frame_count(node)
+        if frames is not None:
+            summary["frames"] = frames
+            summary["detail"] += f", {frames} frames"
     elif kind == "segmentation":
         segmentation = node.GetSegmentation()
         names = [segmentation.GetNthSegment(i).GetName() for i in range(segmentation.GetNumberOfSegments())]

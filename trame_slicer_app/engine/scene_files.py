@@ -29,7 +29,8 @@ DATA_NODE_CLASSES = (
 
 
 # Nodes that only serve removed data (volume rendering's transfer functions and shaders) go with it.
-DATA_HELPER_NODE_CLASSES = ("vtkMRMLVolumePropertyNode", "vtkMRMLShaderPropertyNode")
+DATA_HELPER_NODE_CLASSES = ("vtkMRMLVolumePropertyNode", "vtkMRMLShaderPropertyNode",
+                            "vtkMRMLSequenceBrowserNode", "vtkMRMLSequenceNode")  # 4D volumes' frames
 
 
 class SceneLoadError(ValueError):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import unicodedata
 
 from .node_lookup import DisplayControlError, require_bool, require_node
+from .sequences import remove_sequences_of
 from .slicer_engine import SlicerEngine
 from .volume_display import set_layer_opacity, set_slice_layer, slice_layers
 from .volumes import show_volume
@@ -209,6 +210,7 @@ def delete_node(engine: SlicerEngine, node_id: str) -> None:
     scene = engine.scene
     scene.StartState(scene.BatchProcessState)
     try:
+        remove_sequences_of(engine, node)  # a 4D volume's frames go with it (else Sequences makes it anew)
         # The data node goes first: it then keeps its references to its display and storage
         # nodes, so undo (scene_undo) can put the same three objects back together.
         scene.RemoveNode(node)

@@ -20,6 +20,7 @@ from slicer import (
     vtkSlicerMarkupsLogic,
     vtkSlicerModelsLogic,
     vtkSlicerSegmentationsModuleLogic,
+    vtkSlicerSequencesLogic,
     vtkSlicerSubjectHierarchyModuleLogic,
     vtkSlicerVolumeRenderingLogic,
     vtkSlicerVolumesLogic,
@@ -70,6 +71,8 @@ class SlicerEngine:
             "SubjectHierarchy", vtkSlicerSubjectHierarchyModuleLogic()
         )
         self.data_logic = self._register_logic("Data", vtkSlicerDataModuleLogic())
+        # 4D volumes: browser nodes update their proxy volume (engine/sequences.py).
+        self.sequences_logic = self._register_logic("Sequences", vtkSlicerSequencesLogic())
 
         vtkMRMLSliceNode.AddDefaultSliceOrientationPresets(self.scene, True)
         # Slicer's "Adjust window/level" mouse mode: left-drag sets window/level

@@ -10,6 +10,7 @@ from slicer import (
     vtkMRMLScalarVolumeNode,
     vtkMRMLVectorVolumeDisplayNode,
     vtkMRMLVectorVolumeNode,
+    vtkMRMLVolumeArchetypeStorageNode,
     vtkMRMLVolumeNode,
 )
 from vtkmodules.util.numpy_support import numpy_to_vtk, vtk_to_numpy
@@ -55,9 +56,33 @@ def _volume_name(path: Path) -> str:
     return path.name[: -len(suffix)] if suffix else path.name
 
 
-def load_volume(engine: SlicerEngine, path: str | Path) -> vtkMRMLVolumeNode:
-    """Read a volume file into the scene (adding to what is there)."""
+def _read_scalar_volume(engine: SlicerEngine, path: Path) -> vtkMRMLVolumeNode | None:
+    """A scalar volume read by the archetype storage node as AddArchetypeVolume reads it, but with no
+    display node: nothing computes its automatic window/level (a pass over every voxel). None when the
+    file is not one scalar volume of one component (AddArchetypeVolume then picks the node class)."""
+    node = vtkMRMLScalarVolumeNode()
+    node.SetName(_volume_name(path))
+    storage = vtkMRMLVolumeArchetypeStorageNode()
+    storage.SetFileName(str(path))
+    engine.scene.AddNode(storage)
+    engine.scene.AddNode(node)
+    node.SetAndObserveStorageNodeID(storage.GetID())
+    image = node.GetImageData() if storage.ReadData(node) else None
+    scalars = image.GetPointData().GetScalars() if image is not None else None
+    if scalars is None or scalars.GetNumberOfComponents() != 1 or image.GetNumberOfPoints() == 0:
+        engine.scene.RemoveNode(node)
+        engine.scene.RemoveNode(storage)
+        return None
+    return node
+
+
+def load_volume(engine: SlicerEngine, path: str | Path, display: bool = True) -> vtkMRMLVolumeNode:
+    """Read a volume file into the scene (adding to what is there). With ``display`` False (the sandboxed
+    reader, which shows nothing), a scalar volume gets no display node."""
     path = check_volume_path(path)
+    node = None if display else _read_scalar_volume(engine, path)
+    if node is not None:
+        return node
     node = engine.volumes_logic.AddArchetypeVolume(str(path), _volume_name(path), 0)
     image = node.GetImageData() if node is not None else None
     if image is None or image.GetNumberOfPoints() == 0:

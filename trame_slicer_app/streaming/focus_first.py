@@ -50,21 +50,25 @@ class LinkedPacing:
         """Any frame of the view (linked or not) shows what it waited to show."""
         self.waiting_since = None
 
-    def may_render(self, now: float, room_s: float) -> tuple[bool, float | None]:
+    def may_render(self, now: float, room_s: float, may_overrun: bool = True) -> tuple[bool, float | None]:
         """Whether to render a linked frame now, given ``room_s`` before a focused view's next
-        frame is due; else when to look again (None: when something changes)."""
+        frame is due; else when to look again (None: when something changes). A view that has
+        waited its longest renders even without room, when ``may_overrun``."""
         if self.waiting_since is None:
             return False, None
         earliest = self.last_frame_at + 1.0 / LINKED_MAX_FPS
         if now < earliest:
             return False, earliest
+        if self.fits(room_s):
+            return True, None
         overdue_at = self.waiting_since + 1.0 / LINKED_MIN_FPS
-        if now >= overdue_at:
-            return True, None
-        expected_s = self.render_s if self.render_s > 0 else FIRST_RENDER_GUESS_S
-        if room_s >= expected_s:
-            return True, None
-        return False, overdue_at
+        if now < overdue_at:
+            return False, overdue_at
+        return may_overrun, None
+
+    def fits(self, room_s: float) -> bool:
+        """Whether its frame, as long as its last ones took, ends before the focused views' next."""
+        return room_s >= (self.render_s if self.render_s > 0 else FIRST_RENDER_GUESS_S)
 
     def render_scale(self, interactive_full_scale_s: float) -> float:
         """The scale of the linked frames of this interaction: chosen once (a new scale resizes the

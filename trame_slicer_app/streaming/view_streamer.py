@@ -131,8 +131,9 @@ class ViewStreamer:
         self._encoder = ThreadPoolExecutor(ENCODER_THREADS, thread_name_prefix="jpeg")
         self._task: asyncio.Task | None = None
         self._stopping = False
-        # A linked frame was the last one rendered: the next turn is a waiting focused view's.
-        self._linked_turn_taken = False
+        # A linked frame overran the room since the focused views' last frame: the next overrun waits
+        # for a focused frame, so overdue linked views take turns with the focused ones.
+        self._linked_overran = False
 
     # -- messages from clients (all hostile until checked) ------------------
     def _channel(self, name) -> _ViewChannel:
@@ -210,8 +211,10 @@ class ViewStreamer:
         height = int(min(max(height, MIN_VIEW_SIZE_PX), MAX_VIEW_SIZE_PX))
         channel.view.resize(width, height)
         # A client sends its size when its view mounts: frames sent before
-        # then went nowhere, so their credit comes back.
+        # then went nowhere, so their credit comes back; and a view mounted again (a layout
+        # switch) numbers its input from 1 again, so the count it had is forgotten.
         self._forget_frames_in_flight(channel)
+        channel.client_inputs.pop(client, None)
         channel.pacer.dirty = True
         self.wake()
 
@@ -282,6 +285,10 @@ class ViewStreamer:
     def stats(self) -> dict[str, dict]:
         return {name: c.stats.snapshot(c.pacer, c.quality) for name, c in self._channels.items()}
 
+    def encoding(self) -> bool:
+        """Whether a frame is being encoded (its send follows on this loop)."""
+        return any(channel.encoding for channel in self._channels.values())
+
     def wake(self) -> None:
         self._wake.set()
 
@@ -344,7 +351,8 @@ class ViewStreamer:
                     channel.linked.note_changed(now)
         linked_rendered = False
         held = False
-        for channel in sorted(visible, key=lambda c: c.pacer.last_input_at, reverse=True):
+        # Newest input first; then the cheapest still frames, so that most views are sharp soonest.
+        for channel in sorted(visible, key=lambda c: (-c.pacer.last_input_at, c.quality.still_frame_s)):
             if held and channel not in focused:
                 continue
             held = self._still_frame_held_back(channel, now, focused)
@@ -364,7 +372,7 @@ class ViewStreamer:
                 kind, look_again = channel.pacer.next_frame(now, channel.quality.credit())
                 if kind is not None:
                     self._render_and_send(channel, kind)
-                    self._linked_turn_taken = False
+                    self._linked_overran = False
                     look_again = now
             if look_again is not None:
                 next_look = min(next_look, look_again)
@@ -388,14 +396,18 @@ class ViewStreamer:
         """A view that changes while others are under the hand renders in the room they leave."""
         if channel.pacer.in_flight >= channel.quality.credit():
             return False, None  # an acknowledgement wakes the loop
+        if any(c.encoding for c in focused):
+            # Its frame is sent from this thread once encoded: a render started now would hold the
+            # send back by its whole length (the encoder wakes the loop).
+            return False, None
         waiting = [c for c in focused if c.pacer.dirty]
-        if self._linked_turn_taken and waiting:
-            return False, None  # the focused view's frame (its encoder busy, maybe) goes next; it wakes the loop
         due = [c.pacer.last_sent_at + 1.0 / c.pacer.target_fps for c in waiting or focused]
-        render, look_again = channel.linked.may_render(now, room_before(due, now))
+        room_s = room_before(due, now)
+        may_overrun = not (self._linked_overran and waiting)
+        render, look_again = channel.linked.may_render(now, room_s, may_overrun)
         if render:
+            self._linked_overran |= not channel.linked.fits(room_s)
             self._render_and_send(channel, FrameKind.LINKED)
-            self._linked_turn_taken = True
             return True, now
         return False, look_again
 

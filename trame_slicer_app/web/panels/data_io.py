@@ -104,7 +104,8 @@ class DataIO:
     # -- messages ------------------------------------------------------------
     def _fail(self, message: str) -> None:
         log.warning("data: %s", message)
-        message = _with_display_names(message, self._names)
+        # Then stems: a message may name a generated upload's sibling ("its data file upload-....img").
+        message = _with_display_names(_with_display_names(message, self._names), self._stems())
         self.tabs.update(data_io_busy=False, data_io_progress=None, data_io_error=message, data_io_error_show=True)
 
     def _busy(self, text: str, progress: float | None = None) -> None:
