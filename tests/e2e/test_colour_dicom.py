@@ -10,8 +10,7 @@ from conftest import RunningApp
 from fetch_data import pydicom_test_file
 from PIL import Image
 
-from e2e.test_interaction import drag
-from e2e.views import view_pixels, wait_for_views
+from e2e.views import drag, view_pixels, wait_for_views
 
 pytestmark = pytest.mark.browser
 VIEWPORT = {"width": 1400, "height": 900}
@@ -28,7 +27,7 @@ def the_app_on_a_colour_image():
 
 
 @pytest.fixture
-def a_page(a_browser, the_app_on_a_colour_image):
+def a_page_on_the_colour_image(a_browser, the_app_on_a_colour_image):
     page = a_browser.new_page(viewport=VIEWPORT)
     page.goto(the_app_on_a_colour_image.url)
     wait_for_views(page, names=("Red",))
@@ -43,7 +42,8 @@ def share_of(pixels: np.ndarray, channel: int) -> float:
     return float(np.mean((pixels[..., channel] > 180) & (pixels[..., others].max(axis=-1) < 90)))
 
 
-def test_a_colour_dicom_shows_its_colours_and_no_window_level(a_page, artifacts):
+def test_a_colour_dicom_shows_its_colours_and_no_window_level(a_page_on_the_colour_image, artifacts):
+    a_page = a_page_on_the_colour_image
     pixels = view_pixels(a_page, "Red")
     Image.fromarray(pixels.astype(np.uint8)).save(artifacts / "colour-dicom-red-view.png")
     shares = [share_of(pixels, channel) for channel in range(3)]
