@@ -14,6 +14,7 @@ import numpy as np
 import pydicom
 import pytest
 
+from trame_slicer_app.engine import sequences
 from trame_slicer_app.engine.archives import ArchiveError, extract_zip
 from trame_slicer_app.engine.dicom_series import DicomError, find_dicom_series, load_dicom_series
 from trame_slicer_app.engine.io_limits import IOLimits
@@ -363,6 +364,8 @@ NOT_DECODED = {
     **{name: "this compression has no decoder installed: JPEG Extended (Process 2 and 4) (12-bit" for name in
        ("JPEG-lossy.dcm", "JPGExtended.dcm")},
 }
+# Multi-frame files whose frames follow in time (Frame Increment Pointer: Frame Time), and their frames.
+CINE = {"color3d_jpeg_baseline.dcm": 120, "examples_ybr_color.dcm": 30}
 # Files without usable PixelSpacing: loaded at 1 mm or at the detector's spacing, with a warning.
 GUESSED_SPACING = ("is shown at 1 mm per pixel", "the detector's pixel spacing")
 
@@ -474,15 +477,26 @@ def test_every_test_image_loads_as_pydicom_decodes_it_or_is_refused_for_a_listed
         expected = _expected_voxels(ds)
         colour = expected.ndim == 4
         assert node.IsA("vtkMRMLVectorVolumeNode") == colour
+        warning = node.GetAttribute(LOAD_WARNING_ATTRIBUTE) or ""  # read at load (a frame change copies the frame's)
+        frames_in_time = sequences.frame_count(node)
+        if path.name in CINE:  # frames in time: a sequence of one-slice volumes, played like a 4D image
+            assert frames_in_time == len(expected) == CINE[path.name]
+            browser = sequences.browser_for_volume(one_engine, node.GetID())
+            for frame in range(frames_in_time):
+                sequences.set_frame(one_engine, browser.GetID(), frame)
+                np.testing.assert_array_equal(voxel_array(node)[0], expected[frame])
+            sequences.set_frame(one_engine, browser.GetID(), 0)
+            expected = expected[:1]
+        assert frames_in_time is None or path.name in CINE
         np.testing.assert_allclose(voxel_array(node), expected, rtol=1e-6, atol=1e-3)  # float32 doses
         assert node.GetImageData().GetDimensions() == (ds.Columns, ds.Rows, expected.shape[0])
         row_spacing, column_spacing = _expected_pixel_spacing(ds)
         assert node.GetSpacing()[:2] == pytest.approx((column_spacing, row_spacing), rel=1e-5)
         spacing_given = [float(v) for v in ds.get("PixelSpacing") or ()]
-        warning = node.GetAttribute(LOAD_WARNING_ATTRIBUTE) or ""
         if "PerFrameFunctionalGroupsSequence" not in ds and not (len(spacing_given) == 2 and min(spacing_given) > 0):
             assert any(text in warning for text in GUESSED_SPACING), warning
     finally:
+        sequences.remove_sequences_of(one_engine, node)
         one_engine.scene.RemoveNode(node)
     assert volume_count(one_engine) == before
 

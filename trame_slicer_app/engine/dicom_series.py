@@ -342,15 +342,36 @@ def load_dicom_series(
                 voxels[k] = stored[0] if colour else rescaled(stored[0], *rescales[index])
     except DicomPixelError as error:
         raise DicomError(str(error)) from error
-    node = add_volume_from_array(
-        engine, voxels, series.name, spacing_mm=(1.0, 1.0, 1.0),
-        window_level=None if colour else _window_level(first), ijk_to_ras=ijk_to_ras,
-    )
+    if frames > 1 and is_time_series(first) and not _has_frame_geometry(first):
+        node = _add_cine(engine, series.name, voxels, geometries[order[0]], first)  # frames in time: a sequence
+    else:
+        node = add_volume_from_array(
+            engine, voxels, series.name, spacing_mm=(1.0, 1.0, 1.0),
+            window_level=None if colour else _window_level(first), ijk_to_ras=ijk_to_ras,
+        )
     warnings = _load_warnings(first, frames)
     if warnings:
         node.SetAttribute(LOAD_WARNING_ATTRIBUTE, "; ".join(warnings))
     node.SetAttribute("DICOM.SeriesInstanceUID", str(first.get("SeriesInstanceUID", "")))
     return node
+
+
+def _has_frame_geometry(header: Dataset) -> bool:
+    return bool(header.get("PerFrameFunctionalGroupsSequence") or header.get("SharedFunctionalGroupsSequence")
+                or header.get("GridFrameOffsetVector"))
+
+
+def _add_cine(engine: SlicerEngine, name: str, voxels: np.ndarray, geometry: SliceGeometry, header: Dataset):
+    """A multi-frame file whose frames follow each other in time (a cine loop, ultrasound) as a Slicer
+    sequence of one-slice volumes, played in the views like a 4D image; returns its proxy volume."""
+    from .sequences import add_volume_sequence
+
+    frame_time_ms = _number(header.get("FrameTime"), 0.0)
+    values = [f"{k * frame_time_ms:g}" for k in range(len(voxels))] if frame_time_ms > 0 else \
+        [str(k) for k in range(len(voxels))]
+    timed = frame_time_ms > 0
+    return add_volume_sequence(engine, (voxels[k:k + 1] for k in range(len(voxels))), ijk_to_ras_matrix([geometry]),
+                               name, values, "time" if timed else "frame", "ms" if timed else "")
 
 
 def _load_warnings(first: Dataset, frames: int) -> list[str]:
@@ -359,9 +380,6 @@ def _load_warnings(first: Dataset, frames: int) -> list[str]:
     functional_groups = first.get("PerFrameFunctionalGroupsSequence") or first.get("SharedFunctionalGroupsSequence")
     if not (frames > 1 and functional_groups):
         warnings.append(pixel_spacing(first)[1])
-    if frames > 1 and is_time_series(first):
-        warnings.append(f"its {frames} frames are a time series (a cine loop), not slices: they are shown stacked "
-                        "as slices 1 mm apart; playing them in time is not supported")
     return [warning for warning in warnings if warning]
 
 
