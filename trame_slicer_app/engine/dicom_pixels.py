@@ -94,7 +94,8 @@ def read_header_at(path: Path) -> Dataset:
 
 
 def _with_pixel_data(path: Path, header: Dataset) -> Dataset | None:
-    """A copy of a header read by read_header_at, with the file's Pixel Data read from where it left off."""
+    """A shallow copy of a header read by read_header_at, with the file's Pixel Data read from where it
+    left off. The copy shares the header's elements: read_stored_frames removes the Pixel Data again."""
     offset = getattr(header, PIXEL_OFFSET_ATTRIBUTE, None)
     if offset is None:
         return None
@@ -135,9 +136,18 @@ def read_stored_frames(
     ((frames, rows, columns, 3) RGB bytes for colour). ``header``: the file's header as read_header_at
     read it, whose checks the caller made: only the pixel data is read then, checked against it."""
     try:
-        dataset = (_with_pixel_data(path, header) if header is not None else None) or read_up_to_pixel_data(path)
+        copied = _with_pixel_data(path, header) if header is not None else None
+        dataset = copied or read_up_to_pixel_data(path)
     except Exception as error:  # pydicom raises many kinds on damaged input
         raise DicomPixelError(f"{path.name}: not a readable DICOM file ({reason(error)})") from error
+    try:
+        return dataset, _checked_frames(path, dataset, rows, columns, frames)
+    finally:
+        if copied is not None and "PixelData" in copied:
+            del copied.PixelData  # a shallow copy shares its elements with the header: that keeps no pixel data
+
+
+def _checked_frames(path: Path, dataset: Dataset, rows: int, columns: int, frames: int) -> np.ndarray:
     if "PixelData" not in dataset:
         raise DicomPixelError(f"{path.name}: no pixel data (truncated or not an image)")
     syntax = transfer_syntax(dataset)
@@ -172,10 +182,10 @@ def read_stored_frames(
     if stored.shape != expected_shape:
         raise DicomPixelError(f"{path.name}: pixel data decodes to {stored.shape}, the header says {expected_shape}")
     if str(dataset.get("PhotometricInterpretation", "")).strip() == PALETTE_COLOR and not colour:
-        return dataset, palette_to_rgb(path, dataset, stored).reshape(frames, rows, columns, 3)
+        return palette_to_rgb(path, dataset, stored).reshape(frames, rows, columns, 3)
     if colour:
-        return dataset, rgb_bytes(stored, dataset.get("BitsStored")).reshape(frames, rows, columns, 3)
-    return dataset, stored.reshape(frames, rows, columns)
+        return rgb_bytes(stored, dataset.get("BitsStored")).reshape(frames, rows, columns, 3)
+    return stored.reshape(frames, rows, columns)
 
 
 def _decode_failure(path: Path, syntax: str, error: Exception) -> str:
