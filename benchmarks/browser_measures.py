@@ -1,6 +1,7 @@
 """What a user sees in Chromium, measured from the client's own per-view figures.
 
-ui/slicer-view.js keeps, per view, in ``window.__slicerStreamStats[name]``: frames painted, the paint
+trame_slicer_app/web/ui/slicer-view.js keeps, per view, in ``window.__slicerStreamStats[name]``: frames
+painted, the paint
 times (``frameTimes``), each answered input's latency from its DOM event to the paint of the frame
 that answered it (``latenciesMs``), where that time went (``breakdowns``) and the last frame's meta
 (``lastMeta.still`` for a full-quality frame). ``window.__slicerStreamReset(name)`` clears the lists.

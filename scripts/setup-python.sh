@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Create .venv (once) and install the app with its pinned dependencies.
-# Usage: scripts/setup-python.sh [extra]   e.g. "test"
+# Usage: scripts/setup-python.sh [extras]   e.g. "test", "desktop" or "test,desktop"
 set -euo pipefail
 cd "$(dirname "$0")/.."
 extra="${1:-}"

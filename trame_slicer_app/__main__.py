@@ -9,6 +9,7 @@ import sys
 from trame.app import get_server
 
 from .app import STREAM_MODES, STREAM_PACED, SlicerWebApp
+from .desktop import desktop_problem, desktop_start_options, tie_window_to_server
 from .native_heap import keep_heap_compact
 from .scene_session import DataError, SceneSession
 
@@ -17,8 +18,9 @@ log = logging.getLogger("trame_slicer_app")
 DESCRIPTION = """Slicer in the browser. Opens the given data (volumes: NRRD, NIfTI,
 MetaImage; segmentations and label maps; models: STL, OBJ, PLY, VTK, VTP; Slicer
 scenes: .mrml, .mrb; DICOM folders, files or zips) or, with none, a built-in sample
-head CT, and serves Slicer's 3D and slice views to a browser. trame's own options (--authKey, --app for desktop
-mode, --timeout, ...) work as usual."""
+head CT, and serves Slicer's 3D and slice views to a browser. trame's own options (--authKey, --timeout, ...)
+work as usual; --app opens a native window instead of a browser (desktop mode: pip install
+'trame-slicer-app[desktop]')."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -48,6 +50,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.data_dir is not None and not os.path.isdir(args.data_dir):
         print(f"trame-slicer-app: error: --data-dir {args.data_dir}: not a folder", file=sys.stderr)
         return 2
+    if args.app and (problem := desktop_problem()):
+        print(f"trame-slicer-app: error: {problem}", file=sys.stderr)
+        return 2
     try:
         session = SceneSession()
         if args.data:
@@ -60,7 +65,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     app = SlicerWebApp(server, session, stream_mode=args.stream)
-    app.server.start()
+    if args.app:
+        tie_window_to_server(app.server)
+    app.server.start(**(desktop_start_options() if args.app else {}))
     return 0
 
 

@@ -33,6 +33,7 @@ from .engine.loadables import (
     kind_choices,
     load_item,
     node_kind,
+    remember_dicom_files,
 )
 from .engine.models import MODEL_EXTENSIONS
 from .engine.sandboxed_reading import probe_items
@@ -384,7 +385,10 @@ def _load_known(engine: SlicerEngine, known: dict) -> list:
             check_file(paths[0], paths[0].parent)
         if handover is not None and known["kind"] in ("volume", "dicom"):
             file_path = paths[0] if known["kind"] == "volume" else None
-            return [add_handed_over_volume(engine, handover, known["name"], file_path)]
+            node = add_handed_over_volume(engine, handover, known["name"], file_path)
+            if known["kind"] == "dicom":
+                remember_dicom_files(node, paths)
+            return [node]
         return load_item(engine, known["kind"], paths, known["name"])
     finally:
         if handover is not None:

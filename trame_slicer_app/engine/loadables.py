@@ -231,11 +231,25 @@ def _load_dicom(engine, paths: list[Path], name: str, limits: IOLimits):
         raise LoadableError(f"{name}: expected one DICOM series, found {len(series)}")
     node = load_dicom_series(engine, series[0], limits)
     node.SetName(name)
-    if series[0].frames_per_file == 1:  # a segmentation made on it may be saved as a DICOM SEG
+    _remember_series(node, series[0])
+    return node
+
+
+def remember_dicom_files(node, paths: list[Path], limits: IOLimits = DEFAULT_IO_LIMITS) -> None:
+    """Record the DICOM files a volume was made from (their voxels came another way, e.g. from the
+    sandboxed reader), in slice order, so that a segmentation made on it may be saved as a DICOM SEG."""
+    from .dicom_series import find_dicom_series
+
+    series = find_dicom_series(paths, limits)
+    if len(series) == 1:
+        _remember_series(node, series[0])
+
+
+def _remember_series(node, series) -> None:
+    if series.frames_per_file == 1:  # a SEG references single-frame images, one per slice
         from .dicom_seg import remember_dicom_source
 
-        remember_dicom_source(node, series[0].files, series[0].series_uid)
-    return node
+        remember_dicom_source(node, series.files, series.series_uid)
 
 
 def node_kind(node) -> str:

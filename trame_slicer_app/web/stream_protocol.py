@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from pathlib import Path
 
 from trame_client.widgets.core import AbstractElement
 from wslink import register as export_rpc
@@ -12,17 +11,11 @@ from wslink.websocket import LinkProtocol
 
 from ..streaming.input_events import InputError
 from ..streaming.view_streamer import ViewStreamer
+from .browser_components import enable_browser_components
 
 log = logging.getLogger(__name__)
 
 FRAME_TOPIC = "slicer.stream.frame"
-UI_DIR = Path(__file__).resolve().parents[2] / "ui"
-UI_URL = "__slicer_ui"
-UI_MODULE = {
-    "serve": {UI_URL: str(UI_DIR)},
-    "scripts": [f"{UI_URL}/slicer-view.js"],
-    "vue_use": ["slicer_ui"],
-}
 
 
 class StreamProtocol(LinkProtocol):
@@ -105,10 +98,10 @@ class StreamProtocol(LinkProtocol):
 
 
 class SlicerStreamView(AbstractElement):
-    """A streamed Slicer view in the page (see ui/slicer-view.js)."""
+    """A streamed Slicer view in the page (see web/ui/slicer-view.js)."""
 
     def __init__(self, name: str, show_stats=None, **kwargs) -> None:
         super().__init__("slicer-stream-view", name=name, show_stats=show_stats, **kwargs)
         self._attr_names += ["name", ("show_stats", "showStats")]
         if self.server:
-            self.server.enable_module(UI_MODULE)
+            enable_browser_components(self.server)

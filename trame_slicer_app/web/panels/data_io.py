@@ -4,7 +4,7 @@ Uploads arrive through ``UploadProtocol`` (chunked wslink RPCs) into a
 per-session ``UploadStore``; the browser then names the finished uploads by
 id and the server inspects and loads them. Downloads are written into a
 per-session ``DownloadFolder`` served as static files, and offered to the
-browser through ``data_io_download`` (``ui/slicer-upload.js`` clicks a link).
+browser through ``data_io_download`` (``web/ui/slicer-upload.js`` clicks a link).
 """
 
 from __future__ import annotations
@@ -20,21 +20,16 @@ from ... import scene_data
 from ...data_folder import FILE, DataFolder, DataFolderError
 from ...engine.scene_tree import rename_node
 from ...layouts import LAYOUTS, THREED, layout_of_arrangement
+from ..browser_components import enable_browser_components
 from ..downloads import DownloadFolder, download_name
 from ..file_sizes import size_text
 from ..layout_screenshot import compose_layout, png_bytes
-from ..stream_protocol import UI_DIR, UI_URL
 from ..upload_protocol import UploadProtocol
 from ..upload_store import UploadError, UploadStore
 from .data_io_ui import build_dialogs, build_toolbar_items
 
 log = logging.getLogger(__name__)
 
-UPLOAD_UI_MODULE = {
-    "serve": {UI_URL: str(UI_DIR)},
-    "scripts": [f"{UI_URL}/slicer-upload.js"],
-    "vue_use": ["slicer_upload"],
-}
 LAYOUT_SCREENSHOT = "layout"
 SCREENSHOT_SUFFIX = ".png"
 SCENE_SUFFIX = ".mrb"
@@ -70,7 +65,7 @@ class DataIO:
         self.tabs.close_listeners.append(lambda client: self._pending.pop(client, None))
         self._names: dict[str, str] = {}  # file path -> the user's name, for messages
         self._download_count = 0
-        self.server.enable_module(UPLOAD_UI_MODULE)
+        enable_browser_components(self.server)  # drop and upload: web/ui/slicer-upload.js
         self.server.enable_module({"serve": self.downloads.serve})
         self.server.add_protocol_to_configure(
             lambda root: root.registerLinkProtocol(UploadProtocol(self.uploads)))

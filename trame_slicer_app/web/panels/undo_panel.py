@@ -7,12 +7,11 @@ import logging
 from trame.widgets import vuetify3 as v3
 
 from ...layouts import GREEN, RED, YELLOW
-from ..stream_protocol import UI_DIR, UI_URL
+from ..browser_components import enable_browser_components
 
 log = logging.getLogger(__name__)
 
 SLICE_VIEWS = (RED, YELLOW, GREEN)
-SHORTCUTS_MODULE = {"serve": {UI_URL: str(UI_DIR)}, "scripts": [f"{UI_URL}/slicer-shortcuts.js"]}
 
 
 class UndoPanel:
@@ -31,7 +30,7 @@ class UndoPanel:
         app.session.gesture_listeners.append(self._on_gesture_start)
         app.server.trigger("undo_undo")(self.on_undo)
         app.server.trigger("undo_redo")(self.on_redo)
-        app.server.enable_module(SHORTCUTS_MODULE)
+        enable_browser_components(app.server)  # the keys: web/ui/slicer-shortcuts.js
 
     def _on_gesture_start(self, view_name: str, kind: str) -> None:
         if view_name not in SLICE_VIEWS:
