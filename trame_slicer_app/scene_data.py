@@ -41,7 +41,7 @@ from .engine.scene_files import SCENE_EXTENSIONS, data_nodes, save_mrb
 from .engine.scene_files import close_scene as close_engine_scene
 from .engine.segmentations import SEGMENTATION_EXTENSIONS
 from .engine.slicer_engine import SlicerEngine
-from .engine.volumes import VOLUME_EXTENSIONS, show_volume
+from .engine.volumes import LOAD_WARNING_ATTRIBUTE, VOLUME_EXTENSIONS, show_volume
 from .engine.voxel_handover import VoxelHandover, add_handed_over_volume
 
 __all__ = [
@@ -399,7 +399,8 @@ def load_loadables(
     engine: SlicerEngine, loadables: list[dict], progress: ProgressCallback | None = None
 ) -> list[dict]:
     """Add inspected loadables to the scene; show the last volume opened from a data file (a scene
-    brings back what its views showed). Returns [{"node_id", "name", "kind"}].
+    brings back what its views showed). Returns [{"node_id", "name", "kind"[, "warning"]}]: a warning says
+    what the reader had to guess (a DICOM image without pixel spacing shown at 1 mm, ...).
     A loadable is named by its "id"; its "kind" may be changed to another of its "kind_choices".
     What loads stays loaded when another fails; the DataError then lists the failures."""
     if not isinstance(loadables, list):
@@ -420,6 +421,8 @@ def load_loadables(
         for node in nodes:
             kind = node_kind(node)
             loaded.append({"node_id": node.GetID(), "name": node.GetName(), "kind": kind})
+            if node.GetAttribute(LOAD_WARNING_ATTRIBUTE):  # what the reader guessed, for the user to see
+                loaded[-1]["warning"] = _shown(node.GetAttribute(LOAD_WARNING_ATTRIBUTE))
             if known["kind"] == "scene":
                 # Its slice, composite, camera and view nodes were read with it: showing one of its
                 # volumes here would undo what the user saved.
