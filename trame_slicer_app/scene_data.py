@@ -409,6 +409,10 @@ def load_loadables(
     problems: list[str] = []
     last_volume = None
     shown_bounds = None
+    # A model or segmentation opened beside what the views already show keeps the 3D camera where the
+    # user left it; into an empty scene, the camera is fitted to it.
+    something_shown = any(view.logic.GetSliceCompositeNode().GetBackgroundVolumeID()
+                          for view in engine.slice_views.values())
     for number, given in enumerate(loadables):
         try:
             known = _known_loadable(given)
@@ -429,7 +433,7 @@ def load_loadables(
                 continue
             if kind == "volume":
                 last_volume = node
-            elif kind in ("model", "segmentation"):
+            elif kind in ("model", "segmentation") and not something_shown:
                 shown_bounds = [0.0] * 6
                 node.GetRASBounds(shown_bounds)
     if last_volume is not None:
