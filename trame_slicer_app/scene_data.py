@@ -413,6 +413,7 @@ def load_loadables(
     # user left it; into an empty scene, the camera is fitted to it.
     something_shown = any(view.logic.GetSliceCompositeNode().GetBackgroundVolumeID()
                           for view in engine.slice_views.values())
+    scene_opened = False
     for number, given in enumerate(loadables):
         try:
             known = _known_loadable(given)
@@ -430,12 +431,15 @@ def load_loadables(
             if known["kind"] == "scene":
                 # Its slice, composite, camera and view nodes were read with it: showing one of its
                 # volumes here would undo what the user saved.
+                scene_opened = True
                 continue
             if kind == "volume":
                 last_volume = node
             elif kind in ("model", "segmentation") and not something_shown:
                 shown_bounds = [0.0] * 6
                 node.GetRASBounds(shown_bounds)
+    if scene_opened:
+        engine.threed_view.fit_box_to_content()
     if last_volume is not None:
         show_volume(engine, last_volume)
     elif shown_bounds is not None and shown_bounds[0] <= shown_bounds[1]:
