@@ -88,7 +88,7 @@ def load_volume(engine: SlicerEngine, path: str | Path, display: bool = True) ->
     if image is None or image.GetNumberOfPoints() == 0:
         if node is not None:
             engine.scene.RemoveNode(node)
-        raise VolumeLoadError(f"{path}: the file could not be read as an image")
+        raise VolumeLoadError(f"{path}: the file could not be read as an image (it may be incomplete or damaged)")
     return node
 
 
