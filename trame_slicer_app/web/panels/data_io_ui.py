@@ -127,7 +127,12 @@ def _data_folder_dialog() -> None:
                          classes="mr-2")
                 html.A("{{ entry.name }}", v_if="entry.kind === 'folder'", href="#",
                        click="trigger('data_io_folder_open', [entry.path])")
-                html.Span("{{ entry.name }}", v_else=True)
+                # A file's name toggles it, as its box does (a click on the name is what users try first).
+                html.Span("{{ entry.name }}", v_else=True, classes="data-io-folder-file-name",
+                          style="cursor: pointer;",
+                          click="data_io_folder_selected = data_io_folder_selected.includes(entry.path)"
+                                " ? data_io_folder_selected.filter(p => p !== entry.path)"
+                                " : [...data_io_folder_selected, entry.path]")
                 with v3.Template(v_slot_append=True):
                     html.Span("{{ entry.size }}", classes="data-io-folder-size text-caption text-medium-emphasis")
             v3.VListItem(v_if="data_io_folder.left_out", title=("`${data_io_folder.left_out} more not shown`",))
