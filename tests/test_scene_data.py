@@ -400,3 +400,21 @@ def test_a_saved_bundle_names_an_uploaded_file_after_its_node(sources, tmp_path)
     assert sorted(n["name"] for n in reopened) == ["Head CT", "Head CT", "skull/../../etc"]
     volume = again.scene.GetNodeByID(next(n["node_id"] for n in reopened if n["kind"] == "volume"))
     assert np.array_equal(voxel_array(volume), voxel_array(ct))
+
+
+def test_a_segmentation_opened_beside_a_shown_volume_keeps_the_3d_camera(an_engine, sources):
+    """A user who has framed the head in 3D and opens a label file keeps that framing (it was fitted
+    to the segmentation alone and ended in a close-up); into an empty scene the camera fits it."""
+    scene_data.load_loadables(an_engine, scene_data.inspect_paths([sources["ct"]]))
+    camera = an_engine.threed_view.renderer.GetActiveCamera()
+    camera.Azimuth(30)
+    framed = (camera.GetPosition(), camera.GetFocalPoint())
+    scene_data.load_loadables(an_engine, scene_data.inspect_paths([sources["label_nrrd"]]))
+    assert (camera.GetPosition(), camera.GetFocalPoint()) == framed
+
+
+def test_a_model_opened_into_an_empty_scene_is_framed_in_3d(an_engine, sources):
+    camera = an_engine.threed_view.renderer.GetActiveCamera()
+    before = camera.GetPosition()
+    scene_data.load_loadables(an_engine, scene_data.inspect_paths([sources[".stl"]]))
+    assert camera.GetPosition() != before

@@ -75,3 +75,19 @@ def test_a_volume_opened_with_a_scene_is_the_one_shown(a_saved_scene, a_ct_path)
     loaded = scene_data.open_paths(engine, [bundle, MRI_PATHS["ch2better.nii.gz"]])
     added = next(item["node_id"] for item in loaded if item["name"] == "ch2better")
     assert {v.logic.GetSliceCompositeNode().GetBackgroundVolumeID() for v in engine.slice_views.values()} == {added}
+
+
+def test_the_3d_view_reopens_as_it_looked(a_saved_scene):
+    """The 3D box and its labels are fitted to the scene's content, not left where the empty scene had
+    them, and the camera stays where the scene put it: the picture is the one saved."""
+    import numpy as np
+
+    engine, bundle, _shown = a_saved_scene
+    view = engine.threed_view
+    view.resize(240, 180)
+    saved_picture = view.capture().astype(int)
+    scene_data.close_scene(engine)
+    view.capture()
+    scene_data.open_paths(engine, [bundle])
+    reopened = view.capture().astype(int)
+    assert np.abs(reopened - saved_picture).mean() < 0.5, np.abs(reopened - saved_picture).mean()

@@ -40,7 +40,7 @@ from .engine.io.segmentations import SEGMENTATION_EXTENSIONS
 from .engine.io.untrusted.file_references import check_file, is_inside
 from .engine.io.untrusted.io_limits import DEFAULT_IO_LIMITS, IOLimits
 from .engine.io.untrusted.sandboxed_reading import probe_items
-from .engine.io.volumes import VOLUME_EXTENSIONS, show_volume
+from .engine.io.volumes import LOAD_WARNING_ATTRIBUTE, VOLUME_EXTENSIONS, show_volume
 from .engine.io.voxel_handover import VoxelHandover, add_handed_over_volume
 from .engine.scene.slicer_engine import SlicerEngine
 
@@ -399,7 +399,8 @@ def load_loadables(
     engine: SlicerEngine, loadables: list[dict], progress: ProgressCallback | None = None
 ) -> list[dict]:
     """Add inspected loadables to the scene; show the last volume opened from a data file (a scene
-    brings back what its views showed). Returns [{"node_id", "name", "kind"}].
+    brings back what its views showed). Returns [{"node_id", "name", "kind"[, "warning"]}]: a warning says
+    what the reader had to guess (a DICOM image without pixel spacing shown at 1 mm, ...).
     A loadable is named by its "id"; its "kind" may be changed to another of its "kind_choices".
     What loads stays loaded when another fails; the DataError then lists the failures."""
     if not isinstance(loadables, list):
@@ -408,6 +409,11 @@ def load_loadables(
     problems: list[str] = []
     last_volume = None
     shown_bounds = None
+    # A model or segmentation opened beside what the views already show keeps the 3D camera where the
+    # user left it; into an empty scene, the camera is fitted to it.
+    something_shown = any(view.logic.GetSliceCompositeNode().GetBackgroundVolumeID()
+                          for view in engine.slice_views.values())
+    scene_opened = False
     for number, given in enumerate(loadables):
         try:
             known = _known_loadable(given)
@@ -420,15 +426,20 @@ def load_loadables(
         for node in nodes:
             kind = node_kind(node)
             loaded.append({"node_id": node.GetID(), "name": node.GetName(), "kind": kind})
+            if node.GetAttribute(LOAD_WARNING_ATTRIBUTE):  # what the reader guessed, for the user to see
+                loaded[-1]["warning"] = _shown(node.GetAttribute(LOAD_WARNING_ATTRIBUTE))
             if known["kind"] == "scene":
                 # Its slice, composite, camera and view nodes were read with it: showing one of its
                 # volumes here would undo what the user saved.
+                scene_opened = True
                 continue
             if kind == "volume":
                 last_volume = node
-            elif kind in ("model", "segmentation"):
+            elif kind in ("model", "segmentation") and not something_shown:
                 shown_bounds = [0.0] * 6
                 node.GetRASBounds(shown_bounds)
+    if scene_opened:
+        engine.threed_view.fit_box_to_content()
     if last_volume is not None:
         show_volume(engine, last_volume)
     elif shown_bounds is not None and shown_bounds[0] <= shown_bounds[1]:

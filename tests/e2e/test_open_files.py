@@ -145,6 +145,17 @@ def test_the_data_folder_dialog_shows_file_sizes(a_page, a_ct_path):
     a_page.keyboard.press("Escape")
 
 
+def test_a_click_on_a_file_name_in_the_data_folder_selects_it(a_page, a_ct_path):
+    a_page.locator(".data-io-data-folder").click()
+    entry = a_page.locator(".data-io-folder-entry", has_text=a_ct_path.name)
+    entry.locator(".data-io-folder-file-name").click()
+    assert entry.locator("input[type=checkbox]").is_checked()
+    assert a_page.locator(".data-io-folder-load").is_enabled()
+    entry.locator(".data-io-folder-file-name").click()
+    assert not entry.locator("input[type=checkbox]").is_checked()
+    a_page.keyboard.press("Escape")
+
+
 def test_several_loadables_are_offered_in_a_dialog_and_only_the_chosen_load(a_page, an_mri_path):
     other = an_mri_path.with_name("ch2better.nii.gz")
     with a_page.expect_file_chooser() as chooser:

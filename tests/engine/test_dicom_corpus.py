@@ -14,6 +14,7 @@ import numpy as np
 import pydicom
 import pytest
 
+from trame_slicer_app.engine.io import sequences
 from trame_slicer_app.engine.io.archives import ArchiveError, extract_zip
 from trame_slicer_app.engine.io.dicom.dicom_series import DicomError, find_dicom_series, load_dicom_series
 from trame_slicer_app.engine.io.untrusted.io_limits import IOLimits
@@ -342,3 +343,206 @@ def test_the_engine_still_loads_a_good_series_after_the_corpus(one_engine, a_dic
     np.testing.assert_array_equal(voxel_array(node)[0], first.pixel_array)
     assert node.GetImageData().GetDimensions() == (256, 256, 20)
     assert volume_count(one_engine) == 1
+
+
+# --- Every image of pydicom's and pydicom-data's test files ----------------------------------------------------
+# Each loads, with the voxels of pydicom's own decode (same plugins) and the geometry its header gives, or is
+# refused for a reason listed here. The reasons are the file's, not the viewer's, except NOT_DECODED.
+
+DAMAGED = {
+    "MR_truncated.dcm": "MR_truncated.dcm: pixel data is 8130 bytes, 64 x 64 pixels of 16 bits need 8192",
+    "emri_small_jpeg_2k_lossless_too_short.dcm": "not a readable DICOM file (EOFError: End of file reached",
+    "JPEG2000-embedded-sequence-delimiter.dcm": "the JPEG 2000 Image Compression pixel data could not be decoded: "
+                                                "damaged",
+    "badVR.dcm": "badVR.dcm: the number of frames ('1A') is not a number",
+}
+# Not image volumes: DICOM SEG opens as a segmentation (dicom_seg, decision 0016), not through the image
+# reader; 12-bit JPEG Extended has no decoder but a GPL one (0014).
+NOT_DECODED = {
+    **{name: "a DICOM segmentation (SEG), not an image volume: it opens as a segmentation" for name in
+       ("liver.dcm", "liver_1frame.dcm", "liver_expb.dcm", "liver_expb_1frame.dcm")},
+    **{name: "this compression has no decoder installed: JPEG Extended (Process 2 and 4) (12-bit" for name in
+       ("JPEG-lossy.dcm", "JPGExtended.dcm")},
+}
+# Multi-frame files whose frames follow in time (Frame Increment Pointer: Frame Time), and their frames.
+CINE = {"color3d_jpeg_baseline.dcm": 120, "examples_ybr_color.dcm": 30}
+# Files without usable PixelSpacing: loaded at 1 mm or at the detector's spacing, with a warning.
+GUESSED_SPACING = ("is shown at 1 mm per pixel", "the detector's pixel spacing")
+
+
+def _test_image_files() -> list[Path]:
+    """DICOM Part 10 files with an image (Rows or Pixel Data, or a header too damaged to say)."""
+    import pydicom.data
+    from fetch_data import pydicom_test_file
+
+    from trame_slicer_app.engine.io.dicom.dicom_series import is_dicom_file
+
+    folders = [Path(pydicom.data.__file__).parent / "test_files",
+               pydicom_test_file("emri_small.dcm").parent]  # pydicom-data's folder
+    images = []
+    for path in sorted({p for folder in folders for p in folder.rglob("*") if p.is_file()}):
+        if not is_dicom_file(path):
+            continue
+        try:
+            header = pydicom.dcmread(path, stop_before_pixels=True)
+            if "Rows" not in header and "PixelData" not in header:
+                continue
+        except Exception:  # a damaged header is one of the images to try
+            pass
+        images.append(path)
+    return images
+
+
+TEST_IMAGES = _test_image_files()
+
+
+def _frame_order(ds) -> list[int]:
+    """Frames in order along the slice normal, computed here from the standard: functional group positions,
+    RT Dose offsets, or file order."""
+    frames = int(ds.get("NumberOfFrames") or 1)
+    per_frame = ds.get("PerFrameFunctionalGroupsSequence")
+    if frames == 1:
+        return [0]
+    if per_frame:
+        shared = ds.get("SharedFunctionalGroupsSequence")
+        orientation = (per_frame[0].get("PlaneOrientationSequence") or shared[0].PlaneOrientationSequence)[0]
+        row, column = (np.array(orientation.ImageOrientationPatient[i:i + 3], dtype=float) for i in (0, 3))
+        along = [float(np.dot(np.cross(row, column), np.array(
+            item.PlanePositionSequence[0].ImagePositionPatient, dtype=float))) for item in per_frame]
+        return sorted(range(frames), key=lambda index: along[index])
+    if "GridFrameOffsetVector" in ds:
+        return sorted(range(frames), key=lambda index: float(ds.GridFrameOffsetVector[index]))
+    return list(range(frames))
+
+
+def _expected_voxels(ds) -> np.ndarray:
+    """pydicom's decode, as the viewer should hold it: rescaled grey, or RGB bytes for colour."""
+    from pydicom.pixels import apply_color_lut
+
+    pixels = ds.pixel_array
+    frames = int(ds.get("NumberOfFrames") or 1)
+    colour = ds.SamplesPerPixel == 3 or ds.PhotometricInterpretation == "PALETTE COLOR"
+    if ds.PhotometricInterpretation == "PALETTE COLOR":
+        pixels = apply_color_lut(pixels, ds) >> (int(ds.RedPaletteColorLookupTableDescriptor[2]) - 8)
+    elif colour:
+        pixels = pixels >> (ds.BitsStored - 8)
+    pixels = pixels.reshape((frames, ds.Rows, ds.Columns) + ((3,) if colour else ()))
+    pixels = pixels[_frame_order(ds)]
+    if colour:
+        return pixels.astype(np.uint8)
+    slope, intercept = float(ds.get("RescaleSlope", 1) or 1), float(ds.get("RescaleIntercept", 0) or 0)
+    if "DoseGridScaling" in ds:
+        slope = float(ds.DoseGridScaling)
+    per_frame = ds.get("PerFrameFunctionalGroupsSequence")
+    shared = ds.get("SharedFunctionalGroupsSequence")
+    if per_frame and ("PixelValueTransformationSequence" in per_frame[0]
+                      or "PixelValueTransformationSequence" in shared[0]):
+        rescales = [(item if "PixelValueTransformationSequence" in item else shared[0])
+                    .PixelValueTransformationSequence[0] for item in per_frame]
+        order = _frame_order(ds)
+        return np.stack([pixels[k] * float(rescales[order[k]].RescaleSlope) + float(rescales[order[k]].RescaleIntercept)
+                         for k in range(frames)])
+    return pixels * slope + intercept if (slope, intercept) != (1.0, 0.0) else pixels
+
+
+def _expected_pixel_spacing(ds) -> tuple[float, float]:
+    per_frame = ds.get("PerFrameFunctionalGroupsSequence")
+    shared = ds.get("SharedFunctionalGroupsSequence")
+    for groups in (per_frame[0] if per_frame else None, shared[0] if shared else None):
+        if groups is not None and "PixelMeasuresSequence" in groups:
+            return tuple(float(v) for v in groups.PixelMeasuresSequence[0].PixelSpacing)
+    for attribute in ("PixelSpacing", "ImagerPixelSpacing"):
+        values = [float(v) for v in ds.get(attribute) or ()]
+        if len(values) == 2 and min(values) > 0:
+            return tuple(values)
+    return (1.0, 1.0)
+
+
+@pytest.mark.parametrize("path", TEST_IMAGES, ids=[path.name for path in TEST_IMAGES])
+def test_every_test_image_loads_as_pydicom_decodes_it_or_is_refused_for_a_listed_reason(one_engine, path):
+    from trame_slicer_app.engine.io.volumes import LOAD_WARNING_ATTRIBUTE
+
+    before = volume_count(one_engine)
+    if path.name in DAMAGED or path.name in NOT_DECODED:
+        with pytest.raises(DicomError) as error:
+            find_and_load(one_engine, path)
+        assert {**DAMAGED, **NOT_DECODED}[path.name] in str(error.value)
+        no_scene_change(one_engine, before)
+        return
+    [series] = find_dicom_series([path])
+    assert not series.problem
+    node = load_dicom_series(one_engine, series)
+    try:
+        ds = pydicom.dcmread(path)
+        expected = _expected_voxels(ds)
+        colour = expected.ndim == 4
+        assert node.IsA("vtkMRMLVectorVolumeNode") == colour
+        warning = node.GetAttribute(LOAD_WARNING_ATTRIBUTE) or ""  # read at load (a frame change copies the frame's)
+        frames_in_time = sequences.frame_count(node)
+        if path.name in CINE:  # frames in time: a sequence of one-slice volumes, played like a 4D image
+            assert frames_in_time == len(expected) == CINE[path.name]
+            browser = sequences.browser_for_volume(one_engine, node.GetID())
+            for frame in range(frames_in_time):
+                sequences.set_frame(one_engine, browser.GetID(), frame)
+                np.testing.assert_array_equal(voxel_array(node)[0], expected[frame])
+            sequences.set_frame(one_engine, browser.GetID(), 0)
+            expected = expected[:1]
+        assert frames_in_time is None or path.name in CINE
+        np.testing.assert_allclose(voxel_array(node), expected, rtol=1e-6, atol=1e-3)  # float32 doses
+        assert node.GetImageData().GetDimensions() == (ds.Columns, ds.Rows, expected.shape[0])
+        row_spacing, column_spacing = _expected_pixel_spacing(ds)
+        assert node.GetSpacing()[:2] == pytest.approx((column_spacing, row_spacing), rel=1e-5)
+        spacing_given = [float(v) for v in ds.get("PixelSpacing") or ()]
+        if "PerFrameFunctionalGroupsSequence" not in ds and not (len(spacing_given) == 2 and min(spacing_given) > 0):
+            assert any(text in warning for text in GUESSED_SPACING), warning
+    finally:
+        sequences.remove_sequences_of(one_engine, node)
+        one_engine.scene.RemoveNode(node)
+    assert volume_count(one_engine) == before
+
+
+def test_colour_and_a_radiograph_without_pixel_spacing_open_through_the_sandbox(one_engine, tmp_path):
+    """The app's path: inspected in the sandboxed child (codecs there too), then loaded; the guess is reported."""
+    from fetch_data import pydicom_test_file
+
+    from trame_slicer_app import scene_data
+
+    paths = [pydicom_test_file(name) for name in ("US1_J2KR.dcm", "RG1_J2KR.dcm", "SC_rgb_jpeg_gdcm.dcm")]
+    loaded = scene_data.open_paths(one_engine, paths)
+    try:
+        by_name = {one_engine.scene.GetNodeByID(item["node_id"]).GetImageData().GetDimensions(): item
+                   for item in loaded}
+        assert len(loaded) == 3
+        colour = [one_engine.scene.GetNodeByID(item["node_id"]) for item in loaded
+                  if one_engine.scene.GetNodeByID(item["node_id"]).IsA("vtkMRMLVectorVolumeNode")]
+        assert len(colour) == 2
+        assert by_name[(1841, 1955, 1)]["warning"] == ("the image's pixel spacing is 0\\0: it is shown at 1 mm per "
+                                                       "pixel, so distances and sizes are not real")
+        # The ultrasound gives no pixel spacing either and says so; the secondary capture gives 1 mm.
+        assert "the image's pixel spacing is missing" in by_name[(640, 480, 1)]["warning"]
+        assert "warning" not in by_name[(100, 100, 1)]
+    finally:
+        for item in loaded:
+            one_engine.scene.RemoveNode(one_engine.scene.GetNodeByID(item["node_id"]))
+
+
+@pytest.mark.parametrize(("change", "spacing", "warning"), [
+    (lambda ds: ds.__delitem__("PixelSpacing"), (1.0, 1.0), "the image's pixel spacing is missing: it is shown"),
+    (lambda ds: (ds.__delitem__("PixelSpacing"), setattr(ds, "ImagerPixelSpacing", [0.2, 0.3])), (0.3, 0.2),
+     "the detector's pixel spacing (0.2 x 0.3 mm) is used, so sizes are as on the detector"),
+    (lambda ds: setattr(ds, "PixelSpacing", [0, 0]), (1.0, 1.0), "the image's pixel spacing is 0\\0: it is shown"),
+], ids=["missing", "detector's", "zero"])
+def test_a_missing_or_zero_pixel_spacing_loads_with_a_warning(one_engine, tmp_path, a_ct_dicom_file, change,
+                                                               spacing, warning):
+    from trame_slicer_app.engine.io.volumes import LOAD_WARNING_ATTRIBUTE
+
+    rewrite_from = pydicom.dcmread(a_ct_dicom_file)
+    change(rewrite_from)
+    rewrite_from.save_as(tmp_path / "ct.dcm")
+    [series] = find_dicom_series([tmp_path])
+    node = load_dicom_series(one_engine, series)
+    try:
+        assert node.GetSpacing()[:2] == pytest.approx(spacing)
+        assert warning in node.GetAttribute(LOAD_WARNING_ATTRIBUTE)
+    finally:
+        one_engine.scene.RemoveNode(node)

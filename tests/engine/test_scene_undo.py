@@ -324,3 +324,28 @@ def test_closing_the_scene_as_the_app_does_ends_the_history(an_engine, a_ct, an_
     assert an_undo.undo() is False
     assert scene_data.savable_nodes(an_engine) == []
     assert an_engine.scene.GetNodesByClass("vtkMRMLVolumeRenderingDisplayNode").GetNumberOfItems() == 0
+
+
+def test_volume_rendering_switch_preset_and_crop_round_trip(an_engine, a_ct, an_undo):
+    from trame_slicer_app.engine.volume_rendering import volume_rendering as vr
+
+    volume_id = a_ct.GetID()
+    an_undo.checkpoint("volume rendering")
+    vr.show_volume_rendering(an_engine, volume_id, True)
+    first_preset = vr.volume_rendering_state(an_engine, volume_id)["preset"]
+    an_undo.checkpoint("volume rendering preset")
+    vr.set_vr_preset(an_engine, volume_id, "CT-Muscle")
+    an_undo.checkpoint("volume rendering crop")
+    vr.set_vr_crop(an_engine, volume_id, True)
+
+    assert an_undo.undo_label == "volume rendering crop"
+    assert an_undo.undo() is True
+    assert vr.volume_rendering_state(an_engine, volume_id)["crop"] is False
+    assert an_undo.undo() is True
+    assert vr.volume_rendering_state(an_engine, volume_id)["preset"] == first_preset
+    assert an_undo.undo() is True
+    assert vr.volume_rendering_state(an_engine, volume_id)["visible"] is False
+    assert not an_undo.can_undo
+    assert an_undo.redo() is True and an_undo.redo() is True
+    state = vr.volume_rendering_state(an_engine, volume_id)
+    assert state["visible"] is True and state["preset"] == "CT-Muscle" and state["crop"] is False

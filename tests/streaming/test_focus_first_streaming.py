@@ -106,15 +106,18 @@ def of(frames: list, name: str) -> list:
 
 
 def assert_no_linked_frame_while_the_focused_view_was_due(frames: list, focused: str = "Red") -> None:
-    """A linked frame starts before the focused view's next frame is due, never after: when both
-    wait, the focused one goes first."""
-    last_focused = None
+    """A linked frame starts before the focused view's next frame is due, except one overdue linked
+    frame per focused frame (a linked view waits at most 1/LINKED_MIN_FPS s): when both wait, the
+    focused view goes first."""
+    last_focused, late_since_it = None, 0
     for frame in sorted(frames, key=started_s):
         if frame.view == focused:
-            last_focused = frame
+            last_focused, late_since_it = frame, 0
         elif frame.meta["linked"] and last_focused is not None:
             due = started_s(last_focused) + 1.0 / TARGET_FPS
-            assert started_s(frame) < due, (frame.view, started_s(frame) - started_s(last_focused))
+            if started_s(frame) >= due:
+                late_since_it += 1
+                assert late_since_it <= 1, (frame.view, started_s(frame) - started_s(last_focused))
 
 
 def assert_each_focused_frame_was_sent_before_the_next_linked_render(frames: list, focused: str = "Red") -> None:
@@ -253,5 +256,28 @@ def test_two_clients_dragging_two_views_both_come_first_and_the_third_view_still
         assert all(f.meta["linked"] for f in of(frames, "Yellow"))
         assert_no_linked_frame_while_the_focused_view_was_due(frames, "Red")
         assert_no_linked_frame_while_the_focused_view_was_due(frames, "Green")
+
+    run_with_a_stream(scenario)
+
+
+def test_when_turns_are_scarce_every_linked_view_keeps_its_floor():
+    """A focused view slower than its frame interval (a loaded machine) is due at every pass and
+    leaves no room: an overdue linked view still gets a turn ahead of it, once per focused frame, the
+    one that has waited longest first, so neither the cheap nor the costly linked view starves."""
+
+    async def scenario(stream: AStream) -> None:
+        await all_views_shown(stream)
+        pointers = Pointers(stream)
+        costs(stream, pointers, Red=0.045, Green=0.005, Yellow=0.040)
+        for name in LINKED:  # their still frames tell their cost
+            stream.views[name].dirty = True
+        stream.time_passes(0.1)
+        await frames_out(stream)
+        start = stream.clock.now
+        frames = await drag(stream, pointers, ("Red",), seconds=3.0)
+        elapsed = stream.clock.now - start
+
+        for name in LINKED:
+            assert len(of(frames, name)) / elapsed >= 4.0, (name, len(of(frames, name)), elapsed)
 
     run_with_a_stream(scenario)

@@ -230,6 +230,19 @@ def test_an_empty_upload_is_called_empty_by_the_user_s_name(the_data_feature):
     assert error_of(app) == "empty.nrrd: the file is empty"
 
 
+def test_a_radiograph_without_pixel_spacing_loads_with_a_warning_that_stays(the_data_feature):
+    """pydicom's CR whose PixelSpacing is 0\\0: it loads at 1 mm, and the user is told so until they close it."""
+    from fetch_data import pydicom_test_file
+
+    app, feature = the_data_feature
+    upload_id = upload_through_the_store(feature, pydicom_test_file("RG1_UNCR.dcm"), "chest.dcm")
+    run_coroutine(feature.on_uploaded([upload_id]))
+    assert not error_of(app)
+    assert shown(app, "data_io_notice").startswith("Loaded")
+    assert shown(app, "data_io_warning_show")
+    assert "pixel spacing is 0\\0: it is shown at 1 mm per pixel" in shown(app, "data_io_warning")
+
+
 def test_an_uploaded_header_without_its_data_file_names_the_user_s_files(the_data_feature):
     from pathlib import Path
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 # A linked view gets a frame at least this often while it waits (so that, after the frame's trip
 # to the browser, it still paints at least 4 frames/s) ...
-LINKED_MIN_FPS = 6.0
+LINKED_MIN_FPS = 8.0
 # ... and at most this often: the rest of the render thread belongs to the focused views.
 LINKED_MAX_FPS = 12.0
 # Render time a linked frame aims for. Volume rendering fits its rays to it, and a view whose
@@ -65,6 +65,10 @@ class LinkedPacing:
         if now < overdue_at:
             return False, overdue_at
         return may_overrun, None
+
+    def overdue(self, now: float) -> bool:
+        """Whether it has waited its longest: its frame goes even without room."""
+        return self.waiting_since is not None and now >= self.waiting_since + 1.0 / LINKED_MIN_FPS
 
     def fits(self, room_s: float) -> bool:
         """Whether its frame, as long as its last ones took, ends before the focused views' next."""

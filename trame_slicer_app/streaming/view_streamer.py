@@ -351,8 +351,7 @@ class ViewStreamer:
                     channel.linked.note_changed(now)
         linked_rendered = False
         held = False
-        # Newest input first; then the cheapest still frames, so that most views are sharp soonest.
-        for channel in sorted(visible, key=lambda c: (-c.pacer.last_input_at, c.quality.still_frame_s)):
+        for channel in sorted(visible, key=lambda c: self._turn(c, focused, now)):
             if held and channel not in focused:
                 continue
             held = self._still_frame_held_back(channel, now, focused)
@@ -381,6 +380,18 @@ class ViewStreamer:
             if ends_at is not None:
                 next_look = min(next_look, ends_at)
         return next_look
+
+    def _turn(self, channel: _ViewChannel, focused: list, now: float) -> tuple:
+        """The order of a pass: the views under the hand, newest input first, except that a linked
+        view that has waited its longest goes ahead of them once per focused frame (a focused view
+        slower than its frame interval is due at every pass, and would otherwise never leave it a
+        turn); then, during an interaction, the linked view that has waited longest, else the
+        cheapest still frames (most views sharp soonest)."""
+        if channel in focused or not focused:
+            return (1 if channel in focused else 2, -channel.pacer.last_input_at, channel.quality.still_frame_s)
+        waiting_since = channel.linked.waiting_since
+        first = 0 if channel.linked.overdue(now) and not self._linked_overran else 2
+        return (first, math.inf if waiting_since is None else waiting_since, 0.0)
 
     def _still_frame_held_back(self, channel: _ViewChannel, now: float, focused: list) -> bool:
         """Whether a view just released owes its still frame but must wait (its last frame still

@@ -23,9 +23,13 @@ USEFUL_COLOR_MAP_NAMES = (
 )
 
 
-def _display_node(engine: SlicerEngine, volume_id: str, grey_levels: bool = True):
+COLOUR_HAS_NO_WINDOW_LEVEL = "is a colour image, shown in its own colours: it has no window/level or colour map"
+
+
+def _display_node(engine: SlicerEngine, volume_id: str, grey_levels: bool = True, grey_only: bool = False):
     """The volume and its display node. grey_levels: the caller needs window/level and
-    interpolation, which a label map's display node does not have."""
+    interpolation, which a label map's display node does not have. grey_only: the caller maps grey
+    values (window/level, colour maps), which a colour (vector) volume does not have."""
     volume = require_node(engine, volume_id, "vtkMRMLScalarVolumeNode", "volume")
     display = volume.GetDisplayNode()
     if display is None:
@@ -35,6 +39,8 @@ def _display_node(engine: SlicerEngine, volume_id: str, grey_levels: bool = True
         raise DisplayControlError(f"volume {volume.GetName()!r} has no display node")
     if grey_levels and not display.IsA("vtkMRMLScalarVolumeDisplayNode"):
         raise DisplayControlError(f"{volume.GetName()!r} is a label map: it has no window/level or interpolation")
+    if grey_only and volume.IsA("vtkMRMLVectorVolumeNode"):
+        raise DisplayControlError(f"{volume.GetName()!r} {COLOUR_HAS_NO_WINDOW_LEVEL}")
     return volume, display
 
 
@@ -52,6 +58,7 @@ def volume_display_state(engine: SlicerEngine, volume_id: str) -> dict:
         "color_node_id": display.GetColorNodeID(),
         "interpolate": bool(display.GetInterpolate()) if grey else None,
         "is_labelmap": bool(volume.IsA("vtkMRMLLabelMapVolumeNode")),
+        "is_colour": bool(volume.IsA("vtkMRMLVectorVolumeNode")),
     }
 
 
@@ -61,7 +68,7 @@ def set_window_level(engine: SlicerEngine, volume_id: str, window: float, level:
     level = require_finite(level, "level", -MAX_ABS_WINDOW_LEVEL, MAX_ABS_WINDOW_LEVEL)
     if window <= 0.0:
         raise DisplayControlError("window must be greater than 0")
-    _, display = _display_node(engine, volume_id)
+    _, display = _display_node(engine, volume_id, grey_only=True)
     was_modifying = display.StartModify()
     display.AutoWindowLevelOff()
     display.SetWindowLevel(window, level)
@@ -71,14 +78,14 @@ def set_window_level(engine: SlicerEngine, volume_id: str, window: float, level:
 def apply_window_level_preset(engine: SlicerEngine, volume_id: str, name: str) -> None:
     """A named preset of window_level_presets, or AUTO_PRESET for Slicer's automatic window/level."""
     if name == AUTO_PRESET:
-        _, display = _display_node(engine, volume_id)
+        _, display = _display_node(engine, volume_id, grey_only=True)
         display.AutoWindowLevelOn()
         return
     if not isinstance(name, str) or name not in WINDOW_LEVEL_PRESETS:
         known = ", ".join([*WINDOW_LEVEL_PRESETS, AUTO_PRESET])
         raise DisplayControlError(f"no window/level preset {str(name)[:80]!r}; known: {known}")
     window, level = WINDOW_LEVEL_PRESETS[name]
-    _, display = _display_node(engine, volume_id)
+    _, display = _display_node(engine, volume_id, grey_only=True)
     was_modifying = display.StartModify()
     display.AutoWindowLevelOff()
     display.SetWindowLevel(window, level)
@@ -103,7 +110,7 @@ def color_maps(engine: SlicerEngine) -> list[dict]:
 
 def set_color_map(engine: SlicerEngine, volume_id: str, color_node_id: str) -> None:
     color_node = require_node(engine, color_node_id, "vtkMRMLColorNode", "colour map")
-    _, display = _display_node(engine, volume_id, grey_levels=False)
+    _, display = _display_node(engine, volume_id, grey_levels=False, grey_only=True)
     display.SetAndObserveColorNodeID(color_node.GetID())
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from slicer import vtkMRMLScalarVolumeNode, vtkSlicerSequencesLogic
+from slicer import vtkMRMLScalarVolumeNode, vtkMRMLVectorVolumeNode, vtkSlicerSequencesLogic
 from vtkmodules.util.numpy_support import numpy_to_vtk
 from vtkmodules.vtkCommonDataModel import vtkImageData
 from vtkmodules.vtkCommonMath import vtkMatrix4x4
@@ -52,7 +52,8 @@ def add_volume_sequence(
     index_name: str = "time", index_unit: str = "",
 ):
     """A sequence of volumes from ``frames`` (an iterable of (slices, rows, columns) arrays, all one shape),
-    a browser on it and its proxy volume. Returns the proxy volume node (what the views show)."""
+    a browser on it and its proxy volume. Returns the proxy volume node (what the views show).
+    Frames of (slices, rows, columns, 3) bytes are colour (vector volumes, shown in their own colours)."""
     sequence = engine.scene.AddNewNodeByClass("vtkMRMLSequenceNode", name)
     sequence.SetIndexName(index_name)
     sequence.SetIndexUnit(index_unit)
@@ -63,10 +64,12 @@ def add_volume_sequence(
         low, high = min(low, float(frame.min())), max(high, float(frame.max()))
         # Never in the scene: the sequence keeps its own copy, and the scene's observers (views, the
         # state binding) hear of one proxy, not of every frame.
+        colour = frame.ndim == 4
         image = vtkImageData()
         image.SetDimensions(frame.shape[2], frame.shape[1], frame.shape[0])
-        image.GetPointData().SetScalars(numpy_to_vtk(np.ascontiguousarray(frame).ravel(), deep=True))
-        volume = vtkMRMLScalarVolumeNode()
+        frame = np.ascontiguousarray(frame)
+        image.GetPointData().SetScalars(numpy_to_vtk(frame.reshape(-1, 3) if colour else frame.ravel(), deep=True))
+        volume = vtkMRMLVectorVolumeNode() if colour else vtkMRMLScalarVolumeNode()
         volume.SetName(name)
         volume.SetIJKToRASMatrix(matrix)
         volume.SetAndObserveImageData(image)
@@ -84,6 +87,10 @@ def add_volume_sequence(
     if proxy.GetDisplayNode() is None:
         proxy.CreateDefaultDisplayNodes()
     display = proxy.GetDisplayNode()
+    if proxy.IsA("vtkMRMLVectorVolumeNode"):  # colour: its own colours, never stretched (decision 0014)
+        display.AutoWindowLevelOff()
+        display.SetWindowLevel(255.0, 127.5)
+        return proxy
     display.SetAndObserveColorNodeID("vtkMRMLColorTableNodeGrey")
     # One window for every frame, so that playing shows the signal change, not a new contrast each frame.
     if np.isfinite(low) and high > low:

@@ -242,7 +242,7 @@ def read_into_image(handover: VoxelHandover):
 def add_handed_over_volume(engine, handover: VoxelHandover, name: str, file_path=None):
     """The scalar volume node for a handover, added to ``engine``'s scene and shown in grey, as
     AddArchetypeVolume (or the DICOM reader) had made it in the child."""
-    from slicer import vtkMRMLScalarVolumeNode, vtkMRMLVolumeArchetypeStorageNode
+    from slicer import vtkMRMLScalarVolumeDisplayNode, vtkMRMLScalarVolumeNode, vtkMRMLVolumeArchetypeStorageNode
     from vtkmodules.vtkCommonMath import vtkMatrix4x4
 
     image = read_into_image(handover)
@@ -260,10 +260,15 @@ def add_handed_over_volume(engine, handover: VoxelHandover, name: str, file_path
         storage.SetFileName(str(file_path))
         engine.scene.AddNode(storage)
         node.SetAndObserveStorageNodeID(storage.GetID())
-    node.CreateDefaultDisplayNodes()
-    display = node.GetDisplayNode()
+    if handover.window_level is None:
+        node.CreateDefaultDisplayNodes()  # automatic window/level: a pass over every voxel
+        node.GetDisplayNode().SetAndObserveColorNodeID("vtkMRMLColorTableNodeGrey")
+        return node
+    # A known window/level (DICOM): the display node is made with it, skipping the automatic pass (0014).
+    display = vtkMRMLScalarVolumeDisplayNode()
+    display.AutoWindowLevelOff()
+    display.SetWindowLevel(*handover.window_level)
     display.SetAndObserveColorNodeID("vtkMRMLColorTableNodeGrey")
-    if handover.window_level is not None:
-        display.AutoWindowLevelOff()
-        display.SetWindowLevel(*handover.window_level)
+    engine.scene.AddNode(display)
+    node.SetAndObserveDisplayNodeID(display.GetID())
     return node

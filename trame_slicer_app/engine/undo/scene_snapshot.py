@@ -13,6 +13,9 @@ from vtkmodules.vtkCommonMath import vtkMatrix4x4
 
 from ..display.scene_tree import node_kind
 from ..scene.slicer_engine import SlicerEngine
+from ..volume_rendering import volume_rendering as vr
+
+VOLUME_RENDERING_KEYS = ("visible", "preset", "shift", "crop")
 
 
 @dataclass
@@ -29,6 +32,7 @@ class SceneSnapshot:
     slices: dict[str, dict]
     composites: dict[str, dict]
     selection: dict
+    volume_rendering: dict[str, dict] = field(default_factory=dict)  # volume id -> its rendering's settings
 
 
 def _nodes(engine: SlicerEngine, class_name: str) -> list:
@@ -86,6 +90,14 @@ def _composite_properties(composite) -> dict:
     }
 
 
+def _volume_rendering(engine: SlicerEngine, node_id: str) -> dict | None:
+    try:
+        state = vr.volume_rendering_state(engine, node_id)
+    except vr.VolumeRenderingError:  # not a volume it renders (a label map, a colour volume)
+        return None
+    return {key: state[key] for key in VOLUME_RENDERING_KEYS}
+
+
 def capture(engine: SlicerEngine) -> SceneSnapshot:
     data_nodes = {
         node.GetID(): DataNodeRecord(node, node.GetName() or "", _helpers(node))
@@ -107,6 +119,11 @@ def capture(engine: SlicerEngine) -> SceneSnapshot:
             for v in engine.slice_views.values()
         },
         selection={"volume": selection.GetActiveVolumeID(), "label": selection.GetActiveLabelVolumeID()},
+        volume_rendering={
+            node_id: settings for node_id, record in data_nodes.items()
+            if record.node.IsA("vtkMRMLScalarVolumeNode") and not record.node.IsA("vtkMRMLLabelMapVolumeNode")
+            and (settings := _volume_rendering(engine, node_id)) is not None
+        },
     )
 
 
@@ -181,6 +198,21 @@ def _restore_composite(composite, properties: dict) -> None:
     composite.EndModify(was_modifying)
 
 
+def _restore_volume_rendering(engine: SlicerEngine, node_id: str, wanted: dict) -> None:
+    """Only what differs is set: a volume never rendered gets no rendering nodes from an undo."""
+    now = _volume_rendering(engine, node_id)
+    if now is None or now == wanted:
+        return
+    if wanted["preset"] is not None and now["preset"] != wanted["preset"]:
+        vr.set_vr_preset(engine, node_id, wanted["preset"])
+    if now["shift"] != wanted["shift"]:
+        vr.set_vr_shift(engine, node_id, wanted["shift"])
+    if now["crop"] != wanted["crop"]:
+        vr.set_vr_crop(engine, node_id, wanted["crop"])
+    if now["visible"] != wanted["visible"]:
+        vr.show_volume_rendering(engine, node_id, wanted["visible"])
+
+
 def restore(engine: SlicerEngine, snapshot: SceneSnapshot) -> None:
     """Put the scene back as captured. Nodes added since are removed and removed ones
     re-added; properties equal to the current ones cause no Modified event."""
@@ -205,3 +237,6 @@ def restore(engine: SlicerEngine, snapshot: SceneSnapshot) -> None:
         slice_node = scene.GetNodeByID(node_id)
         if slice_node is not None:
             _restore_slice(slice_node, properties)
+    for node_id, settings in snapshot.volume_rendering.items():
+        if scene.GetNodeByID(node_id) is not None:
+            _restore_volume_rendering(engine, node_id, settings)

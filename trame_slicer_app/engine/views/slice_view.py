@@ -96,7 +96,22 @@ class SliceView(SlicerView):
         if connection is not self._image_mapper.GetInputConnection(0, 0):
             self._image_mapper.SetInputConnection(connection)
         self._image_actor.SetVisibility(connection is not None)
+        self._keep_colour_out_of_window_level()
         self.request_render()
+
+    def _keep_colour_out_of_window_level(self) -> None:
+        """Dragging window/level does not touch a colour (vector) volume: it is shown in its own colours,
+        where window/level would only shift them (the Volumes panel says so)."""
+        manager = self.displayable_managers.GetDisplayableManagerByClassName("vtkMRMLScalarBarDisplayableManager")
+        widget = manager.GetWindowLevelWidget() if manager is not None else None
+        composite = self.logic.GetSliceCompositeNode()
+        if widget is None or composite is None or self.logic.GetMRMLScene() is None:
+            return
+        scene = self.logic.GetMRMLScene()
+        for volume_id, set_editable in ((composite.GetBackgroundVolumeID(), widget.SetBackgroundVolumeEditable),
+                                        (composite.GetForegroundVolumeID(), widget.SetForegroundVolumeEditable)):
+            volume = scene.GetNodeByID(volume_id) if volume_id else None
+            set_editable(not (volume is not None and volume.IsA("vtkMRMLVectorVolumeNode")))
 
     def _after_resize(self) -> None:
         self.logic.ResizeSliceNode(*self.size)

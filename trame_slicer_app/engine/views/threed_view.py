@@ -65,6 +65,22 @@ class ThreeDView(SlicerView):
         manager = self.displayable_managers.GetDisplayableManagerByClassName("vtkMRMLCameraDisplayableManager")
         return manager.GetCameraNode()
 
+    def fit_box_to_content(self) -> None:
+        """Refit the 3D box and its axis labels to what the scene holds, the camera staying where it is
+        (a reopened scene brings its own camera; the box was still the empty scene's)."""
+        camera = self.renderer.GetActiveCamera()
+        kept = (camera.GetPosition(), camera.GetFocalPoint(), camera.GetViewUp(), camera.GetParallelScale())
+        # Slicer's view displayable manager refits the box on this event, and centres the camera too.
+        self.view_node_3d.InvokeEvent(vtkMRMLViewNode.ResetFocalPointRequestedEvent)
+        position, focal_point, view_up, parallel_scale = kept
+        camera.SetPosition(*position)
+        camera.SetFocalPoint(*focal_point)
+        camera.SetViewUp(*view_up)
+        camera.SetParallelScale(parallel_scale)
+        if self.camera_node is not None:
+            self.camera_node.ResetClippingRange()
+        self.request_render()
+
     def reset_view(self, bounds_ras: list[float] | None = None) -> None:
         """Centre the camera on ``bounds_ras`` (or on what is shown), seen from
         the front-left and above so that all three slice planes show."""

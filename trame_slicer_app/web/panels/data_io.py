@@ -74,7 +74,7 @@ class DataIO:
         self.tabs.declare(**{
             "data_io_busy": False, "data_io_progress": None, "data_io_progress_text": "",
             "data_io_error": "", "data_io_error_show": False, "data_io_notice": "",
-            "data_io_notice_show": False,
+            "data_io_notice_show": False, "data_io_warning": "", "data_io_warning_show": False,
             "data_io_choices": [], "data_io_chosen": [], "data_io_kinds": {}, "data_io_choose_dialog": False,
             "data_io_folder_dialog": False,
             "data_io_folder": {"path": "", "parent": None, "entries": [], "left_out": 0},
@@ -191,6 +191,9 @@ class DataIO:
         self._name_as_the_user_does(loaded)
         self._show_stored_layout()
         self._done(f"Loaded {', '.join(node['name'] for node in loaded)}")
+        warnings = [f"{node['name']}: {node['warning']}" for node in loaded if node.get("warning")]
+        if warnings:  # what the reader had to guess stays on screen until the user closes it
+            self.tabs.update(data_io_warning="\n".join(warnings), data_io_warning_show=True)
 
     def _show_stored_layout(self) -> None:
         """A scene that holds its layout is shown in it (one without leaves the layout as it is)."""

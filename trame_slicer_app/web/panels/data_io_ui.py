@@ -55,6 +55,7 @@ def build_toolbar_items(upload_manager_class) -> None:
 def build_dialogs() -> None:
     _error_snackbar()
     _notice_snackbar()
+    _warning_snackbar()
     _choose_dialog()
     _data_folder_dialog()
     _save_node_dialog()
@@ -67,6 +68,15 @@ def _error_snackbar() -> None:
         html.Span("{{ data_io_error }}", classes="data-io-error-text")
         with v3.Template(v_slot_actions=True):
             v3.VBtn("Close", variant="text", click="data_io_error_show = false")
+
+
+def _warning_snackbar() -> None:
+    """What a load had to guess (a DICOM image without pixel spacing, ...): it stays until closed."""
+    with v3.VSnackbar(v_model=("data_io_warning_show",), color="warning", timeout=-1, location="top",
+                      classes="data-io-warning", multi_line=True):
+        html.Span("{{ data_io_warning }}", classes="data-io-warning-text")
+        with v3.Template(v_slot_actions=True):
+            v3.VBtn("Close", variant="text", click="data_io_warning_show = false")
 
 
 def _notice_snackbar() -> None:
@@ -117,7 +127,12 @@ def _data_folder_dialog() -> None:
                          classes="mr-2")
                 html.A("{{ entry.name }}", v_if="entry.kind === 'folder'", href="#",
                        click="trigger('data_io_folder_open', [entry.path])")
-                html.Span("{{ entry.name }}", v_else=True)
+                # A file's name toggles it, as its box does (a click on the name is what users try first).
+                html.Span("{{ entry.name }}", v_else=True, classes="data-io-folder-file-name",
+                          style="cursor: pointer;",
+                          click="data_io_folder_selected = data_io_folder_selected.includes(entry.path)"
+                                " ? data_io_folder_selected.filter(p => p !== entry.path)"
+                                " : [...data_io_folder_selected, entry.path]")
                 with v3.Template(v_slot_append=True):
                     html.Span("{{ entry.size }}", classes="data-io-folder-size text-caption text-medium-emphasis")
             v3.VListItem(v_if="data_io_folder.left_out", title=("`${data_io_folder.left_out} more not shown`",))

@@ -21,6 +21,8 @@ READOUT = ("W {{ volumes_window == null ? '' : volumes_window.toFixed(volumes_sc
            "  L {{ volumes_level == null ? '' : volumes_level.toFixed(volumes_scale.decimals) }}"
            "  range {{ volumes_range ? volumes_range.map(v => v.toFixed(volumes_scale.range_decimals))"
            ".join(' to ') : '' }}")
+COLOUR_NOTE = ("Colour image: shown in its own colours. Window/level, its presets and colour maps do not "
+               "apply, and dragging in a slice view does not change it.")
 NO_SCALE = {"level_min": 0, "level_max": 1, "window_max": 1, "step": 1, "decimals": 0, "range_decimals": 0}
 
 
@@ -37,6 +39,7 @@ class VolumesPanel:
         b.bind("volumes_items", self._volume_items)
         b.bind("volumes_selected", self._selected_id, self._select, a_node_id, undoable=False)
         b.bind("volumes_range", lambda: self._display("scalar_range"))
+        b.bind("volumes_is_colour", lambda: bool(self._display("is_colour")))
         b.bind("volumes_scale", self._scale)
         b.bind("volumes_window", lambda: self._rounded(self._display("window")),
                lambda w: display.set_window_level(self.engine, self._selected_id(), w, self._display("level")),
@@ -112,20 +115,10 @@ class VolumesPanel:
         with html.Div(v_else=True, classes="volumes-panel"):
             v3.VSelect(label="Volume", v_model=("volumes_selected",), items=("volumes_items",),
                        density="compact", hide_details=True, classes="volumes-selected mb-2")
-            v3.VSlider(label="Window", v_model=("volumes_window",), min=0, max=("volumes_scale.window_max",),
-                       step=("volumes_scale.step",), density="compact", hide_details=True, thumb_label=True,
-                       classes="volumes-window")
-            v3.VSlider(label="Level", v_model=("volumes_level",), min=("volumes_scale.level_min",),
-                       max=("volumes_scale.level_max",), step=("volumes_scale.step",), density="compact",
-                       hide_details=True, thumb_label=True, classes="volumes-level")
-            html.Div(READOUT, classes="text-caption volumes-readout mb-1")
-            with html.Div(classes="d-flex flex-wrap ga-1 mb-2"):
-                for name in PRESET_NAMES:
-                    css = "volumes-preset-" + name.lower().replace(" ", "-")
-                    v3.VBtn(name, size="x-small", variant="tonal", classes=css,
-                            click=f"trigger('volumes_preset', [{name!r}])")
-            v3.VSelect(label="Colour map", v_model=("volumes_color_map",), items=("volumes_color_maps",),
-                       density="compact", hide_details=True, classes="volumes-color-map mb-2")
+            html.Div(COLOUR_NOTE, v_if="volumes_is_colour",
+                     classes="volumes-colour-note text-caption text-medium-emphasis mb-2")
+            with html.Div(v_else=True):
+                self._build_grey_controls()
             v3.VSwitch(label="Interpolate", v_model=("volumes_interpolate",), density="compact",
                        hide_details=True, color="primary", classes="volumes-interpolate")
             for layer, title, items, empty in (("foreground", "Foreground", "volumes_items", "false"),
@@ -140,6 +133,23 @@ class VolumesPanel:
             html.Div("No label map volume in the scene. Label files open as segmentations (see the Data "
                      "panel); a scene saved by Slicer may bring label map volumes.",
                      v_if="!volumes_label_maps.length", classes="volumes-label-hint text-caption text-medium-emphasis")
+
+    def _build_grey_controls(self) -> None:
+        """Window/level, presets and colour map: what maps grey values to the screen."""
+        v3.VSlider(label="Window", v_model=("volumes_window",), min=0, max=("volumes_scale.window_max",),
+                   step=("volumes_scale.step",), density="compact", hide_details=True, thumb_label=True,
+                   classes="volumes-window")
+        v3.VSlider(label="Level", v_model=("volumes_level",), min=("volumes_scale.level_min",),
+                   max=("volumes_scale.level_max",), step=("volumes_scale.step",), density="compact",
+                   hide_details=True, thumb_label=True, classes="volumes-level")
+        html.Div(READOUT, classes="text-caption volumes-readout mb-1")
+        with html.Div(classes="d-flex flex-wrap ga-1 mb-2"):
+            for name in PRESET_NAMES:
+                css = "volumes-preset-" + name.lower().replace(" ", "-")
+                v3.VBtn(name, size="x-small", variant="tonal", classes=css,
+                        click=f"trigger('volumes_preset', [{name!r}])")
+        v3.VSelect(label="Colour map", v_model=("volumes_color_map",), items=("volumes_color_maps",),
+                   density="compact", hide_details=True, classes="volumes-color-map mb-2")
 
 
 FEATURE = VolumesPanel

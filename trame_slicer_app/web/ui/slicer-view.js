@@ -49,7 +49,9 @@
   // Top left: Slicer draws nothing there, while the bottom holds the 3D ruler and the data probe.
   const STATS_STYLE = {
     position: "absolute", top: "2px", left: "4px", font: "11px monospace", color: "#ddd",
-    background: "rgba(0,0,0,.5)", pointerEvents: "none", whiteSpace: "pre", padding: "0 3px",
+    // Wrapped within the view: a narrow slice view must not cut the line off.
+    maxWidth: "calc(100% - 8px)", background: "rgba(0,0,0,.5)", pointerEvents: "none",
+    whiteSpace: "pre-wrap", padding: "0 3px",
   };
 
   const SlicerStreamView = {

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import numpy as np
 from pydicom.dataset import Dataset
+from pydicom.multival import MultiValue as pydicom_multivalue
 
 from ...errors import EngineError
 from .dicom_geometry import SliceGeometry, slice_normal
 
 DEFAULT_ORIENTATION = (1.0, 0.0, 0.0, 0.0, 1.0, 0.0)
 DEFAULT_SPACING_MM = 1.0  # between frames, when the file gives no geometry at all
+DEFAULT_PIXEL_SPACING_MM = (1.0, 1.0)  # as Slicer, when the file gives no usable pixel spacing
+# Frame Increment Pointer values that make the frames a time series: Frame Time, Frame Time Vector.
+TIME_FRAME_POINTERS = {0x00181063, 0x00181065}
 
 
 class DicomFramesError(EngineError):
@@ -31,6 +35,43 @@ def number_of_frames(header: Dataset) -> int:
     if frames < 1:
         raise DicomFramesError(f"the number of frames ({frames}) is not a count of frames")
     return frames
+
+
+def pixel_spacing(header: Dataset) -> tuple[tuple[float, float], str]:
+    """The image's pixel spacing (between rows, between columns) and a warning when it had to be guessed.
+
+    Slicer is lenient here and so is this: a missing or zero PixelSpacing falls back to the detector's
+    ImagerPixelSpacing (radiographs), then to 1 mm; the warning says so, for the user to see."""
+    for attribute in ("PixelSpacing", "ImagerPixelSpacing"):
+        try:
+            spacing = tuple(float(v) for v in header.get(attribute) or ())
+        except (TypeError, ValueError):
+            continue
+        if len(spacing) == 2 and all(np.isfinite(spacing)) and min(spacing) > 0:
+            if attribute == "PixelSpacing":
+                return spacing, ""
+            return spacing, ("the image gives no pixel spacing in the patient; the detector's pixel spacing "
+                             f"({spacing[0]:g} x {spacing[1]:g} mm) is used, so sizes are as on the detector")
+    written = header.get("PixelSpacing")
+    why = "is missing" if written in (None, "") else f"is {_shown_spacing(written)}"
+    return DEFAULT_PIXEL_SPACING_MM, (f"the image's pixel spacing {why}: it is shown at 1 mm per pixel, "
+                                      "so distances and sizes are not real")
+
+
+def _shown_spacing(value) -> str:
+    try:
+        return "\\".join(f"{float(v):g}" for v in value)
+    except (TypeError, ValueError):
+        return repr(value)[:40]
+
+
+def is_time_series(header: Dataset) -> bool:
+    """Frames that follow each other in time (a cine, ultrasound loops), not in space."""
+    pointers = header.get("FrameIncrementPointer")
+    if pointers is None:
+        return False
+    pointers = pointers if isinstance(pointers, (list, tuple, pydicom_multivalue)) else [pointers]
+    return any(int(pointer) in TIME_FRAME_POINTERS for pointer in pointers)
 
 
 def _group_value(header: Dataset, frame: int, group: str, attribute: str):
@@ -69,7 +110,7 @@ def frame_geometries(header: Dataset) -> list[SliceGeometry]:
         return [_functional_group_geometry(header, frame) for frame in range(frames)]
     orientation = header.get("ImageOrientationPatient")
     position = header.get("ImagePositionPatient")
-    spacing = header.get("PixelSpacing") or (1.0, 1.0)
+    spacing = pixel_spacing(header)[0]
     offsets = header.get("GridFrameOffsetVector")
     if orientation is not None and position is not None and offsets is not None:
         return _offset_vector_geometry(header, frames, orientation, position, spacing, offsets)
@@ -77,9 +118,9 @@ def frame_geometries(header: Dataset) -> list[SliceGeometry]:
     step = float(header.get("SpacingBetweenSlices") or header.get("SliceThickness") or DEFAULT_SPACING_MM)
     step = step if np.isfinite(step) and step > 0 else DEFAULT_SPACING_MM
     normal = slice_normal(DEFAULT_ORIENTATION)
-    pixel_spacing = _floats(spacing, 2, "the pixel spacing")
+    spacing_mm = _floats(spacing, 2, "the pixel spacing")
     return [
-        SliceGeometry(DEFAULT_ORIENTATION, tuple(float(c) for c in normal * step * frame), pixel_spacing)
+        SliceGeometry(DEFAULT_ORIENTATION, tuple(float(c) for c in normal * step * frame), spacing_mm)
         for frame in range(frames)
     ]
 
@@ -106,9 +147,9 @@ def _offset_vector_geometry(header, frames, orientation, position, spacing, offs
     normal = slice_normal(orientation)
     # Offsets are relative to the first frame when the first is 0, else absolute along the normal.
     relative = np.asarray(offsets) - offsets[0]
-    pixel_spacing = _floats(spacing, 2, "the pixel spacing")
+    spacing_mm = _floats(spacing, 2, "the pixel spacing")
     return [
-        SliceGeometry(orientation, tuple(float(c) for c in origin + normal * offset), pixel_spacing)
+        SliceGeometry(orientation, tuple(float(c) for c in origin + normal * offset), spacing_mm)
         for offset in relative
     ]
 

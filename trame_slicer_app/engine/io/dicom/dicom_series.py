@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -22,16 +22,36 @@ from slicer import vtkMRMLScalarVolumeNode
 from ...errors import EngineError
 from ...scene.slicer_engine import SlicerEngine
 from ..untrusted.io_limits import DEFAULT_IO_LIMITS, IOLimits
-from ..volumes import add_volume_from_array
-from .dicom_frames import DicomFramesError, frame_geometries, frame_rescales, number_of_frames
+from ..volumes import LOAD_WARNING_ATTRIBUTE, add_volume_from_array
+from .dicom_frames import (
+    DicomFramesError,
+    frame_geometries,
+    frame_rescales,
+    is_time_series,
+    number_of_frames,
+    pixel_spacing,
+)
 from .dicom_geometry import DicomGeometryError, SliceGeometry, ijk_to_ras_matrix, order_along_normal
-from .dicom_pixels import DicomPixelError, decoded, output_dtype, read_stored_frames, reason, rescaled
+from .dicom_pixels import (
+    DicomPixelError,
+    is_colour,
+    output_dtype,
+    read_header_at,
+    read_stored_frames,
+    reason,
+    rescaled,
+)
 
 DICOM_MAGIC_OFFSET_BYTES = 128  # the preamble before "DICM" in a DICOM Part 10 file
 DICOM_MAGIC = b"DICM"
 # Without position and orientation a lone image is laid in the axial plane at the origin.
 DEFAULT_ORIENTATION = (1.0, 0.0, 0.0, 0.0, 1.0, 0.0)
 _MIXED_MULTI_FRAME = "a multi-frame file among other files of the series: load one multi-frame file at a time"
+# SOP classes that hold no image this viewer shows as a volume, and why (in the user's words).
+NOT_AN_IMAGE_SOP_CLASSES = {
+    "1.2.840.10008.5.1.4.1.1.66.4": "a DICOM segmentation (SEG), not an image volume: it opens as a "
+                                    "segmentation (dicom_seg)",
+}
 
 
 class DicomError(EngineError):
@@ -52,9 +72,12 @@ class DicomSeries:
     problem: str = ""  # why it will not load, when that is known from the headers alone
     study_date: str = ""
     frames_per_file: int = field(default=1)
+    # The headers find_dicom_series read, by file: load_dicom_series reads only the pixel data after them.
+    headers: dict[Path, Dataset] = field(default_factory=dict, repr=False, compare=False)
 
     def as_dict(self) -> dict:
-        data = asdict(self)
+        data = asdict(replace(self, headers={}))
+        data.pop("headers")
         data["files"] = [str(path) for path in self.files]
         return data
 
@@ -106,7 +129,7 @@ def read_header(path: Path, limits: IOLimits = DEFAULT_IO_LIMITS) -> Dataset:
     """The header of one DICOM file, pixel data left unread."""
     _check_file_size(path, limits)
     try:
-        return decoded(pydicom.dcmread(path, stop_before_pixels=True))
+        return read_header_at(path)
     except Exception as error:  # pydicom raises many kinds on damaged input
         raise DicomError(f"{path.name}: not a readable DICOM file ({reason(error)})") from error
 
@@ -162,10 +185,10 @@ def _check_not_a_damaged_image(header: Dataset, path: Path) -> None:
 def _describe_series(uid: str, members: list[tuple[Path, Dataset]], limits: IOLimits) -> DicomSeries:
     first = members[0][1]
     first_size = image_size(first, members[0][0])
-    problem = ""
+    problem = _not_an_image(first)
     files = [path for path, _ in members]
     if len(members) > 1 and any(int(_number(h.get("NumberOfFrames"), 1)) > 1 for _, h in members):
-        problem = _MIXED_MULTI_FRAME
+        problem = problem or _MIXED_MULTI_FRAME
     try:
         geometries = [_slice_geometry(header, path, len(members)) for path, header in members]
         order = order_along_normal(geometries)
@@ -201,6 +224,7 @@ def _describe_series(uid: str, members: list[tuple[Path, Dataset]], limits: IOLi
         problem=problem,
         study_date=str(first.get("StudyDate", "")),
         frames_per_file=frames,
+        headers=dict(members),
     )
 
 
@@ -218,7 +242,7 @@ def _slice_geometry(header: Dataset, path: Path, number_of_files: int) -> SliceG
     try:
         position = header.get("ImagePositionPatient")
         orientation = header.get("ImageOrientationPatient")
-        spacing = header.get("PixelSpacing") or header.get("ImagerPixelSpacing") or (1.0, 1.0)
+        spacing = pixel_spacing(header)[0]
         if position is None or orientation is None:
             if number_of_files > 1:
                 raise DicomError(f"{path.name}: the image does not say where it lies (no position or "
@@ -245,7 +269,9 @@ def _slice_geometry(header: Dataset, path: Path, number_of_files: int) -> SliceG
 
 
 def _rescale(header: Dataset) -> tuple[float, float]:
-    return _number(header.get("RescaleSlope"), 1.0), _number(header.get("RescaleIntercept"), 0.0)
+    """(slope, intercept); an RT Dose of one frame is scaled by its DoseGridScaling, as multi-frame doses are."""
+    slope = _number(header.get("RescaleSlope"), _number(header.get("DoseGridScaling"), 1.0))
+    return slope, _number(header.get("RescaleIntercept"), 0.0)
 
 
 def _check_volume_limits(rows: int, columns: int, slices: int, header: Dataset, limits: IOLimits) -> None:
@@ -276,8 +302,11 @@ def load_dicom_series(
     if len(series.files) > limits.max_dicom_files:
         raise DicomError(f"{len(series.files)} files, more than the {limits.max_dicom_files} allowed")
     files = [Path(path) for path in series.files]
-    headers = [read_header(path, limits) for path in files]
+    # Read by find_dicom_series just before, in the same process (loadables), or read now.
+    headers = [series.headers.get(path) or read_header(path, limits) for path in files]
     first = headers[0]
+    if _not_an_image(first):
+        raise DicomError(f"{files[0].name}: {_not_an_image(first)}")
     rows, columns = image_size(first, files[0])
     for path, header in zip(files, headers, strict=True):
         _check_same_series(path, header, first, rows, columns)
@@ -296,27 +325,69 @@ def load_dicom_series(
         raise DicomError(f"{files[0].name}: {error}") from error
     order, ijk_to_ras = _placed(series, files, geometries)
 
-    voxels = np.empty((len(order), rows, columns), dtype=output_dtype(first, rescales))  # limits checked above
+    colour = is_colour(first)
+    # Limits checked above; colour is kept as RGB bytes, as Slicer's vector volumes hold it.
+    voxels = np.empty((len(order), rows, columns, 3), dtype=np.uint8) if colour else \
+        np.empty((len(order), rows, columns), dtype=output_dtype(first, rescales))
     try:
         if frames > 1:
-            dataset, stored = read_stored_frames(files[0], rows, columns, frames)
-            _check_unchanged(files[0], frame_rescales(dataset) == rescales)
+            dataset, stored = read_stored_frames(files[0], rows, columns, frames, headers[0])
+            _check_unchanged(files[0], frame_rescales(dataset) == rescales and is_colour(dataset) == colour)
             for k, frame in enumerate(order):
-                voxels[k] = rescaled(stored[frame], *rescales[frame])
+                voxels[k] = stored[frame] if colour else rescaled(stored[frame], *rescales[frame])
         else:
             for k, index in enumerate(order):
-                dataset, stored = read_stored_frames(files[index], rows, columns, 1)
+                dataset, stored = read_stored_frames(files[index], rows, columns, 1, headers[index])
                 _check_unchanged(files[index], image_size(dataset, files[index]) == (rows, columns)
-                                 and _rescale(dataset) == rescales[index])
-                voxels[k] = rescaled(stored[0], *rescales[index])
+                                 and _rescale(dataset) == rescales[index] and is_colour(dataset) == colour)
+                voxels[k] = stored[0] if colour else rescaled(stored[0], *rescales[index])
     except DicomPixelError as error:
         raise DicomError(str(error)) from error
-    node = add_volume_from_array(
-        engine, voxels, series.name, spacing_mm=(1.0, 1.0, 1.0), window_level=_window_level(first),
-        ijk_to_ras=ijk_to_ras,
-    )
+    if frames > 1 and is_time_series(first) and not _has_frame_geometry(first):
+        node = _add_cine(engine, series.name, voxels, geometries[order[0]], first)  # frames in time: a sequence
+    else:
+        node = add_volume_from_array(
+            engine, voxels, series.name, spacing_mm=(1.0, 1.0, 1.0),
+            window_level=None if colour else _window_level(first), ijk_to_ras=ijk_to_ras,
+        )
+    warnings = _load_warnings(first, frames)
+    if warnings:
+        node.SetAttribute(LOAD_WARNING_ATTRIBUTE, "; ".join(warnings))
     node.SetAttribute("DICOM.SeriesInstanceUID", str(first.get("SeriesInstanceUID", "")))
     return node
+
+
+def _has_frame_geometry(header: Dataset) -> bool:
+    return bool(header.get("PerFrameFunctionalGroupsSequence") or header.get("SharedFunctionalGroupsSequence")
+                or header.get("GridFrameOffsetVector"))
+
+
+def _add_cine(engine: SlicerEngine, name: str, voxels: np.ndarray, geometry: SliceGeometry, header: Dataset):
+    """A multi-frame file whose frames follow each other in time (a cine loop, ultrasound) as a Slicer
+    sequence of one-slice volumes, played in the views like a 4D image; returns its proxy volume."""
+    from ..sequences import add_volume_sequence
+
+    frame_time_ms = _number(header.get("FrameTime"), 0.0)
+    values = [f"{k * frame_time_ms:g}" for k in range(len(voxels))] if frame_time_ms > 0 else \
+        [str(k) for k in range(len(voxels))]
+    timed = frame_time_ms > 0
+    return add_volume_sequence(engine, (voxels[k:k + 1] for k in range(len(voxels))), ijk_to_ras_matrix([geometry]),
+                               name, values, "time" if timed else "frame", "ms" if timed else "")
+
+
+def _load_warnings(first: Dataset, frames: int) -> list[str]:
+    """What the user should know about how the series was read: guesses where the file was silent."""
+    warnings = []
+    functional_groups = first.get("PerFrameFunctionalGroupsSequence") or first.get("SharedFunctionalGroupsSequence")
+    if not (frames > 1 and functional_groups):
+        warnings.append(pixel_spacing(first)[1])
+    return [warning for warning in warnings if warning]
+
+
+def _not_an_image(header: Dataset) -> str:
+    meta = getattr(header, "file_meta", None)
+    sop_class = str(header.get("SOPClassUID") or (meta.get("MediaStorageSOPClassUID", "") if meta is not None else ""))
+    return NOT_AN_IMAGE_SOP_CLASSES.get(sop_class, "")
 
 
 def _check_same_series(path: Path, header: Dataset, first: Dataset, rows: int, columns: int) -> None:
@@ -325,9 +396,9 @@ def _check_same_series(path: Path, header: Dataset, first: Dataset, rows: int, c
     size = image_size(header, path)
     if size != (rows, columns):
         raise DicomError(f"{path.name}: {size[1]} x {size[0]} pixels, the series' first image has {columns} x {rows}")
-    samples = int(_number(header.get("SamplesPerPixel"), 1))
-    if samples != 1:
-        raise DicomError(f"{path.name}: colour images ({samples} samples per pixel) are not supported")
+    if is_colour(header) != is_colour(first):
+        raise DicomError(f"{path.name}: a {'colour' if is_colour(header) else 'grey'} image in a series of "
+                         f"{'colour' if is_colour(first) else 'grey'} images")
 
 
 def _placed(series: DicomSeries, files: list[Path], geometries: list[SliceGeometry]) -> tuple[list[int], np.ndarray]:
