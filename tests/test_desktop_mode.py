@@ -137,8 +137,11 @@ class DesktopApp:
         self.log_path = ARTIFACTS / log_name
         with open(self.log_path, "w") as log:
             self.command = app_command("--app")
+            # EGL asked for, as a headless set-up (or the engine tests in this process) would: desktop mode
+            # must still show its window (a window process forked after EGL was set up never did).
+            env = {**display_env(display), "VTK_DEFAULT_OPENGL_WINDOW": "vtkEGLRenderWindow"}
             self.process = subprocess.Popen(self.command, stdout=log, stderr=subprocess.STDOUT, cwd=REPO,
-                                            env=display_env(display), start_new_session=True)
+                                            env=env, start_new_session=True)
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")

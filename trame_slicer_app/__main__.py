@@ -9,7 +9,7 @@ import sys
 from trame.app import get_server
 
 from .app import STREAM_MODES, STREAM_PACED, SlicerWebApp
-from .desktop import desktop_problem, desktop_start_options, tie_window_to_server
+from .desktop import desktop_problem, desktop_start_options, prepare_desktop_rendering, tie_window_to_server
 from .native_heap import keep_heap_compact
 from .scene_session import DataError, SceneSession
 
@@ -53,6 +53,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.app and (problem := desktop_problem()):
         print(f"trame-slicer-app: error: {problem}", file=sys.stderr)
         return 2
+    if args.app:
+        prepare_desktop_rendering()
     try:
         session = SceneSession()
         if args.data:

@@ -52,6 +52,16 @@ def desktop_problem() -> str | None:
     return None
 
 
+def prepare_desktop_rendering() -> None:
+    """Before the engine makes its views: render them through X11, not EGL. The window is a process
+    forked from the server, and Qt cannot make its GL contexts in a process forked after EGL was set
+    up (Mesa's llvmpipe: "Failed to make context current", and no window ever shows). Desktop mode has
+    a display, so X11 off-screen windows are there to use."""
+    if os.environ.get("VTK_DEFAULT_OPENGL_WINDOW") == "vtkEGLRenderWindow":
+        log.warning("desktop mode renders through X11: VTK_DEFAULT_OPENGL_WINDOW=vtkEGLRenderWindow ignored")
+        del os.environ["VTK_DEFAULT_OPENGL_WINDOW"]
+
+
 def desktop_start_options() -> dict:
     """What ``server.start`` passes on to pywebview's window, and the environment Qt reads."""
     if LINUX and hasattr(os, "geteuid") and os.geteuid() == 0:
