@@ -97,6 +97,13 @@ async def drag(stream: AStream, pointers: Pointers, views: tuple[str, ...], seco
     return frames
 
 
+async def timed_drag(stream: AStream, pointers: Pointers, views: tuple[str, ...], seconds: float) -> tuple:
+    """A drag (see ``drag``), its frames and how long it lasted on the injected clock."""
+    start = stream.clock.now
+    frames = await drag(stream, pointers, views, seconds)
+    return frames, stream.clock.now - start
+
+
 def started_s(frame: APublishedFrame) -> float:
     return frame.meta["started_ms"] / 1000.0
 
@@ -137,9 +144,7 @@ def test_with_no_room_left_linked_views_render_only_at_their_floor_rate_and_neve
         pointers = Pointers(stream)
         # Red's frame fills almost all its interval: there is never room for a linked frame.
         costs(stream, pointers, Red=0.030, Green=0.020, Yellow=0.020)
-        start = stream.clock.now
-        frames = await drag(stream, pointers, ("Red",), seconds=2.0)
-        elapsed = stream.clock.now - start
+        frames, elapsed = await timed_drag(stream, pointers, ("Red",), seconds=2.0)
 
         assert_no_linked_frame_while_the_focused_view_was_due(frames)
         assert_each_focused_frame_was_sent_before_the_next_linked_render(frames)
@@ -161,9 +166,7 @@ def test_linked_views_use_the_room_the_dragged_view_leaves_up_to_their_ceiling()
         await all_views_shown(stream)
         pointers = Pointers(stream)
         costs(stream, pointers, Red=0.004, Green=0.004, Yellow=0.004)
-        start = stream.clock.now
-        frames = await drag(stream, pointers, ("Red",), seconds=2.0)
-        elapsed = stream.clock.now - start
+        frames, elapsed = await timed_drag(stream, pointers, ("Red",), seconds=2.0)
 
         assert_no_linked_frame_while_the_focused_view_was_due(frames)
         assert_each_focused_frame_was_sent_before_the_next_linked_render(frames)
@@ -245,9 +248,7 @@ def test_two_clients_dragging_two_views_both_come_first_and_the_third_view_still
         stream.recorder.links = {"Red": [stream.views["Yellow"]], "Green": [stream.views["Yellow"]]}
         pointers = Pointers(stream)
         costs(stream, pointers, Red=0.012, Green=0.012, Yellow=0.012)
-        start = stream.clock.now
-        frames = await drag(stream, pointers, ("Red", "Green"), seconds=2.0)
-        elapsed = stream.clock.now - start
+        frames, elapsed = await timed_drag(stream, pointers, ("Red", "Green"), seconds=2.0)
 
         red, green, yellow = (len(of(frames, name)) / elapsed for name in ("Red", "Green", "Yellow"))
         assert red >= 15 and green >= 15, (red, green)
@@ -273,9 +274,7 @@ def test_when_turns_are_scarce_every_linked_view_keeps_its_floor():
             stream.views[name].dirty = True
         stream.time_passes(0.1)
         await frames_out(stream)
-        start = stream.clock.now
-        frames = await drag(stream, pointers, ("Red",), seconds=3.0)
-        elapsed = stream.clock.now - start
+        frames, elapsed = await timed_drag(stream, pointers, ("Red",), seconds=3.0)
 
         for name in LINKED:
             assert len(of(frames, name)) / elapsed >= 4.0, (name, len(of(frames, name)), elapsed)
