@@ -9,7 +9,6 @@ import signal
 import time
 
 import pytest
-
 from e2e.views import state, wait_for_state, wait_for_views
 
 from .conftest import RunningLauncher, pids_working_in

@@ -42,7 +42,7 @@ def a_full_launcher(tmp_path_factory):
 
 def test_the_cap_answers_503_with_a_page_then_an_idle_session_ends_and_its_files_go(a_full_launcher):
     launcher = a_full_launcher
-    first, jar = a_browser_like_client()
+    first, _jar = a_browser_like_client()
     status, body, session_url = fetch(first, launcher.url)
     assert status == 200 and "/s/" in session_url, (status, body[:200])
     folders = launcher.session_folders()
@@ -122,51 +122,50 @@ def test_oversized_and_malformed_messages_close_one_socket_and_the_session_serve
     async def scenario():
         client, ws_url, secret = await a_session(a_launcher)
         origin = {"Origin": f"http://127.0.0.1:{a_launcher.port}"}
-        async with client:
-            async with client.ws_connect(ws_url, headers=origin) as keeper:
-                assert "result" in await hello(keeper, secret)
-                hostile_sockets = [
-                    # after authentication, a chunk header announcing a 1 GiB message: closed
-                    ([struct.pack("<III", 7, 0, 1 << 30) + b"x" * 16], True),
-                    # a frame bigger than the cap: closed
-                    ([b"\0" * (9 * 1024 * 1024)], True),
-                    # bytes that are no wslink chunk, a text frame: ignored or closed, never fatal
-                    ([b"\xff\x00garbage"], False),
-                    (["not binary"], False),
-                ]
-                for frames, must_close in hostile_sockets:
-                    async with client.ws_connect(ws_url, headers=origin) as ws:
-                        assert "result" in await hello(ws, secret)
-                        try:
-                            for frame in frames:
-                                await (ws.send_str(frame) if isinstance(frame, str) else ws.send_bytes(frame))
-                        except (ConnectionError, aiohttp.ClientError):
-                            pass  # closed on us mid-send: what the cap is for
-                        if must_close:
-                            closing = await ws.receive(timeout=20)
-                            assert closing.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED,
-                                                    aiohttp.WSMsgType.CLOSING, aiohttp.WSMsgType.ERROR), closing
-                # Hostile RPC arguments on an authenticated socket: each answered, none fatal.
+        async with client, client.ws_connect(ws_url, headers=origin) as keeper:
+            assert "result" in await hello(keeper, secret)
+            hostile_sockets = [
+                # after authentication, a chunk header announcing a 1 GiB message: closed
+                ([struct.pack("<III", 7, 0, 1 << 30) + b"x" * 16], True),
+                # a frame bigger than the cap: closed
+                ([b"\0" * (9 * 1024 * 1024)], True),
+                # bytes that are no wslink chunk, a text frame: ignored or closed, never fatal
+                ([b"\xff\x00garbage"], False),
+                (["not binary"], False),
+            ]
+            for frames, must_close in hostile_sockets:
                 async with client.ws_connect(ws_url, headers=origin) as ws:
                     assert "result" in await hello(ws, secret)
-                    hostile_calls = [
-                        ("slicer.stream.input", ["Red", {"kind": "move", "x": "NaN"}]),
-                        ("slicer.stream.resize", ["../../etc", -5, 1e12]),
-                        ("slicer.upload.begin", [{"name": "../../../etc/passwd", "size": -1}]),
-                        ("slicer.upload.chunk", ["no-such-upload", 0, b"x"]),
-                        ("trame.state.update", [[{"key": "layout_name", "value": {"$gt": 1}}]]),
-                        ("no.such.method", []),
-                    ]
-                    for number, (method, args) in enumerate(hostile_calls, start=1):
-                        for chunk in wslink_message(method, args, rpc_id=f"rpc:c0:{number}"):
-                            await ws.send_bytes(chunk)
-                        answer = await wslink_answer(ws)
-                        text = repr(answer)
-                        assert "Traceback" not in text and "/trame_slicer_app/" not in text, text
-                # The first socket still gets answers: the process and its session live on.
-                for chunk in wslink_message("trame.state.get", [], rpc_id="rpc:c0:99"):
-                    await keeper.send_bytes(chunk)
-                state = (await wslink_answer(keeper))["result"]["state"]
-                assert isinstance(state["layout_name"], str), state["layout_name"]
+                    try:
+                        for frame in frames:
+                            await (ws.send_str(frame) if isinstance(frame, str) else ws.send_bytes(frame))
+                    except (ConnectionError, aiohttp.ClientError):
+                        pass  # closed on us mid-send: what the cap is for
+                    if must_close:
+                        closing = await ws.receive(timeout=20)
+                        assert closing.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED,
+                                                aiohttp.WSMsgType.CLOSING, aiohttp.WSMsgType.ERROR), closing
+            # Hostile RPC arguments on an authenticated socket: each answered, none fatal.
+            async with client.ws_connect(ws_url, headers=origin) as ws:
+                assert "result" in await hello(ws, secret)
+                hostile_calls = [
+                    ("slicer.stream.input", ["Red", {"kind": "move", "x": "NaN"}]),
+                    ("slicer.stream.resize", ["../../etc", -5, 1e12]),
+                    ("slicer.upload.begin", [{"name": "../../../etc/passwd", "size": -1}]),
+                    ("slicer.upload.chunk", ["no-such-upload", 0, b"x"]),
+                    ("trame.state.update", [[{"key": "layout_name", "value": {"$gt": 1}}]]),
+                    ("no.such.method", []),
+                ]
+                for number, (method, args) in enumerate(hostile_calls, start=1):
+                    for chunk in wslink_message(method, args, rpc_id=f"rpc:c0:{number}"):
+                        await ws.send_bytes(chunk)
+                    answer = await wslink_answer(ws)
+                    text = repr(answer)
+                    assert "Traceback" not in text and "/trame_slicer_app/" not in text, text
+            # The first socket still gets answers: the process and its session live on.
+            for chunk in wslink_message("trame.state.get", [], rpc_id="rpc:c0:99"):
+                await keeper.send_bytes(chunk)
+            state = (await wslink_answer(keeper))["result"]["state"]
+            assert isinstance(state["layout_name"], str), state["layout_name"]
 
     asyncio.run(scenario())
