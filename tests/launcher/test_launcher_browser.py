@@ -72,6 +72,8 @@ def test_two_browsers_get_two_sessions_with_their_own_scenes_and_files(a_browser
         wait_for_state(first, "layout_name", "four_up")
         time.sleep(1.0)
         assert state(second, "layout_name") == "conventional"
+        # The launcher's log names no file a user opened.
+        assert "cranium" not in launcher.log_path.read_text()
     finally:
         first_context.close()
         second_context.close()

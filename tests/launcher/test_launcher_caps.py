@@ -169,3 +169,19 @@ def test_oversized_and_malformed_messages_close_one_socket_and_the_session_serve
             assert isinstance(state["layout_name"], str), state["layout_name"]
 
     asyncio.run(scenario())
+
+
+def test_a_session_over_its_memory_bound_ends_and_its_page_says_why(tmp_path):
+    # Any app process is bigger than 50 MB: the session ends at its first check.
+    launcher = RunningLauncher(tmp_path / "sessions", "--pool-size", "1", "--max-sessions", "1",
+                               "--session-memory-mb", "50")
+    try:
+        opener, _jar = a_browser_like_client()
+        status, _, session_url = fetch(opener, launcher.url)
+        assert status == 200
+        folder = launcher.root / session_url.split("/s/")[1].split("/")[0]
+        launcher.wait_until(lambda: not folder.exists(), "the session over its bound went on", timeout_s=60)
+        status, body, _ = fetch(opener, session_url)
+        assert status == 410 and "more memory than a session may (50 MB)" in body
+    finally:
+        launcher.stop()
