@@ -38,6 +38,8 @@ def a_full_launcher(tmp_path_factory):
                                "--idle-s", str(IDLE_S))
     yield launcher
     launcher.stop()
+    # Stopping the launcher stops its app processes and removes their folders.
+    assert not launcher.session_folders()
 
 
 def test_the_cap_answers_503_with_a_page_then_an_idle_session_ends_and_its_files_go(a_full_launcher):

@@ -128,6 +128,12 @@ class SessionPool:
                     await self._discard(app)
                     return
 
+    async def _refill_later(self) -> None:
+        # A starting app process takes the CPU for seconds: let the new browser's page and first
+        # frame go first (on a small machine they would wait behind it).
+        await asyncio.sleep(self.settings.refill_delay_s)
+        await self.refill()
+
     # -- sessions ----------------------------------------------------------------------------------
     async def claim(self) -> Session:
         """A session for a new browser: a pooled process, or a fresh one under the cap."""
@@ -145,10 +151,11 @@ class SessionPool:
             raise ServerFull("every session is taken")
         session = Session(id=app.name, browser_key=secrets.token_urlsafe(32), app=app)
         self.sessions[session.id] = session
-        self._in_background(self.refill())
+        self._in_background(self._refill_later())
         if not await app.wait_ready(self.settings.start_timeout_s):
             await self.end(session.id, "its server process did not start")
             raise StartFailed("the session's process did not start")
+        session.last_seen = time.monotonic()  # its browser has idle_s from now to connect
         log.info("session %s started (%d of at most %d processes)", session.id[:8], self.process_count,
                  self.settings.max_sessions)
         return session
@@ -182,7 +189,8 @@ class SessionPool:
                 app.kill()
                 await self.end(session.id, f"it used more memory than a session may "
                                            f"({self.settings.session_memory_mb} MB)")
-            elif session.connections == 0 and now - session.last_seen > self.settings.idle_s:
+            elif (session.connections == 0 and app.ready.is_set()
+                  and now - session.last_seen > self.settings.idle_s):
                 await self.end(session.id, f"no browser was connected to it for {self.settings.idle_s:g} s")
         for app in list(self._pool):
             if app.ended.is_set() or (not app.ready.is_set()
