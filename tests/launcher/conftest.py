@@ -3,6 +3,7 @@ the machine is shared), and a small wslink client for what a browser would not s
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -90,7 +91,7 @@ def wslink_message(method: str, args: list, rpc_id: str = "system:c0:0") -> list
 
 async def wslink_answer(ws, timeout_s: float = 20) -> dict:
     """The next complete wslink message on ``ws`` (aiohttp client websocket)."""
-    import asyncio
+
 
     unchunker = UnChunker()
     unchunker.set_max_message_size(1 << 30)
@@ -113,3 +114,12 @@ async def hello(ws, secret) -> dict:
 @pytest.fixture
 def sessions_root(tmp_path) -> Path:
     return tmp_path / "sessions"
+
+
+def run_async(coroutine_function):
+    """Runs ``coroutine_function()`` to its end in a thread of its own: Playwright's sync API keeps an
+    event loop running in this one once a browser test has run."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(lambda: asyncio.run(coroutine_function())).result()

@@ -3,7 +3,6 @@ check, and no traceback in an RPC's error."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
 import subprocess
@@ -16,7 +15,7 @@ from conftest import REPO, RunningApp
 
 from trame_slicer_app.web.access_guard import is_loopback, origin_matches_host, serving_secret
 
-from .conftest import hello
+from .conftest import hello, run_async
 
 
 def test_loopback_hosts_are_told_from_the_others():
@@ -59,7 +58,7 @@ def test_the_app_refuses_another_sites_page_and_the_default_secret(an_app):
             async with client.ws_connect(url, headers=own) as ws:
                 assert "result" in await hello(ws, "a-test-secret")
 
-    asyncio.run(scenario())
+    run_async(scenario)
 
 
 NAMESPACE_PROBE = textwrap.dedent("""

@@ -4,7 +4,6 @@ messages) while the session keeps serving."""
 
 from __future__ import annotations
 
-import asyncio
 import http.cookiejar
 import struct
 import urllib.error
@@ -13,7 +12,7 @@ import urllib.request
 import aiohttp
 import pytest
 
-from .conftest import RunningLauncher, hello, wslink_answer, wslink_message
+from .conftest import RunningLauncher, hello, run_async, wslink_answer, wslink_message
 
 IDLE_S = 4
 
@@ -117,7 +116,7 @@ def test_only_the_session_secret_from_the_same_site_opens_the_websocket(a_launch
                 assert answer.status == 403
                 assert "secret" not in await answer.text()
 
-    asyncio.run(scenario())
+    run_async(scenario)
 
 
 def test_oversized_and_malformed_messages_close_one_socket_and_the_session_serves_on(a_launcher):
@@ -170,7 +169,7 @@ def test_oversized_and_malformed_messages_close_one_socket_and_the_session_serve
             state = (await wslink_answer(keeper))["result"]["state"]
             assert isinstance(state["layout_name"], str), state["layout_name"]
 
-    asyncio.run(scenario())
+    run_async(scenario)
 
 
 def test_a_session_over_its_memory_bound_ends_and_its_page_says_why(tmp_path):

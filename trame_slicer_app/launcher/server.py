@@ -67,7 +67,7 @@ async def new_session(request: web.Request) -> web.StreamResponse:
         return pages.server_full()
     except StartFailed:
         return pages.start_failed()
-    response = web.HTTPSeeOther(f"/s/{session.id}/")
+    response = web.HTTPSeeOther(f"/s/{session.id}/index.html")  # the app would redirect / there: one hop less
     response.set_cookie(session_cookie(session.id), session.browser_key, path=f"/s/{session.id}/",
                         httponly=True, samesite="Strict", secure=request.secure)
     if settings.access_token is not None:
@@ -143,7 +143,10 @@ def make_app(settings: LauncherSettings) -> web.Application:
     app[POOL] = SessionPool(settings)
 
     async def on_startup(app: web.Application) -> None:
-        app[CLIENT] = aiohttp.ClientSession(auto_decompress=False)
+        # No cap on connections (each open websocket holds one) and no total time (a websocket or a
+        # large download lasts as long as it lasts); connecting to a local app must be quick.
+        app[CLIENT] = aiohttp.ClientSession(auto_decompress=False, connector=aiohttp.TCPConnector(limit=0),
+                                            timeout=aiohttp.ClientTimeout(total=None, sock_connect=10))
         await app[POOL].start()
 
     async def on_cleanup(app: web.Application) -> None:
@@ -153,7 +156,7 @@ def make_app(settings: LauncherSettings) -> web.Application:
     app.on_startup.append(on_startup)
     app.on_cleanup.append(on_cleanup)
     app.add_routes([
-        web.get("/", new_session),
+        web.get("/", new_session, allow_head=False),  # a HEAD (a link checker) takes no session
         web.get("/healthz", health),
         web.post("/s/{session_id:[0-9a-f]{32}}/paraview/", session_connection),
         web.get("/s/{session_id:[0-9a-f]{32}}/ws", session_websocket),
