@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import http.cookiejar
 import struct
+import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import aiohttp
 import pytest
 
-from .conftest import RunningLauncher, hello, run_async, wslink_answer, wslink_message
+from .conftest import RunningLauncher, hello, pids_working_in, run_async, wslink_answer, wslink_message
 
 IDLE_S = 4
 
@@ -184,5 +186,20 @@ def test_a_session_over_its_memory_bound_ends_and_its_page_says_why(tmp_path):
         launcher.wait_until(lambda: not folder.exists(), "the session over its bound went on", timeout_s=60)
         status, body, _ = fetch(opener, session_url)
         assert status == 410 and "more memory than a session may (50 MB)" in body
+    finally:
+        launcher.stop()
+
+
+def test_app_processes_end_with_their_launcher_however_it_ends(tmp_path):
+    launcher = RunningLauncher(tmp_path / "sessions", "--pool-size", "1", "--max-sessions", "1")
+    try:
+        pooled = [pid for folder in launcher.session_folders() for pid in pids_working_in(folder)]
+        assert pooled
+        launcher.process.kill()  # no clean-up of its own
+        launcher.process.wait(10)
+        deadline = time.monotonic() + 30
+        while any(Path(f"/proc/{pid}").exists() for pid in pooled) and time.monotonic() < deadline:
+            time.sleep(0.3)
+        assert not any(Path(f"/proc/{pid}").exists() for pid in pooled), "app processes outlived the launcher"
     finally:
         launcher.stop()

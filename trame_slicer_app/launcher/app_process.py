@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import logging
 import os
 import shutil
@@ -20,6 +21,15 @@ log = logging.getLogger(__name__)
 
 READY_LINE = b"App running at"  # trame's banner once the websocket listens
 STOP_GRACE_S = 5.0
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _end_with_the_launcher() -> None:
+    """In the child before it runs: Linux sends it SIGTERM when the launcher dies, however it dies
+    (an app process left behind would hold its memory and files with nobody to end it)."""
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 class AppProcess:
@@ -51,6 +61,7 @@ class AppProcess:
             *command, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.STDOUT, cwd=str(self.folder), env=env,
             start_new_session=True,  # its own process group: its sandboxed readers end with it
+            preexec_fn=_end_with_the_launcher,
         )
         self._output_task = asyncio.ensure_future(self._follow_output())
 

@@ -58,6 +58,7 @@ class SessionPool:
         self._watch_task: asyncio.Task | None = None
         self._refill_lock = asyncio.Lock()
         self._background: set[asyncio.Task] = set()
+        self._closing = False
 
     def _in_background(self, coroutine) -> None:
         # asyncio keeps only weak references to tasks: hold them until they finish.
@@ -72,8 +73,11 @@ class SessionPool:
         self._in_background(self.refill())
 
     async def close(self) -> None:
+        self._closing = True  # no refill may start a process from now on
         if self._watch_task is not None:
             self._watch_task.cancel()
+        for task in list(self._background):
+            task.cancel()
         apps = [*self._pool, *(s.app for s in self.sessions.values())]
         self._pool.clear()
         self.sessions.clear()
@@ -114,7 +118,8 @@ class SessionPool:
     async def refill(self) -> None:
         """Starts processes until the pool holds ``pool_size`` of them, within the cap."""
         async with self._refill_lock:
-            while len(self._pool) < self.settings.pool_size and self.process_count < self.settings.max_sessions:
+            while (not self._closing and len(self._pool) < self.settings.pool_size
+                   and self.process_count < self.settings.max_sessions):
                 try:
                     app = self._new_process()
                 except ServerFull:
@@ -144,6 +149,8 @@ class SessionPool:
                 break
         if app is not None:
             self._pool.remove(app)
+        elif self._closing:
+            raise ServerFull("the launcher is stopping")
         elif self.process_count < self.settings.max_sessions:
             app = self._new_process()
             await app.start()
