@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import signal
 import time
+from pathlib import Path
 
 import pytest
 from e2e.views import state, wait_for_state, wait_for_views
@@ -29,7 +30,7 @@ def a_launcher_for_two(tmp_path_factory):
 
 def a_session_page(a_browser, launcher):
     """A new browser (its own cookies, as another user's) on the launcher's front page."""
-    context = a_browser.new_context(viewport=VIEWPORT)
+    context = a_browser.new_context(viewport=VIEWPORT, accept_downloads=True)
     page = context.new_page()
     page.goto(launcher.url)
     wait_for_views(page, names=("1",))  # the sessions start empty: the 3D view's background is what shows
@@ -67,6 +68,14 @@ def test_two_browsers_get_two_sessions_with_their_own_scenes_and_files(a_browser
         assert uploaded, "the upload is not in its session's folder"
         assert not [p for p in second_folder.rglob("*") if p.is_file() and p.stat().st_size == a_ct_path.stat().st_size]
 
+        # A saved scene comes down through the launcher, from the session's own folder.
+        first.locator(".data-io-save").click()
+        with first.expect_download(timeout=LOAD_TIMEOUT_S * 1000) as info:
+            first.locator(".data-io-save-scene").click()
+        saved = Path(info.value.path())
+        assert saved.stat().st_size > 100_000 and saved.read_bytes()[:2] == b"PK"  # an .mrb: a zip with the CT
+        assert not list(second_folder.rglob("*.mrb"))
+
         # A layout chosen in one is not the other's.
         first.locator(".layout-four_up").click()
         wait_for_state(first, "layout_name", "four_up")
@@ -99,3 +108,33 @@ def test_a_killed_session_tells_its_page_and_its_address_says_why(a_browser, a_l
         assert "its server process stopped" in page.content()
     finally:
         context.close()
+
+
+def test_a_reload_and_a_second_tab_keep_the_session_and_a_browser_beyond_the_cap_is_told(
+        a_browser, a_launcher_for_two, artifacts):
+    launcher = a_launcher_for_two
+    launcher.wait_until(lambda: launcher.health().get("pooled", 0) >= 2, "the pool did not refill")
+    context, page = a_session_page(a_browser, launcher)
+    other_context, _other = a_session_page(a_browser, launcher)
+    try:
+        session_url = page.url
+        page.reload()
+        wait_for_views(page, names=("1",))
+        assert page.url.split("?")[0] == session_url.split("?")[0]
+        # A second tab of the same browser on the session's address joins the same scene.
+        tab = context.new_page()
+        tab.goto(session_url)
+        wait_for_views(tab, names=("1",))
+        tab.locator(".layout-one_up_red").click()
+        wait_for_state(page, "layout_name", "one_up_red")
+        # Both sessions taken: a third browser gets the full page, not a hang.
+        third = a_browser.new_context()
+        full = third.new_page()
+        answer = full.goto(launcher.url)
+        assert answer.status == 503
+        assert "The server is full" in full.content()
+        full.screenshot(path=str(artifacts / "launcher-full.png"))
+        third.close()
+    finally:
+        context.close()
+        other_context.close()
