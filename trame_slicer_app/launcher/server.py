@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
+import socket
 import sys
 
 import aiohttp
@@ -170,8 +171,9 @@ def secure_by_default(settings: LauncherSettings) -> None:
     if is_loopback(settings.host) or settings.public or settings.access_token is not None:
         return
     settings.access_token = new_secret()
+    shown_host = socket.gethostname() if settings.host in ("0.0.0.0", "::", "") else settings.host
     print("trame-slicer-app-launcher: listening beyond this machine without --access-token or --public: "
-          f"made a token for this run.\n    Open http://{settings.host}:{settings.port}/?token="
+          f"made a token for this run.\n    Open http://{shown_host}:{settings.port}/?token="
           f"{settings.access_token}", flush=True)
 
 
