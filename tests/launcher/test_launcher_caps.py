@@ -9,6 +9,7 @@ import struct
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import aiohttp
@@ -203,3 +204,26 @@ def test_app_processes_end_with_their_launcher_however_it_ends(tmp_path):
         assert not any(Path(f"/proc/{pid}").exists() for pid in pooled), "app processes outlived the launcher"
     finally:
         launcher.stop()
+
+
+def test_three_browsers_at_once_get_three_sessions_of_their_own(tmp_path):
+    launcher = RunningLauncher(tmp_path / "sessions", "--pool-size", "1", "--max-sessions", "3")
+    try:
+        browsers = [a_browser_like_client()[0] for _ in range(4)]
+        with ThreadPoolExecutor(4) as pool:
+            answers = list(pool.map(lambda opener: fetch(opener, launcher.url), browsers))
+        statuses = sorted(status for status, _, _ in answers)
+        assert statuses == [200, 200, 200, 503], statuses  # three at once, and the cap holds
+        served = [(opener, url) for opener, (status, _, url) in zip(browsers, answers, strict=True)
+                  if status == 200]
+        ids = {url.split("/s/")[1].split("/")[0] for _, url in served}
+        assert len(ids) == 3 and {f.name for f in launcher.session_folders()} == ids
+        # Each session's processes run in its own folder, and each browser's cookie opens its own only.
+        for folder in launcher.session_folders():
+            assert pids_working_in(folder)
+        for (opener, url), (_, other_url) in zip(served, served[1:] + served[:1], strict=True):
+            assert fetch(opener, url)[0] == 200
+            assert fetch(opener, other_url)[0] == 403
+    finally:
+        launcher.stop()
+    assert not launcher.session_folders()

@@ -147,18 +147,26 @@ class SessionPool:
             if candidate.running:
                 app = candidate
                 break
-        if app is not None:
+        fresh = app is None
+        if not fresh:
             self._pool.remove(app)
         elif self._closing:
             raise ServerFull("the launcher is stopping")
         elif self.process_count < self.settings.max_sessions:
             app = self._new_process()
-            await app.start()
         else:
             raise ServerFull("every session is taken")
+        # Counted before anything is awaited: claims and refills running meanwhile see it.
         session = Session(id=app.name, browser_key=secrets.token_urlsafe(32), app=app)
         self.sessions[session.id] = session
         self._in_background(self._refill_later())
+        if fresh:
+            try:
+                await app.start()
+            except OSError:
+                log.exception("an app process could not be started")
+                await self.end(session.id, "its server process did not start")
+                raise StartFailed("the session's process did not start") from None
         if not await app.wait_ready(self.settings.start_timeout_s):
             await self.end(session.id, "its server process did not start")
             raise StartFailed("the session's process did not start")
