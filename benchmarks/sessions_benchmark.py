@@ -9,7 +9,10 @@ Cold: no pool; the browser's request starts the app process. First frame: the 3D
 (``window.__slicerStreamStats``, slicer-view.js), timed from the navigation's start in the page and
 from the request in the driver. Memory: ``--sessions`` pooled app processes, idle (engine imported,
 views made, empty scene), then the same number of sessions, each with the head CT opened and its four
-views painted in a browser. The machine is shared: figures drift between runs.
+views painted in a browser. Drags (``--only drags``): 1, 2 (and ``--drag-sessions 4``) sessions, each
+with the head CT in One-Up Red (800x600) in a Chromium of its own (a driver process each), step together
+through ``--steps`` pan steps; each session's step p50 against one session alone. The machine is shared:
+figures drift between runs.
 """
 
 from __future__ import annotations
@@ -140,13 +143,69 @@ def memory(browser, root: Path, sessions: int) -> dict:
         launcher.stop()
 
 
+def drive(url: str, steps: int) -> None:
+    """One user (``--drive``): a session with the CT in One-Up Red; says "ready", waits for "go" on stdin,
+    then steps and prints its figures as JSON."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
+                                             args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
+        page = bm.open_app_page(browser, url, (1200, 800))
+        bm.wait_all_painted(page, ["1", "Red", "Yellow", "Green"], timeout_s=300)
+        bm.show_layout(page, "one_up_red", one_view_size=(800, 600))
+        bm.warm_up(page, "Red")
+        print("ready", flush=True)
+        sys.stdin.readline()
+        result = bm.step_latency(page, "Red", steps, "pan")
+        print(json.dumps({"p50_ms": bm.pct(result["ms"], 50), "p95_ms": bm.pct(result["ms"], 95),
+                          "server_ms": bm.pct(result["server_ms"], 50), "steps": len(result["ms"])}), flush=True)
+        browser.close()
+
+
+def concurrent_drags(root: Path, counts: list[int], steps: int) -> dict:
+    import subprocess
+
+    results = {}
+    for count in counts:
+        launcher = RunningLauncher(root / f"drag{count}", "--pool-size", str(count), "--max-sessions", str(count),
+                                   app_args=("--data", str(CT_PATH)))
+        drivers = []
+        try:
+            launcher.wait_until(lambda: launcher.health().get("pooled", 0) >= count, "the pool did not fill")  # noqa: B023
+            drivers = [subprocess.Popen([sys.executable, __file__, "--drive", launcher.url, "--steps", str(steps)],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+                       for _ in range(count)]
+            for driver in drivers:
+                assert driver.stdout.readline().strip() == "ready"
+            for driver in drivers:
+                driver.stdin.write("go\n")
+                driver.stdin.flush()
+            results[count] = [json.loads(driver.stdout.readline()) for driver in drivers]
+            print(f"  {count} session(s) dragging Red: {results[count]}", flush=True)
+        finally:
+            for driver in drivers:
+                driver.wait(60)
+            launcher.stop()
+    alone = statistics.median(r["p50_ms"] for r in results[counts[0]])
+    return {"per_count": results,
+            "p50_ratio_to_alone": {c: round(statistics.median(r["p50_ms"] for r in rs) / alone, 2)
+                                   for c, rs in results.items()}}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--sessions", type=int, default=4)
     parser.add_argument("--only", default="first-frame,memory")
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--drag-sessions", default="1,2", help="how many sessions drag at once, in turn")
+    parser.add_argument("--steps", type=int, default=30)
+    parser.add_argument("--drive", metavar="URL", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.drive:
+        drive(args.drive, args.steps)
+        return
     ensure_test_data()
     from playwright.sync_api import sync_playwright
 
@@ -161,6 +220,9 @@ def main() -> None:
                 report[label] = {"runs": runs,
                                  "median_in_page_s": statistics.median(r["in_page_s"] for r in runs),
                                  "median_driver_s": statistics.median(r["driver_s"] for r in runs)}
+        if "drags" in args.only:
+            counts = [int(c) for c in args.drag_sessions.split(",")]
+            report["drags"] = concurrent_drags(Path(scratch), counts, args.steps)
         if "memory" in args.only:
             report["memory"] = memory(browser, Path(scratch) / "memory", args.sessions)
         browser.close()
