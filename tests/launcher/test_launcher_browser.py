@@ -75,6 +75,11 @@ def test_two_browsers_get_two_sessions_with_their_own_scenes_and_files(a_browser
         saved = Path(info.value.path())
         assert saved.stat().st_size > 100_000 and saved.read_bytes()[:2] == b"PK"  # an .mrb: a zip with the CT
         assert not list(second_folder.rglob("*.mrb"))
+        first.locator(".data-io-save").click()
+        with first.expect_download(timeout=LOAD_TIMEOUT_S * 1000) as info:
+            first.locator(".data-io-screenshot-Red").click()
+        assert info.value.suggested_filename == "Slicer Red.png"  # a name with a space, through the relay
+        assert Path(info.value.path()).read_bytes()[:4] == b"\x89PNG"
 
         # A layout chosen in one is not the other's.
         first.locator(".layout-four_up").click()

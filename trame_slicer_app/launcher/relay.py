@@ -13,6 +13,7 @@ import time
 
 import aiohttp
 from aiohttp import web
+from yarl import URL
 
 from ..web.wslink_hardening import AUTHENTICATED_MESSAGE_CAP
 from .session_pool import LOOPBACK, Session
@@ -25,10 +26,14 @@ _NOT_FORWARDED = {"connection", "keep-alive", "proxy-authenticate", "proxy-autho
 _RELAY_CHUNK = 256 * 1024
 
 
-async def relay_http(request: web.Request, session: Session, tail: str, client: aiohttp.ClientSession):
-    url = f"http://{LOOPBACK}:{session.app.port}/{tail}"
+async def relay_http(request: web.Request, session: Session, client: aiohttp.ClientSession):
+    # The path as the browser encoded it (a download's name may hold spaces, '%' or non-ASCII), less /s/<id>.
+    tail = request.rel_url.raw_path.split("/", 3)[3]
+    url = URL(f"http://{LOOPBACK}:{session.app.port}/{tail}", encoded=True)
+    if request.rel_url.raw_query_string:
+        url = URL(f"{url}?{request.rel_url.raw_query_string}", encoded=True)
     headers = {k: v for k, v in request.headers.items() if k.lower() not in _NOT_FORWARDED}
-    async with client.request(request.method, url, headers=headers, params=request.query,
+    async with client.request(request.method, url, headers=headers,
                               allow_redirects=False, auto_decompress=False) as upstream:
         response = web.StreamResponse(status=upstream.status)
         for key, value in upstream.headers.items():

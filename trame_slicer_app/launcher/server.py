@@ -110,7 +110,7 @@ async def session_page(request: web.Request) -> web.StreamResponse:
     if session is None:
         return refusal
     try:
-        return await relay_http(request, session, request.match_info["tail"], request.app[CLIENT])
+        return await relay_http(request, session, request.app[CLIENT])
     except aiohttp.ClientError:
         return pages.session_ended("its server process does not answer")
 
