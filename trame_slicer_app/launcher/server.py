@@ -159,6 +159,7 @@ def make_app(settings: LauncherSettings) -> web.Application:
     app.add_routes([
         web.get("/", new_session, allow_head=False),  # a HEAD (a link checker) takes no session
         web.get("/healthz", health),
+        web.get("/index.html", lambda request: web.HTTPFound("/"), allow_head=False),  # trame's usual address
         web.post("/s/{session_id:[0-9a-f]{32}}/paraview/", session_connection),
         web.get("/s/{session_id:[0-9a-f]{32}}/ws", session_websocket),
         web.route("*", "/s/{session_id:[0-9a-f]{32}}/{tail:.*}", session_page),
