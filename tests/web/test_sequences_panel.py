@@ -12,7 +12,7 @@ import pytest
 from event_loops import run_coroutine
 
 from trame_slicer_app.engine.io import sequences
-from trame_slicer_app.web.panels.sequences_panel import SequencesPanel
+from trame_slicer_app.web.features.sequences_panel import SequencesPanel
 
 NIBABEL_DATA = Path(nibabel.__file__).parent / "tests" / "data"
 _servers = itertools.count()

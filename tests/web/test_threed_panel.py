@@ -81,7 +81,7 @@ def test_moving_the_shift_slider_renders_interactively_then_at_full_quality(an_a
     import asyncio
 
     from trame_slicer_app.engine.volume_rendering.quality import interactive_quality
-    from trame_slicer_app.web.panels.threed_panel import SHIFT_SETTLE_S
+    from trame_slicer_app.web.features.threed_panel import SHIFT_SETTLE_S
 
     app = an_app_on_the_ct
     set_state(app, threed_vr_visible=True)
