@@ -65,6 +65,16 @@ def an_engine():
     return SlicerEngine()
 
 
+@pytest.fixture(scope="module")
+def a_session_on_the_ct(a_ct_path):
+    """A SceneSession (the web layer's door to the engine) with the head CT open; one per test module."""
+    from trame_slicer_app.scene_session import SceneSession
+
+    session = SceneSession()
+    session.open_volumes([a_ct_path])
+    return session
+
+
 @pytest.fixture(scope="session")
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)

@@ -133,6 +133,7 @@ class SlicerWebApp(TrameApp):
     # -- UI -------------------------------------------------------------------
     def _build_ui(self) -> None:
         with SinglePageLayout(self.server, full_height=True) as layout:
+            self.ui = layout  # trame's TrameApp convention: the page's layout
             layout.title.set_text("Slicer")
             layout.icon.click = "main_drawer = !main_drawer"
             layout.footer.hide()  # the views get the height
