@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from vtkmodules.vtkCommonMath import vtkMatrix4x4
 
-from ..display.scene_tree import node_kind
+from ..scene.data_kinds import node_kind
 from ..scene.slicer_engine import SlicerEngine
 from ..volume_rendering import volume_rendering as vr
 
