@@ -148,7 +148,7 @@ class DataIO(Feature):
         try:
             loadables = await asyncio.get_running_loop().run_in_executor(
                 None, lambda: scene_data.inspect_paths(paths, allowed_root=root, user_names=names))
-        except ValueError as error:
+        except scene_data.DataError as error:
             self._fail(str(error))
             # What could be read is still offered beside the message.
             loadables = list(getattr(error, "loadables", None) or [])
@@ -198,7 +198,7 @@ class DataIO(Feature):
         try:
             # Rendering needs the event-loop thread, so loading runs here, not in a worker.
             loaded = scene_data.load_loadables(self.session.engine, loadables, progress)
-        except ValueError as error:
+        except scene_data.DataError as error:
             self._name_as_the_user_does(getattr(error, "loaded", []))
             self._fail(str(error))
             return

@@ -11,7 +11,7 @@ from trame.widgets import vuetify3 as v3
 
 from ...engine.display import model_display as models
 from ...engine.display.scene_tree import data_tree
-from ..mrml_binding import a_flag, a_number, one_of
+from ..mrml_binding import BindingError, a_flag, a_number, one_of
 from .feature import Feature, FeatureHost
 
 COLOR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -21,7 +21,7 @@ PROPERTIES = ("color", "opacity", "visible", "slice_intersections")
 
 def a_color(value) -> str:
     if not isinstance(value, str) or not COLOR_PATTERN.match(value):
-        raise ValueError("not a #rrggbb colour")
+        raise BindingError("not a #rrggbb colour")
     return value.lower()
 
 

@@ -17,7 +17,7 @@ from trame.widgets import html
 from trame.widgets import vuetify3 as v3
 
 from ...engine.io import sequences
-from ..mrml_binding import a_flag, a_number
+from ..mrml_binding import BindingError, a_flag, a_number
 from .feature import Feature, FeatureHost
 
 log = logging.getLogger(__name__)
@@ -62,13 +62,13 @@ class SequencesPanel(Feature):
     def _set_frame(self, frame: float) -> None:
         current = sequences.current_sequence(self.engine)
         if current is None:
-            raise ValueError("no sequence loaded")
+            raise BindingError("no sequence loaded")
         sequences.set_frame(self.engine, current["id"], round(frame))
 
     def _set_playing(self, playing: bool) -> None:
         current = sequences.current_sequence(self.engine)
         if current is None:
-            raise ValueError("no sequence loaded")
+            raise BindingError("no sequence loaded")
         sequences.set_playing(self.engine, current["id"], playing)
 
     # -- playing -----------------------------------------------------------------

@@ -13,7 +13,7 @@ from ...engine.display import camera_presets, view_decorations
 from ...engine.display.scene_tree import data_tree
 from ...engine.display.volume_display import slice_layers
 from ...engine.volume_rendering import volume_rendering as vr
-from ..mrml_binding import a_flag, a_node_id, a_number, one_of
+from ..mrml_binding import BindingError, a_flag, a_node_id, a_number, one_of
 from .feature import Feature, FeatureHost
 
 SHIFT_STEP = 1.0  # scalar units (HU for a CT) per slider step
@@ -84,7 +84,7 @@ class ThreeDPanel(Feature):
     def _required_volume(self) -> str:
         volume_id = self._volume_id()
         if volume_id is None:
-            raise ValueError("no volume to render")
+            raise BindingError("no volume to render")
         return volume_id
 
     def _vr(self, key: str):
@@ -94,7 +94,7 @@ class ThreeDPanel(Feature):
     # -- edits ---------------------------------------------------------------------
     def _select(self, volume_id: str) -> None:
         if volume_id not in self._volume_ids():
-            raise ValueError(f"no volume {volume_id!r}")
+            raise BindingError(f"no volume {volume_id!r}")
         self._selected = volume_id
 
     def _set_shift(self, shift: float) -> None:

@@ -12,7 +12,7 @@ from ...engine.display import volume_display as display
 from ...engine.display.scene_tree import data_tree
 from ...engine.display.window_level_presets import AUTO_PRESET, WINDOW_LEVEL_PRESETS
 from ...engine.display.window_level_scale import window_level_scale
-from ..mrml_binding import a_flag, a_node_id, a_number, one_of
+from ..mrml_binding import BindingError, a_flag, a_node_id, a_number, one_of
 from .feature import Feature, FeatureHost
 
 VOLUME_KINDS = ("volume", "labelmap")
@@ -99,7 +99,7 @@ class VolumesPanel(Feature):
     # -- edits ---------------------------------------------------------------------
     def _select(self, volume_id: str) -> None:
         if volume_id not in self._volume_ids():
-            raise ValueError(f"no volume {volume_id!r}")
+            raise BindingError(f"no volume {volume_id!r}")
         self._selected = volume_id
 
     @trigger("volumes_preset")
