@@ -65,6 +65,21 @@ def an_engine():
     return SlicerEngine()
 
 
+@pytest.fixture
+def a_ct(request, an_engine, a_ct_path):
+    """The head CT loaded into ``an_engine`` and shown in the slice views. A test module that needs
+    the slice views at a known size sets ``VIEW_SIZE_PX = (width, height)``; they are resized first."""
+    from trame_slicer_app.engine.io.volumes import load_volume, show_volume
+
+    node = load_volume(an_engine, a_ct_path)
+    size = getattr(request.module, "VIEW_SIZE_PX", None)
+    if size is not None:
+        for view in an_engine.slice_views.values():
+            view.resize(*size)
+    show_volume(an_engine, node)
+    return node
+
+
 @pytest.fixture(scope="module")
 def a_session_on_the_ct(a_ct_path):
     """A SceneSession (the web layer's door to the engine) with the head CT open; one per test module."""

@@ -4,11 +4,8 @@ and markups."""
 
 from __future__ import annotations
 
-import itertools
-
 import pytest
 from made_data import BONE_HU, ct_label_map
-from trame.app import get_server
 from vtkmodules.vtkFiltersSources import vtkSphereSource
 
 from trame_slicer_app.app import SlicerWebApp
@@ -17,11 +14,9 @@ from trame_slicer_app.engine.display.volume_display import slice_layers
 from trame_slicer_app.engine.io.volumes import voxel_array
 from trame_slicer_app.scene_session import SceneSession
 
-_server_names = itertools.count()
-
 
 @pytest.fixture
-def the_app(a_ct_path, tmp_path):
+def the_app(a_ct_path, tmp_path, a_server):
     session = SceneSession()
     session.open_volumes([a_ct_path])
     ct_label_map(a_ct_path, tmp_path / "head_label.nrrd")
@@ -37,8 +32,7 @@ def the_app(a_ct_path, tmp_path):
     points = engine.scene.AddNewNodeByClass("vtkMRMLMarkupsFiducialNode", "points")
     points.CreateDefaultDisplayNodes()
     points.AddControlPoint(0.0, 0.0, 0.0)
-    server = get_server(f"data-panel-test-{next(_server_names)}", client_type="vue3")
-    app = SlicerWebApp(server, session)
+    app = SlicerWebApp(a_server, session)
     app.state.ready()
     return app
 

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import itertools
 import math
 
 import pytest
-from trame.app import get_server
 
-from trame_slicer_app.app import SlicerWebApp
 from trame_slicer_app.engine.display import volume_display as display
 from trame_slicer_app.engine.display.slice_controls import (
     set_slice_intersections_visible,
@@ -16,20 +13,10 @@ from trame_slicer_app.engine.display.slice_controls import (
     slice_intersections_visible,
     slice_state,
 )
-from trame_slicer_app.scene_session import SceneSession
 
-_server_names = itertools.count()
 HOSTILE_NUMBERS = ["abc", float("nan"), float("inf"), None, [1, 2], {"a": 1}, True, "1e400"]
 
 
-@pytest.fixture(scope="module")
-def an_app_on_the_ct(a_ct_path):
-    session = SceneSession()
-    session.open_volumes([a_ct_path])
-    server = get_server(f"binding-test-{next(_server_names)}", client_type="vue3")
-    app = SlicerWebApp(server, session)
-    app.state.ready()  # as when a browser connects: state changes now run the change handlers
-    return app
 
 
 @pytest.fixture
