@@ -15,6 +15,7 @@ from e2e.views import (
     readout,
     view_pixels,
     wait_for_readout,
+    wait_for_state,
     wait_for_still_frame,
     wait_for_views,
 )
@@ -121,3 +122,17 @@ def test_a_0_to_1_float_map_gets_sliders_in_hundredths(a_browser, the_app_on_a_p
     page.wait_for_function("window.trame.state.get('volumes_level') !== " + repr(level), timeout=UI_TIMEOUT_MS)
     assert page.evaluate("window.trame.state.get('volumes_level')") == pytest.approx(level + 0.01)
     page.close()
+
+
+def test_a_hostile_window_value_breaks_no_template_and_is_put_right(a_page_with_the_volumes_panel):
+    """A string sent for the window (a tampered client) is refused by the server and put right; meanwhile the
+    panel's readout must not fail on it (it did: 'toFixed is not a function')."""
+    page = a_page_with_the_volumes_panel
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    before = slider_value(page, "volumes-window")
+    page.evaluate("window.trame.state.set('volumes_window', 'abc')")
+    wait_for_state(page, "volumes_window", lambda value: isinstance(value, (int, float)))
+    assert slider_value(page, "volumes-window") == before
+    assert not [e for e in errors if "toFixed" in e], errors

@@ -5,6 +5,7 @@ and markups."""
 from __future__ import annotations
 
 import pytest
+from app_state import feature
 from made_data import BONE_HU, ct_label_map
 from vtkmodules.vtkFiltersSources import vtkSphereSource
 
@@ -36,9 +37,6 @@ def the_app(a_ct_path, tmp_path, a_server):
     app.state.ready()
     return app
 
-
-def feature(app, name: str):
-    return {type(f).__name__: f for f in app.features}[name]
 
 
 def groups_by_kind(app) -> dict[str, dict]:
@@ -90,7 +88,7 @@ def test_a_segmentation_with_many_segments_lists_the_first_ones(the_app):
 
 
 def test_the_actions_of_a_row_reach_mrml_and_the_tree(the_app):
-    data = feature(the_app, "DataPanel")
+    data = feature(the_app, "data")
     engine = the_app.session.engine
     (ball,) = groups_by_kind(the_app)["model"]["nodes"]
     data.set_visible(ball["id"], False)
@@ -104,10 +102,10 @@ def test_the_actions_of_a_row_reach_mrml_and_the_tree(the_app):
     assert groups_by_kind(the_app)["segmentation"]["nodes"][0]["name"] == "head labels"
     data.delete(segmentation["id"])
     assert "segmentation" not in groups_by_kind(the_app)  # an empty kind has no group
-    feature(the_app, "UndoPanel").on_undo()
+    feature(the_app, "undo").on_undo()
     (back,) = groups_by_kind(the_app)["segmentation"]["nodes"]
     assert back["id"] == segmentation["id"] and [s["name"] for s in back["segments"]] == ["Label_1", "Label_2"]
-    feature(the_app, "UndoPanel").on_undo()  # the rename
+    feature(the_app, "undo").on_undo()  # the rename
     assert groups_by_kind(the_app)["segmentation"]["nodes"][0]["name"] == "head_label"
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import nibabel
 import pytest
+from app_state import set_state
 from event_loops import run_coroutine
 
 from trame_slicer_app.engine.io import sequences
@@ -25,11 +26,6 @@ def the_panel(a_server):
     app.state.ready()  # as when a browser connects: state changes now run the change handlers
     return app, panel
 
-
-def set_state(app, **values) -> None:
-    """As the browser does: one state change, handlers run when the block ends."""
-    with app.state:
-        app.state.update(values)
 
 
 def test_no_sequence_no_controls(the_panel):

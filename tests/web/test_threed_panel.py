@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from app_state import set_state
 from event_loops import run_coroutine
 
 from trame_slicer_app.engine.display import camera_presets, view_decorations
@@ -15,10 +16,6 @@ HOSTILE = ["CT-Everything", None, 3, float("nan"), [1], {"a": 1}, "x" * 10_000]
 def a_small_3d_view(an_app_on_the_ct):
     an_app_on_the_ct.session.engine.threed_view.resize(120, 100)  # renders stay cheap
 
-
-def set_state(app, **values) -> None:
-    with app.state:
-        app.state.update(values)
 
 
 def vr_state(app) -> dict:

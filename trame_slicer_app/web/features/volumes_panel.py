@@ -18,13 +18,14 @@ from .feature import Feature, FeatureHost
 VOLUME_KINDS = ("volume", "labelmap")
 OPACITY_STEP = 0.05
 PRESET_NAMES = (*WINDOW_LEVEL_PRESETS, AUTO_PRESET)
-# Until a volume is loaded the sliders need some bounds.
-READOUT = ("W {{ volumes_window == null ? '' : volumes_window.toFixed(volumes_scale.decimals) }}"
-           "  L {{ volumes_level == null ? '' : volumes_level.toFixed(volumes_scale.decimals) }}"
+# A tab may hold a non-number for a moment (a tampered client, before the server puts it right).
+READOUT = ("W {{ typeof volumes_window !== 'number' ? '' : volumes_window.toFixed(volumes_scale.decimals) }}"
+           "  L {{ typeof volumes_level !== 'number' ? '' : volumes_level.toFixed(volumes_scale.decimals) }}"
            "  range {{ volumes_range ? volumes_range.map(v => v.toFixed(volumes_scale.range_decimals))"
            ".join(' to ') : '' }}")
 COLOUR_NOTE = ("Colour image: shown in its own colours. Window/level, its presets and colour maps do not "
                "apply, and dragging in a slice view does not change it.")
+# Until a volume is loaded the sliders need some bounds.
 NO_SCALE = {"level_min": 0, "level_max": 1, "window_max": 1, "step": 1, "decimals": 0, "range_decimals": 0}
 
 
