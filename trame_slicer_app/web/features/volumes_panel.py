@@ -9,13 +9,12 @@ from trame.widgets import html
 from trame.widgets import vuetify3 as v3
 
 from ...engine.display import volume_display as display
-from ...engine.display.scene_tree import data_tree
+from ...engine.display.scene_tree import VOLUME_KINDS, data_tree
 from ...engine.display.window_level_presets import AUTO_PRESET, WINDOW_LEVEL_PRESETS
 from ...engine.display.window_level_scale import window_level_scale
 from ..mrml_binding import BindingError, a_flag, a_node_id, a_number, one_of
 from .feature import Feature, FeatureHost
 
-VOLUME_KINDS = ("volume", "labelmap")
 OPACITY_STEP = 0.05
 PRESET_NAMES = (*WINDOW_LEVEL_PRESETS, AUTO_PRESET)
 # A tab may hold a non-number for a moment (a tampered client, before the server puts it right).
