@@ -102,6 +102,17 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+CLI_TIMEOUT_S = 60
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    """``python -m trame_slicer_app --server ARGS`` to its end (a refusal exits before serving)."""
+    return subprocess.run(
+        [sys.executable, "-m", "trame_slicer_app", "--server", *args],
+        capture_output=True, text=True, timeout=CLI_TIMEOUT_S,
+    )
+
+
 class RunningApp:
     """``python -m trame_slicer_app`` in a child process, on loopback."""
 
