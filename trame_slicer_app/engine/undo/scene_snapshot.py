@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 from vtkmodules.vtkCommonMath import vtkMatrix4x4
 
-from ..display.scene_tree import node_kind
 from ..io.sequences import sequence_nodes_of
+from ..scene.data_kinds import node_kind
 from ..scene.slicer_engine import SlicerEngine
 from ..volume_rendering import volume_rendering as vr
 
