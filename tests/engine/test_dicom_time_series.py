@@ -14,7 +14,7 @@ from made_dicom_time_series import (
     write_enhanced_time_series,
     write_single_frame_time_series,
 )
-from test_sequences import ijk_to_ras
+from volume_geometry import ijk_to_ras
 
 from trame_slicer_app import scene_data
 from trame_slicer_app.engine.io import sequences

@@ -10,6 +10,7 @@ from pathlib import Path
 import nibabel
 import numpy as np
 import pytest
+from volume_geometry import ijk_to_ras
 
 from trame_slicer_app import scene_data
 from trame_slicer_app.engine.io import sequences
@@ -17,14 +18,6 @@ from trame_slicer_app.engine.io.volumes import voxel_array
 
 NIBABEL_DATA = Path(nibabel.__file__).parent / "tests" / "data"
 FOUR_D_FILES = ("example4d.nii.gz", "example_nifti2.nii.gz", "functional.nii")
-
-
-def ijk_to_ras(node) -> np.ndarray:
-    from vtkmodules.vtkCommonMath import vtkMatrix4x4
-
-    matrix = vtkMatrix4x4()
-    node.GetIJKToRASMatrix(matrix)
-    return np.array([[matrix.GetElement(r, c) for c in range(4)] for r in range(4)])
 
 
 @pytest.fixture(scope="module")
