@@ -31,7 +31,7 @@ def fetch(opener, url):
         with opener.open(url, timeout=60) as answer:
             return answer.status, answer.read().decode(), answer.geturl()
     except urllib.error.HTTPError as error:
-        return error.code, error.read().decode(), url
+        return error.code, error.read().decode(), error.geturl()  # after redirects, as a browser shows it
 
 
 @pytest.fixture(scope="module")
@@ -182,7 +182,8 @@ def test_a_session_over_its_memory_bound_ends_and_its_page_says_why(tmp_path):
     try:
         opener, _jar = a_browser_like_client()
         status, _, session_url = fetch(opener, launcher.url)
-        assert status == 200
+        # Its page may already say it ended: the check runs each second, on a busy machine before the page.
+        assert status in (200, 410) and "/s/" in session_url, (status, session_url)
         folder = launcher.root / session_url.split("/s/")[1].split("/")[0]
         launcher.wait_until(lambda: not folder.exists(), "the session over its bound went on", timeout_s=60)
         status, body, _ = fetch(opener, session_url)

@@ -12,7 +12,7 @@ import urllib.request
 from pathlib import Path
 
 from conftest import ARTIFACTS, free_port
-from test_wheel_install import build_wheel, clean_environment, fresh_venv_with
+from wheel_venv import build_wheel, clean_environment, fresh_venv_with
 
 from .conftest import pids_working_in
 
