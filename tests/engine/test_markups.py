@@ -216,3 +216,23 @@ def test_an_roi_crops_the_volume_into_a_new_one_and_the_rendering(an_engine, a_c
     line_id = placing.start_placing(an_engine, "line")
     with pytest.raises(MarkupsError):
         roi_tools.crop_volume(an_engine, line_id, a_ct_in_red.GetID())  # not an ROI
+
+
+def test_a_click_on_the_3d_view_places_a_point_on_a_slice_plane_it_shows(an_engine, a_ct_in_red):
+    for view in an_engine.slice_views.values():
+        view.slice_node.SetSliceVisible(True)
+    threed = an_engine.threed_view
+    threed.resize(400, 400)
+    threed.reset_view()
+    threed.render()
+    node_id = placing.start_placing(an_engine, "point_list")
+    for kind, x in (("move", 199), ("move", 200), ("press", 200), ("release", 200)):
+        apply_input_event(threed, {"type": kind, "x": x, "y": 200, "button": 0})
+        threed.render()
+    [point] = _row(an_engine, node_id)["points"]
+    r, a, s = point["ras"]
+    planes = an_engine.slice_views
+    # Slicer's sagittal offset counts leftwards: R is minus Yellow's offset.
+    on_a_plane = (abs(s - planes["Red"].slice_offset_mm) < 0.5, abs(r + planes["Yellow"].slice_offset_mm) < 0.5,
+                  abs(a - planes["Green"].slice_offset_mm) < 0.5)
+    assert any(on_a_plane), (point, [v.slice_offset_mm for v in planes.values()])
