@@ -76,6 +76,13 @@ def _place(page, type_name: str, points) -> None:
     page.wait_for_function("() => !window.trame.state.get('markups_placing')")
 
 
+def _first_point(page, type_name: str) -> list[float]:
+    """The RAS of the first point of the first markup of a kind, as the page's state has it (once settled)."""
+    time.sleep(1.0)
+    items = page.evaluate("window.trame.state.get('markups_items')")
+    return next(m for m in items if m["type"] == type_name)["points"][0]["ras"]
+
+
 def continuous_point_drag(page, start, seconds: float, counts: dict, counting: dict) -> dict:
     page.evaluate(FOLLOW_RECORDER_JS)
     x, y = start
@@ -96,6 +103,8 @@ def continuous_point_drag(page, start, seconds: float, counts: dict, counting: d
     time.sleep(2.0)  # long past any poll: the last record is the final length
     counting["on"] = False
     records = page.evaluate("window.__markupsFollow")
+    painted = bm.stats(page, "Red")["frameTimes"]
+    last_paint = max(painted) if painted else released_at
     final = records[-1][1]
     reached = next(t for t, length in records if length == final and t >= records[0][0])
     during = [r for r in records if r[0] <= released_at]
@@ -103,7 +112,10 @@ def continuous_point_drag(page, start, seconds: float, counts: dict, counting: d
             "state_messages": counts["state"], "state_messages_per_s": round(counts["state"] / elapsed, 1),
             "markups_messages": counts["markups"], "markups_messages_per_s": round(counts["markups"] / elapsed, 1),
             "panel_updates_during_drag": len(during),
-            "follow_ms": round(max(0.0, reached - released_at), 1), "final_length_mm": final}
+            "follow_ms": round(max(0.0, reached - released_at), 1),
+            # The view's own last frame after the release: inputs still queued when the button went up.
+            "view_last_paint_ms": round(max(0.0, last_paint - released_at), 1),
+            "panel_after_view_ms": round(reached - last_paint, 1), "final_length_mm": final}
 
 
 def main() -> dict:
@@ -125,13 +137,19 @@ def main() -> dict:
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=bm.CHROMIUM_ARGS)
-            page = bm.open_app_page(browser, app.url, PAGE_SIZE)
+            # The websocket is watched from before the page opens it (bm.open_app_page's steps, in that order).
+            page = browser.new_page(viewport={"width": PAGE_SIZE[0], "height": PAGE_SIZE[1]})
             page.on("websocket", lambda ws: ws.on("framereceived", on_frame))
+            page.goto(app.url)
+            page.wait_for_selector(".slicer-stream-view", timeout=bm.TIMEOUT_S * 1000)
+            page.evaluate(bm.INPUT_RECORDER_JS)
             bm.show_layout(page, "one_up_red", one_view_size=ONE_UP_VIEW_SIZE)
             cx, cy = bm.centre(page, "Red")
             bm.warm_up(page, "Red", button="middle")
             _place(page, "point_list", [(cx, cy)])  # the point the drag steps grab (pan steps come after)
+            before = _first_point(page, "point_list")
             point = bm.step_latency(page, "Red", args.steps, "point_drag")
+            point_moved_mm = [round(b - a, 2) for a, b in zip(before, _first_point(page, "point_list"), strict=True)]
             pan = bm.step_latency(page, "Red", args.steps, "pan")
             _place(page, "line", [(cx - 200, cy + 150), (cx, cy + 150)])
             drag = continuous_point_drag(page, (cx, cy + 150), args.drag_s, counts, counting)
@@ -145,6 +163,7 @@ def main() -> dict:
         "point_drag_step_ms": {"p50": round(point_p50, 1), "p90": round(bm.pct(point["ms"], 90), 1),
                                "n": len(point["ms"])},
         "point_over_pan_p50": round(point_p50 / pan_p50, 2) if pan_p50 else None,
+        "point_moved_by_the_steps_mm": point_moved_mm,  # proof that the steps dragged the point
         "continuous_drag": drag,
         "targets": {"point_over_pan_p50_max": RATIO_TARGET, "follow_ms_max": FOLLOW_TARGET_MS},
     }
