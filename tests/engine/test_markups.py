@@ -106,7 +106,7 @@ def test_each_kind_is_placed_and_measured(an_engine, a_ct_in_red):
     loop = [curve.GetPoint(i)[:2] for i in range(curve.GetNumberOfPoints())]
     perimeter = sum(math.dist(loop[i - 1], loop[i]) for i in range(len(loop)))
     area = abs(sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(loop, loop[1:] + loop[:1], strict=True))) / 2
-    assert _value(placed["closed_curve"], "length") == pytest.approx(perimeter, rel=0.01)
+    assert _value(placed["closed_curve"], "perimeter") == pytest.approx(perimeter, rel=0.01)
     assert _value(placed["closed_curve"], "area") == pytest.approx(area / 100, rel=0.01)
     assert area > 200 * 150 * scale**2  # the loop goes round the clicked rectangle
     assert _value(placed["roi"], "size")[:2] == pytest.approx([100 * scale, 100 * scale], rel=0.02)

@@ -32,6 +32,12 @@ def a_point_index(value) -> int:
     return value
 
 
+def a_color(value) -> str:
+    if not isinstance(value, str) or not markups_edit.COLOR_PATTERN.match(value):
+        raise ValueError("not a #rrggbb colour")
+    return value.lower()
+
+
 def a_position(value):
     return markups_edit.checked_ras(value)
 
@@ -105,7 +111,7 @@ class MarkupsPanel:
     _SETTERS = {
         "visible": (markups_edit.set_visible, a_flag),
         "locked": (markups_edit.set_locked, a_flag),
-        "color": (markups_edit.set_color, lambda v: v),  # checked by the engine: #rrggbb
+        "color": (markups_edit.set_color, a_color),
         "name": (markups_edit.rename, a_text),
     }
 

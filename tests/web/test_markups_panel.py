@@ -1,0 +1,99 @@
+"""The Markups feature in-process on the real CT: hostile trigger arguments, keys over a view, undo steps."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from trame.app import get_server
+
+from trame_slicer_app.app import SlicerWebApp
+from trame_slicer_app.scene_session import SceneSession
+
+_server_names = itertools.count()
+
+
+@pytest.fixture
+def the_app(a_ct_path):
+    session = SceneSession()
+    session.open_volumes([a_ct_path])
+    line = session.engine.markups_logic.AddNewMarkupsNode("vtkMRMLMarkupsLineNode", "")
+    line.AddControlPointWorld((0.0, 0.0, 0.0))
+    line.AddControlPointWorld((30.0, 40.0, 0.0))
+    server = get_server(f"markups-panel-test-{next(_server_names)}", client_type="vue3")
+    app = SlicerWebApp(server, session)
+    app.state.ready()
+    return app
+
+
+def markups(app):
+    return {type(f).__name__: f for f in app.features}["MarkupsPanel"]
+
+
+def items(app) -> list[dict]:
+    app.binding.refresh()
+    return app.state.markups_items
+
+
+def test_the_list_shows_the_line_and_its_length(the_app):
+    [line] = items(the_app)
+    assert (line["type"], line["point_count"]) == ("line", 2)
+    assert line["measurements"] == [{"name": "length", "value": 50.0, "units": "mm"}]
+
+
+HOSTILE_CALLS = [
+    ("set_property", ("vtkMRMLMarkupsLineNode1", "name", "")),
+    ("set_property", ("vtkMRMLMarkupsLineNode1", "name", {"a": 1})),
+    ("set_property", ("vtkMRMLMarkupsLineNode1", "color", "url(javascript:1)")),
+    ("set_property", ("vtkMRMLMarkupsLineNode1", "visible", "no")),
+    ("set_property", ("vtkMRMLMarkupsLineNode1", "__class__", 1)),
+    ("set_property", ("vtkMRMLScalarVolumeNode1", "visible", False)),  # not a markup
+    ("delete", ("vtkMRMLScalarVolumeNode1",)),
+    ("delete_point", ("vtkMRMLMarkupsLineNode1", 5)),
+    ("delete_point", ("vtkMRMLMarkupsLineNode1", True)),
+    ("set_point", ("vtkMRMLMarkupsLineNode1", 0, [1, 2])),
+    ("set_point", ("vtkMRMLMarkupsLineNode1", 0, [1, 2, None])),
+    ("set_point", ("vtkMRMLMarkupsLineNode1", 0, [1e300, 0, 0])),
+    ("set_point", ("vtkMRMLMarkupsLineNode1", 0, "1,2,3")),
+    ("jump", ("vtkMRMLMarkupsLineNode1", -1)),
+    ("roi_action", ("vtkMRMLMarkupsLineNode1", "crop_volume")),  # a line is no ROI
+    ("roi_action", ("vtkMRMLMarkupsLineNode1", "rm -rf")),
+    ("place", ("../../etc", True)),
+    ("place", (None,)),
+]
+
+
+@pytest.mark.parametrize(("method", "args"), HOSTILE_CALLS)
+def test_hostile_arguments_change_nothing_and_leave_no_undo_step(the_app, method, args):
+    before = items(the_app)
+    getattr(markups(the_app), method)(*args)
+    assert items(the_app) == before
+    assert not the_app.session.undo.can_undo
+    assert the_app.session.engine.interaction_modes.current == "window_level"
+
+
+def test_a_typed_position_is_one_undo_step(the_app):
+    markups(the_app).set_point("vtkMRMLMarkupsLineNode1", 1, [0.0, 0.0, 12.0])
+    assert items(the_app)[0]["measurements"][0]["value"] == 12.0
+    assert the_app.session.undo.undo()
+    assert items(the_app)[0]["measurements"][0]["value"] == 50.0
+
+
+def test_escape_over_a_view_ends_placing_and_is_not_passed_on(the_app):
+    markups(the_app).place("angle", False)
+    assert the_app.state.markups_placing["persistent"] is False
+    session = the_app.session
+    assert any(listener("Red", "Escape") for listener in session.key_listeners)
+    assert session.engine.interaction_modes.current == "window_level"
+    assert [m["type"] for m in items(the_app)] == ["line"]  # the angle got no point: not kept
+    assert not any(listener("Red", "Escape") for listener in session.key_listeners)  # now the view's own
+
+
+def test_the_csv_is_offered_as_a_download(the_app):
+    markups(the_app).export_csv()
+    data_io = {type(f).__name__: f for f in the_app.features}["DataIO"]
+    offered = the_app.client_state.get("data_io_download")
+    assert offered["name"] == "markups measurements.csv"
+    folder = data_io.downloads.folder
+    [csv_file] = folder.rglob("*.csv")
+    assert "length,50" in csv_file.read_text()
