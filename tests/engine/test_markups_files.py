@@ -101,7 +101,7 @@ def _hostile(document) -> str:
 
 
 HOSTILE_DOCUMENTS = {
-    "a million points": ("control points, more than the limit",
+    "a million points": ("JSON lists and objects",
                          lambda d: d["markups"][0].update(controlPoints=[{"position": [0, 0, 0]}] * 1_000_001)),
     "a position as text": ("position is not 3 finite numbers",
                            lambda d: d["markups"][0]["controlPoints"][0].update(position="0,0,0")),
@@ -128,12 +128,24 @@ def test_a_hostile_mrk_json_is_refused_before_slicers_reader_runs(an_engine, tmp
     assert markups_edit.markups_rows(an_engine) == []
 
 
+def test_many_markups_each_under_the_limit_are_refused_in_all(an_engine, tmp_path):
+    document = _angle_document()
+    document["markups"] = [{"type": "Fiducial", "controlPoints": [{"position": [0, 0, 0]}] * 60_000}] * 2
+    path = tmp_path / "two halves.mrk.json"
+    path.write_text(_hostile(document))
+    with pytest.raises(DataError, match="control points in all"):
+        open_paths(an_engine, [path])
+
+
 def test_deep_nesting_damaged_json_and_huge_files_are_refused(an_engine, tmp_path):
     nested = tmp_path / "nested.mrk.json"
     nested.write_text('{"markups": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    empty_lists = tmp_path / "empty lists.mrk.json"
+    empty_lists.write_text('{"markups": [' + ",".join(["[]"] * 1_000_000) + "]}")
     damaged = tmp_path / "damaged.mrk.json"
     damaged.write_text('{"markups": [{"type": "Line", ')
-    for path, message in ((nested, "nests deeper"), (damaged, "not a readable markups file")):
+    for path, message in ((nested, "nests deeper"), (empty_lists, "refused before parsing"),
+                          (damaged, "not a readable markups file")):
         with pytest.raises(DataError, match=message):
             open_paths(an_engine, [path])
     small_limits = IOLimits(max_file_bytes=100)

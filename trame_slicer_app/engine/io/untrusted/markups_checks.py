@@ -20,6 +20,10 @@ MARKUP_JSON_TYPES = ("Fiducial", "Line", "Angle", "Curve", "ClosedCurve", "Plane
 COORDINATE_SYSTEMS = ("LPS", "RAS")
 MAX_TEXT_FIELD_CHARS = 4096  # a label, a description, a name
 MAX_MEASUREMENTS_PER_MARKUP = 64
+# Lists and objects a file may hold per control point allowed (a point is an object with a position and an
+# orientation list; a markup adds a few). Counted on the bytes before parsing: it bounds what the parser
+# allocates (a file of empty lists, "[[],[],...]", would cost 56 bytes of memory per 3 bytes of file).
+JSON_CONTAINERS_PER_POINT = 8
 NUMBER_LIST_FIELDS = {"position": 3, "orientation": 9}  # control point fields and how many numbers they hold
 
 
@@ -92,8 +96,14 @@ def _check_markup(path: Path, index: int, markup, limits: IOLimits) -> None:
 def check_markups_json(path: Path, limits: IOLimits = DEFAULT_IO_LIMITS) -> int:
     """Check a .mrk.json; returns how many control points it holds."""
     _check_size(path, limits)
+    raw = path.read_bytes()
+    containers = raw.count(b"[") + raw.count(b"{")
+    allowed = JSON_CONTAINERS_PER_POINT * limits.max_markup_points + MAX_MARKUPS_PER_FILE
+    if containers > allowed:
+        raise _fail(path, f"holds {containers:,} JSON lists and objects, more than a markups file within the "
+                          f"limit of {limits.max_markup_points:,} points may ({allowed:,}); refused before parsing")
     try:
-        document = json.loads(path.read_bytes())
+        document = json.loads(raw)
     except RecursionError:
         raise _fail(path, "the JSON nests deeper than a markups file does; refused") from None
     except (ValueError, UnicodeDecodeError) as error:
@@ -105,9 +115,13 @@ def check_markups_json(path: Path, limits: IOLimits = DEFAULT_IO_LIMITS) -> int:
         raise _fail(path, "the file holds no markup")
     if len(markups) > MAX_MARKUPS_PER_FILE:
         raise _fail(path, f"the file holds {len(markups):,} markups, more than the limit of {MAX_MARKUPS_PER_FILE:,}")
+    total = 0
     for index, markup in enumerate(markups):
         _check_markup(path, index, markup, limits)
-    return sum(len(markup.get("controlPoints", [])) for markup in markups)
+        total += len(markup.get("controlPoints", []))
+        if total > limits.max_markup_points:
+            raise _fail(path, f"the file holds more than {limits.max_markup_points:,} control points in all; refused")
+    return total
 
 
 def check_fcsv(path: Path, limits: IOLimits = DEFAULT_IO_LIMITS) -> int:
