@@ -97,3 +97,29 @@ def test_the_csv_is_offered_as_a_download(the_app):
     folder = data_io.downloads.folder
     [csv_file] = folder.rglob("*.csv")
     assert "length,50" in csv_file.read_text()
+
+
+def _press_on_the_3d_view(session, x: int, y: int) -> None:
+    view = session.view("1")
+    for kind in ("move", "move", "press", "release"):
+        session.apply_input(view, {"type": kind, "x": x - (kind == "move"), "y": y, "button": 0})
+        view.render()
+
+
+def test_a_point_placed_on_the_3d_view_is_an_undo_step(the_app):
+    session = the_app.session
+    for view in session.engine.slice_views.values():
+        view.slice_node.SetSliceVisible(True)
+    threed = session.engine.threed_view
+    threed.resize(400, 400)
+    threed.reset_view()
+    threed.render()
+    markups(the_app).place("point_list", False)
+    _press_on_the_3d_view(session, 200, 200)
+    assert [m["point_count"] for m in items(the_app) if m["type"] == "point_list"] == [1]
+    assert session.undo.undo()
+    assert [m["point_count"] for m in items(the_app) if m["type"] == "point_list"] == [0]
+    # A press that only turns the camera is no undo step (as in Slicer).
+    session.undo.clear()
+    _press_on_the_3d_view(session, 5, 5)
+    assert not session.undo.can_undo

@@ -124,6 +124,15 @@ def jump_to_point(engine, node_id: str, index: int) -> None:
     engine.markups_logic.JumpSlicesToNthPointInMarkup(node.GetID(), _require_point(node, index), True)
 
 
+def pointer_on_a_markup(engine) -> bool:
+    """Whether a markup's widget has a part under the pointer (hovered: a press there drags it)."""
+    for node in markups_nodes(engine):
+        display = node.GetDisplayNode()
+        if display is not None and display.GetActiveComponentType() != display.ComponentNone:
+            return True
+    return False
+
+
 def delete_hovered_point(engine) -> bool:
     """Delete key in a view: remove the control point under the pointer (the one the widget highlights)."""
     for node in markups_nodes(engine):

@@ -17,6 +17,7 @@ from trame.widgets import vuetify3 as v3
 
 from ...engine.markups import csv_export, markups_edit, placing, roi_tools
 from ...engine.markups.markup_types import MARKUP_TYPES
+from ...layouts import GREEN, RED, YELLOW
 from ..mrml_binding import a_flag, a_text, one_of
 
 log = logging.getLogger(__name__)
@@ -24,6 +25,7 @@ log = logging.getLogger(__name__)
 ESCAPE_KEYS = ("Escape",)
 DELETE_KEYS = ("Delete", "Backspace")
 CSV_NAME = "markups measurements.csv"
+SLICE_VIEWS = (RED, YELLOW, GREEN)  # a press there is an undo step already (the Undo feature)
 
 
 def a_point_index(value) -> int:
@@ -56,6 +58,7 @@ class MarkupsPanel:
         # Per tab: whether the next placement is persistent, and which row shows its points.
         app.client_state.declare(markups_persistent=False, markups_open_id=None)
         app.session.key_listeners.append(self._on_key)
+        app.session.gesture_listeners.append(self._on_gesture_start)
         trigger = app.server.trigger
         trigger("markups_place")(self.place)
         trigger("markups_stop")(self.stop)
@@ -95,6 +98,14 @@ class MarkupsPanel:
         placing.stop_placing(self.engine)
         self.binding.refresh()
         self._refresh_placing()
+
+    def _on_gesture_start(self, view_name: str, kind: str) -> None:
+        """A press in the 3D view is no undo step (its camera is not undoable, as in Slicer), unless it
+        places a point or grabs one: then it is, as a press in a slice view always is."""
+        if kind != "press" or view_name in SLICE_VIEWS:
+            return
+        if placing.placing_state(self.engine)["placing"] or markups_edit.pointer_on_a_markup(self.engine):
+            self.binding.checkpoint(f"markup in {view_name}")
 
     def _on_key(self, view_name: str, key: str) -> bool:
         if key in ESCAPE_KEYS:
