@@ -236,3 +236,15 @@ def test_a_click_on_the_3d_view_places_a_point_on_a_slice_plane_it_shows(an_engi
     on_a_plane = (abs(s - planes["Red"].slice_offset_mm) < 0.5, abs(r + planes["Yellow"].slice_offset_mm) < 0.5,
                   abs(a - planes["Green"].slice_offset_mm) < 0.5)
     assert any(on_a_plane), (point, [v.slice_offset_mm for v in planes.values()])
+
+
+def test_persistent_placing_makes_a_new_line_per_two_clicks_until_escape(an_engine, a_ct_in_red):
+    placing.start_placing(an_engine, "line", persistent=True)
+    for point in ((100, 100), (200, 100), (100, 200), (200, 200)):
+        _click(an_engine, *point)
+    assert placing.placing_state(an_engine)["persistent"]
+    assert placing.stop_placing(an_engine)
+    rows = markups_edit.markups_rows(an_engine)
+    assert [row["point_count"] for row in rows] == [2, 2]  # a line begun but never clicked is not kept
+    assert [_value(row, "length") for row in rows] == pytest.approx([100 * _mm_per_px(an_engine)] * 2, rel=0.01)
+    assert an_engine.interaction_modes.current == "window_level"
