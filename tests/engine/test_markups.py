@@ -248,3 +248,13 @@ def test_persistent_placing_makes_a_new_line_per_two_clicks_until_escape(an_engi
     assert [row["point_count"] for row in rows] == [2, 2]  # a line begun but never clicked is not kept
     assert [_value(row, "length") for row in rows] == pytest.approx([100 * _mm_per_px(an_engine)] * 2, rel=0.01)
     assert an_engine.interaction_modes.current == "window_level"
+
+
+def test_the_preview_point_that_follows_the_pointer_is_not_listed(an_engine, a_ct_in_red):
+    node_id = placing.start_placing(an_engine, "open_curve", persistent=True)
+    _click(an_engine, 100, 100)
+    _event(an_engine, "move", 150, 120)  # placing: Slicer adds a preview point under the pointer
+    node = an_engine.scene.GetNodeByID(node_id)
+    assert node.GetNumberOfControlPoints() == 2
+    row = _row(an_engine, node_id)
+    assert row["point_count"] == 1 and len(row["points"]) == 1

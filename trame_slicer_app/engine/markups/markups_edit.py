@@ -30,8 +30,11 @@ def markups_nodes(engine) -> list:
 def markup_row(node) -> dict:
     """One markup as plain data: the Markups panel's row."""
     display = node.GetDisplayNode()
+    # The preview point that follows the pointer while placing is not listed: it is no point yet.
+    placed = [index for index in range(node.GetNumberOfControlPoints())
+              if node.GetNthControlPointPositionStatus(index) != node.PositionPreview]
     points = []
-    for index in range(min(node.GetNumberOfControlPoints(), MAX_POINTS_LISTED)):
+    for index in placed[:MAX_POINTS_LISTED]:
         position = node.GetNthControlPointPositionWorld(index)
         points.append({"index": index, "label": node.GetNthControlPointLabel(index),
                        "ras": [round(float(c), RAS_DIGITS) for c in position],
@@ -45,7 +48,7 @@ def markup_row(node) -> dict:
         "locked": bool(node.GetLocked()),
         "color": _hex(display.GetSelectedColor()) if display is not None else "#ffffff",
         "points": points,
-        "point_count": node.GetNumberOfControlPoints(),
+        "point_count": len(placed),
         "measurements": measurements(node),
     }
 
