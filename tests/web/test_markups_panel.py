@@ -123,3 +123,16 @@ def test_a_point_placed_on_the_3d_view_is_an_undo_step(the_app):
     session.undo.clear()
     _press_on_the_3d_view(session, 5, 5)
     assert not session.undo.can_undo
+
+
+def test_points_are_added_to_a_point_list_but_not_to_a_full_line(the_app):
+    engine = the_app.session.engine
+    points = engine.markups_logic.AddNewMarkupsNode("vtkMRMLMarkupsFiducialNode", "")
+    markups(the_app).continue_placing("vtkMRMLMarkupsLineNode1", False)  # a line has its two points
+    assert the_app.state.markups_placing is None
+    markups(the_app).continue_placing(points.GetID(), True)
+    assert the_app.state.markups_placing["placing"] == points.GetID()
+    assert engine.interaction_modes.current == "place"
+    markups(the_app).stop()
+    assert engine.interaction_modes.current == "window_level"
+    assert engine.scene.IsNodePresent(points)  # the list the user chose stays, empty as it was

@@ -39,8 +39,3 @@ def measurements(node) -> list[dict]:
         found.append({"name": "size", "value": size, "units": "mm"})
     return found
 
-
-def measurement_text(measurement: dict) -> str:
-    value = measurement["value"]
-    shown = " x ".join(f"{v:g}" for v in value) if isinstance(value, list) else f"{value:g}"
-    return f"{measurement['name']}: {shown} {measurement['units']}".rstrip()

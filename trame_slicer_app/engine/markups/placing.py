@@ -13,6 +13,9 @@ from ..views.interaction_mode import PLACE
 from .markup_types import MarkupsError, require_markups_node, require_type
 from .measurements import enable_measurements
 
+# Set on the selection node by continue_placing: the markup the user chose to add to is kept, even empty.
+KEEP_WHEN_EMPTY_ATTRIBUTE = "TrameSlicerApp.KeepWhenEmpty"
+
 
 def start_placing(engine, type_name: str, persistent: bool = False) -> str:
     """Make a new markup of ``type_name`` and put the views in place mode for it. Returns its node id."""
@@ -21,15 +24,20 @@ def start_placing(engine, type_name: str, persistent: bool = False) -> str:
     if node is None:
         raise MarkupsError(f"Slicer could not make a {markup_type.title.lower()}")
     enable_measurements(node)
+    engine.app_logic.GetSelectionNode().RemoveAttribute(KEEP_WHEN_EMPTY_ATTRIBUTE)
     _place_into(engine, node, persistent)
     return node.GetID()
 
 
 def continue_placing(engine, node_id: str, persistent: bool = False) -> None:
-    """Add points to an existing markup (a point list, a curve)."""
+    """Add points to an existing markup that takes more (a point list, a curve)."""
     node = require_markups_node(engine, node_id)
     if node.GetLocked():
         raise MarkupsError(f"{node.GetName()} is locked")
+    maximum = node.GetMaximumNumberOfControlPoints()
+    if 0 <= maximum <= node.GetNumberOfDefinedControlPoints():
+        raise MarkupsError(f"{node.GetName()} has all its points")
+    engine.app_logic.GetSelectionNode().SetAttribute(KEEP_WHEN_EMPTY_ATTRIBUTE, node.GetID())
     _place_into(engine, node, persistent)
 
 
@@ -52,9 +60,12 @@ def stop_placing(engine) -> bool:
 
 def remove_unplaced(engine) -> None:
     """The markup a placement made but that got no point (Escape at once) is not kept."""
-    node_id = engine.app_logic.GetSelectionNode().GetActivePlaceNodeID()
+    selection = engine.app_logic.GetSelectionNode()
+    node_id = selection.GetActivePlaceNodeID()
     node = engine.scene.GetNodeByID(node_id) if node_id else None
-    if node is not None and node.IsA("vtkMRMLMarkupsNode") and node.GetNumberOfControlPoints() == 0:
+    if node is None or not node.IsA("vtkMRMLMarkupsNode") or node.GetNumberOfControlPoints() > 0:
+        return
+    if selection.GetAttribute(KEEP_WHEN_EMPTY_ATTRIBUTE) != node_id:
         remove_with_helpers(engine, node)
 
 

@@ -61,6 +61,7 @@ class MarkupsPanel:
         app.session.gesture_listeners.append(self._on_gesture_start)
         trigger = app.server.trigger
         trigger("markups_place")(self.place)
+        trigger("markups_continue")(self.continue_placing)
         trigger("markups_stop")(self.stop)
         trigger("markups_set")(self.set_property)
         trigger("markups_delete")(self.delete)
@@ -92,6 +93,14 @@ class MarkupsPanel:
         except ValueError as error:
             log.warning("could not start placing %.40r: %s", type_name, error)
         self.binding.refresh()
+        self._refresh_placing()
+
+    def continue_placing(self, node_id=None, persistent=False, *_ignored) -> None:
+        """Add points to a point list or a curve."""
+        try:
+            placing.continue_placing(self.engine, one_of(self._ids)(node_id), a_flag(bool(persistent)))
+        except ValueError as error:
+            log.warning("could not add points to %.80r: %s", node_id, error)
         self._refresh_placing()
 
     def stop(self, *_ignored) -> None:
@@ -209,6 +218,10 @@ class MarkupsPanel:
                 v3.VBtn(icon=("m.locked ? 'mdi-lock' : 'mdi-lock-open-variant-outline'",), size="x-small",
                         variant="text", title="Lock (no dragging)", classes="markups-locked",
                         click="trigger('markups_set', [m.id, 'locked', !m.locked])")
+                v3.VBtn(icon="mdi-plus", size="x-small", variant="text", title="Add points (click in a view)",
+                        classes="markups-continue",
+                        v_if="['point_list', 'open_curve', 'closed_curve'].includes(m.type)",
+                        click="trigger('markups_continue', [m.id, markups_persistent])")
                 v3.VBtn(icon=("markups_open_id === m.id ? 'mdi-chevron-up' : 'mdi-chevron-down'",), size="x-small",
                         variant="text", title="Points", classes="markups-points-toggle",
                         click="markups_open_id = markups_open_id === m.id ? null : m.id")
