@@ -33,6 +33,7 @@ from .engine.io.loadables import (
     node_kind,
     remember_dicom_files,
 )
+from .engine.io.markups_files import MARKUPS_EXTENSIONS
 from .engine.io.models import MODEL_EXTENSIONS
 from .engine.io.scene_files import SCENE_EXTENSIONS, data_nodes, save_mrb
 from .engine.io.scene_files import close_scene as close_engine_scene
@@ -58,7 +59,7 @@ __all__ = [
 
 SUPPORTED_EXTENSIONS = tuple(dict.fromkeys(
     (*VOLUME_EXTENSIONS, *FREESURFER_SUFFIXES, *SEGMENTATION_EXTENSIONS, *MODEL_EXTENSIONS, *SCENE_EXTENSIONS,
-     ".zip", ".dcm")
+     *MARKUPS_EXTENSIONS, ".zip", ".dcm")
 ))
 MAX_REMEMBERED_LOADABLES = 256  # inspected loadables kept for load_loadables to accept
 

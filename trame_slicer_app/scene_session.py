@@ -44,6 +44,9 @@ class SceneSession:
         # Told (view name, "press"|"wheel"|"key") BEFORE a gesture reaches the view, so that
         # undo can checkpoint the scene the gesture starts from.
         self.gesture_listeners: list[Callable[[str, str], None]] = []
+        # Told (view name, key) of a key pressed over a view, before the view; one that returns True
+        # has used the key (Escape ends placing, Delete removes the hovered markup point).
+        self.key_listeners: list[Callable[[str, str], bool]] = []
 
     @property
     def view_names(self) -> tuple[str, ...]:
@@ -67,6 +70,8 @@ class SceneSession:
 
     def apply_input(self, view: SlicerView, event: dict) -> None:
         kind = event.get("type")
+        if kind == "key" and any(listener(view.name, str(event.get("key", ""))) for listener in self.key_listeners):
+            return
         if kind in GESTURE_STARTS:
             for listener in self.gesture_listeners:
                 listener(view.name, kind)

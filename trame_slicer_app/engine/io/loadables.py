@@ -15,6 +15,7 @@ from ..errors import EngineError
 from ..scene.data_kinds import node_kind
 from .freesurfer import FREESURFER_SUFFIXES, is_freesurfer_file, mgh_frame_count
 from .legacy_vtk_volumes import load_legacy_vtk_volume
+from .markups_files import MARKUPS_EXTENSIONS, load_markups
 from .models import MODEL_EXTENSIONS, legacy_vtk_dataset, load_model
 from .scene_files import load_mrb, load_mrml
 from .segmentations import SEGMENTATION_EXTENSIONS, import_labelmap, load_segmentation
@@ -23,7 +24,7 @@ from .untrusted.file_references import MAX_HEADER_BYTES
 from .untrusted.io_limits import DEFAULT_IO_LIMITS, IOLimits
 from .volumes import VOLUME_EXTENSIONS, VolumeLoadError, load_volume
 
-KINDS = ("volume", "dicom", "segmentation", "labelmap", "model", "scene", "sequence")
+KINDS = ("volume", "dicom", "segmentation", "labelmap", "model", "scene", "sequence", "markups")
 MAX_NODE_NAME_CHARACTERS = 80
 # Words in a file name that mark a label map, as Slicer's "LabelMap" option guesses.
 LABELMAP_NAME_WORDS = {"label", "labels", "labelmap", "seg", "segmentation", "mask", "aseg"}
@@ -45,7 +46,7 @@ class LoadableError(EngineError):
 
 def file_suffix(path: Path) -> str:
     name = path.name.lower()
-    for suffix in (*SEGMENTATION_EXTENSIONS, ".nii.gz"):
+    for suffix in (*SEGMENTATION_EXTENSIONS, ".nii.gz", *MARKUPS_EXTENSIONS):
         if name.endswith(suffix):
             return suffix
     return path.suffix.lower()
@@ -87,6 +88,8 @@ def classify_file(path: Path, user_name: str | None = None) -> str | None:
         return "scene"
     if suffix in SEGMENTATION_EXTENSIONS:
         return "segmentation"
+    if suffix in MARKUPS_EXTENSIONS:
+        return "markups"
     if suffix in ARCHIVE_EXTENSIONS:
         return "scene" if zip_holds_scene(path) else "dicom"
     if suffix == ".vtk":
@@ -206,6 +209,8 @@ def load_item(
             return [load_segmentation(engine, path, name)]
         if kind == "model":
             return [load_model(engine, path, name, limits)]
+        if kind == "markups":
+            return load_markups(engine, path, name, limits)
         if kind == "scene":
             if file_suffix(path) == ".mrml":
                 return load_mrml(engine, path, path.parent, limits)

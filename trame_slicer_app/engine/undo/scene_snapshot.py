@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from vtkmodules.vtkCommonMath import vtkMatrix4x4
 
 from ..io.sequences import sequence_nodes_of
+from ..markups.markups_snapshot import MarkupRecord, capture_markups, restore_markups
 from ..scene.data_kinds import node_kind
 from ..scene.slicer_engine import SlicerEngine
 from ..volume_rendering import volume_rendering as vr
@@ -37,6 +38,7 @@ class SceneSnapshot:
     composites: dict[str, dict]
     selection: dict
     volume_rendering: dict[str, dict] = field(default_factory=dict)  # volume id -> its rendering's settings
+    markups: dict[str, MarkupRecord] = field(default_factory=dict)  # markup id -> its points (engine/markups)
 
 
 def _nodes(engine: SlicerEngine, class_name: str) -> list:
@@ -128,6 +130,7 @@ def capture(engine: SlicerEngine) -> SceneSnapshot:
             if record.node.IsA("vtkMRMLScalarVolumeNode") and not record.node.IsA("vtkMRMLLabelMapVolumeNode")
             and (settings := _volume_rendering(engine, node_id)) is not None
         },
+        markups=capture_markups(engine),
     )
 
 
@@ -247,3 +250,4 @@ def restore(engine: SlicerEngine, snapshot: SceneSnapshot) -> None:
     for node_id, settings in snapshot.volume_rendering.items():
         if scene.GetNodeByID(node_id) is not None:
             _restore_volume_rendering(engine, node_id, settings)
+    restore_markups(engine, snapshot.markups)

@@ -276,6 +276,10 @@ class DataIO(Feature):
         await self._inspect_and_offer(paths, self.data_folder.root, {str(p): p.name for p in paths})
 
     # -- saving ---------------------------------------------------------------
+    def offer_download(self, path: Path, name: str) -> None:
+        """Let the calling tab download a file another feature wrote into ``downloads.new_folder()``."""
+        self._offer(path, name)
+
     def _offer(self, path: Path, name: str) -> None:
         self._download_count += 1
         self.tabs.update(data_io_download={"url": self.downloads.url_of(path), "name": name,

@@ -31,6 +31,7 @@ class FeatureHost(Protocol):
     client_state: ClientState
     config: AppConfig
     input_listeners: list  # told (tab, view name, events) of each streamed input message
+    features: list  # every feature, in drawer order: one may use another's service (a download)
 
 
 def tab_trigger(*names: str) -> Callable[[F], F]:
