@@ -43,7 +43,7 @@ def test_a_model_and_a_segmentation_open_from_the_command_line(tmp_path, a_ct_pa
     model = write_model(skull_polydata(a_ct_path), tmp_path / "skull.stl")
     labels = tmp_path / "head_label.nrrd"
     ct_label_map(a_ct_path, labels)
-    app = RunningApp("--data", str(model), str(labels))
+    app = RunningApp("--data", str(model), str(labels), "--log-level", "DEBUG")  # names: not at INFO
     try:
         log = app.log_path.read_text()
     finally:

@@ -116,8 +116,8 @@ class SlicerWebApp(TrameApp):
     # -- layout -------------------------------------------------------------
     @change("layout_name")
     def _on_layout_change(self, layout_name, **_):
-        if layout_name not in LAYOUTS:
-            log.warning("unknown layout %r, keeping the default", layout_name)
+        if not isinstance(layout_name, str) or layout_name not in LAYOUTS:  # any value may come from a client
+            log.warning("unknown layout %.40r, keeping the default", layout_name)
             self.state.layout_name = DEFAULT_LAYOUT
             return
         self._apply_layout(layout_name)

@@ -93,7 +93,7 @@ class SceneSession:
         for path in paths:
             node = load_volume(self.engine, path)
             names.append(node.GetName())
-            log.info("loaded %s as %s", path, node.GetName())
+            log.debug("loaded %s as %s", path, node.GetName())  # names are patient data: not at INFO
         if node is not None:
             show_volume(self.engine, node)
         return names
@@ -103,7 +103,7 @@ class SceneSession:
         checked and first read in a sandbox; shows the last volume. Raises DataError on bad files."""
         loaded = open_paths(self.engine, [Path(p) for p in paths])
         for item in loaded:
-            log.info("loaded %s %s (%s)", item["kind"], item["name"], item["node_id"])
+            log.debug("loaded %s %s (%s)", item["kind"], item["name"], item["node_id"])  # not at INFO: names
         return loaded
 
     def readouts(self) -> dict:

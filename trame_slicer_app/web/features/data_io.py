@@ -114,7 +114,8 @@ class DataIO(Feature):
 
     # -- messages ------------------------------------------------------------
     def _fail(self, message: str) -> None:
-        log.warning("data: %s", message)
+        log.info("data: a request was refused")  # the message names the user's files: DEBUG only
+        log.debug("data: %s", message)
         # Then stems: a message may name a generated upload's sibling ("its data file upload-....img").
         message = _with_display_names(_with_display_names(message, self._names), self._stems())
         self.tabs.update(data_io_busy=False, data_io_progress=None, data_io_error=message, data_io_error_show=True)
@@ -232,7 +233,7 @@ class DataIO(Feature):
             try:
                 rename_node(self.session.engine, node["node_id"], name)
             except EngineError as error:  # keep the generated name rather than fail the load
-                log.warning("could not rename %s to %r: %s", node["node_id"], name, error)
+                log.debug("could not rename %s to %r: %s", node["node_id"], name, error)
                 continue
             node["name"] = name
 
