@@ -81,7 +81,8 @@ def test_a_binary_stl_claiming_more_triangles_than_it_holds_is_refused(files):
     data = bytearray((files / "whole.stl").read_bytes())
     triangles = struct.unpack_from("<I", data, 80)[0]
     struct.pack_into("<I", data, 80, triangles * 10)
-    assert f"declares {triangles * 10:,} triangles, the file is cut short" in refusal(made(files, "claims.stl", bytes(data)))
+    claims = made(files, "claims.stl", bytes(data))
+    assert f"declares {triangles * 10:,} triangles, the file is cut short" in refusal(claims)
     whole = (files / "whole.stl").read_bytes()
     assert "cut short" in refusal(made(files, "cut.stl", whole[: len(whole) - 25]))
 
