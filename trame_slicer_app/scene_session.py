@@ -19,6 +19,7 @@ from .engine.scene.scene_changes import SceneChangeTracker
 from .engine.scene.scene_layout import set_view_arrangement, view_arrangement
 from .engine.scene.slicer_engine import SlicerEngine
 from .engine.undo.scene_undo import SceneUndo
+from .engine.views.interaction_mode import InteractionModes
 from .engine.views.view import SlicerView
 from .engine.views.view_input import apply_input_event
 from .scene_data import DataError, open_paths
@@ -44,6 +45,8 @@ class SceneSession:
         # Told (view name, "press"|"wheel"|"key") BEFORE a gesture reaches the view, so that
         # undo can checkpoint the scene the gesture starts from.
         self.gesture_listeners: list[Callable[[str, str], None]] = []
+        # Who owns the mouse: Slicer's interactor styles, or a tool (a segment editor effect).
+        self.interaction = InteractionModes()
 
     @property
     def view_names(self) -> tuple[str, ...]:
@@ -70,6 +73,8 @@ class SceneSession:
         if kind in GESTURE_STARTS:
             for listener in self.gesture_listeners:
                 listener(view.name, kind)
+        if self.interaction.route(view, event):
+            return
         apply_input_event(view, event)
 
     def probe(self, view_name: str, x: float, y: float) -> dict:

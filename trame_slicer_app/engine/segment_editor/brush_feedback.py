@@ -1,0 +1,121 @@
+"""What a slice view draws of the brush: its outline under the pointer and the stroke being painted.
+
+Both are 2D actors in the view's own renderer, in the view's XY pixels (origin bottom left), as
+Slicer's paint effect draws its brush and feedback actors in the slice widget. The stroke is kept in
+RAS and mapped to XY at each update, so a change of render scale between frames (the streamer
+renders a drag smaller on a slow link) cannot shift it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+from vtkmodules.vtkCommonCore import vtkPoints
+from vtkmodules.vtkCommonDataModel import vtkCellArray, vtkPolyData
+from vtkmodules.vtkRenderingCore import vtkActor2D, vtkPolyDataMapper2D
+
+OUTLINE_SEGMENTS = 48
+DISC_SEGMENTS = 24
+OUTLINE_COLOUR = (1.0, 1.0, 0.3)
+FEEDBACK_OPACITY = 0.7
+
+
+def _circle(centre_xy, radius_px: float, segments: int) -> np.ndarray:
+    angles = np.linspace(0.0, 2.0 * math.pi, segments, endpoint=False)
+    return np.c_[centre_xy[0] + radius_px * np.cos(angles), centre_xy[1] + radius_px * np.sin(angles)]
+
+
+def _actor(polydata: vtkPolyData) -> vtkActor2D:
+    mapper = vtkPolyDataMapper2D()
+    mapper.SetInputData(polydata)
+    actor = vtkActor2D()
+    actor.SetMapper(mapper)
+    actor.VisibilityOff()
+    return actor
+
+
+class BrushFeedback:
+    """The brush outline and stroke feedback of one slice view."""
+
+    def __init__(self, view) -> None:
+        self.view = view
+        self._outline = vtkPolyData()
+        self._stroke = vtkPolyData()
+        self.outline_actor = _actor(self._outline)
+        self.outline_actor.GetProperty().SetColor(*OUTLINE_COLOUR)
+        self.outline_actor.GetProperty().SetLineWidth(1.5)
+        self.stroke_actor = _actor(self._stroke)
+        self.stroke_actor.GetProperty().SetOpacity(FEEDBACK_OPACITY)
+        view.renderer.AddViewProp(self.stroke_actor)
+        view.renderer.AddViewProp(self.outline_actor)
+
+    def remove(self) -> None:
+        self.view.renderer.RemoveViewProp(self.stroke_actor)
+        self.view.renderer.RemoveViewProp(self.outline_actor)
+
+    # -- mapping ---------------------------------------------------------------
+    def mm_per_pixel(self) -> float:
+        slice_node = self.view.slice_node
+        return float(slice_node.GetFieldOfView()[0]) / max(1, self.view.size[0])
+
+    def ras_to_xy(self, ras) -> tuple[float, float]:
+        xy_to_ras = np.array([[self.view.slice_node.GetXYToRAS().GetElement(r, c) for c in range(4)]
+                              for r in range(4)])
+        xy = np.linalg.solve(xy_to_ras, np.r_[np.asarray(ras, dtype=float), 1.0])
+        return float(xy[0]), float(xy[1])
+
+    # -- drawing ---------------------------------------------------------------
+    def show_outline(self, centre_ras, radius_mm: float) -> None:
+        radius_px = radius_mm / self.mm_per_pixel()
+        ring = _circle(self.ras_to_xy(centre_ras), radius_px, OUTLINE_SEGMENTS)
+        points = vtkPoints()
+        for x, y in ring:
+            points.InsertNextPoint(x, y, 0.0)
+        lines = vtkCellArray()
+        lines.InsertNextCell(OUTLINE_SEGMENTS + 1)
+        for index in (*range(OUTLINE_SEGMENTS), 0):
+            lines.InsertCellPoint(index)
+        self._outline.SetPoints(points)
+        self._outline.SetLines(lines)
+        self._outline.Modified()
+        self.outline_actor.VisibilityOn()
+        self.view.request_render()
+
+    def hide_outline(self) -> None:
+        if self.outline_actor.GetVisibility():
+            self.outline_actor.VisibilityOff()
+            self.view.request_render()
+
+    def show_stroke(self, points_ras: list, radius_mm: float, colour: tuple[float, float, float]) -> None:
+        """A filled disc at every pointer position and a band between consecutive ones."""
+        radius_px = radius_mm / self.mm_per_pixel()
+        centres = [self.ras_to_xy(p) for p in points_ras]
+        points = vtkPoints()
+        polys = vtkCellArray()
+
+        def polygon(corners) -> None:
+            polys.InsertNextCell(len(corners))
+            for x, y in corners:
+                polys.InsertCellPoint(points.InsertNextPoint(x, y, 0.0))
+
+        for centre in centres:
+            polygon(_circle(centre, radius_px, DISC_SEGMENTS))
+        for (x0, y0), (x1, y1) in itertools.pairwise(centres):
+            length = math.hypot(x1 - x0, y1 - y0)
+            if length == 0:
+                continue
+            nx, ny = -(y1 - y0) / length * radius_px, (x1 - x0) / length * radius_px
+            polygon([(x0 + nx, y0 + ny), (x1 + nx, y1 + ny), (x1 - nx, y1 - ny), (x0 - nx, y0 - ny)])
+        self._stroke.SetPoints(points)
+        self._stroke.SetPolys(polys)
+        self._stroke.Modified()
+        self.stroke_actor.GetProperty().SetColor(*colour)
+        self.stroke_actor.VisibilityOn()
+        self.view.request_render()
+
+    def hide_stroke(self) -> None:
+        if self.stroke_actor.GetVisibility():
+            self.stroke_actor.VisibilityOff()
+            self.view.request_render()
