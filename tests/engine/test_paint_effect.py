@@ -5,57 +5,15 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from vtkmodules.vtkCommonMath import vtkMatrix4x4
+from effect_views import a_red_view_with
 
-from trame_slicer_app.engine.io.volumes import load_volume, ras_to_ijk, show_volume
-from trame_slicer_app.engine.segment_editor.brush_geometry import VoxelGrid
+from trame_slicer_app.engine.io.volumes import ras_to_ijk
 from trame_slicer_app.engine.segment_editor.paint_effect import BrushSettings, PaintEffect, PaintError
-from trame_slicer_app.engine.views.interaction_mode import PAINT, InteractionModes
-from trame_slicer_app.engine.views.view_input import apply_input_event
-
-VIEW_SIZE_PX = (320, 320)
-PAINT_COLOUR = (1.0, 0.0, 1.0)  # magenta: nowhere in a grey CT
-
-
-class MasksApplied:
-    """The effect's seam to the segment: here the strokes' masks are kept to be checked."""
-
-    def __init__(self, volume) -> None:
-        vtk_matrix = vtkMatrix4x4()
-        volume.GetIJKToRASMatrix(vtk_matrix)
-        matrix = np.array([[vtk_matrix.GetElement(r, c) for c in range(4)] for r in range(4)])
-        i, j, k = volume.GetImageData().GetDimensions()
-        self._grid = VoxelGrid(matrix, (k, j, i))
-        self.applied: list[tuple[np.ndarray, bool]] = []
-
-    def grid(self):
-        return self._grid
-
-    def colour(self):
-        return PAINT_COLOUR
-
-    def apply_mask(self, mask, erase):
-        self.applied.append((mask.copy(), erase))
 
 
 @pytest.fixture
 def a_painting_red_view(an_engine, a_ct_path):
-    volume = load_volume(an_engine, a_ct_path)
-    view = an_engine.slice_views["Red"]
-    view.resize(*VIEW_SIZE_PX)
-    show_volume(an_engine, volume)
-    target = MasksApplied(volume)
-    effect = PaintEffect(target)
-    modes = InteractionModes()
-    modes.register(PAINT, effect)
-    modes.set_mode(PAINT)
-
-    def send(kind, x=160, y=160, **extra):
-        event = {"type": kind, "x": x, "y": y, **extra}
-        if not modes.route(view, event):
-            apply_input_event(view, event)
-
-    return view, volume, effect, target, send
+    return a_red_view_with(an_engine, a_ct_path, PaintEffect)
 
 
 def painted_pixels(frame: np.ndarray) -> np.ndarray:

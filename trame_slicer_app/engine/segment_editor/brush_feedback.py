@@ -16,6 +16,8 @@ from vtkmodules.vtkCommonCore import vtkPoints
 from vtkmodules.vtkCommonDataModel import vtkCellArray, vtkPolyData
 from vtkmodules.vtkRenderingCore import vtkActor2D, vtkPolyDataMapper2D
 
+from .slice_geometry import mm_per_pixel, ras_to_xy
+
 OUTLINE_SEGMENTS = 48
 DISC_SEGMENTS = 24
 OUTLINE_COLOUR = (1.0, 1.0, 0.3)
@@ -27,7 +29,7 @@ def _circle(centre_xy, radius_px: float, segments: int) -> np.ndarray:
     return np.c_[centre_xy[0] + radius_px * np.cos(angles), centre_xy[1] + radius_px * np.sin(angles)]
 
 
-def _actor(polydata: vtkPolyData) -> vtkActor2D:
+def actor_2d(polydata: vtkPolyData) -> vtkActor2D:
     mapper = vtkPolyDataMapper2D()
     mapper.SetInputData(polydata)
     actor = vtkActor2D()
@@ -43,10 +45,10 @@ class BrushFeedback:
         self.view = view
         self._outline = vtkPolyData()
         self._stroke = vtkPolyData()
-        self.outline_actor = _actor(self._outline)
+        self.outline_actor = actor_2d(self._outline)
         self.outline_actor.GetProperty().SetColor(*OUTLINE_COLOUR)
         self.outline_actor.GetProperty().SetLineWidth(1.5)
-        self.stroke_actor = _actor(self._stroke)
+        self.stroke_actor = actor_2d(self._stroke)
         self.stroke_actor.GetProperty().SetOpacity(FEEDBACK_OPACITY)
         view.renderer.AddViewProp(self.stroke_actor)
         view.renderer.AddViewProp(self.outline_actor)
@@ -55,21 +57,10 @@ class BrushFeedback:
         self.view.renderer.RemoveViewProp(self.stroke_actor)
         self.view.renderer.RemoveViewProp(self.outline_actor)
 
-    # -- mapping ---------------------------------------------------------------
-    def mm_per_pixel(self) -> float:
-        slice_node = self.view.slice_node
-        return float(slice_node.GetFieldOfView()[0]) / max(1, self.view.size[0])
-
-    def ras_to_xy(self, ras) -> tuple[float, float]:
-        xy_to_ras = np.array([[self.view.slice_node.GetXYToRAS().GetElement(r, c) for c in range(4)]
-                              for r in range(4)])
-        xy = np.linalg.solve(xy_to_ras, np.r_[np.asarray(ras, dtype=float), 1.0])
-        return float(xy[0]), float(xy[1])
-
     # -- drawing ---------------------------------------------------------------
     def show_outline(self, centre_ras, radius_mm: float) -> None:
-        radius_px = radius_mm / self.mm_per_pixel()
-        ring = _circle(self.ras_to_xy(centre_ras), radius_px, OUTLINE_SEGMENTS)
+        radius_px = radius_mm / mm_per_pixel(self.view)
+        ring = _circle(ras_to_xy(self.view, centre_ras), radius_px, OUTLINE_SEGMENTS)
         points = vtkPoints()
         for x, y in ring:
             points.InsertNextPoint(x, y, 0.0)
@@ -90,8 +81,8 @@ class BrushFeedback:
 
     def show_stroke(self, points_ras: list, radius_mm: float, colour: tuple[float, float, float]) -> None:
         """A filled disc at every pointer position and a band between consecutive ones."""
-        radius_px = radius_mm / self.mm_per_pixel()
-        centres = [self.ras_to_xy(p) for p in points_ras]
+        radius_px = radius_mm / mm_per_pixel(self.view)
+        centres = [ras_to_xy(self.view, p) for p in points_ras]
         points = vtkPoints()
         polys = vtkCellArray()
 

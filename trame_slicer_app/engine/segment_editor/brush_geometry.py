@@ -38,7 +38,7 @@ class VoxelGrid:
         return 0.5 * float(np.sum(np.abs(normal @ self.ijk_to_ras[:3, :3])))
 
 
-def _voxel_box(grid: VoxelGrid, points_ras: np.ndarray, reach_mm: float) -> tuple[slice, slice, slice] | None:
+def voxel_box(grid: VoxelGrid, points_ras: np.ndarray, reach_mm: float) -> tuple[slice, slice, slice] | None:
     """The (k, j, i) slices of the voxels within ``reach_mm`` of the points' bounding box."""
     corners = []
     for dx in (-reach_mm, reach_mm):
@@ -70,7 +70,7 @@ def paint_capsule(
     plane: a circle brush. Returns whether any voxel was inside the grid."""
     start = np.asarray(start_ras, dtype=float)
     end = np.asarray(end_ras, dtype=float)
-    box = _voxel_box(grid, np.vstack([start, end]), radius_mm)
+    box = voxel_box(grid, np.vstack([start, end]), radius_mm)
     if box is None:
         return False
     ks, js, is_ = (np.arange(s.start, s.stop) for s in box)

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Protocol
 
 import numpy as np
 
 from ..errors import EngineError
 from .brush_feedback import BrushFeedback
 from .brush_geometry import MAX_BRUSH_DIAMETER_MM, MIN_BRUSH_DIAMETER_MM, VoxelGrid, paint_capsule
+from .edit_target import EditTarget
+from .slice_geometry import ras_under, slice_plane
 
 LEFT_BUTTON = 0
 MIN_RELATIVE_DIAMETER_PERCENT = 0.1
@@ -27,20 +28,6 @@ MIN_STEP_FRACTION_OF_RADIUS = 0.1
 
 class PaintError(EngineError):
     """A brush setting out of its range, or nothing to paint on."""
-
-
-class PaintTarget(Protocol):
-    """Where a stroke lands: the editor's active segment (seg-core's editor fits through an adapter)."""
-
-    def grid(self) -> VoxelGrid | None:
-        """The segment labelmap's voxel grid, or None when there is nothing to paint on."""
-        ...
-
-    def colour(self) -> tuple[float, float, float]: ...
-
-    def apply_mask(self, mask: np.ndarray, erase: bool) -> None:
-        """Add (or erase) the mask's voxels to the active segment: one undo step."""
-        ...
 
 
 @dataclass
@@ -72,7 +59,7 @@ class _Stroke:
 class PaintEffect:
     """The handler of the interaction mode "paint" (see engine/views/interaction_mode.py)."""
 
-    def __init__(self, target: PaintTarget) -> None:
+    def __init__(self, target: EditTarget) -> None:
         self.target = target
         self.settings = BrushSettings()
         self._feedback: dict[str, BrushFeedback] = {}
@@ -88,17 +75,6 @@ class PaintEffect:
         else:
             diameter = settings.diameter_mm
         return max(MIN_BRUSH_DIAMETER_MM, diameter) / 2.0
-
-    @staticmethod
-    def _ras_under(view, event: Mapping) -> np.ndarray:
-        x, y = view.client_to_display(float(event.get("x", 0)), float(event.get("y", 0)))
-        return np.array(view.xy_to_ras(x, y))
-
-    @staticmethod
-    def _slice_normal(view) -> np.ndarray:
-        matrix = view.slice_node.GetSliceToRAS()
-        normal = np.array([matrix.GetElement(r, 2) for r in range(3)])
-        return normal / np.linalg.norm(normal)
 
     def feedback(self, view) -> BrushFeedback:
         if view.name not in self._feedback:
@@ -128,16 +104,16 @@ class PaintEffect:
         if grid is None:
             return False  # no segment to paint on: the drag stays Slicer's
         radius = self.radius_mm(view)
-        ras = self._ras_under(view, event)
+        ras = ras_under(view, event)
         stroke = _Stroke(view, grid, np.zeros(grid.shape, dtype=bool), [ras], radius,
-                         None if self.settings.sphere else self._slice_normal(view))
+                         None if self.settings.sphere else slice_plane(view).normal)
         paint_capsule(grid, stroke.mask, ras, ras, radius, stroke.normal)
         self._stroke = stroke
         self._show(view, ras)
         return True
 
     def _move(self, view, event: Mapping) -> bool:
-        ras = self._ras_under(view, event)
+        ras = ras_under(view, event)
         stroke = self._stroke
         if stroke is None or stroke.view is not view:
             self.feedback(view).show_outline(ras, self.radius_mm(view))
