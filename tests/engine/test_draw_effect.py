@@ -79,7 +79,7 @@ def test_x_takes_the_last_point_back_and_escape_drops_the_outline(a_drawing_red_
 
 
 def test_a_drag_adds_points_and_points_stay_on_the_first_slice(a_drawing_red_view):
-    view, _volume, effect, target, send, click, _clock = a_drawing_red_view
+    _view, _volume, effect, target, send, click, _clock = a_drawing_red_view
     send("press", 120, 120, button=0)
     for x in range(125, 200, 5):
         send("move", x, 120 + (x - 120) // 2)
