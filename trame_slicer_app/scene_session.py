@@ -23,6 +23,7 @@ from .engine.views.interaction_mode import InteractionModes
 from .engine.views.view import SlicerView
 from .engine.views.view_input import apply_input_event
 from .scene_data import DataError, open_paths
+from .segment_editor_session import SegmentEditorSession
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,7 @@ class SceneSession:
         set_crosshair_visible(self.engine, True)
         self.undo = SceneUndo(self.engine)
         self.scene_changes = SceneChangeTracker(self.engine)
+        self.segments = SegmentEditorSession(self.engine, self.undo)  # the Segment Editor's door
         # Told (view name, "press"|"wheel"|"key") BEFORE a gesture reaches the view, so that
         # undo can checkpoint the scene the gesture starts from.
         self.gesture_listeners: list[Callable[[str, str], None]] = []
