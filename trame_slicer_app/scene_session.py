@@ -18,6 +18,7 @@ from .engine.io.volumes import VolumeLoadError, check_volume_path, load_volume, 
 from .engine.scene.scene_changes import SceneChangeTracker
 from .engine.scene.scene_layout import set_view_arrangement, view_arrangement
 from .engine.scene.slicer_engine import SlicerEngine
+from .engine.segment_editor.effect_interaction import EffectInteraction
 from .engine.undo.scene_undo import SceneUndo
 from .engine.views.interaction_mode import InteractionModes
 from .engine.views.view import SlicerView
@@ -49,6 +50,8 @@ class SceneSession:
         self.gesture_listeners: list[Callable[[str, str], None]] = []
         # Who owns the mouse: Slicer's interactor styles, or a tool (a segment editor effect).
         self.interaction = InteractionModes()
+        # The Segment Editor's interactive effects (paint, draw, ...) take the left button through it.
+        self.segment_effects = EffectInteraction(self.segments.editor, self.interaction)
 
     @property
     def view_names(self) -> tuple[str, ...]:

@@ -102,7 +102,7 @@ class PaintEffect:
     def _begin(self, view, event: Mapping) -> bool:
         grid = self.target.grid()
         if grid is None:
-            return False  # no segment to paint on: the drag stays Slicer's
+            return True  # no segment to paint on: the target says why; the drag paints nothing
         radius = self.radius_mm(view)
         ras = ras_under(view, event)
         stroke = _Stroke(view, grid, np.zeros(grid.shape, dtype=bool), [ras], radius,

@@ -1,0 +1,58 @@
+"""Which interactive effect owns the left button in the slice views, and its options.
+
+One per scene session. Activating Paint, Erase, Draw, Level tracing or Scissors puts the views'
+interaction mode (engine/views/interaction_mode.py) in "paint" and hands the events to that effect;
+activating none gives the mouse back to Slicer's interactor styles. Paint and Erase are one brush
+with one set of options, as in Slicer where Erase shares Paint's brush.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from ..views.interaction_mode import PAINT, VIEW_TRANSFORM, InteractionModes
+from .draw_effect import DrawEffect
+from .editor_target import EditorTarget
+from .errors import SegmentEditorError
+from .level_tracing_effect import LevelTracingEffect
+from .paint_effect import PaintEffect
+from .scissors_effect import ScissorsEffect
+from .segment_editor import SegmentEditor
+
+INTERACTIVE_EFFECTS = ("paint", "erase", "draw", "level_tracing", "scissors")
+
+
+class EffectInteraction:
+    def __init__(self, editor: SegmentEditor, modes: InteractionModes) -> None:
+        self.target = EditorTarget(editor)
+        self.brush = PaintEffect(self.target)
+        self.draw = DrawEffect(self.target)
+        self.level_tracing = LevelTracingEffect(self.target)
+        self.scissors = ScissorsEffect(self.target)
+        self._modes = modes
+        self._active: str | None = None
+        modes.register(PAINT, self)
+
+    @property
+    def active(self) -> str | None:
+        return self._active
+
+    def _handler(self, name: str | None):
+        return {"paint": self.brush, "erase": self.brush, "draw": self.draw,
+                "level_tracing": self.level_tracing, "scissors": self.scissors}.get(name)
+
+    def activate(self, name: str | None) -> None:
+        """Make ``name`` the effect under the left button (None: Slicer's view interaction again)."""
+        if name is not None and name not in INTERACTIVE_EFFECTS:
+            raise SegmentEditorError(f"an interactive effect is one of {', '.join(INTERACTIVE_EFFECTS)}")
+        previous = self._handler(self._active)
+        if previous is not None and name != self._active:
+            previous.deactivate()
+        self._active = name
+        if name in ("paint", "erase"):
+            self.brush.settings.erase = name == "erase"
+        self._modes.set_mode(PAINT if name is not None else VIEW_TRANSFORM)
+
+    def handle_input(self, view, event: Mapping) -> bool:
+        handler = self._handler(self._active)
+        return handler is not None and handler.handle_input(view, event)
