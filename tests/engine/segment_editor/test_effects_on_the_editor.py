@@ -92,10 +92,15 @@ def test_a_locked_segment_refuses_the_stroke_and_keeps_its_voxels(effects_in_red
 
 
 def test_switching_the_effect_off_gives_the_left_button_back_to_slicer(effects_in_red, segments):
-    view, effects, modes, send = effects_in_red
-    segments.add_segment()
+    _view, effects, modes, send = effects_in_red
+    segment = segments.add_segment()
     effects.activate("scissors")
     effects.activate(None)
     assert modes.mode == VIEW_TRANSFORM
+    display = segments.editor.source_volume.GetDisplayNode()
+    window = display.GetWindow()
+    stroke(send, [(100, 160), (150, 160), (200, 160)])
+    assert display.GetWindow() != pytest.approx(window)  # Slicer's window/level drag
+    assert not segments.segment_array(segment).any()
     with pytest.raises(SegmentEditorError):
         effects.activate("lasso")
