@@ -22,6 +22,7 @@ from .slice_geometry import ras_under, slice_plane
 LEFT_BUTTON = 0
 MIN_RELATIVE_DIAMETER_PERCENT = 0.1
 MAX_RELATIVE_DIAMETER_PERCENT = 100.0
+BRUSH_STEP_FACTOR = 1.2  # one wheel step or +/- key: 20%, as Slicer's
 # Pointer positions closer than this fraction of the radius add nothing a capsule would not cover.
 MIN_STEP_FRACTION_OF_RADIUS = 0.1
 
@@ -64,6 +65,7 @@ class PaintEffect:
         self.settings = BrushSettings()
         self._feedback: dict[str, BrushFeedback] = {}
         self._stroke: _Stroke | None = None
+        self._hover_ras: np.ndarray | None = None
         self.strokes_applied = 0
 
     # -- geometry of one view ---------------------------------------------------
@@ -95,9 +97,23 @@ class PaintEffect:
         if kind == "release":
             self._end()
             return True
+        if kind == "wheel" and event.get("shift"):
+            self.resize_brush(BRUSH_STEP_FACTOR ** int(event.get("steps", 0)))
+            if self._hover_ras is not None:
+                self.feedback(view).show_outline(self._hover_ras, self.radius_mm(view))
+            return True  # Shift+wheel sizes the brush, as in Slicer
         if kind == "leave":
             self.feedback(view).hide_outline()
         return False
+
+    def resize_brush(self, factor: float) -> None:
+        """Grow (factor > 1) or shrink the brush, within its limits (Slicer's +/- keys, Shift+wheel)."""
+        settings = self.settings
+        if settings.use_relative_diameter:
+            settings.relative_diameter_percent = min(MAX_RELATIVE_DIAMETER_PERCENT, max(
+                MIN_RELATIVE_DIAMETER_PERCENT, settings.relative_diameter_percent * factor))
+        else:
+            settings.diameter_mm = min(MAX_BRUSH_DIAMETER_MM, max(MIN_BRUSH_DIAMETER_MM, settings.diameter_mm * factor))
 
     def _begin(self, view, event: Mapping) -> bool:
         grid = self.target.grid()
@@ -114,6 +130,7 @@ class PaintEffect:
 
     def _move(self, view, event: Mapping) -> bool:
         ras = ras_under(view, event)
+        self._hover_ras = ras
         stroke = self._stroke
         if stroke is None or stroke.view is not view:
             self.feedback(view).show_outline(ras, self.radius_mm(view))

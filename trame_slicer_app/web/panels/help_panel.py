@@ -5,6 +5,8 @@ from __future__ import annotations
 from trame.widgets import html
 from trame.widgets import vuetify3 as v3
 
+from .segment_editor_shortcuts import SHORTCUT_HELP as SEGMENT_EDITOR_SHORTCUTS
+
 # As in README's "Mouse and keys" (Slicer's own bindings) plus the app's shortcuts.
 BINDINGS: dict[str, list[tuple[str, str]]] = {
     "Slice views (Red, Yellow, Green)": [
@@ -20,6 +22,7 @@ BINDINGS: dict[str, list[tuple[str, str]]] = {
         ("Middle drag, Shift+left drag", "Pan"),
         ("Right drag, wheel", "Zoom"),
     ],
+    "Segment Editor (while its panel is open)": SEGMENT_EDITOR_SHORTCUTS,
     "Everywhere": [
         ("Ctrl+Z", "Undo"),
         ("Ctrl+Shift+Z, Ctrl+Y", "Redo"),

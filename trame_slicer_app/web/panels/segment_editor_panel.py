@@ -1,0 +1,197 @@
+"""Segment Editor: a segmentation on the shown volume, its segments, the effects and their options,
+masking, statistics, keyboard shortcuts. The widgets are in ``segment_editor_ui.py``.
+
+Everything from the browser is hostile: each trigger checks its arguments (known segment ids, choices,
+finite numbers in range, #rrggbb colours, names) before it reaches the engine, and an engine refusal
+(``SegmentEditorError``: no segment, a locked one, ...) becomes ``seg_message`` instead of an error.
+The scene's state (segments, the active effect and its options) is shared by every tab, as the
+interaction mode it sets is the scene's; dialogs and the statistics table are each tab's own.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from ...engine.segment_editor.brush_geometry import MAX_BRUSH_DIAMETER_MM, MIN_BRUSH_DIAMETER_MM
+from ...engine.segment_editor.effect_interaction import INTERACTIVE_EFFECTS
+from ...engine.segment_editor.errors import SegmentEditorError
+from ...engine.segment_editor.paint_effect import MAX_RELATIVE_DIAMETER_PERCENT, MIN_RELATIVE_DIAMETER_PERCENT
+from ...engine.segment_editor.scissors_effect import MAX_DEPTH_MM, OPERATIONS, SHAPES, SLICE_CUTS
+from ..mrml_binding import BindingError, a_flag, a_number, a_text, one_of
+from . import segment_editor_ui as ui
+from .segment_editor_shortcuts import EFFECT_ORDER, SHORTCUT_KEYS, ShortcutActions
+
+log = logging.getLogger(__name__)
+
+VISIBILITY_KINDS = (None, "fill_2d", "outline_2d", "surface_3d")
+EDITABLE_AREAS = ("everywhere", "inside_all_segments", "inside_visible_segments", "outside_all_segments",
+                  "outside_visible_segments", "inside_segment")
+OVERWRITE_MODES = ("all", "visible", "none")
+MAX_INTENSITY = 1e9
+
+
+def a_colour(value: Any) -> str:
+    if not isinstance(value, str) or len(value) != 7 or value[0] != "#":
+        raise BindingError("not a #rrggbb colour")
+    try:
+        int(value[1:], 16)
+    except ValueError as error:
+        raise BindingError("not a #rrggbb colour") from error
+    return value.lower()
+
+
+class SegmentEditorPanel:
+    title = "Segment Editor"
+    icon = "mdi-brush"
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self.state = app.state
+        self.segments = app.session.segments  # the engine's plain-values door (segment_editor_session.py)
+        self.effects = app.session.segment_effects
+        self.binding = app.binding
+        self._message = ""
+        self._effect = None  # the effect chosen in the panel (interactive or computed)
+        app.client_state.declare(seg_renaming=None, seg_statistics=None)
+        bind = self.binding.bind
+        bind("seg_state", self.segments.state)
+        bind("seg_effect", lambda: self._effect, self._choose_effect,
+             one_of(lambda: (None, *self.available_effects())), undoable=False)
+        brush = self.effects.brush.settings
+        self._bind_setting("seg_brush_diameter_mm", brush, "diameter_mm",
+                           a_number(MIN_BRUSH_DIAMETER_MM, MAX_BRUSH_DIAMETER_MM), digits=2)
+        self._bind_setting("seg_brush_relative", brush, "use_relative_diameter", a_flag)
+        self._bind_setting("seg_brush_percent", brush, "relative_diameter_percent",
+                           a_number(MIN_RELATIVE_DIAMETER_PERCENT, MAX_RELATIVE_DIAMETER_PERCENT), digits=2)
+        self._bind_setting("seg_brush_sphere", brush, "sphere", a_flag)
+        scissors = self.effects.scissors.settings
+        self._bind_setting("seg_scissors_shape", scissors, "shape", one_of(SHAPES))
+        self._bind_setting("seg_scissors_operation", scissors, "operation", one_of(OPERATIONS))
+        self._bind_setting("seg_scissors_cut", scissors, "slice_cut", one_of(SLICE_CUTS))
+        self._bind_setting("seg_scissors_depth_mm", scissors, "depth_mm", a_number(0.0, MAX_DEPTH_MM), digits=2)
+        self.binding.add_poll_hook(self._poll)
+        self.shortcuts = ShortcutActions(self)
+        # Each trigger, its arguments checked and its refusals made a message (tests call these too).
+        self.triggers = {name: self._guarded(handler) for name, handler in self._triggers().items()}
+        for name, trigger in self.triggers.items():
+            app.client_state.trigger(name)(trigger)
+        app.state.seg_message = ""
+        app.state.seg_shortcut_keys = list(SHORTCUT_KEYS)
+
+    # -- binding ---------------------------------------------------------------------
+    def _bind_setting(self, key: str, settings, attribute: str, validate: Callable, digits: int | None = None):
+        def read():
+            value = getattr(settings, attribute)
+            return round(value, digits) if digits is not None else value
+
+        self.binding.bind(key, read, lambda value: setattr(settings, attribute, value), validate, undoable=False)
+
+    def _poll(self) -> dict:
+        # 3D surfaces are rebuilt once edits pause (segment_editor's surface_display), here at the poll.
+        self.segments.update_surfaces_if_due()
+        message = self._message or self.effects.target.last_message
+        if self.effects.level_tracing.last_message and self._effect == "level_tracing":
+            message = self.effects.level_tracing.last_message
+        return {"seg_message": message}
+
+    def _choose_effect(self, name) -> None:
+        self._effect = name
+        self.effects.activate(name if name in INTERACTIVE_EFFECTS else None)
+        self._message = ""
+        self.effects.target.last_message = ""
+
+    # -- triggers ----------------------------------------------------------------------
+    def _guarded(self, handler: Callable) -> Callable:
+        """A trigger: refusals (a bad argument, an engine refusal) become the panel's message."""
+
+        def run(*args, **_kwargs):
+            try:
+                handler(*args)
+                self._message = ""
+                self.effects.target.last_message = ""
+            except (BindingError, SegmentEditorError, TypeError) as refusal:
+                log.info("segment editor refused %s%.120r: %s", handler.__name__, args, refusal)
+                self._message = str(refusal) or "refused"
+            self.binding.refresh()
+            self.state.seg_message = self._message
+            self.app.state.update(self._undo_state())
+
+        return run
+
+    def _undo_state(self) -> dict:
+        undo = self.app.session.undo
+        return {"undo_can_undo": undo.can_undo, "undo_can_redo": undo.can_redo}
+
+    def _segment_ids(self) -> list[str]:
+        return [row["id"] for row in self.segments.state()["segments"]]
+
+    def _triggers(self) -> dict[str, Callable]:
+        segment = one_of(self._segment_ids)
+        s = self.segments
+        return {
+            "seg_create": lambda *_: s.create_segmentation(),
+            "seg_select_segmentation": lambda node_id=None, *_: s.select_segmentation(
+                one_of(lambda: [n["id"] for n in s.segmentations()])(node_id)),
+            "seg_add": lambda *_: s.add_segment(),
+            "seg_remove": lambda segment_id=None, *_: s.remove_segment(segment(segment_id)),
+            "seg_select": lambda segment_id=None, *_: s.set_active_segment(segment(segment_id)),
+            "seg_rename": lambda segment_id=None, name=None, *_: s.rename_segment(segment(segment_id), a_text(name)),
+            "seg_colour": lambda segment_id=None, colour=None, *_: s.set_segment_colour(segment(segment_id),
+                                                                                          a_colour(colour)),
+            "seg_visible": lambda segment_id=None, kind=None, shown=None, *_: s.set_segment_visible(
+                segment(segment_id), a_flag(shown), one_of(VISIBILITY_KINDS)(kind)),
+            "seg_opacity": lambda segment_id=None, value=None, *_: s.set_segment_opacity(segment(segment_id),
+                                                                                           a_number(0, 1)(value)),
+            "seg_lock": lambda segment_id=None, locked=None, *_: s.set_segment_locked(segment(segment_id),
+                                                                                        a_flag(locked)),
+            "seg_show_3d": lambda shown=None, *_: s.show_3d(a_flag(shown)),
+            "seg_smoothing": lambda value=None, *_: s.show_3d(True, a_number(0, 1)(value)),
+            "seg_editable_area": self._set_editable_area,
+            "seg_intensity_mask": lambda enabled=None, low=None, high=None, *_: s.set_intensity_mask(
+                a_flag(enabled), a_number(-MAX_INTENSITY, MAX_INTENSITY)(low),
+                a_number(-MAX_INTENSITY, MAX_INTENSITY)(high)),
+            "seg_overwrite": lambda mode=None, *_: s.set_overwrite(one_of(OVERWRITE_MODES)(mode)),
+            "seg_statistics": self._statistics,
+            "seg_shortcut": lambda key=None, shift=False, *_: self.shortcuts.run(key, bool(shift)),
+        }
+
+    def _set_editable_area(self, area=None, mask_segment_id=None, *_ignored) -> None:
+        area = one_of(EDITABLE_AREAS)(area)
+        mask = one_of(self._segment_ids)(mask_segment_id) if area == "inside_segment" else None
+        self.segments.set_editable_area(area, mask)
+
+    def _statistics(self, *_ignored) -> None:
+        """Each segment's voxel count and volume, for this tab's table."""
+        geometry = self.segments.geometry()
+        sx, sy, sz = geometry["spacing_xyz"]
+        rows = []
+        for row in self.segments.state()["segments"]:
+            count = int(self.segments.segment_array(row["id"]).sum())
+            volume_mm3 = count * sx * sy * sz
+            rows.append({"id": row["id"], "name": row["name"], "voxels": count,
+                         "volume_mm3": round(volume_mm3, 2), "volume_cc": round(volume_mm3 / 1000.0, 3)})
+        self.app.client_state.update(seg_statistics=rows)
+
+    def nudge_brush(self, factor: float) -> None:
+        self.effects.brush.resize_brush(factor)
+
+    @staticmethod
+    def available_effects() -> tuple[str, ...]:
+        """The effects this app has, in Slicer's order."""
+        return tuple(name for name in EFFECT_ORDER if name in INTERACTIVE_EFFECTS)
+
+    def choose_effect(self, name) -> None:
+        self._choose_effect(name)
+
+    @property
+    def effect(self):
+        return self._effect
+
+    # -- widgets ----------------------------------------------------------------------------------
+    def build_panel(self) -> None:
+        ui.build_panel()
+
+
+FEATURE = SegmentEditorPanel
