@@ -86,3 +86,18 @@ def test_brush_settings_out_of_range_are_refused():
         BrushSettings(diameter_mm=0.0).check()
     with pytest.raises(PaintError):
         BrushSettings(relative_diameter_percent=500.0).check()
+
+
+def test_the_outline_stays_under_the_pointer_when_the_view_renders_at_another_scale(a_painting_red_view):
+    """A drag renders smaller and its still frame full size: the outline is mapped again each time."""
+    view, _volume, effect, _target, send = a_painting_red_view
+    send("move", 100, 100)
+    outline = effect.feedback(view).outline_actor.GetMapper().GetInput()
+    full = outline.GetBounds()
+    view.set_render_scale(0.5)
+    view.capture()
+    half = outline.GetBounds()
+    assert half[0] == pytest.approx(full[0] / 2, abs=1.0) and half[1] == pytest.approx(full[1] / 2, abs=1.0)
+    view.set_render_scale(1.0)
+    view.capture()
+    assert outline.GetBounds()[0] == pytest.approx(full[0], abs=0.5)

@@ -38,8 +38,19 @@ def actor_2d(polydata: vtkPolyData) -> vtkActor2D:
     return actor
 
 
+def mapping_key(view) -> tuple:
+    """What XY positions depend on: the slice's XY-to-RAS and the render size (a drag may render smaller)."""
+    matrix = view.slice_node.GetXYToRAS()
+    return (*view.size, *(matrix.GetElement(r, c) for r in range(3) for c in range(4)))
+
+
 class BrushFeedback:
-    """The brush outline and stroke feedback of one slice view."""
+    """The brush outline and stroke feedback of one slice view.
+
+    Both are kept in RAS and mapped to XY again when the view renders with another mapping (the
+    streamer renders a drag at a smaller scale and the still frame at full size; a pan or zoom moves
+    the slice): the renderer's start event re-maps them, so no frame shows them out of place.
+    """
 
     def __init__(self, view) -> None:
         self.view = view
@@ -52,13 +63,33 @@ class BrushFeedback:
         self.stroke_actor.GetProperty().SetOpacity(FEEDBACK_OPACITY)
         view.renderer.AddViewProp(self.stroke_actor)
         view.renderer.AddViewProp(self.outline_actor)
+        self._outline_ras: tuple | None = None  # (centre, radius mm)
+        self._stroke_ras: tuple | None = None  # (points, radius mm)
+        self._mapped_for: tuple | None = None
+        self._observer = view.renderer.AddObserver("StartEvent", lambda *_: self._remap_if_moved())
 
     def remove(self) -> None:
+        self.view.renderer.RemoveObserver(self._observer)
         self.view.renderer.RemoveViewProp(self.stroke_actor)
         self.view.renderer.RemoveViewProp(self.outline_actor)
 
+    def _remap_if_moved(self) -> None:
+        if mapping_key(self.view) != self._mapped_for:
+            self._map_outline()
+            self._map_stroke()
+
     # -- drawing ---------------------------------------------------------------
     def show_outline(self, centre_ras, radius_mm: float) -> None:
+        self._outline_ras = (np.asarray(centre_ras, dtype=float), float(radius_mm))
+        self._map_outline()
+        self.outline_actor.VisibilityOn()
+        self.view.request_render()
+
+    def _map_outline(self) -> None:
+        self._mapped_for = mapping_key(self.view)
+        if self._outline_ras is None:
+            return
+        centre_ras, radius_mm = self._outline_ras
         radius_px = radius_mm / mm_per_pixel(self.view)
         ring = _circle(ras_to_xy(self.view, centre_ras), radius_px, OUTLINE_SEGMENTS)
         points = vtkPoints()
@@ -71,16 +102,26 @@ class BrushFeedback:
         self._outline.SetPoints(points)
         self._outline.SetLines(lines)
         self._outline.Modified()
-        self.outline_actor.VisibilityOn()
-        self.view.request_render()
 
     def hide_outline(self) -> None:
+        self._outline_ras = None
         if self.outline_actor.GetVisibility():
             self.outline_actor.VisibilityOff()
             self.view.request_render()
 
     def show_stroke(self, points_ras: list, radius_mm: float, colour: tuple[float, float, float]) -> None:
         """A filled disc at every pointer position and a band between consecutive ones."""
+        self._stroke_ras = (list(points_ras), float(radius_mm))
+        self._map_stroke()
+        self.stroke_actor.GetProperty().SetColor(*colour)
+        self.stroke_actor.VisibilityOn()
+        self.view.request_render()
+
+    def _map_stroke(self) -> None:
+        self._mapped_for = mapping_key(self.view)
+        if self._stroke_ras is None:
+            return
+        points_ras, radius_mm = self._stroke_ras
         radius_px = radius_mm / mm_per_pixel(self.view)
         centres = [ras_to_xy(self.view, p) for p in points_ras]
         points = vtkPoints()
@@ -102,11 +143,9 @@ class BrushFeedback:
         self._stroke.SetPoints(points)
         self._stroke.SetPolys(polys)
         self._stroke.Modified()
-        self.stroke_actor.GetProperty().SetColor(*colour)
-        self.stroke_actor.VisibilityOn()
-        self.view.request_render()
 
     def hide_stroke(self) -> None:
+        self._stroke_ras = None
         if self.stroke_actor.GetVisibility():
             self.stroke_actor.VisibilityOff()
             self.view.request_render()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from vtkmodules.vtkCommonCore import vtkPoints
 from vtkmodules.vtkCommonDataModel import vtkCellArray, vtkPolyData
 
-from .brush_feedback import actor_2d
+from .brush_feedback import actor_2d, mapping_key
 from .slice_geometry import ras_to_xy
 
 OUTLINE_COLOUR = (1.0, 1.0, 0.0)  # Slicer's effects draw their outlines in yellow
@@ -23,8 +23,25 @@ class PolylineFeedback:
         self.actor.GetProperty().SetColor(*colour)
         self.actor.GetProperty().SetLineWidth(1.5)
         view.renderer.AddViewProp(self.actor)
+        self._points_ras: list = []
+        self._closed = False
+        self._mapped_for: tuple | None = None
+        # Re-mapped when the view renders with another XY mapping (render scale, pan, zoom).
+        view.renderer.AddObserver("StartEvent", lambda *_: self._remap_if_moved())
+
+    def _remap_if_moved(self) -> None:
+        if self._points_ras and mapping_key(self.view) != self._mapped_for:
+            self._map()
 
     def show(self, points_ras, closed: bool = False) -> None:
+        self._points_ras, self._closed = list(points_ras), closed
+        count = self._map()
+        self.actor.SetVisibility(count >= 2)
+        self.view.request_render()
+
+    def _map(self) -> int:
+        self._mapped_for = mapping_key(self.view)
+        points_ras, closed = self._points_ras, self._closed
         points = vtkPoints()
         for ras in points_ras:
             x, y = ras_to_xy(self.view, ras)
@@ -39,10 +56,10 @@ class PolylineFeedback:
         self._polydata.SetPoints(points)
         self._polydata.SetLines(lines)
         self._polydata.Modified()
-        self.actor.SetVisibility(count >= 2)
-        self.view.request_render()
+        return count
 
     def hide(self) -> None:
+        self._points_ras = []
         if self.actor.GetVisibility():
             self.actor.VisibilityOff()
             self.view.request_render()
