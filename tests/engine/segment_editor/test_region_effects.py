@@ -44,7 +44,7 @@ def test_remove_small_islands(segments, bone):
 
 
 def test_split_islands_into_segments_is_one_step(segments, bone, an_undo):
-    labels, sizes = components(bone)
+    _labels, sizes = components(bone)
     islands.apply(segments.editor, "split", minimum_size=200)
     big = sorted(sizes[1:][sizes[1:] >= 200], reverse=True)
     rows = segments.state()["segments"]

@@ -10,14 +10,21 @@ Public API:
 - ``surface_display``: segments in 3D as closed surfaces, rebuilt after edits (coalesced).
 - ``voxel_grid``: masks in the source volume's voxel grid (numpy z, y, x) and back.
 - ``voxel_undo``: the changed sub-boxes of an edit as an undo step.
+- ``segment_statistics``: voxel count, volume, intensity statistics per segment, and as CSV.
+- ``segment_export``: segments as STL/OBJ models.
+- ``effects/``: the computed effects (threshold, margin, hollow, smoothing, islands, logical,
+  mask volume, grow from seeds, fill between slices).
 - ``errors.SegmentEditorError``: the refusals.
 """
 
 __all__ = [
+    "effects",
     "errors",
     "masking",
     "segment_editor",
+    "segment_export",
     "segment_list",
+    "segment_statistics",
     "surface_display",
     "voxel_grid",
     "voxel_undo",
