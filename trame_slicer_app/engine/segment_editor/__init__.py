@@ -10,6 +10,10 @@ Public API:
 - ``surface_display``: segments in 3D as closed surfaces, rebuilt after edits (coalesced).
 - ``voxel_grid``: masks in the source volume's voxel grid (numpy z, y, x) and back.
 - ``voxel_undo``: the changed sub-boxes of an edit as an undo step.
+- ``segment_statistics``: voxel count, volume, intensity statistics per segment, and as CSV.
+- ``segment_export``: segments as STL/OBJ models.
+- ``effects/``: the computed effects (threshold, margin, hollow, smoothing, islands, logical,
+  mask volume, grow from seeds, fill between slices).
 - ``errors.SegmentEditorError``: the refusals.
 
 The interactive effects (docs/decisions/0020-segment-editor-interaction.md) turn pointer gestures in
@@ -24,6 +28,9 @@ __all__ = [
     "brush_geometry",
     "draw_effect",
     "edit_target",
+    "editor_target",
+    "effect_interaction",
+    "effects",
     "errors",
     "level_tracing_effect",
     "masking",
@@ -32,7 +39,9 @@ __all__ = [
     "polyline_feedback",
     "scissors_effect",
     "segment_editor",
+    "segment_export",
     "segment_list",
+    "segment_statistics",
     "slice_geometry",
     "surface_display",
     "voxel_grid",

@@ -9,13 +9,14 @@ stack, and an apply records only the changed sub-box of each changed segment
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 import numpy as np
 from slicer import vtkSlicerSegmentEditorLogic
 
 from ..undo.scene_undo import SceneUndo
-from ..undo.undo_commands import FunctionCommand
+from ..undo.undo_commands import CompositeCommand, FunctionCommand
 from ..undo.voxel_edit import ChangedRegion
 from . import masking
 from . import segment_list as segments
@@ -42,6 +43,7 @@ class SegmentEditor:
         self.logic.SetMRMLScene(engine.scene)
         self._node = None
         self.surfaces = SurfaceUpdates()
+        self._collected: list | None = None  # the commands of a one_step() block
 
     # -- the parameter node and what it points at ---------------------------------------
     @property
@@ -171,16 +173,15 @@ class SegmentEditor:
 
     # -- voxels ----------------------------------------------------------------------------------------
     def apply_modifier(self, mask: np.ndarray, mode: str, offset: Sequence[int] = (0, 0, 0),
-                       label: str | None = None, segment_id: str | None = None) -> int:
+                       label: str | None = None, segment_id: str | None = None,
+                       bypass_masking: bool = False) -> int:
         """Apply a boolean ``mask`` (z, y, x, in the source volume's voxel grid, its corner at ``offset``)
         to the active segment (or ``segment_id``): "add", "remove" or "set" (inside the mask's box),
-        honouring the masking settings as Slicer does. One undo step; returns how many of the
-        segment's voxels changed (0: nothing changed, no step)."""
+        honouring the masking settings as Slicer does (unless ``bypass_masking``). One undo step;
+        returns how many of the segment's voxels changed (0: nothing changed, no step)."""
         segmentation, volume = self.require()
         segment_id = segment_id or self.require_active_segment()
-        segment = segments.require_segment(segmentation, segment_id)
-        if segments.is_locked(segment):
-            raise SegmentEditorError(f"segment {segment.GetName()!r} is locked: unlock it to edit it")
+        segment = self._editable_segment(segmentation, segment_id)
         if mode not in MODES:
             raise SegmentEditorError(f"mode is one of {', '.join(MODES)}, not {str(mode)[:20]!r}")
         mask, offset = _checked_mask(mask, offset)
@@ -190,19 +191,47 @@ class SegmentEditor:
         (bz, by, bx), (nz, ny, nx) = box
         oz, oy, ox = offset
         clipped = mask[bz - oz:bz - oz + nz, by - oy:by - oy + ny, bx - ox:bx - ox + nx]
+        edit = self._recorded(segmentation, volume, box, [(segment_id, clipped, mode)], bypass_masking,
+                              label or f"{mode.capitalize()} {segment.GetName()}")
+        return changed_voxels(edit, segment_id)
+
+    def apply_segment_masks(self, masks: dict, label: str, bypass_masking: bool = True) -> int:
+        """Set several segments at once, each to its whole-volume bool mask, as ONE undo step
+        (joint smoothing, grow from seeds, split islands). Returns how many voxels changed in all."""
+        segmentation, volume = self.require()
+        shape = volume_shape(volume)
+        changes = []
+        for segment_id, mask in masks.items():
+            self._editable_segment(segmentation, segment_id)
+            mask, _offset = _checked_mask(mask, (0, 0, 0))
+            if mask.shape != shape:
+                raise SegmentEditorError(f"a whole-volume mask is {shape} voxels (z, y, x), not {mask.shape}")
+            changes.append((segment_id, mask, "set"))
+        edit = self._recorded(segmentation, volume, ((0, 0, 0), shape), changes, bypass_masking, label)
+        return 0 if edit is None else sum(changed_voxels(edit, segment_id) for segment_id in masks)
+
+    def _editable_segment(self, segmentation, segment_id: str):
+        segment = segments.require_segment(segmentation, segment_id)
+        if segments.is_locked(segment):
+            raise SegmentEditorError(f"segment {segment.GetName()!r} is locked: unlock it to edit it")
+        return segment
+
+    def _recorded(self, segmentation, volume, box, changes, bypass_masking: bool, label: str):
+        """Run the changes [(segment id, mask in box, mode)] through Slicer's editor logic and push
+        what they changed as one undo step; returns the step (None: nothing changed)."""
         recorder = VoxelRecorder(segmentation, volume, box)
         recorder.before()
-        modifier = oriented_mask(volume, clipped, box[0])
         self.logic.SetSegmentationNode(segmentation)
         self.logic.SetSourceVolumeNode(volume)
-        self.logic.ModifySegmentByLabelmap(segmentation, segment_id, modifier, MODES[mode],
-                                           modifier.GetExtent(), True, False)
+        for segment_id, mask, mode in changes:
+            modifier = oriented_mask(volume, mask, box[0])
+            self.logic.ModifySegmentByLabelmap(segmentation, segment_id, modifier, MODES[mode],
+                                               modifier.GetExtent(), True, bool(bypass_masking))
         edit = recorder.after()
-        if edit is None:
-            return 0
-        self._push(label or f"{mode.capitalize()} {segment.GetName()}", edit)
-        self.surfaces.changed(segmentation)
-        return changed_voxels(edit, segment_id)
+        if edit is not None:
+            self._push(label, edit)
+            self.surfaces.changed(segmentation)
+        return edit
 
     def segment_array(self, segment_id: str | None = None) -> np.ndarray:
         """A segment's voxels (default: the active one) over the whole source volume, bool (z, y, x)."""
@@ -221,8 +250,28 @@ class SegmentEditor:
         return voxels
 
     def _push(self, label: str, command) -> None:
-        if self.undo is not None:
+        if self._collected is not None:
+            self._collected.append(command)
+        elif self.undo is not None:
             self.undo.push(label[:MAX_LABEL_CHARS], command)
+
+    @contextmanager
+    def one_step(self, label: str) -> Iterator[None]:
+        """Every edit inside the block becomes ONE undo step named ``label`` (when it changed
+        anything). If the block raises, the edits made so far are undone: nothing is half done."""
+        if self._collected is not None:  # nested: the outer block makes the step
+            yield
+            return
+        self._collected = []
+        try:
+            yield
+        except BaseException:
+            commands, self._collected = self._collected, None
+            CompositeCommand(commands).undo()
+            raise
+        commands, self._collected = self._collected, None
+        if commands:
+            self._push(label, commands[0] if len(commands) == 1 else CompositeCommand(commands))
 
 
 def _checked_mask(mask: object, offset: object) -> tuple[np.ndarray, tuple[int, int, int]]:

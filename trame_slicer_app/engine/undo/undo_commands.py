@@ -42,3 +42,22 @@ class FunctionCommand:
 
     def redo(self) -> None:
         self._redo()
+
+
+class CompositeCommand:
+    """Several commands as one step (split islands: new segments, then their voxels)."""
+
+    def __init__(self, commands) -> None:
+        self.commands = list(commands)
+
+    @property
+    def nbytes(self) -> int:
+        return sum(int(command.nbytes) for command in self.commands)
+
+    def undo(self) -> None:
+        for command in reversed(self.commands):
+            command.undo()
+
+    def redo(self) -> None:
+        for command in self.commands:
+            command.redo()
