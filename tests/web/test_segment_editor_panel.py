@@ -127,8 +127,10 @@ def test_the_shortcuts_pick_effects_segments_and_the_brush(the_app, panel):
     assert the_app.state.seg_effect == "draw"
     shortcut(" ", False)  # back to the one before
     assert the_app.state.seg_effect == "paint"
-    shortcut("7", False)  # Threshold: not in this app yet
-    assert "not in this app" in the_app.state.seg_message and the_app.state.seg_effect == "paint"
+    shortcut("7", False)  # Threshold, seventh in Slicer's order
+    assert the_app.state.seg_effect == "threshold"
+    shortcut("5", True)  # Shift+5: the fifteenth effect, which Slicer's list does not have
+    assert "no effect 15" in the_app.state.seg_message and the_app.state.seg_effect == "threshold"
     shortcut("Escape", False)
     assert the_app.state.seg_effect is None
     ids = [row["id"] for row in seg_state(the_app)["segments"]]
@@ -162,3 +164,121 @@ def test_statistics_count_the_segment_voxels(the_app, panel):
     assert row["voxels"] == 120
     sx, sy, sz = segments.geometry()["spacing_xyz"]
     assert row["volume_mm3"] == pytest.approx(120 * sx * sy * sz, abs=0.01)
+
+
+def fresh_segment(the_app, panel, name: str) -> str:
+    segments = the_app.session.segments
+    segments.set_intensity_mask(False)
+    segments.set_editable_area("everywhere")
+    segment = segments.add_segment(name)
+    return segment
+
+
+def test_threshold_preview_follows_the_range_and_apply_counts_exactly(the_app, panel):
+    import numpy as np
+
+    segments = the_app.session.segments
+    segment = fresh_segment(the_app, panel, "bone")
+    set_state(the_app, seg_effect="threshold")
+    preview = panel.computed.threshold_preview
+    assert preview.visible
+    set_state(the_app, seg_threshold_range=[300, 3000])
+    assert preview.range == (300.0, 3000.0)
+    set_state(the_app, seg_threshold_range=[300, "x"])  # refused, the range stays
+    assert preview.range == (300.0, 3000.0)
+    panel.triggers["seg_threshold_apply"]()
+    voxels = segments.editor.source_array()
+    assert segments.segment_array(segment).sum() == int(((voxels >= 300) & (voxels <= 3000)).sum())
+    panel.triggers["seg_threshold_auto"]("otsu", "above")
+    low, high = preview.range
+    assert low > float(voxels.min()) and high == pytest.approx(float(voxels.max()), abs=1)
+    panel.triggers["seg_threshold_auto"]("magic", "above")
+    assert "not one of" in the_app.state.seg_message
+    set_state(the_app, seg_effect="margin")
+    assert not preview.visible  # the preview goes with the effect
+
+
+def test_computed_effects_apply_through_their_triggers(the_app, panel):
+    import numpy as np
+
+    segments = the_app.session.segments
+    segment = fresh_segment(the_app, panel, "cube 2")
+    segments.apply_modifier(np.ones((6, 20, 20), dtype=bool), "add", (40, 100, 100))
+    before = segments.segment_array(segment).sum()
+    panel.triggers["seg_margin"](2.0)
+    assert segments.segment_array(segment).sum() > before
+    grown = segments.segment_array(segment).sum()
+    panel.triggers["seg_margin"](1e9)  # clamped to the engine's limit: refused or bounded, never a crash
+    panel.triggers["seg_hollow"](1.0, "inside")
+    assert segments.segment_array(segment).sum() < segments.segment_array(segment).size
+    panel.triggers["seg_logical"]("clear", None)
+    assert segments.segment_array(segment).sum() == 0
+    panel.triggers["seg_logical"]("copy", "no such segment")
+    assert the_app.state.seg_message
+    assert grown > before
+
+
+def test_islands_keep_selected_waits_for_a_click_in_a_slice_view(the_app, panel):
+    import numpy as np
+
+    segments = the_app.session.segments
+    segment = fresh_segment(the_app, panel, "two islands")
+    segments.apply_modifier(np.ones((3, 5, 5), dtype=bool), "add", (50, 60, 60))
+    segments.apply_modifier(np.ones((3, 5, 5), dtype=bool), "add", (50, 160, 160))
+    panel.triggers["seg_islands"]("keep_selected", 0)
+    assert "Click" in the_app.state.seg_message
+    assert the_app.session.interaction.mode == PAINT
+    # The click: the voxel (51, 62, 62) in RAS, through the Red view's own input path.
+    view = the_app.session.view("Red")
+    view.resize(400, 400)
+    geometry = segments.geometry()
+    matrix = np.array(geometry["ijk_to_ras"]).reshape(4, 4)
+    target_ras = (matrix @ np.array([62, 62, 51, 1.0]))[:3]
+    # Move the Red slice to the island's slice and find the client pixel over it.
+    view.slice_node.JumpSliceByOffsetting(*target_ras)
+    xy_to_ras = view.slice_node.GetXYToRAS()
+    ras_to_xy = np.linalg.inv(np.array([[xy_to_ras.GetElement(r, c) for c in range(4)] for r in range(4)]))
+    x, y = (ras_to_xy @ np.r_[target_ras, 1.0])[:2]
+    width, height = view.size
+    event = {"type": "press", "button": 0, "x": x * view.client_size[0] / width,
+             "y": (height - 1 - y) * view.client_size[1] / height}
+    the_app.session.apply_input(view, event)
+    the_app.session.apply_input(view, {**event, "type": "release"})
+    kept = segments.segment_array(segment)
+    assert kept[50:53, 60:65, 60:65].all() and not kept[50:53, 160:165, 160:165].any()
+    assert the_app.session.interaction.mode == VIEW_TRANSFORM  # the mouse goes back (Margin has none)
+
+
+def test_fill_between_slices_previews_in_the_label_layer_and_applies(the_app, panel):
+    import numpy as np
+
+    segments = the_app.session.segments
+    segment = fresh_segment(the_app, panel, "slices")
+    segments.apply_modifier(np.ones((1, 10, 10), dtype=bool), "add", (30, 100, 100))
+    segments.apply_modifier(np.ones((1, 10, 10), dtype=bool), "add", (40, 100, 100))
+    set_state(the_app, seg_effect="fill_between_slices")
+    panel.triggers["seg_auto_start"]("all")
+    assert the_app.state.seg_auto_complete == "fill_between_slices"
+    assert panel.computed.label_preview.visible
+    composite = the_app.session.view("Red").logic.GetSliceCompositeNode()
+    assert composite.GetLabelVolumeID() is not None
+    panel.triggers["seg_auto_apply"]()
+    assert not panel.computed.label_preview.visible and composite.GetLabelVolumeID() is None
+    filled = segments.segment_array(segment)
+    assert filled[30:41, 100:110, 100:110].any(axis=(1, 2)).all()  # every slice between the two
+
+
+def test_save_and_statistics_csv_offer_downloads(the_app, panel):
+    data_io = {type(f).__name__: f for f in the_app.features}["DataIO"]
+    offered = []
+    data_io._offer = lambda path, name: offered.append((path, name))
+    panel.triggers["seg_save"](".seg.nrrd")
+    panel.triggers["seg_save"]("labelmap")
+    panel.triggers["seg_save"]("stl")
+    panel.triggers["seg_statistics_csv"]()
+    panel.triggers["seg_save"]("../../etc/passwd")
+    assert "not one of" in the_app.state.seg_message
+    names = [name for _path, name in offered]
+    assert names[0].endswith(".seg.nrrd") and names[1].endswith(".nii.gz") and names[3].endswith(".csv")
+    assert all(path.exists() and path.stat().st_size > 0 for path, _name in offered)
+    assert offered[3][0].read_text().startswith("segment,voxel_count")

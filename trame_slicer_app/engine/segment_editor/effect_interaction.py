@@ -8,7 +8,7 @@ with one set of options, as in Slicer where Erase shares Paint's brush.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from ..views.interaction_mode import PAINT, VIEW_TRANSFORM, InteractionModes
 from .draw_effect import DrawEffect
@@ -18,6 +18,7 @@ from .level_tracing_effect import LevelTracingEffect
 from .paint_effect import PaintEffect
 from .scissors_effect import ScissorsEffect
 from .segment_editor import SegmentEditor
+from .slice_geometry import ras_under
 
 INTERACTIVE_EFFECTS = ("paint", "erase", "draw", "level_tracing", "scissors")
 
@@ -31,6 +32,7 @@ class EffectInteraction:
         self.scissors = ScissorsEffect(self.target)
         self._modes = modes
         self._active: str | None = None
+        self._pick: Callable | None = None  # a one-click point pick waiting (pick_point)
         modes.register(PAINT, self)
 
     @property
@@ -49,10 +51,32 @@ class EffectInteraction:
         if previous is not None and name != self._active:
             previous.deactivate()
         self._active = name
+        self._pick = None
         if name in ("paint", "erase"):
             self.brush.settings.erase = name == "erase"
         self._modes.set_mode(PAINT if name is not None else VIEW_TRANSFORM)
 
     def handle_input(self, view, event: Mapping) -> bool:
+        if self._pick is not None:
+            return self._picked(view, event)
         handler = self._handler(self._active)
         return handler is not None and handler.handle_input(view, event)
+
+    def pick_point(self, on_pick: Callable[[tuple[float, float, float]], object]) -> None:
+        """The next left click in a slice view is a point (RAS) for ``on_pick`` (Islands' "keep/remove
+        selected island"), whatever effect is active; then the mouse goes back as it was."""
+        self._pick = on_pick
+        self._modes.set_mode(PAINT)
+
+    def _picked(self, view, event: Mapping) -> bool:
+        if getattr(view, "kind", None) != "slice" or event.get("type") != "press" or event.get("button") != 0:
+            return event.get("type") == "release"
+        on_pick, self._pick = self._pick, None
+        self._modes.set_mode(PAINT if self._active is not None else VIEW_TRANSFORM)
+        try:
+            on_pick(tuple(float(c) for c in ras_under(view, event)))
+            self.target.last_message = ""
+        except SegmentEditorError as refusal:
+            self.target.last_message = str(refusal)
+        view.request_render()
+        return True

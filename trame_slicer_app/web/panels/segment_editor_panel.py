@@ -21,6 +21,8 @@ from ...engine.segment_editor.paint_effect import MAX_RELATIVE_DIAMETER_PERCENT,
 from ...engine.segment_editor.scissors_effect import MAX_DEPTH_MM, OPERATIONS, SHAPES, SLICE_CUTS
 from ..mrml_binding import BindingError, a_flag, a_number, a_text, one_of
 from . import segment_editor_ui as ui
+from .segment_editor_computed import COMPUTED_EFFECTS, ComputedEffects
+from .segment_editor_effects_ui import OPTION_DEFAULTS
 from .segment_editor_shortcuts import EFFECT_ORDER, SHORTCUT_KEYS, ShortcutActions
 
 log = logging.getLogger(__name__)
@@ -54,7 +56,7 @@ class SegmentEditorPanel:
         self.binding = app.binding
         self._message = ""
         self._effect = None  # the effect chosen in the panel (interactive or computed)
-        app.client_state.declare(seg_renaming=None, seg_statistics=None)
+        app.client_state.declare(seg_renaming=None, seg_statistics=None, **OPTION_DEFAULTS)
         bind = self.binding.bind
         bind("seg_state", self.segments.state)
         bind("seg_effect", lambda: self._effect, self._choose_effect,
@@ -73,12 +75,15 @@ class SegmentEditorPanel:
         self._bind_setting("seg_scissors_depth_mm", scissors, "depth_mm", a_number(0.0, MAX_DEPTH_MM), digits=2)
         self.binding.add_poll_hook(self._poll)
         self.shortcuts = ShortcutActions(self)
+        self.computed = ComputedEffects(self)
         # Each trigger, its arguments checked and its refusals made a message (tests call these too).
-        self.triggers = {name: self._guarded(handler) for name, handler in self._triggers().items()}
+        handlers = {**self._triggers(), **self.computed.triggers()}
+        self.triggers = {name: self._guarded(handler) for name, handler in handlers.items()}
         for name, trigger in self.triggers.items():
             app.client_state.trigger(name)(trigger)
         app.state.seg_message = ""
         app.state.seg_shortcut_keys = list(SHORTCUT_KEYS)
+        app.state.seg_effects_available = list(self.available_effects())
 
     # -- binding ---------------------------------------------------------------------
     def _bind_setting(self, key: str, settings, attribute: str, validate: Callable, digits: int | None = None):
@@ -97,8 +102,11 @@ class SegmentEditorPanel:
         return {"seg_message": message}
 
     def _choose_effect(self, name) -> None:
+        if name != self._effect:
+            self.computed.leave_auto_complete()
         self._effect = name
         self.effects.activate(name if name in INTERACTIVE_EFFECTS else None)
+        self.computed.on_effect(name)
         self._message = ""
         self.effects.target.last_message = ""
 
@@ -107,10 +115,10 @@ class SegmentEditorPanel:
         """A trigger: refusals (a bad argument, an engine refusal) become the panel's message."""
 
         def run(*args, **_kwargs):
+            self._message = ""  # a handler may leave a note of its own (say)
+            self.effects.target.last_message = ""
             try:
                 handler(*args)
-                self._message = ""
-                self.effects.target.last_message = ""
             except (BindingError, SegmentEditorError, TypeError) as refusal:
                 log.info("segment editor refused %s%.120r: %s", handler.__name__, args, refusal)
                 self._message = str(refusal) or "refused"
@@ -124,11 +132,11 @@ class SegmentEditorPanel:
         undo = self.app.session.undo
         return {"undo_can_undo": undo.can_undo, "undo_can_redo": undo.can_redo}
 
-    def _segment_ids(self) -> list[str]:
+    def segment_ids(self) -> list[str]:
         return [row["id"] for row in self.segments.state()["segments"]]
 
     def _triggers(self) -> dict[str, Callable]:
-        segment = one_of(self._segment_ids)
+        segment = one_of(self.segment_ids)
         s = self.segments
         return {
             "seg_create": lambda *_: s.create_segmentation(),
@@ -159,19 +167,15 @@ class SegmentEditorPanel:
 
     def _set_editable_area(self, area=None, mask_segment_id=None, *_ignored) -> None:
         area = one_of(EDITABLE_AREAS)(area)
-        mask = one_of(self._segment_ids)(mask_segment_id) if area == "inside_segment" else None
+        mask = one_of(self.segment_ids)(mask_segment_id) if area == "inside_segment" else None
         self.segments.set_editable_area(area, mask)
 
     def _statistics(self, *_ignored) -> None:
-        """Each segment's voxel count and volume, for this tab's table."""
-        geometry = self.segments.geometry()
-        sx, sy, sz = geometry["spacing_xyz"]
-        rows = []
-        for row in self.segments.state()["segments"]:
-            count = int(self.segments.segment_array(row["id"]).sum())
-            volume_mm3 = count * sx * sy * sz
-            rows.append({"id": row["id"], "name": row["name"], "voxels": count,
-                         "volume_mm3": round(volume_mm3, 2), "volume_cc": round(volume_mm3 / 1000.0, 3)})
+        """Each segment's voxel count, volume and intensities inside (seg-core's statistics), for this tab."""
+        rows = [{"id": r["segment_id"], "name": r["segment"], "voxels": r["voxel_count"],
+                 "volume_mm3": round(r["volume_mm3"], 2), "volume_cc": round(r["volume_cc"], 3),
+                 **{k: None if r[k] is None else round(r[k], 1) for k in ("mean", "sd", "min", "max")}}
+                for r in self.segments.statistics()]
         self.app.client_state.update(seg_statistics=rows)
 
     def nudge_brush(self, factor: float) -> None:
@@ -180,7 +184,11 @@ class SegmentEditorPanel:
     @staticmethod
     def available_effects() -> tuple[str, ...]:
         """The effects this app has, in Slicer's order."""
-        return tuple(name for name in EFFECT_ORDER if name in INTERACTIVE_EFFECTS)
+        return tuple(name for name in EFFECT_ORDER if name in INTERACTIVE_EFFECTS or name in COMPUTED_EFFECTS)
+
+    def say(self, message: str) -> None:
+        """A note for the panel's message line (shown until the next action)."""
+        self._message = message
 
     def choose_effect(self, name) -> None:
         self._choose_effect(name)

@@ -11,6 +11,7 @@ from trame.widgets import html
 from trame.widgets import vuetify3 as v3
 
 from ..mrml_binding import MAX_TEXT_LENGTH
+from . import segment_editor_effects_ui as effects_ui
 
 EFFECTS: dict[str, tuple[str, str]] = {  # name -> (title, icon)
     "paint": ("Paint", "mdi-brush"),
@@ -67,6 +68,7 @@ def build_panel() -> None:
             _build_effects()
             _build_masking()
             _build_statistics()
+            effects_ui.build_files()
     _build_rename_dialog()
 
 
@@ -126,6 +128,7 @@ def _build_effects() -> None:
                        style="height: auto"):
         for name, (title, icon) in EFFECTS.items():
             v3.VBtn(icon=icon, value=name, title=title, size="small", classes=f"seg-effect-{name}")
+        effects_ui.build_effect_buttons()
     for name, text in EFFECT_HELP.items():
         html.Div(text, v_if=f"seg_effect === '{name}'", classes="text-caption text-medium-emphasis")
     with html.Div(v_if="seg_effect === 'paint' || seg_effect === 'erase'", classes="seg-brush-options"):
@@ -140,6 +143,7 @@ def _build_effects() -> None:
         v3.VSlider(v_if="seg_brush_relative", v_model=("seg_brush_percent",), min=0.5, max=50, step=0.5,
                    label="Diameter (%)", density="compact", hide_details=True, thumb_label=True,
                    classes="seg-brush-percent")
+    effects_ui.build_effect_options()
     with html.Div(v_if="seg_effect === 'scissors'", classes="seg-scissors-options"):
         for key, (label, pairs) in SCISSORS_CHOICES.items():
             v3.VSelect(v_model=(key,), label=label, items=("items", _items(pairs)), density="compact",
@@ -184,15 +188,16 @@ def _build_statistics() -> None:
         html.Div("Statistics", classes="text-subtitle-2 flex-grow-1")
         v3.VBtn("Compute", size="small", variant="text", classes="seg-statistics-compute",
                 click="trigger('seg_statistics')")
-    with v3.VTable(v_if="seg_statistics", density="compact", classes="seg-statistics"):
+    with v3.VTable(v_if="seg_statistics", density="compact", classes="seg-statistics",
+                   style="font-size: 11px; overflow-x: auto"):
         with html.Thead(), html.Tr():
-            for title in ("Segment", "Voxels", "mm³", "cc"):
+            for title in ("Segment", "Voxels", "mm³", "cc", "Mean", "SD", "Min", "Max"):
                 html.Th(title)
         with html.Tbody(), html.Tr(v_for="r in seg_statistics", key="r.id"):
             html.Td("{{ r.name }}")
             html.Td("{{ r.voxels }}", classes="seg-statistics-voxels")
-            html.Td("{{ r.volume_mm3 }}")
-            html.Td("{{ r.volume_cc }}")
+            for field in ("volume_mm3", "volume_cc", "mean", "sd", "min", "max"):
+                html.Td(f"{{{{ r.{field} }}}}")
 
 
 def _build_rename_dialog() -> None:
