@@ -168,6 +168,8 @@ def test_statistics_count_the_segment_voxels(the_app, panel):
 
 def fresh_segment(the_app, panel, name: str) -> str:
     segments = the_app.session.segments
+    if segments.state()["segmentation_id"] is None:
+        segments.create_segmentation()
     segments.set_intensity_mask(False)
     segments.set_editable_area("everywhere")
     segment = segments.add_segment(name)
@@ -175,7 +177,6 @@ def fresh_segment(the_app, panel, name: str) -> str:
 
 
 def test_threshold_preview_follows_the_range_and_apply_counts_exactly(the_app, panel):
-    import numpy as np
 
     segments = the_app.session.segments
     segment = fresh_segment(the_app, panel, "bone")
@@ -269,6 +270,10 @@ def test_fill_between_slices_previews_in_the_label_layer_and_applies(the_app, pa
 
 
 def test_save_and_statistics_csv_offer_downloads(the_app, panel):
+    import numpy as np
+
+    fresh_segment(the_app, panel, "saved")
+    the_app.session.segments.apply_modifier(np.ones((3, 3, 3), dtype=bool), "add", (20, 20, 20))
     data_io = {type(f).__name__: f for f in the_app.features}["DataIO"]
     offered = []
     data_io._offer = lambda path, name: offered.append((path, name))

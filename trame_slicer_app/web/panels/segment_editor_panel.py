@@ -16,7 +16,6 @@ from typing import Any
 
 from ...engine.segment_editor.brush_geometry import MAX_BRUSH_DIAMETER_MM, MIN_BRUSH_DIAMETER_MM
 from ...engine.segment_editor.effect_interaction import INTERACTIVE_EFFECTS
-from ...engine.segment_editor.errors import SegmentEditorError
 from ...engine.segment_editor.paint_effect import MAX_RELATIVE_DIAMETER_PERCENT, MIN_RELATIVE_DIAMETER_PERCENT
 from ...engine.segment_editor.scissors_effect import MAX_DEPTH_MM, OPERATIONS, SHAPES, SLICE_CUTS
 from ..mrml_binding import BindingError, a_flag, a_number, a_text, one_of
@@ -119,7 +118,7 @@ class SegmentEditorPanel:
             self.effects.target.last_message = ""
             try:
                 handler(*args)
-            except (BindingError, SegmentEditorError, TypeError) as refusal:
+            except (ValueError, TypeError, OSError) as refusal:  # BindingError, SegmentEditorError, DataError
                 log.info("segment editor refused %s%.120r: %s", handler.__name__, args, refusal)
                 self._message = str(refusal) or "refused"
             self.binding.refresh()
