@@ -11,6 +11,7 @@ interaction mode it sets is the scene's; dialogs and the statistics table are ea
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -26,6 +27,7 @@ from .segment_editor_shortcuts import EFFECT_ORDER, SHORTCUT_KEYS, ShortcutActio
 
 log = logging.getLogger(__name__)
 
+SURFACE_IDLE_S = 0.5  # the 3D surfaces wait until the views have had no input for this long
 VISIBILITY_KINDS = (None, "fill_2d", "outline_2d", "surface_3d")
 EDITABLE_AREAS = ("everywhere", "inside_all_segments", "inside_visible_segments", "outside_all_segments",
                   "outside_visible_segments", "inside_segment")
@@ -72,6 +74,8 @@ class SegmentEditorPanel:
         self._bind_setting("seg_scissors_operation", scissors, "operation", one_of(OPERATIONS))
         self._bind_setting("seg_scissors_cut", scissors, "slice_cut", one_of(SLICE_CUTS))
         self._bind_setting("seg_scissors_depth_mm", scissors, "depth_mm", a_number(0.0, MAX_DEPTH_MM), digits=2)
+        self._last_view_input = 0.0
+        app.input_listeners.append(self._on_view_input)
         self.binding.add_poll_hook(self._poll)
         self.shortcuts = ShortcutActions(self)
         self.computed = ComputedEffects(self)
@@ -92,9 +96,15 @@ class SegmentEditorPanel:
 
         self.binding.bind(key, read, lambda value: setattr(settings, attribute, value), validate, undoable=False)
 
+    def _on_view_input(self, *_args) -> None:
+        self._last_view_input = time.monotonic()
+
     def _poll(self) -> dict:
-        # 3D surfaces are rebuilt once edits pause (segment_editor's surface_display), here at the poll.
-        self.segments.update_surfaces_if_due()
+        # 3D surfaces are rebuilt once edits pause (segment_editor's surface_display), here at the poll,
+        # and only while no view is being handled: a rebuild holds the event loop (a marching-cubes pass,
+        # 0.1-0.5 s on the head CT), which would stall the frames of a drag (decision 0020).
+        if time.monotonic() - self._last_view_input >= SURFACE_IDLE_S:
+            self.segments.update_surfaces_if_due()
         message = self._message or self.effects.target.last_message
         if self.effects.level_tracing.last_message and self._effect == "level_tracing":
             message = self.effects.level_tracing.last_message
