@@ -9,8 +9,8 @@ In one run:
 - the stroke's voxels: right after each stroke's release, the server counts the segment's voxels in its
   label map (the panel's statistics trigger); the count must have grown;
 - a continuous paint stroke (3 s at 60 events/s): Red's frames/s;
-- 3D: "Show 3D" on, a stroke, then at once a continuous pan in Red while the server rebuilds the
-  surface: Red's frames/s and its worst 1-second window (target: never below 15 frames/s);
+- 3D: a stroke then at once a continuous pan in Red, with "Show 3D" off and then on (the surface is
+  updated after the stroke): Red's frames/s and its worst 1-second window (target: never below 15 frames/s);
 - threshold preview (when the Threshold effect is in the app): a range change to the painted preview
   in Red.
 
@@ -143,10 +143,14 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=30)
     parser.add_argument("--drag-s", type=float, default=3.0)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--only", default="steps,stroke,surface,threshold",
+                        help="parts to run, of: steps, stroke, surface, threshold")
     args = parser.parse_args()
+    parts = set(args.only.split(","))
+    paint = pan = stroke = plain_pan = surface = preview = None
+    voxels_before = voxels_after = voxels_final = count_ms = None
     ensure_test_data()
     app = RunningApp("--data", str(CT_PATH))
-    report: dict = {}
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=bm.CHROMIUM_ARGS)
@@ -157,52 +161,60 @@ def main() -> None:
             bm.warm_up(page, "Red")  # a first stroke, as a user's first
             bm.warm_up(page, "Red", button="middle")
             voxels_before, _ = voxels_now(page)
-            progress("paint steps")
-            paint = bm.step_latency(page, "Red", args.steps, "window_level")  # a left drag: Paint's stroke
-            voxels_after, count_ms = voxels_now(page)
-            progress("pan steps")
-            pan = bm.step_latency(page, "Red", args.steps, "pan")
-            progress("continuous paint stroke")
-            stroke = bm.continuous_drag(page, "Red", "window_level", args.drag_s)
-            voxels_final, _ = voxels_now(page)
-            progress("pan, then pan right after a stroke with Show 3D on")
-            plain_pan = pan_in_red(page, args.drag_s, stroke_first=False)
-            page.evaluate("window.trame.trigger('seg_show_3d', [true])")
-            wait_state(page, "s.get('seg_state').show_3d === true")
-            surface = pan_in_red(page, args.drag_s, stroke_first=True)
-            time.sleep(2.0)  # the surface is rebuilt once the views are idle
-            progress("threshold preview")
-            preview = threshold_preview_ms(page)
+            if "steps" in parts:
+                progress("paint steps")
+                paint = bm.step_latency(page, "Red", args.steps, "window_level")  # a left drag: Paint's stroke
+                voxels_after, count_ms = voxels_now(page)
+                progress("pan steps")
+                pan = bm.step_latency(page, "Red", args.steps, "pan")
+            if "stroke" in parts:
+                progress("continuous paint stroke")
+                stroke = bm.continuous_drag(page, "Red", "window_level", args.drag_s)
+                voxels_final, _ = voxels_now(page)
+            if "surface" in parts:
+                progress("a stroke then a pan, Show 3D off, then on")
+                plain_pan = pan_in_red(page, args.drag_s, stroke_first=True)
+                page.evaluate("window.trame.trigger('seg_show_3d', [true])")
+                wait_state(page, "s.get('seg_state').show_3d === true")
+                surface = pan_in_red(page, args.drag_s, stroke_first=True)
+                time.sleep(2.0)  # the surface is rebuilt once the views are idle
+            if "threshold" in parts:
+                progress("threshold preview")
+                preview = threshold_preview_ms(page)
             browser.close()
     finally:
         app.stop()
-    paint_p50, pan_p50 = bm.pct(paint["ms"], 50), bm.pct(pan["ms"], 50)
-    report = {
-        "paint_step_ms": {"p50": paint_p50, "p95": bm.pct(paint["ms"], 95), "n": len(paint["ms"]),
-                          "unanswered": paint["unanswered"], "breakdown": paint["breakdown"]},
-        "pan_step_ms": {"p50": pan_p50, "p95": bm.pct(pan["ms"], 95), "n": len(pan["ms"]),
-                        "unanswered": pan["unanswered"], "breakdown": pan["breakdown"]},
-        "paint_over_pan_p50": paint_p50 / pan_p50,
-        "voxels": {"before_steps": voxels_before, "after_steps": voxels_after, "after_stroke": voxels_final,
-                   "count_answer_ms": count_ms},
-        "continuous_stroke": {k: stroke[k] for k in ("fps", "gap_p95_ms", "settle_ms", "linked_fps")},
-        "pan_without_stroke": plain_pan,
-        "pan_after_stroke_show_3d": surface,
-        "threshold_preview_ms": None if preview is None else {"p50": bm.pct(preview, 50), "p95": bm.pct(preview, 95)},
-    }
-    print(f"paint step p50 {paint_p50:.0f} ms (p95 {bm.pct(paint['ms'], 95):.0f}), pan step p50 {pan_p50:.0f} ms "
-          f"(p95 {bm.pct(pan['ms'], 95):.0f}): ratio {paint_p50 / pan_p50:.2f} (target <= {PAINT_TARGET_RATIO})")
-    print(f"voxels in the label map: {voxels_before} before the steps, {voxels_after} after "
-          f"(counted {count_ms:.0f} ms after the release), {voxels_final} after the continuous stroke")
-    print(f"continuous stroke: Red {stroke['fps']:.1f} frames/s, gap p95 {stroke['gap_p95_ms']:.0f} ms, "
-          f"linked {', '.join(f'{k} {v:.1f}' for k, v in stroke['linked_fps'].items())}")
-    print(f"pan in Red: {plain_pan['fps']:.1f} frames/s (worst 1 s {plain_pan['worst_1s_fps']:.1f}); right after a "
-          f"stroke with Show 3D on: {surface['fps']:.1f} frames/s, worst 1 s window {surface['worst_1s_fps']:.1f} "
-          f"(target >= {MIN_FOCUSED_FPS}); 3D view frames during it: {surface['threed_frames']}")
-    if preview is None:
-        print("threshold preview: the app has no Threshold effect yet")
-    else:
-        print(f"threshold preview: p50 {bm.pct(preview, 50):.0f} ms, p95 {bm.pct(preview, 95):.0f} ms (target <= 150)")
+    report = {"voxels": {"before_steps": voxels_before, "after_steps": voxels_after, "after_stroke": voxels_final,
+                         "count_answer_ms": count_ms}}
+    if paint is not None:
+        paint_p50, pan_p50 = bm.pct(paint["ms"], 50), bm.pct(pan["ms"], 50)
+        for name, steps in (("paint_step_ms", paint), ("pan_step_ms", pan)):
+            report[name] = {"p50": bm.pct(steps["ms"], 50), "p95": bm.pct(steps["ms"], 95), "n": len(steps["ms"]),
+                            "unanswered": steps["unanswered"], "breakdown": steps["breakdown"]}
+        report["paint_over_pan_p50"] = paint_p50 / pan_p50
+        print(f"paint step p50 {paint_p50:.0f} ms (p95 {bm.pct(paint['ms'], 95):.0f}), pan step p50 {pan_p50:.0f} ms"
+              f" (p95 {bm.pct(pan['ms'], 95):.0f}): ratio {paint_p50 / pan_p50:.2f} (target <= {PAINT_TARGET_RATIO})")
+        print(f"voxels in the label map: {voxels_before} before the steps, {voxels_after} after "
+              f"(counted {count_ms:.0f} ms after the release)")
+    if stroke is not None:
+        report["continuous_stroke"] = {k: stroke[k] for k in ("fps", "gap_p95_ms", "settle_ms", "linked_fps")}
+        print(f"continuous stroke: Red {stroke['fps']:.1f} frames/s, gap p95 {stroke['gap_p95_ms']:.0f} ms, "
+              f"linked {', '.join(f'{k} {v:.1f}' for k, v in stroke['linked_fps'].items())}; "
+              f"{voxels_final} voxels after it")
+    if surface is not None:
+        report["pan_after_stroke_no_3d"], report["pan_after_stroke_show_3d"] = plain_pan, surface
+        print(f"pan in Red right after a stroke, Show 3D off: {plain_pan['fps']:.1f} frames/s (worst 1 s"
+              f" {plain_pan['worst_1s_fps']:.1f}); Show 3D on: {surface['fps']:.1f} frames/s, worst 1 s window"
+              f" {surface['worst_1s_fps']:.1f} (target >= {MIN_FOCUSED_FPS}); 3D view frames during it:"
+              f" {surface['threed_frames']}")
+    if "threshold" in parts:
+        report["threshold_preview_ms"] = None if preview is None else {"p50": bm.pct(preview, 50),
+                                                                       "p95": bm.pct(preview, 95), "n": len(preview)}
+        if preview is None:
+            print("threshold preview: the app has no Threshold effect")
+        else:
+            print(f"threshold preview: p50 {bm.pct(preview, 50):.0f} ms, p95 {bm.pct(preview, 95):.0f} ms"
+                  f" (target <= 150)")
     if args.json:
         args.json.write_text(json.dumps(report, indent=2))
 

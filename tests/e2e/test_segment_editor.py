@@ -148,3 +148,54 @@ def test_a_refused_stroke_says_why_in_the_panel(a_page):
     choose_effect(page, "paint")
     stroke_in_red(page, 60)
     assert "locked" in wait_for_state(page, "seg_message", lambda m: "locked" in (m or ""))
+
+
+BONE_RANGE_HU = (300, 3000)
+
+
+@pytest.fixture(scope="module")
+def bone_voxels_in_the_ct(a_ct_path) -> int:
+    """The CT's voxels in BONE_RANGE_HU, counted here with numpy on the file's own voxels."""
+    from trame_slicer_app.engine.io.volumes import load_volume, voxel_array
+    from trame_slicer_app.engine.scene.slicer_engine import SlicerEngine
+
+    voxels = voxel_array(load_volume(SlicerEngine(), a_ct_path))
+    return int(((voxels >= BONE_RANGE_HU[0]) & (voxels <= BONE_RANGE_HU[1])).sum())
+
+
+def test_threshold_previews_in_the_slice_views_and_applies_the_exact_voxels(a_page, bone_voxels_in_the_ct):
+    page = a_page
+    open_segment_editor(page)
+    if not state(page, "seg_state")["segmentation_id"]:
+        page.locator(".seg-create").click()
+        page.locator(".seg-add").wait_for(timeout=UI_TIMEOUT_MS)
+    count = len(state(page, "seg_state")["segments"])
+    page.locator(".seg-add").click()
+    wait_for_state(page, "seg_state", lambda s: len(s["segments"]) == count + 1)
+    choose_effect(page, "threshold")
+    page.locator(".seg-threshold-range").wait_for(timeout=UI_TIMEOUT_MS)
+    before = view_pixels(page, "Red")
+    # What the range slider sends as it is dragged: the preview follows in every slice view.
+    page.evaluate(f"window.trame.state.set('seg_threshold_range', {list(BONE_RANGE_HU)})")
+    colour = wait_for_state(page, "seg_state", lambda s: s["active_segment_id"])
+    assert colour
+    deadline = time.monotonic() + STATE_TIMEOUT_S
+    while True:
+        changed = np.abs(view_pixels(page, "Red") - before).sum(axis=2) > 40
+        if changed.mean() > 0.02 or time.monotonic() > deadline:
+            break
+        time.sleep(0.3)
+    assert changed.mean() > 0.02  # the skull lit in the preview colour
+    page.screenshot(path="test-artifacts/segment-editor-threshold-preview.png")
+    page.locator(".seg-threshold-apply").click()
+    page.locator(".seg-statistics-compute").click()
+    deadline = time.monotonic() + STATE_TIMEOUT_S
+    while True:
+        rows = state(page, "seg_statistics") or []
+        active = state(page, "seg_state")["active_segment_id"]
+        row = next((r for r in rows if r["id"] == active), None)
+        if (row and row["voxels"]) or time.monotonic() > deadline:
+            break
+        page.locator(".seg-statistics-compute").click()
+        time.sleep(0.5)
+    assert row["voxels"] == bone_voxels_in_the_ct

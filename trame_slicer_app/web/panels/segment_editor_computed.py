@@ -57,6 +57,7 @@ class ComputedEffects:
         self.threshold_preview = ThresholdPreview(engine.slice_views.values())
         self.label_preview = LabelPreview(engine)
         self._auto_effect = None
+        self._limits_of: tuple = (None, None)  # (source volume id, [low, high])
         panel.binding.bind("seg_threshold_range", self._threshold_range, self._set_threshold_range, a_range,
                            undoable=False)
         panel.binding.bind("seg_threshold_limits", self._threshold_limits)
@@ -64,11 +65,18 @@ class ComputedEffects:
 
     # -- threshold ---------------------------------------------------------------------
     def _threshold_limits(self) -> list[float] | None:
-        try:
-            low, high = self.segments.threshold_range()
-        except ValueError:
+        # Read at every binding refresh (each slider move): the volume's range is a pass over all its
+        # voxels (15 ms on the head CT), so it is kept per source volume.
+        volume_id = self.segments.state()["source_volume_id"]
+        if volume_id is None:
             return None
-        return [math.floor(low), math.ceil(high)]
+        if self._limits_of[0] != volume_id:
+            try:
+                low, high = self.segments.threshold_range()
+            except ValueError:
+                return None
+            self._limits_of = (volume_id, [math.floor(low), math.ceil(high)])
+        return list(self._limits_of[1])
 
     def _threshold_range(self) -> list[float] | None:
         return list(self.threshold_preview.range) if self.threshold_preview.range else None
@@ -160,6 +168,7 @@ class ComputedEffects:
     def _auto_end(self, apply: bool) -> None:
         self.label_preview.hide()
         self._auto_effect = None
+        self._limits_of: tuple = (None, None)  # (source volume id, [low, high])
         self.panel.app.state.seg_auto_complete = None
         if apply:
             self.segments.auto_complete_apply()
