@@ -199,3 +199,35 @@ def test_threshold_previews_in_the_slice_views_and_applies_the_exact_voxels(a_pa
         page.locator(".seg-statistics-compute").click()
         time.sleep(0.5)
     assert row["voxels"] == bone_voxels_in_the_ct
+
+
+def test_the_segment_editor_keys_work_while_its_panel_is_open_and_help_lists_them(a_page):
+    page = a_page
+    page.mouse.move(*centre_of(page, "Red"))
+    effect_before = state(page, "seg_effect")
+    page.keyboard.press("2")  # the panel is closed: the key is the view's, the effect stays
+    time.sleep(1.0)
+    assert state(page, "seg_effect") == effect_before
+    open_segment_editor(page)
+    if not state(page, "seg_state")["segmentation_id"]:
+        page.locator(".seg-create").click()
+        page.locator(".seg-add").wait_for(timeout=UI_TIMEOUT_MS)
+    page.mouse.move(*centre_of(page, "Red"))
+    page.keyboard.press("Escape")
+    wait_for_state(page, "seg_effect", None)
+    page.keyboard.press("2")
+    wait_for_state(page, "seg_effect", "draw")
+    page.keyboard.press("1")
+    wait_for_state(page, "seg_effect", "paint")
+    page.keyboard.press(" ")  # back to the effect before
+    wait_for_state(page, "seg_effect", "draw")
+    page.keyboard.press("Escape")
+    wait_for_state(page, "seg_effect", None)
+    page.locator(".help-open").click()
+    help_text = page.locator(".help-dialog").inner_text()
+    assert "Segment Editor" in help_text and "Toggle masking by intensity range" in help_text
+
+
+def centre_of(page, view: str) -> tuple[float, float]:
+    box = page.locator(f".slicer-view-{view}").bounding_box()
+    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
