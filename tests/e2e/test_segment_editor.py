@@ -9,7 +9,7 @@ import time
 import numpy as np
 import pytest
 
-from e2e.views import STATE_TIMEOUT_S, state, view_pixels, wait_for_state
+from e2e.views import STATE_TIMEOUT_S, open_feature_panel, state, view_pixels, wait_for_state
 
 pytestmark = pytest.mark.browser
 UI_TIMEOUT_MS = 20_000
@@ -18,7 +18,7 @@ GREEN_OVER_GREY = 18
 
 
 def open_segment_editor(page) -> None:
-    page.locator(".panel-SegmentEditorPanel button").first.click()
+    open_feature_panel(page, "seg")
     page.locator(".segment-editor-panel").wait_for(timeout=UI_TIMEOUT_MS)
 
 

@@ -19,7 +19,6 @@ from trame_slicer_app.engine.display.slice_controls import (
     slice_intersections_visible,
     slice_state,
 )
-from trame_slicer_app.engine.io.volumes import load_volume, show_volume
 from trame_slicer_app.engine.scene.node_lookup import DisplayControlError
 from trame_slicer_app.engine.views.view_input import apply_input_event
 
@@ -27,15 +26,6 @@ VIEW_SIZE_PX = (256, 256)
 CT_SLICES = 108
 CT_SLICE_SPACING_MM = 1.5
 CT_COLUMN_SPACING_MM = 0.9570312
-
-
-@pytest.fixture
-def a_ct(an_engine, a_ct_path):
-    node = load_volume(an_engine, a_ct_path)
-    for view in an_engine.slice_views.values():
-        view.resize(*VIEW_SIZE_PX)
-    show_volume(an_engine, node)
-    return node
 
 
 def test_the_red_slider_spans_the_ct_slices(an_engine, a_ct):

@@ -3,36 +3,22 @@ change nothing and say why, the effect chooser sets who owns the mouse, and the 
 
 from __future__ import annotations
 
-import itertools
-
 import pytest
-from trame.app import get_server
+from app_state import feature, set_state
 
-from trame_slicer_app.app import SlicerWebApp
 from trame_slicer_app.engine.views.interaction_mode import PAINT, VIEW_TRANSFORM
-from trame_slicer_app.scene_session import SceneSession
 
-_server_names = itertools.count()
 HOSTILE = [None, 3, float("nan"), [1], {"a": 1}, "x" * 10_000, True]
 
 
 @pytest.fixture(scope="module")
-def the_app(a_ct_path):
-    session = SceneSession()
-    session.open_volumes([a_ct_path])
-    app = SlicerWebApp(get_server(f"segment-editor-test-{next(_server_names)}", client_type="vue3"), session)
-    app.state.ready()
-    return app
+def the_app(an_app_on_the_ct):
+    return an_app_on_the_ct
 
 
 @pytest.fixture(scope="module")
 def panel(the_app):
-    return {type(f).__name__: f for f in the_app.features}["SegmentEditorPanel"]
-
-
-def set_state(app, **values) -> None:
-    with app.state:
-        app.state.update(values)
+    return feature(the_app, "seg")
 
 
 def seg_state(app) -> dict:
@@ -159,7 +145,7 @@ def test_statistics_count_the_segment_voxels(the_app, panel):
     segment = segments.add_segment("cube")
     segments.apply_modifier(np.ones((4, 5, 6), dtype=bool), "add", (10, 20, 30))
     panel.triggers["seg_statistics"]()
-    table = panel.app.client_state.get("seg_statistics")  # what the (here: every) tab was sent
+    table = the_app.client_state.get("seg_statistics")  # what the (here: every) tab was sent
     row = next(r for r in table if r["id"] == segment)
     assert row["voxels"] == 120
     sx, sy, sz = segments.geometry()["spacing_xyz"]
@@ -274,9 +260,8 @@ def test_save_and_statistics_csv_offer_downloads(the_app, panel):
 
     fresh_segment(the_app, panel, "saved")
     the_app.session.segments.apply_modifier(np.ones((3, 3, 3), dtype=bool), "add", (20, 20, 20))
-    data_io = {type(f).__name__: f for f in the_app.features}["DataIO"]
     offered = []
-    data_io._offer = lambda path, name: offered.append((path, name))
+    panel.computed._offer = lambda path, name: offered.append((path, name))
     panel.triggers["seg_save"](".seg.nrrd")
     panel.triggers["seg_save"]("labelmap")
     panel.triggers["seg_save"]("stl")

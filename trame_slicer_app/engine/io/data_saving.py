@@ -7,8 +7,8 @@ from pathlib import Path
 from slicer import vtkMRMLVolumeArchetypeStorageNode
 
 from ..errors import EngineError
+from ..scene.data_kinds import node_kind
 from .dicom.dicom_seg import DICOM_SEG_SUFFIX, dicom_source_of, save_dicom_seg
-from .loadables import node_kind
 from .models import MODEL_SAVE_SUFFIXES, save_model
 from .segmentations import SEGMENTATION_SAVE_SUFFIXES, save_segmentation
 

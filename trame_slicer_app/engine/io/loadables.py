@@ -12,6 +12,7 @@ import zipfile
 from pathlib import Path
 
 from ..errors import EngineError
+from ..scene.data_kinds import node_kind
 from .freesurfer import FREESURFER_SUFFIXES, is_freesurfer_file, mgh_frame_count
 from .legacy_vtk_volumes import load_legacy_vtk_volume
 from .models import MODEL_EXTENSIONS, legacy_vtk_dataset, load_model
@@ -247,29 +248,16 @@ def remember_dicom_files(node, paths: list[Path], limits: IOLimits = DEFAULT_IO_
 
 
 def _remember_series(node, series) -> None:
-    if series.frames_per_file == 1:  # a SEG references single-frame images, one per slice
+    # A SEG references single-frame images, one per slice of one volume (not of a time series).
+    if series.frames_per_file == 1 and series.time_points == 1:
         from .dicom.dicom_seg import remember_dicom_source
 
         remember_dicom_source(node, series.files, series.series_uid)
 
 
-def node_kind(node) -> str:
-    if node.IsA("vtkMRMLLabelMapVolumeNode"):
-        return "labelmap"
-    if node.IsA("vtkMRMLVolumeNode"):
-        return "volume"
-    if node.IsA("vtkMRMLSegmentationNode"):
-        return "segmentation"
-    if node.IsA("vtkMRMLModelNode"):
-        return "model"
-    if node.IsA("vtkMRMLMarkupsNode"):
-        return "markups"
-    return "other"
-
-
 def describe_node(node) -> dict:
     """A short plain summary of a loaded node: what a user needs to choose what to load."""
-    kind = node_kind(node)
+    kind = node_kind(node) or "other"
     summary: dict = {"name": node.GetName(), "kind": kind}
     if node.IsA("vtkMRMLVolumeNode"):
         image = node.GetImageData()

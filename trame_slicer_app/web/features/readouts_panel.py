@@ -7,15 +7,16 @@ probe runs at the binding's poll rate, never per mouse move.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from trame.widgets import html
 
-from ...layouts import GREEN, RED, YELLOW
+from ...layouts import SLICE_VIEWS
 from ..client_pointers import ClientPointers
+from .feature import Feature, FeatureHost
 
 log = logging.getLogger(__name__)
 
-SLICE_VIEWS = (RED, YELLOW, GREEN)
 RAS_DECIMALS = 1
 VALUE_DECIMALS = 2
 OVERLAY_STYLE = ("position: absolute; left: 4px; bottom: 18px; font: 11px monospace; color: #eee;"
@@ -26,19 +27,24 @@ def _shown(value):
     return round(value, VALUE_DECIMALS) if isinstance(value, float) else value
 
 
-class ReadoutsPanel:
+@dataclass(frozen=True)
+class ReadoutsTabState:
+    readouts_probe: dict | None = None  # the probe under this tab's pointer, or none
+
+
+class ReadoutsPanel(Feature):
+    name = "readouts"
+    tab_state = ReadoutsTabState
     title = "Data Probe"
     icon = "mdi-crosshairs-question"
 
-    def __init__(self, app) -> None:
-        self.session = app.session
-        self.tabs = app.client_state
-        self.tabs.declare(readouts_probe=None)
+    def __init__(self, host: FeatureHost) -> None:
+        super().__init__(host)
         self.pointers = ClientPointers()
         self._shown: dict = {}  # tab -> the probe it shows (tabs showing none are left out)
-        app.input_listeners.append(self.pointers.on_input)
+        host.input_listeners.append(self.pointers.on_input)
         self.tabs.close_listeners.append(self._forget)
-        app.binding.add_poll_hook(self.poll)
+        self.binding.add_poll_hook(self.poll)
 
     def _forget(self, client) -> None:
         self.pointers.forget(client)

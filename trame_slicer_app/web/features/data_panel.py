@@ -3,13 +3,16 @@ with visibility, rename, delete (confirmed) and "show" for volumes."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from functools import partial
 
+from trame.decorators import trigger
 from trame.widgets import html
 from trame.widgets import vuetify3 as v3
 
 from ...engine.display import scene_tree as tree
 from ..mrml_binding import a_flag, a_text, one_of
+from .feature import Feature, FeatureHost
 from .rename_dialog import build_rename_dialog
 
 KIND_ICONS = {
@@ -31,25 +34,24 @@ def _detail(node: dict) -> str:
     return f"{count} segment" if count == 1 else f"{count} segments"
 
 
-class DataPanel:
+@dataclass(frozen=True)
+class DataTabState:
+    data_open: list = field(default_factory=lambda: [kind for kind, _title in tree.DATA_GROUPS])  # groups expanded
+    data_renaming: dict | None = None  # {"id", "name"} while the rename dialog is open
+    data_deleting: dict | None = None  # {"id", "name"} while the delete confirmation is open
+
+
+class DataPanel(Feature):
+    name = "data"
+    tab_state = DataTabState
     title = "Data"
     icon = "mdi-file-tree"
 
-    def __init__(self, app) -> None:
-        self.engine = app.session.engine
-        self.binding = app.binding
+    def __init__(self, host: FeatureHost) -> None:
+        super().__init__(host)
+        self.engine = self.session.engine
         self.binding.bind("data_nodes", self._nodes)  # flat, in the order loaded
         self.binding.bind("data_groups", self._groups)  # what the tree shows
-        app.client_state.declare(
-            data_open=[kind for kind, _title in tree.DATA_GROUPS],  # groups expanded in the tree
-            data_renaming=None,  # {"id", "name"} while the rename dialog is open
-            data_deleting=None,  # {"id", "name"} while the delete confirmation is open
-        )
-        server = app.server
-        server.trigger("data_set_visible")(self.set_visible)
-        server.trigger("data_rename")(self.rename)
-        server.trigger("data_delete")(self.delete)
-        server.trigger("data_show")(self.show)
 
     def _nodes(self) -> list[dict]:
         return [{**node, "icon": KIND_ICONS.get(node["kind"], "mdi-help")} for node in tree.data_tree(self.engine)]
@@ -66,17 +68,21 @@ class DataPanel:
         return [node["id"] for node in tree.data_tree(self.engine)]
 
     # Browser arguments are checked (known node id, a flag, a name) before the undo checkpoint.
+    @trigger("data_set_visible")
     def set_visible(self, node_id=None, on=None, *_ignored) -> None:
         self.binding.edit_checked("visibility", partial(tree.set_node_visible, self.engine),
                                   (one_of(self._node_ids), node_id), (a_flag, on))
 
+    @trigger("data_rename")
     def rename(self, node_id=None, name=None, *_ignored) -> None:
         self.binding.edit_checked("rename", partial(tree.rename_node, self.engine),
                                   (one_of(self._node_ids), node_id), (a_text, name))
 
+    @trigger("data_delete")
     def delete(self, node_id=None, *_ignored) -> None:
         self.binding.edit_checked("delete", partial(tree.delete_node, self.engine), (one_of(self._node_ids), node_id))
 
+    @trigger("data_show")
     def show(self, node_id=None, *_ignored) -> None:
         self.binding.edit_checked("show volume", partial(tree.show_volume_in_views, self.engine),
                                   (one_of(self._node_ids), node_id))

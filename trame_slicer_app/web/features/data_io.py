@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import logging
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from trame_client.widgets.core import AbstractElement
@@ -20,7 +21,7 @@ from ... import scene_data
 from ...data_folder import FILE, DataFolder, DataFolderError
 from ...engine.display.scene_tree import rename_node
 from ...engine.errors import EngineError
-from ...layouts import LAYOUTS, THREED, layout_of_arrangement
+from ...layouts import LAYOUTS, VIEW_TITLES, layout_of_arrangement
 from ..browser_components import enable_browser_components
 from ..downloads import DownloadFolder, download_name
 from ..file_sizes import size_text
@@ -28,6 +29,7 @@ from ..layout_screenshot import compose_layout, png_bytes
 from ..upload_protocol import UploadProtocol
 from ..upload_store import UploadError, UploadStore
 from .data_io_ui import build_dialogs, build_toolbar_items
+from .feature import Feature, FeatureHost, tab_trigger
 
 log = logging.getLogger(__name__)
 
@@ -49,19 +51,57 @@ class SlicerUploadManager(AbstractElement):
         self._attr_names += ["download", "disabled"]
 
 
-class DataIO:
+def _empty_folder() -> dict:
+    return {"path": "", "parent": None, "entries": [], "left_out": 0}
+
+
+@dataclass(frozen=True)
+class DataIOSharedState:
+    data_io_has_data_dir: bool = False  # whether --data-dir named a server folder
+
+
+@dataclass(frozen=True)
+class DataIOTabState:
+    """Progress, messages, dialogs and downloads: each tab's own (docs/decisions/0011)."""
+
+    data_io_busy: bool = False
+    data_io_progress: float | None = None
+    data_io_progress_text: str = ""
+    data_io_error: str = ""
+    data_io_error_show: bool = False
+    data_io_notice: str = ""
+    data_io_notice_show: bool = False
+    data_io_warning: str = ""
+    data_io_warning_show: bool = False
+    data_io_choices: list = field(default_factory=list)
+    data_io_chosen: list = field(default_factory=list)
+    data_io_kinds: dict = field(default_factory=dict)
+    data_io_choose_dialog: bool = False
+    data_io_folder_dialog: bool = False
+    data_io_folder: dict = field(default_factory=_empty_folder)
+    data_io_folder_selected: list = field(default_factory=list)
+    data_io_savable: list = field(default_factory=list)
+    data_io_save_node_id: str | None = None
+    data_io_save_format: str | None = None
+    data_io_save_dialog: bool = False
+    data_io_close_dialog: bool = False
+    data_io_download: dict | None = None
+
+
+class DataIO(Feature):
+    name = "data_io"
     title = "Data"
     icon = "mdi-folder-open-outline"
+    shared_state = DataIOSharedState
+    tab_state = DataIOTabState  # messages, dialogs and downloads go to the tab that asked
 
-    def __init__(self, app) -> None:
-        self.app = app
-        self.server, self.state, self.session = app.server, app.state, app.session
-        self.tabs = app.client_state  # messages, dialogs and downloads go to the tab that asked
+    def __init__(self, host: FeatureHost) -> None:
+        super().__init__(host)
         self.uploads = UploadStore()
         self.downloads = DownloadFolder()
         atexit.register(self.uploads.close)
         atexit.register(self.downloads.close)
-        self.data_folder = self._data_folder_from_cli()
+        self.data_folder = DataFolder(self.config.data_dir) if self.config.data_dir is not None else None
         self._pending: dict = {}  # tab -> the loadables waiting for its user's choice
         self.tabs.close_listeners.append(lambda client: self._pending.pop(client, None))
         self._names: dict[str, str] = {}  # file path -> the user's name, for messages
@@ -71,31 +111,6 @@ class DataIO:
         self.server.add_protocol_to_configure(
             lambda root: root.registerLinkProtocol(UploadProtocol(self.uploads)))
         self.state.data_io_has_data_dir = self.data_folder is not None
-        self.tabs.declare(**{
-            "data_io_busy": False, "data_io_progress": None, "data_io_progress_text": "",
-            "data_io_error": "", "data_io_error_show": False, "data_io_notice": "",
-            "data_io_notice_show": False, "data_io_warning": "", "data_io_warning_show": False,
-            "data_io_choices": [], "data_io_chosen": [], "data_io_kinds": {}, "data_io_choose_dialog": False,
-            "data_io_folder_dialog": False,
-            "data_io_folder": {"path": "", "parent": None, "entries": [], "left_out": 0},
-            "data_io_folder_selected": [],
-            "data_io_savable": [], "data_io_save_node_id": None, "data_io_save_format": None,
-            "data_io_save_dialog": False, "data_io_close_dialog": False, "data_io_download": None,
-        })
-        for name, handler in {
-            "data_io_uploaded": self.on_uploaded, "data_io_upload_error": self.on_upload_error,
-            "data_io_load_chosen": self.load_chosen, "data_io_folder_show": self.show_data_folder,
-            "data_io_folder_open": self.open_folder, "data_io_folder_load": self.load_from_data_folder,
-            "data_io_save_scene": self.save_scene, "data_io_save_dialog_show": self.show_save_dialog,
-            "data_io_save_node": self.save_node, "data_io_screenshot": self.screenshot,
-            "data_io_close_scene": self.close_scene,
-        }.items():
-            self.tabs.trigger(name)(handler)
-
-    def _data_folder_from_cli(self) -> DataFolder | None:
-        args, _unknown = self.server.cli.parse_known_args()
-        data_dir = getattr(args, "data_dir", None)
-        return DataFolder(data_dir) if data_dir else None
 
     # -- messages ------------------------------------------------------------
     def _fail(self, message: str) -> None:
@@ -111,10 +126,12 @@ class DataIO:
         self.tabs.update(data_io_busy=False, data_io_progress=None, data_io_progress_text="",
                          data_io_notice=notice, data_io_notice_show=bool(notice))
 
+    @tab_trigger("data_io_upload_error")
     def on_upload_error(self, message=None, *_args) -> None:
         self._fail(f"Upload failed: {str(message)[:500]}")
 
     # -- opening ------------------------------------------------------------
+    @tab_trigger("data_io_uploaded")
     async def on_uploaded(self, upload_ids=None, *_args) -> None:
         try:
             files = self.uploads.uploaded(upload_ids)
@@ -131,7 +148,7 @@ class DataIO:
         try:
             loadables = await asyncio.get_running_loop().run_in_executor(
                 None, lambda: scene_data.inspect_paths(paths, allowed_root=root, user_names=names))
-        except ValueError as error:
+        except scene_data.DataError as error:
             self._fail(str(error))
             # What could be read is still offered beside the message.
             loadables = list(getattr(error, "loadables", None) or [])
@@ -159,6 +176,7 @@ class DataIO:
                 data_io_choose_dialog=True,
             )
 
+    @tab_trigger("data_io_load_chosen")
     async def load_chosen(self, chosen=None, kinds=None, *_args) -> None:
         chosen = {c for c in chosen if isinstance(c, str)} if isinstance(chosen, list) else set()
         kinds = kinds if isinstance(kinds, dict) else {}
@@ -180,7 +198,7 @@ class DataIO:
         try:
             # Rendering needs the event-loop thread, so loading runs here, not in a worker.
             loaded = scene_data.load_loadables(self.session.engine, loadables, progress)
-        except ValueError as error:
+        except scene_data.DataError as error:
             self._name_as_the_user_does(getattr(error, "loaded", []))
             self._fail(str(error))
             return
@@ -219,6 +237,7 @@ class DataIO:
             node["name"] = name
 
     # -- the server's data folder ----------------------------------------------
+    @tab_trigger("data_io_folder_show")
     def show_data_folder(self, *_args) -> None:
         if self.data_folder is None:
             self._fail("This server has no data folder (start it with --data-dir)")
@@ -228,6 +247,7 @@ class DataIO:
             self.open_folder("")
         self.tabs.update(data_io_folder_dialog=True)
 
+    @tab_trigger("data_io_folder_open")
     def open_folder(self, relative="", *_args, quiet: bool = False) -> bool:
         if self.data_folder is None:
             return False
@@ -242,6 +262,7 @@ class DataIO:
         self.tabs.update(data_io_folder=listing, data_io_folder_selected=[])
         return True
 
+    @tab_trigger("data_io_folder_load")
     async def load_from_data_folder(self, selected=None, *_args) -> None:
         if self.data_folder is None or not isinstance(selected, list) or not selected:
             return
@@ -259,6 +280,7 @@ class DataIO:
         self.tabs.update(data_io_download={"url": self.downloads.url_of(path), "name": name,
                                            "nonce": self._download_count})
 
+    @tab_trigger("data_io_save_scene")
     def save_scene(self, *_args) -> None:
         self._busy("Saving the scene")
         try:
@@ -270,6 +292,7 @@ class DataIO:
         self._done()
         self._offer(path, f"Slicer scene{SCENE_SUFFIX}")
 
+    @tab_trigger("data_io_save_dialog_show")
     def show_save_dialog(self, *_args) -> None:
         nodes = scene_data.savable_nodes(self.session.engine)
         first = nodes[0] if nodes else None
@@ -277,6 +300,7 @@ class DataIO:
                          data_io_save_format=first["formats"][0] if first and first["formats"] else None,
                          data_io_save_dialog=True)
 
+    @tab_trigger("data_io_save_node")
     def save_node(self, node_id=None, suffix=None, *_args) -> None:
         # Looked up in the scene as it is now: another tab may have changed it since the dialog opened.
         node = next((n for n in scene_data.savable_nodes(self.session.engine) if n["node_id"] == node_id), None)
@@ -294,6 +318,7 @@ class DataIO:
         self._done()
         self._offer(path, download_name(node["name"], suffix))
 
+    @tab_trigger("data_io_screenshot")
     def screenshot(self, which=LAYOUT_SCREENSHOT, *_args) -> None:
         visible = list(self.state.visible_views or ())
         if which != LAYOUT_SCREENSHOT and which not in visible:
@@ -311,8 +336,7 @@ class DataIO:
             log.exception("screenshot of %s", which)
             self._fail(f"Could not take the screenshot: {error}")
             return
-        label = "3D" if which == THREED else which
-        self._offer(path, f"Slicer {label}{SCREENSHOT_SUFFIX}")
+        self._offer(path, f"Slicer {VIEW_TITLES.get(which, which)}{SCREENSHOT_SUFFIX}")
 
     def _capture(self, view_name: str):
         view = self.session.view(view_name)
@@ -323,6 +347,7 @@ class DataIO:
         return pixels
 
     # -- closing --------------------------------------------------------------
+    @tab_trigger("data_io_close_scene")
     def close_scene(self, *_args) -> None:
         self.tabs.update(data_io_close_dialog=False)
         try:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from ...engine.segment_editor.brush_geometry import MAX_BRUSH_DIAMETER_MM, MIN_BRUSH_DIAMETER_MM
@@ -21,6 +22,7 @@ from ...engine.segment_editor.paint_effect import MAX_RELATIVE_DIAMETER_PERCENT,
 from ...engine.segment_editor.scissors_effect import MAX_DEPTH_MM, OPERATIONS, SHAPES, SLICE_CUTS
 from ..mrml_binding import BindingError, a_flag, a_number, a_text, one_of
 from . import segment_editor_ui as ui
+from .feature import Feature, FeatureHost
 from .segment_editor_computed import COMPUTED_EFFECTS, ComputedEffects
 from .segment_editor_effects_ui import OPTION_DEFAULTS
 from .segment_editor_shortcuts import EFFECT_ORDER, SHORTCUT_KEYS, ShortcutActions
@@ -45,19 +47,53 @@ def a_colour(value: Any) -> str:
     return value.lower()
 
 
-class SegmentEditorPanel:
+@dataclass(frozen=True)
+class SegmentEditorState:
+    """Shared by the tabs (besides the keys bound to the engine: seg_state, seg_effect, its options)."""
+
+    seg_message: str = ""  # the last refusal or note, for the message line
+    seg_auto_complete: str | None = None  # the grow from seeds / fill between slices in progress
+    seg_shortcut_keys: tuple = SHORTCUT_KEYS
+    seg_effects_available: tuple = ()
+
+
+@dataclass(frozen=True)
+class SegmentEditorTabState:
+    """Each tab's own: the rename dialog, the statistics table, the computed effects' option fields."""
+
+    seg_renaming: dict | None = None
+    seg_statistics: list | None = None
+    seg_opt_auto_method: str = OPTION_DEFAULTS["seg_opt_auto_method"]
+    seg_opt_auto_mode: str = OPTION_DEFAULTS["seg_opt_auto_mode"]
+    seg_opt_margin_mm: float = OPTION_DEFAULTS["seg_opt_margin_mm"]
+    seg_opt_hollow_mm: float = OPTION_DEFAULTS["seg_opt_hollow_mm"]
+    seg_opt_hollow_mode: str = OPTION_DEFAULTS["seg_opt_hollow_mode"]
+    seg_opt_smooth_method: str = OPTION_DEFAULTS["seg_opt_smooth_method"]
+    seg_opt_smooth_mm: float = OPTION_DEFAULTS["seg_opt_smooth_mm"]
+    seg_opt_islands_op: str = OPTION_DEFAULTS["seg_opt_islands_op"]
+    seg_opt_islands_min: int = OPTION_DEFAULTS["seg_opt_islands_min"]
+    seg_opt_logical_op: str = OPTION_DEFAULTS["seg_opt_logical_op"]
+    seg_opt_logical_other: str | None = OPTION_DEFAULTS["seg_opt_logical_other"]
+    seg_opt_mask_mode: str = OPTION_DEFAULTS["seg_opt_mask_mode"]
+    seg_opt_mask_fill: float = OPTION_DEFAULTS["seg_opt_mask_fill"]
+    seg_opt_mask_inside: float = OPTION_DEFAULTS["seg_opt_mask_inside"]
+    seg_opt_seed_locality: float = OPTION_DEFAULTS["seg_opt_seed_locality"]
+    seg_opt_fill_axis: str = OPTION_DEFAULTS["seg_opt_fill_axis"]
+
+
+class SegmentEditorPanel(Feature):
+    name = "seg"
     title = "Segment Editor"
     icon = "mdi-brush"
+    shared_state = SegmentEditorState
+    tab_state = SegmentEditorTabState
 
-    def __init__(self, app) -> None:
-        self.app = app
-        self.state = app.state
-        self.segments = app.session.segments  # the engine's plain-values door (segment_editor_session.py)
-        self.effects = app.session.segment_effects
-        self.binding = app.binding
+    def __init__(self, host: FeatureHost) -> None:
+        super().__init__(host)
+        self.segments = self.session.segments  # the engine's plain-values door (segment_editor_session.py)
+        self.effects = self.session.segment_effects
         self._message = ""
         self._effect = None  # the effect chosen in the panel (interactive or computed)
-        app.client_state.declare(seg_renaming=None, seg_statistics=None, **OPTION_DEFAULTS)
         bind = self.binding.bind
         bind("seg_state", self.segments.state)
         bind("seg_effect", lambda: self._effect, self._choose_effect,
@@ -75,7 +111,7 @@ class SegmentEditorPanel:
         self._bind_setting("seg_scissors_cut", scissors, "slice_cut", one_of(SLICE_CUTS))
         self._bind_setting("seg_scissors_depth_mm", scissors, "depth_mm", a_number(0.0, MAX_DEPTH_MM), digits=2)
         self._last_view_input = 0.0
-        app.input_listeners.append(self._on_view_input)
+        host.input_listeners.append(self._on_view_input)
         self.binding.add_poll_hook(self._poll)
         self.shortcuts = ShortcutActions(self)
         self.computed = ComputedEffects(self)
@@ -83,10 +119,8 @@ class SegmentEditorPanel:
         handlers = {**self._triggers(), **self.computed.triggers()}
         self.triggers = {name: self._guarded(handler) for name, handler in handlers.items()}
         for name, trigger in self.triggers.items():
-            app.client_state.trigger(name)(trigger)
-        app.state.seg_message = ""
-        app.state.seg_shortcut_keys = list(SHORTCUT_KEYS)
-        app.state.seg_effects_available = list(self.available_effects())
+            self.tabs.trigger(name)(trigger)  # a tab's statistics go to that tab (0011)
+        self.state.seg_effects_available = list(self.available_effects())
 
     # -- binding ---------------------------------------------------------------------
     def _bind_setting(self, key: str, settings, attribute: str, validate: Callable, digits: int | None = None):
@@ -133,12 +167,12 @@ class SegmentEditorPanel:
                 self._message = str(refusal) or "refused"
             self.binding.refresh()
             self.state.seg_message = self._message
-            self.app.state.update(self._undo_state())
+            self.state.update(self._undo_state())
 
         return run
 
     def _undo_state(self) -> dict:
-        undo = self.app.session.undo
+        undo = self.session.undo
         return {"undo_can_undo": undo.can_undo, "undo_can_redo": undo.can_redo}
 
     def segment_ids(self) -> list[str]:
@@ -185,7 +219,7 @@ class SegmentEditorPanel:
                  "volume_mm3": round(r["volume_mm3"], 2), "volume_cc": round(r["volume_cc"], 3),
                  **{k: None if r[k] is None else round(r[k], 1) for k in ("mean", "sd", "min", "max")}}
                 for r in self.segments.statistics()]
-        self.app.client_state.update(seg_statistics=rows)
+        self.tabs.update(seg_statistics=rows)
 
     def nudge_brush(self, factor: float) -> None:
         self.effects.brush.resize_brush(factor)

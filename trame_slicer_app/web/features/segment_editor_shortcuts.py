@@ -17,7 +17,7 @@ EFFECT_ORDER = ("paint", "draw", "erase", "level_tracing", "grow_from_seeds", "f
 DIGITS = "1234567890"
 SHORTCUT_KEYS = ("q", "w", "z", "y", "Escape", " ", "i", "-", "+", "=", *DIGITS)
 
-# (keys, what they do) for the help dialog (web/panels/help_panel.py lists them).
+# (keys, what they do) for the help dialog (web/features/help_panel.py lists them).
 SHORTCUT_HELP: list[tuple[str, str]] = [
     ("q / w", "Select the previous / next segment"),
     ("z / y", "Undo / redo"),
@@ -43,9 +43,9 @@ class ShortcutActions:
         if key in ("q", "w"):
             self._step_segment(-1 if key == "q" else 1)
         elif key == "z":
-            panel.app.session.undo.undo()
+            panel.session.undo.undo()
         elif key == "y":
-            panel.app.session.undo.redo()
+            panel.session.undo.redo()
         elif key == "Escape":
             self.choose(None)
         elif key == " ":

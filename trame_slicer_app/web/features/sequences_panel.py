@@ -12,11 +12,13 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from trame.decorators import life_cycle
 from trame.widgets import html
 from trame.widgets import vuetify3 as v3
 
 from ...engine.io import sequences
-from ..mrml_binding import a_flag, a_number
+from ..mrml_binding import BindingError, a_flag, a_number
+from .feature import Feature, FeatureHost
 
 log = logging.getLogger(__name__)
 
@@ -24,18 +26,22 @@ MIN_STEP_S = 1.0 / sequences.MAX_PLAYBACK_FPS
 MAX_FRAMES = 1_000_000
 
 
-class SequencesPanel:
+class SequencesPanel(Feature):
+    name = "sequences"
     title = "Sequences"
     icon = "mdi-filmstrip"
 
-    def __init__(self, app) -> None:
-        self.engine = app.session.engine
-        self.binding = app.binding
+    def __init__(self, host: FeatureHost) -> None:
+        super().__init__(host)
+        self.engine = self.session.engine
         self._task: asyncio.Task | None = None
         self.binding.bind("sequences_current", self._current)
         self.binding.bind("sequences_frame", self._frame, self._set_frame, a_number(0, MAX_FRAMES), undoable=False)
         self.binding.bind("sequences_playing", self._playing, self._set_playing, a_flag, undoable=False)
-        app.ctrl.on_server_ready.add(lambda **_: self.start())
+
+    @life_cycle.server_ready
+    def _on_server_ready(self, **_) -> None:
+        self.start()
 
     # -- MRML -> state -----------------------------------------------------------
     def _current(self) -> dict | None:
@@ -56,13 +62,13 @@ class SequencesPanel:
     def _set_frame(self, frame: float) -> None:
         current = sequences.current_sequence(self.engine)
         if current is None:
-            raise ValueError("no sequence loaded")
+            raise BindingError("no sequence loaded")
         sequences.set_frame(self.engine, current["id"], round(frame))
 
     def _set_playing(self, playing: bool) -> None:
         current = sequences.current_sequence(self.engine)
         if current is None:
-            raise ValueError("no sequence loaded")
+            raise BindingError("no sequence loaded")
         sequences.set_playing(self.engine, current["id"], playing)
 
     # -- playing -----------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 from trame.widgets import html
 from trame.widgets import vuetify3 as v3
 
-from ...layouts import ALL_VIEWS, THREED
+from ...layouts import ALL_VIEWS, VIEW_TITLES
 
 DIALOG_WIDTH_PX = 560
 KIND_SELECT_WIDTH_PX = 150
@@ -37,8 +37,7 @@ def build_toolbar_items(upload_manager_class) -> None:
             v3.VListItem(title="Screenshot of the layout", prepend_icon="mdi-camera",
                          classes="data-io-screenshot-layout", click="trigger('data_io_screenshot', ['layout'])")
             for name in ALL_VIEWS:
-                label = "3D" if name == THREED else name
-                v3.VListItem(title=f"Screenshot of {label}", prepend_icon="mdi-camera-outline",
+                v3.VListItem(title=f"Screenshot of {VIEW_TITLES[name]}", prepend_icon="mdi-camera-outline",
                              v_if=f"visible_views.includes('{name}')", classes=f"data-io-screenshot-{name}",
                              click=f"trigger('data_io_screenshot', ['{name}'])")
     v3.VBtn(icon="mdi-close-box-outline", title="Close scene", classes="data-io-close",

@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from functools import partial
 
+from trame.decorators import trigger
 from trame.widgets import html
 from trame.widgets import vuetify3 as v3
 
 from ...engine.display import model_display as models
 from ...engine.display.scene_tree import data_tree
-from ..mrml_binding import a_flag, a_number, one_of
+from ..mrml_binding import BindingError, a_flag, a_number, one_of
+from .feature import Feature, FeatureHost
 
 COLOR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
 OPACITY_STEP = 0.05
@@ -19,11 +21,12 @@ PROPERTIES = ("color", "opacity", "visible", "slice_intersections")
 
 def a_color(value) -> str:
     if not isinstance(value, str) or not COLOR_PATTERN.match(value):
-        raise ValueError("not a #rrggbb colour")
+        raise BindingError("not a #rrggbb colour")
     return value.lower()
 
 
-class ModelsPanel:
+class ModelsPanel(Feature):
+    name = "models"
     title = "Models"
     icon = "mdi-shape-outline"
 
@@ -34,11 +37,10 @@ class ModelsPanel:
         "slice_intersections": (models.set_model_slice_intersections, a_flag),
     }
 
-    def __init__(self, app) -> None:
-        self.engine = app.session.engine
-        self.binding = app.binding
+    def __init__(self, host: FeatureHost) -> None:
+        super().__init__(host)
+        self.engine = self.session.engine
         self.binding.bind("models_items", self._items)
-        app.server.trigger("models_set")(self.set_property)
 
     def _items(self) -> list[dict]:
         items = []
@@ -52,6 +54,7 @@ class ModelsPanel:
     def _model_ids(self) -> list[str]:
         return [node["id"] for node in data_tree(self.engine) if node["kind"] == "model"]
 
+    @trigger("models_set")
     def set_property(self, node_id=None, prop=None, value=None, *_ignored) -> None:
         """One edit from a row; unknown ids or properties and bad values are refused before the undo checkpoint."""
         if not isinstance(prop, str) or prop not in self._SETTERS:

@@ -3,14 +3,15 @@ slice intersections and the crosshair."""
 
 from __future__ import annotations
 
+from trame.decorators import trigger
 from trame.widgets import html
 from trame.widgets import vuetify3 as v3
 
 from ...engine.display import slice_controls as slices
-from ...layouts import GREEN, RED, YELLOW
+from ...layouts import RED, SLICE_VIEWS
 from ..mrml_binding import a_flag, a_number, one_of
+from .feature import Feature, FeatureHost
 
-SLICE_VIEWS = (RED, YELLOW, GREEN)
 ORIENTATIONS = ("Axial", "Sagittal", "Coronal")
 RESET_REFORMAT = "Reformat reset"
 OFFSET_DECIMALS = 2
@@ -20,13 +21,15 @@ def _key(view_name: str, what: str) -> str:
     return f"slices_{view_name}_{what}"
 
 
-class SlicesPanel:
+class SlicesPanel(Feature):
+    name = "slices"
     title = "Slices"
     icon = "mdi-layers-outline"
 
-    def __init__(self, app) -> None:
-        self.engine = app.session.engine
-        self.binding = b = app.binding
+    def __init__(self, host: FeatureHost) -> None:
+        super().__init__(host)
+        self.engine = self.session.engine
+        b = self.binding
         for name in SLICE_VIEWS:
             b.bind(_key(name, "offset_mm"), lambda name=name: round(self._state(name)["offset_mm"], OFFSET_DECIMALS),
                    lambda mm, name=name: slices.set_slice_offset(self.engine, name, mm),
@@ -47,17 +50,17 @@ class SlicesPanel:
                undoable=False)  # view settings, as in Slicer's toolbar: not scene edits
         b.bind("slices_crosshair", lambda: slices.crosshair_visible(self.engine),
                lambda on: slices.set_crosshair_visible(self.engine, on), a_flag, undoable=False)
-        app.server.trigger("slices_reset_reformat")(self.reset_reformat)
-        app.server.trigger("slices_fit")(self.fit)
 
     def _state(self, view_name: str) -> dict:
         return slices.slice_state(self.engine, view_name)
 
+    @trigger("slices_reset_reformat")
     def reset_reformat(self, view_name=None, *_ignored) -> None:
         if view_name in SLICE_VIEWS:
             self.binding.edit(f"{view_name} reset reformat", slices.set_orientation, self.engine, view_name,
                               RESET_REFORMAT)
 
+    @trigger("slices_fit")
     def fit(self, view_name=None, *_ignored) -> None:
         if view_name in SLICE_VIEWS:
             self.binding.edit(f"{view_name} fit", slices.fit_slice_to_window, self.engine, view_name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
+from trame.decorators import trigger
 from trame.widgets import html
 from trame.widgets import vuetify3 as v3
 
@@ -12,7 +13,8 @@ from ...engine.display import camera_presets, view_decorations
 from ...engine.display.scene_tree import data_tree
 from ...engine.display.volume_display import slice_layers
 from ...engine.volume_rendering import volume_rendering as vr
-from ..mrml_binding import a_flag, a_node_id, a_number, one_of
+from ..mrml_binding import BindingError, a_flag, a_node_id, a_number, one_of
+from .feature import Feature, FeatureHost
 
 SHIFT_STEP = 1.0  # scalar units (HU for a CT) per slider step
 # While the shift slider moves, the volume renders at interactive quality; this long after the
@@ -22,14 +24,14 @@ CAMERA_BUTTONS = (("A", "Anterior"), ("P", "Posterior"), ("L", "Left"), ("R", "R
                   ("S", "Superior"), ("I", "Inferior"))
 
 
-class ThreeDPanel:
+class ThreeDPanel(Feature):
+    name = "threed"
     title = "3D view"
     icon = "mdi-rotate-3d-variant"
 
-    def __init__(self, app) -> None:
-        self.app = app
-        self.engine = app.session.engine
-        self.binding = app.binding
+    def __init__(self, host: FeatureHost) -> None:
+        super().__init__(host)
+        self.engine = self.session.engine
         self._selected: str | None = None
         self._settle_handle: asyncio.TimerHandle | None = None
         b = self.binding
@@ -63,7 +65,6 @@ class ThreeDPanel:
         b.bind("threed_ruler", lambda: decorations.view_decorations_state(self.engine)["ruler"],
                lambda kind: decorations.set_ruler(self.engine, kind),
                one_of(decorations.RULERS), undo_label="ruler")
-        app.server.trigger("threed_camera")(self.look_from)
 
     # -- MRML reads ------------------------------------------------------------
     def _volume_ids(self) -> list[str]:
@@ -83,7 +84,7 @@ class ThreeDPanel:
     def _required_volume(self) -> str:
         volume_id = self._volume_id()
         if volume_id is None:
-            raise ValueError("no volume to render")
+            raise BindingError("no volume to render")
         return volume_id
 
     def _vr(self, key: str):
@@ -93,7 +94,7 @@ class ThreeDPanel:
     # -- edits ---------------------------------------------------------------------
     def _select(self, volume_id: str) -> None:
         if volume_id not in self._volume_ids():
-            raise ValueError(f"no volume {volume_id!r}")
+            raise BindingError(f"no volume {volume_id!r}")
         self._selected = volume_id
 
     def _set_shift(self, shift: float) -> None:
@@ -107,6 +108,7 @@ class ThreeDPanel:
             self._settle_handle.cancel()
         self._settle_handle = loop.call_later(SHIFT_SETTLE_S, vr.set_interacting, self.engine, False)
 
+    @trigger("threed_camera")
     def look_from(self, direction) -> None:
         if direction == "reset":
             self.binding.edit("reset 3D camera", camera_presets.reset_camera, self.engine)

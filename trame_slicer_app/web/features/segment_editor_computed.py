@@ -8,7 +8,9 @@ numbers within the engine's named limits) before they reach the engine, which ch
 
 from __future__ import annotations
 
+import atexit
 import math
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +21,7 @@ from ...engine.segment_editor.label_preview_display import LabelPreview
 from ...engine.segment_editor.segment_export import MODEL_FORMATS
 from ...engine.segment_editor.segment_list import hex_to_rgb
 from ...engine.segment_editor.threshold_preview_display import ThresholdPreview
-from ..downloads import download_name
+from ..downloads import DownloadFolder, download_name
 from ..mrml_binding import BindingError, a_number, one_of
 
 COMPUTED_EFFECTS = ("grow_from_seeds", "fill_between_slices", "threshold", "margin", "hollow", "smoothing",
@@ -53,7 +55,7 @@ class ComputedEffects:
     def __init__(self, panel) -> None:
         self.panel = panel
         self.segments = panel.segments
-        engine = panel.app.session.engine
+        engine = panel.session.engine
         self.threshold_preview = ThresholdPreview(engine.slice_views.values())
         self.label_preview = LabelPreview(engine)
         self._auto_effect = None
@@ -61,7 +63,12 @@ class ComputedEffects:
         panel.binding.bind("seg_threshold_range", self._threshold_range, self._set_threshold_range, a_range,
                            undoable=False)
         panel.binding.bind("seg_threshold_limits", self._threshold_limits)
-        panel.app.state.seg_auto_complete = None  # the running auto-complete effect, shared as the preview is
+        # Saved files and CSVs reach the tab that asked through the Data feature's download link
+        # (its per-tab ``data_io_download``, which web/ui/slicer-upload.js follows).
+        self.downloads = DownloadFolder()
+        atexit.register(self.downloads.close)
+        panel.host.server.enable_module({"serve": self.downloads.serve})
+        self._download_count = 0
 
     # -- threshold ---------------------------------------------------------------------
     def _threshold_limits(self) -> list[float] | None:
@@ -163,13 +170,13 @@ class ComputedEffects:
         colours = {r["id"]: hex_to_rgb(r["colour"]) for r in state["segments"]}
         segment_colours = [colours.get(i, (1.0, 1.0, 0.0)) for i in preview["segment_ids"]]
         self.label_preview.show(self.segments.editor, preview["labels"], segment_colours)
-        self.panel.app.state.seg_auto_complete = self._auto_effect
+        self.panel.state.seg_auto_complete = self._auto_effect
 
     def _auto_end(self, apply: bool) -> None:
         self.label_preview.hide()
         self._auto_effect = None
         self._limits_of: tuple = (None, None)  # (source volume id, [low, high])
-        self.panel.app.state.seg_auto_complete = None
+        self.panel.state.seg_auto_complete = None
         if apply:
             self.segments.auto_complete_apply()
         else:
@@ -181,34 +188,32 @@ class ComputedEffects:
             self._auto_end(apply=False)
 
     # -- files ------------------------------------------------------------------------------------
-    def _data_io(self):
-        return next(f for f in self.panel.app.features if type(f).__name__ == "DataIO")
+    def _offer(self, path: Path, name: str) -> None:
+        self._download_count += 1
+        self.panel.tabs.update(data_io_download={"url": self.downloads.url_of(path), "name": name,
+                                                 "nonce": f"seg-{self._download_count}"})
 
     def _save(self, kind: str) -> None:
-        data_io = self._data_io()
-        folder = data_io.downloads.new_folder()
+        folder = self.downloads.new_folder()
         name = self.segments.state()["segmentation_name"] or "segmentation"
         if kind in SAVE_KINDS:
             path = Path(self.segments.save_segmentation(SAVE_KINDS[kind], folder))
-            data_io._offer(path, download_name(name, SAVE_KINDS[kind]))
+            self._offer(path, download_name(name, SAVE_KINDS[kind]))
             return
         paths = [Path(p) for p in self.segments.export_models(folder, kind)]
         if not paths:
             raise BindingError("no segment to export")
         if len(paths) == 1:
-            data_io._offer(paths[0], paths[0].name)
+            self._offer(paths[0], paths[0].name)
             return
-        import zipfile
-
         archive = folder / download_name(name, f"-{kind}.zip")
         with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
             for path in paths:
                 bundle.write(path, path.name)
-        data_io._offer(archive, archive.name)
+        self._offer(archive, archive.name)
 
     def _statistics_csv(self) -> None:
-        data_io = self._data_io()
         name = self.segments.state()["segmentation_name"] or "segmentation"
-        path = data_io.downloads.new_folder() / download_name(name, "-statistics.csv")
+        path = self.downloads.new_folder() / download_name(name, "-statistics.csv")
         path.write_text(self.segments.statistics_csv(), encoding="utf-8")
-        data_io._offer(path, path.name)
+        self._offer(path, path.name)

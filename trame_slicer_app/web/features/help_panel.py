@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from trame.widgets import html
 from trame.widgets import vuetify3 as v3
 
+from .feature import Feature
 from .segment_editor_shortcuts import SHORTCUT_HELP as SEGMENT_EDITOR_SHORTCUTS
 
 # As in README's "Mouse and keys" (Slicer's own bindings) plus the app's shortcuts.
@@ -31,12 +34,16 @@ BINDINGS: dict[str, list[tuple[str, str]]] = {
 }
 
 
-class HelpPanel:
+@dataclass(frozen=True)
+class HelpTabState:
+    help_open: bool = False
+
+
+class HelpPanel(Feature):
+    name = "help"
     title = "Help"
     icon = "mdi-help-circle-outline"
-
-    def __init__(self, app) -> None:
-        app.client_state.declare(help_open=False)
+    tab_state = HelpTabState
 
     def build_toolbar(self) -> None:
         v3.VBtn(icon="mdi-help-circle-outline", title="Mouse and keyboard", classes="help-open",

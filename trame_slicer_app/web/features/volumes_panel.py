@@ -4,36 +4,38 @@ from __future__ import annotations
 
 from functools import partial
 
+from trame.decorators import trigger
 from trame.widgets import html
 from trame.widgets import vuetify3 as v3
 
 from ...engine.display import volume_display as display
-from ...engine.display.scene_tree import data_tree
+from ...engine.display.scene_tree import VOLUME_KINDS, data_tree
 from ...engine.display.window_level_presets import AUTO_PRESET, WINDOW_LEVEL_PRESETS
 from ...engine.display.window_level_scale import window_level_scale
-from ..mrml_binding import a_flag, a_node_id, a_number, one_of
+from ..mrml_binding import BindingError, a_flag, a_node_id, a_number, one_of
+from .feature import Feature, FeatureHost
 
-VOLUME_KINDS = ("volume", "labelmap")
 OPACITY_STEP = 0.05
 PRESET_NAMES = (*WINDOW_LEVEL_PRESETS, AUTO_PRESET)
-# Until a volume is loaded the sliders need some bounds.
-READOUT = ("W {{ volumes_window == null ? '' : volumes_window.toFixed(volumes_scale.decimals) }}"
-           "  L {{ volumes_level == null ? '' : volumes_level.toFixed(volumes_scale.decimals) }}"
+# A tab may hold a non-number for a moment (a tampered client, before the server puts it right).
+READOUT = ("W {{ typeof volumes_window !== 'number' ? '' : volumes_window.toFixed(volumes_scale.decimals) }}"
+           "  L {{ typeof volumes_level !== 'number' ? '' : volumes_level.toFixed(volumes_scale.decimals) }}"
            "  range {{ volumes_range ? volumes_range.map(v => v.toFixed(volumes_scale.range_decimals))"
            ".join(' to ') : '' }}")
 COLOUR_NOTE = ("Colour image: shown in its own colours. Window/level, its presets and colour maps do not "
                "apply, and dragging in a slice view does not change it.")
+# Until a volume is loaded the sliders need some bounds.
 NO_SCALE = {"level_min": 0, "level_max": 1, "window_max": 1, "step": 1, "decimals": 0, "range_decimals": 0}
 
 
-class VolumesPanel:
+class VolumesPanel(Feature):
+    name = "volumes"
     title = "Volumes"
     icon = "mdi-cube-outline"
 
-    def __init__(self, app) -> None:
-        self.app = app
-        self.engine = app.session.engine
-        self.binding = app.binding
+    def __init__(self, host: FeatureHost) -> None:
+        super().__init__(host)
+        self.engine = self.session.engine
         self._selected: str | None = None
         b = self.binding
         b.bind("volumes_items", self._volume_items)
@@ -65,7 +67,6 @@ class VolumesPanel:
                    lambda layer=layer: round(display.slice_layers(self.engine)[f"{layer}_opacity"], 2),
                    lambda value, layer=layer: display.set_layer_opacity(self.engine, layer, value),
                    a_number(0.0, 1.0), undo_label=f"{layer} opacity")
-        app.server.trigger("volumes_preset")(self.apply_preset)
 
     # -- MRML reads ------------------------------------------------------------
     def _volume_ids(self, kinds: tuple[str, ...] = VOLUME_KINDS) -> list[str]:
@@ -98,9 +99,10 @@ class VolumesPanel:
     # -- edits ---------------------------------------------------------------------
     def _select(self, volume_id: str) -> None:
         if volume_id not in self._volume_ids():
-            raise ValueError(f"no volume {volume_id!r}")
+            raise BindingError(f"no volume {volume_id!r}")
         self._selected = volume_id
 
+    @trigger("volumes_preset")
     def apply_preset(self, name=None, *_ignored) -> None:
         volume_id = self._selected_id()
         if volume_id is None:
