@@ -198,8 +198,16 @@ def test_surfaces_are_rebuilt_once_after_edits(segments):
     assert segmentation.GetClosedSurfaceInternalRepresentation(segment_id).GetNumberOfPoints() > 0
     segments.apply_modifier(box_mask((5, 5, 5)), "remove", BOX_OFFSET)
     assert segments.editor.surfaces.pending  # not rebuilt inside the edit
+    # Meanwhile the old surface stays on screen as a hidden model, not listed as data.
+    stand_ins = segments.editor.surfaces.stand_ins(segmentation)
+    assert len(stand_ins) == 1 and stand_ins[0].GetPolyData().GetNumberOfPoints() > 0
+    assert stand_ins[0].GetHideFromEditors()
+    segments.apply_modifier(box_mask((5, 5, 5)), "remove", (50, 90, 90))
+    assert len(segments.editor.surfaces.stand_ins(segmentation)) == 1  # one batch, one stand-in
     assert segments.editor.surfaces.flush() == 1
     assert segmentation.GetClosedSurfaceInternalRepresentation(segment_id).GetNumberOfPoints() > 0
+    assert segments.editor.surfaces.stand_ins(segmentation) == []
+    assert stand_ins[0].GetScene() is None
     assert segments.state()["show_3d"] is True and segments.state()["smoothing"] == 0.3
 
 
