@@ -237,6 +237,7 @@ class SegmentEditorSession:
         "y", "z") from the visible segments; returns the preview (see auto_complete_preview)."""
         if effect not in AUTO_COMPLETE_EFFECTS:
             raise SegmentEditorError(f"auto-complete effect is one of {', '.join(AUTO_COMPLETE_EFFECTS)}")
+        self.auto_complete_cancel()
         session = (GrowFromSeeds(self.editor, seed_locality) if effect == "grow_from_seeds"
                    else FillBetweenSlices(self.editor, axis))
         session.initialize()

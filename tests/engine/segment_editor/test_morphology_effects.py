@@ -114,3 +114,11 @@ def test_bad_smoothing_is_refused(segments, bone, method, kernel, message):
     with pytest.raises(SegmentEditorError, match=message):
         smoothing.apply(segments.editor, method, kernel)
     assert np.array_equal(segments.segment_array(), bone)
+
+
+def test_hollow_medial_surface_straddles_the_surface(segments, bone):
+    hollow.apply(segments.editor, 4.0, "medial")
+    result = segments.segment_array()
+    assert (result & bone).any() and (result & ~bone).any()
+    outside = ndimage.distance_transform_edt(~bone, sampling=sampling(segments))
+    assert outside[result].max() <= 2.0  # half the thickness outside

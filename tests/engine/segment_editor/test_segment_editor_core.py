@@ -198,8 +198,16 @@ def test_surfaces_are_rebuilt_once_after_edits(segments):
     assert segmentation.GetClosedSurfaceInternalRepresentation(segment_id).GetNumberOfPoints() > 0
     segments.apply_modifier(box_mask((5, 5, 5)), "remove", BOX_OFFSET)
     assert segments.editor.surfaces.pending  # not rebuilt inside the edit
+    # Meanwhile the old surface stays on screen as a hidden model, not listed as data.
+    stand_ins = segments.editor.surfaces.stand_ins(segmentation)
+    assert len(stand_ins) == 1 and stand_ins[0].GetPolyData().GetNumberOfPoints() > 0
+    assert stand_ins[0].GetHideFromEditors()
+    segments.apply_modifier(box_mask((5, 5, 5)), "remove", (50, 90, 90))
+    assert len(segments.editor.surfaces.stand_ins(segmentation)) == 1  # one batch, one stand-in
     assert segments.editor.surfaces.flush() == 1
     assert segmentation.GetClosedSurfaceInternalRepresentation(segment_id).GetNumberOfPoints() > 0
+    assert segments.editor.surfaces.stand_ins(segmentation) == []
+    assert stand_ins[0].GetScene() is None
     assert segments.state()["show_3d"] is True and segments.state()["smoothing"] == 0.3
 
 
@@ -214,3 +222,33 @@ def test_voxel_steps_are_bounded_by_memory(an_engine, a_ct_volume):
     assert undo.undo() is True
     assert session.segment_array().sum() == 3 * 10 * 40 * 40
     assert undo.undo() is False  # the older steps were forgotten
+
+
+def test_editable_area_inside_all_segments(segments):
+    segments.add_segment("a")
+    segments.apply_modifier(box_mask((20, 40, 20)), "add", BOX_OFFSET)
+    segments.add_segment("b")
+    segments.set_overwrite("none")
+    segments.set_editable_area("inside_all_segments")
+    changed = segments.apply_modifier(box_mask((20, 40, 60)), "add", BOX_OFFSET)
+    assert changed == 20 * 40 * 20  # only where "a" is
+
+
+def test_overwrite_visible_spares_hidden_segments(segments):
+    hidden = segments.add_segment("hidden")
+    segments.apply_modifier(box_mask(), "add", BOX_OFFSET)
+    segments.set_segment_visible(hidden, False)
+    segments.add_segment("painter")
+    segments.set_overwrite("visible")
+    segments.apply_modifier(box_mask(), "add", BOX_OFFSET)
+    assert segments.segment_array(hidden).sum() == 20 * 40 * 40
+
+
+def test_an_effect_with_no_segmentation_says_so(an_engine, a_ct_volume):
+    from trame_slicer_app.engine.segment_editor.effects import margin
+
+    session = SegmentEditorSession(an_engine)
+    with pytest.raises(SegmentEditorError, match="no segmentation is being edited"):
+        margin.apply(session.editor, 2.0)
+    with pytest.raises(SegmentEditorError, match="no segmentation is being edited"):
+        session.apply_modifier(box_mask(), "add", BOX_OFFSET)

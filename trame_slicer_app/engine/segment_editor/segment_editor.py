@@ -44,6 +44,9 @@ class SegmentEditor:
         self._node = None
         self.surfaces = SurfaceUpdates()
         self._collected: list | None = None  # the commands of a one_step() block
+        # Told every voxel edit made through the editor (after it is done): an auto-complete
+        # effect learns where its seeds changed without reading every segment again.
+        self.voxel_edit_listeners: list = []
 
     # -- the parameter node and what it points at ---------------------------------------
     @property
@@ -231,6 +234,8 @@ class SegmentEditor:
         if edit is not None:
             self._push(label, edit)
             self.surfaces.changed(segmentation)
+            for listener in list(self.voxel_edit_listeners):
+                listener(edit)
         return edit
 
     def segment_array(self, segment_id: str | None = None) -> np.ndarray:

@@ -16,7 +16,8 @@ from ..errors import SegmentEditorError
 from ..segment_editor import SegmentEditor
 from ..segment_list import segment_ids
 
-Compute = Callable[[np.ndarray, list], np.ndarray]  # (seed labels, segment ids) -> result labels
+# (seed labels, segment ids) -> (result labels inside a box, that box): outside it the result is 0.
+Compute = Callable[[np.ndarray, list], tuple[np.ndarray, tuple[slice, slice, slice]]]
 
 
 class AutoComplete:
@@ -28,16 +29,20 @@ class AutoComplete:
         self._minimum = minimum_segments
         self._label = label
         self.segment_ids: list[str] = []
-        self.result: np.ndarray | None = None
+        # The result inside its box only: a grow from seeds confined to the seeds' box does not pay
+        # for a whole-volume copy at every update.
+        self.result_box: tuple[slice, slice, slice] | None = None
+        self.result_in_box: np.ndarray | None = None
+        self._shape: tuple[int, int, int] | None = None
 
     def seeds(self) -> np.ndarray:
         """The visible segments as one int16 label map (z, y, x): 0 none, i+1 for segment_ids[i]."""
         segmentation, _volume = self.editor.require()
         display = segmentation.GetDisplayNode()
         ids = [sid for sid in segment_ids(segmentation) if display.GetSegmentVisibility(sid)]
-        masks = [self.editor.segment_array(sid) for sid in ids]
-        ids = [sid for sid, mask in zip(ids, masks, strict=True) if mask.any()]
-        masks = [mask for mask in masks if mask.any()]
+        pairs = [(sid, self.editor.segment_array(sid)) for sid in ids]
+        pairs = [(sid, mask) for sid, mask in pairs if mask.any()]
+        ids, masks = [sid for sid, _mask in pairs], [mask for _sid, mask in pairs]
         if len(ids) < self._minimum:
             raise SegmentEditorError(f"{self._label} needs at least {self._minimum} visible, non-empty "
                                      f"segment{'s' if self._minimum > 1 else ''} as seeds")
@@ -48,19 +53,32 @@ class AutoComplete:
         return labels
 
     def initialize(self) -> np.ndarray:
-        """Compute from the current seeds; returns the preview label map."""
-        labels = self.seeds()
-        self.result = self._compute(labels, self.segment_ids)
-        return self.result
+        """Compute from the current seeds; returns the preview label map (whole volume)."""
+        self.compute()
+        return self.preview()
 
     def update(self) -> np.ndarray:
-        """Compute again after the seeds were edited."""
+        """Compute again after the seeds were edited; returns the preview label map."""
         return self.initialize()
 
-    def preview(self) -> np.ndarray:
-        if self.result is None:
+    def compute(self) -> None:
+        """Compute from the current seeds, keeping the result in its box (see preview_in_box)."""
+        labels = self.seeds()
+        self._shape = labels.shape
+        self.result_in_box, self.result_box = self._compute(labels, self.segment_ids)
+
+    def preview_in_box(self) -> tuple[tuple[int, int, int], np.ndarray]:
+        """(offset z, y, x; labels inside the box): the preview without a whole-volume copy."""
+        if self.result_in_box is None:
             raise SegmentEditorError(f"{self._label} has no result yet: initialise it first")
-        return self.result
+        return tuple(s.start for s in self.result_box), self.result_in_box
+
+    def preview(self) -> np.ndarray:
+        """The preview over the whole volume: 0 none, n for segment_ids[n-1] (int16, z, y, x)."""
+        _offset, labels = self.preview_in_box()
+        result = np.zeros(self._shape, dtype=np.int16)
+        result[self.result_box] = labels
+        return result
 
     def apply(self) -> int:
         """The preview becomes the segments (each seed segment gets its label's voxels); one undo
@@ -74,5 +92,5 @@ class AutoComplete:
         return changed
 
     def cancel(self) -> None:
-        self.result = None
+        self.result_in_box = self.result_box = self._shape = None
         self.segment_ids = []
