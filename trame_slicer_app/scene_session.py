@@ -18,10 +18,12 @@ from .engine.io.volumes import VolumeLoadError, check_volume_path, load_volume, 
 from .engine.scene.scene_changes import SceneChangeTracker
 from .engine.scene.scene_layout import set_view_arrangement, view_arrangement
 from .engine.scene.slicer_engine import SlicerEngine
+from .engine.segment_editor.effect_interaction import EffectInteraction
 from .engine.undo.scene_undo import SceneUndo
 from .engine.views.view import SlicerView
 from .engine.views.view_input import apply_input_event
 from .scene_data import DataError, open_paths
+from .segment_editor_session import SegmentEditorSession
 
 log = logging.getLogger(__name__)
 
@@ -41,12 +43,17 @@ class SceneSession:
         set_crosshair_visible(self.engine, True)
         self.undo = SceneUndo(self.engine)
         self.scene_changes = SceneChangeTracker(self.engine)
+        self.segments = SegmentEditorSession(self.engine, self.undo)  # the Segment Editor's door
         # Told (view name, "press"|"wheel"|"key") BEFORE a gesture reaches the view, so that
         # undo can checkpoint the scene the gesture starts from.
         self.gesture_listeners: list[Callable[[str, str], None]] = []
         # Told (view name, key) of a key pressed over a view, before the view; one that returns True
         # has used the key (Escape ends placing, Delete removes the hovered markup point).
         self.key_listeners: list[Callable[[str, str], bool]] = []
+        # Who owns the mouse (engine/views/interaction_mode.py): Slicer's interactor styles, or a tool.
+        self.interaction = self.engine.interaction_modes
+        # The Segment Editor's interactive effects (paint, draw, ...) take the left button through it.
+        self.segment_effects = EffectInteraction(self.segments.editor, self.interaction)
 
     @property
     def view_names(self) -> tuple[str, ...]:
@@ -75,6 +82,8 @@ class SceneSession:
         if kind in GESTURE_STARTS:
             for listener in self.gesture_listeners:
                 listener(view.name, kind)
+        if self.interaction.route(view, event):
+            return
         apply_input_event(view, event)
 
     def probe(self, view_name: str, x: float, y: float) -> dict:

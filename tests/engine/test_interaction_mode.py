@@ -1,4 +1,5 @@
-"""The interaction-mode owner over Slicer's interaction node: named modes, one place that chooses."""
+"""The interaction-mode owner over Slicer's interaction node: named modes, one place that chooses; and a
+tool's events: it takes the gestures it wants, Slicer keeps the rest."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import pytest
 from slicer import vtkMRMLInteractionNode
 
 from trame_slicer_app.engine.views.interaction_mode import (
+    PAINT,
     PLACE,
     VIEW_TRANSFORM,
     WINDOW_LEVEL,
@@ -57,3 +59,69 @@ def test_a_registered_mode_such_as_paint_enters_and_leaves(modes):
     assert calls == ["enter", "leave"]
     with pytest.raises(InteractionModeError):
         modes.register(InteractionMode("paint", vtkMRMLInteractionNode.ViewTransform))
+
+
+# -- a tool's events: it takes the gestures it wants, Slicer keeps the rest -------------------------
+class AView:
+    name = "Red"
+
+
+class LeftButtonTool:
+    """A tool that takes left presses and records what it sees."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def handle_input(self, view, event) -> bool:
+        self.seen.append(event["type"])
+        return event["type"] != "move" and event.get("button", 0) == 0
+
+
+@pytest.fixture
+def a_tool(modes):
+    tool, left = LeftButtonTool(), []
+    modes.register_tool(PAINT, tool, leave=lambda: left.append(modes.current))
+    return tool, left
+
+
+def test_in_a_slicer_mode_slicer_gets_every_event(modes, a_tool):
+    tool, _left = a_tool
+    assert not modes.route(AView(), {"type": "press", "button": 0})
+    assert not modes.route(AView(), {"type": "release", "button": 0})
+    assert tool.seen == []
+
+
+def test_a_tool_owns_the_whole_left_drag_and_lets_other_buttons_through(modes, a_tool):
+    tool, _left = a_tool
+    modes.set(PAINT)
+    assert modes._node.GetCurrentInteractionMode() == vtkMRMLInteractionNode.AdjustWindowLevel
+    assert not modes.route(AView(), {"type": "move"})  # hover: seen and passed on
+    assert modes.route(AView(), {"type": "press", "button": 0})
+    assert modes.route(AView(), {"type": "move"})
+    assert modes.route(AView(), {"type": "release", "button": 0})
+    assert not modes.route(AView(), {"type": "press", "button": 2})  # right drag: Slicer's zoom
+    assert not modes.route(AView(), {"type": "move"})
+    assert not modes.route(AView(), {"type": "release", "button": 2})
+    assert tool.seen == ["move", "press", "move", "release", "press"]
+
+
+def test_a_mode_change_in_mid_drag_leaves_the_drag_with_its_owner(modes, a_tool):
+    tool, _left = a_tool
+    modes.set(PAINT)
+    modes.route(AView(), {"type": "press", "button": 0})
+    modes.set(WINDOW_LEVEL)
+    assert modes.route(AView(), {"type": "release", "button": 0})
+    assert tool.seen[-1] == "release"
+
+
+def test_escape_or_placing_a_markup_puts_the_tool_away_and_tells_it(modes, a_tool):
+    _tool, left = a_tool
+    modes.set(PAINT)
+    assert modes.end_passing_mode()  # Escape
+    assert (modes.current, left) == (WINDOW_LEVEL, [WINDOW_LEVEL])
+    modes.set(PAINT)
+    modes.set(PLACE)  # a markup is placed: the tool is left, placing ends back in the resting mode
+    assert left == [WINDOW_LEVEL, PLACE]
+    modes.end_passing_mode()
+    assert modes.current == WINDOW_LEVEL
+    assert not modes.leave(PAINT)  # not current: nothing to do

@@ -11,6 +11,7 @@ SCRIPTS = (
     "slicer-view.js",  # slicer-stream-view: paints frames, sends input (window.slicer_ui)
     "slicer-upload.js",  # drop, chunked upload, download (window.slicer_upload)
     "slicer-shortcuts.js",  # undo/redo keys
+    "segment-editor-keys.js",  # the Segment Editor's keys, while its panel is open
 )
 UI_MODULE = {
     "serve": {UI_URL: str(UI_DIR)},

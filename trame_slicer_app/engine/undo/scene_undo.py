@@ -12,6 +12,11 @@ never offered: can_undo and the labels look past them, and the next checkpoint, 
 redo() drops them. Comparing is cheap (a capture is plain values, no voxels). A no-op
 checkpoint taken after an undo does not cost the redo steps: they are set aside with it and
 come back when it is dropped.
+
+The same stack holds commands (undo_commands.py): edits recorded AFTER they are done that know
+their own way back, such as a voxel edit storing only the changed sub-box of a label map
+(voxel_edit.py). push(label, command) records one. Their memory is bounded by
+UNDO_VOXEL_MEMORY_BYTES: past it the oldest steps are forgotten (docs/decisions/0019).
 """
 
 from __future__ import annotations
@@ -21,22 +26,30 @@ from slicer import vtkMRMLScene
 from ..scene.node_lookup import DisplayControlError
 from ..scene.slicer_engine import SlicerEngine
 from .scene_snapshot import SceneSnapshot, capture, restore
+from .undo_commands import UndoCommand
 
 # Deleted data stays in memory while an undo level refers to it; this bounds how long.
 MAX_UNDO_LEVELS = 50
 MAX_UNDO_LABEL_CHARS = 80
+# What the commands on both stacks may hold together (voxel edits: packed changed sub-boxes).
+# The newest step is kept whatever its size, so the last apply can always be undone.
+UNDO_VOXEL_MEMORY_BYTES = 256 * 1024 * 1024
+
+Step = SceneSnapshot | UndoCommand
 
 
 class SceneUndo:
     """checkpoint(label) before an edit; undo() and redo() return whether they did anything."""
 
-    def __init__(self, engine: SlicerEngine, max_levels: int = MAX_UNDO_LEVELS) -> None:
+    def __init__(self, engine: SlicerEngine, max_levels: int = MAX_UNDO_LEVELS,
+                 max_command_bytes: int = UNDO_VOXEL_MEMORY_BYTES) -> None:
         self._engine = engine
         self._max_levels = max(1, int(max_levels))
-        self._undo: list[tuple[str, SceneSnapshot]] = []
-        self._redo: list[tuple[str, SceneSnapshot]] = []
+        self._max_command_bytes = max(0, int(max_command_bytes))
+        self._undo: list[tuple[str, Step]] = []
+        self._redo: list[tuple[str, Step]] = []
         # The redo steps the top undo checkpoint cleared, kept until its edit proves real.
-        self._redo_set_aside: list[tuple[str, SceneSnapshot]] = []
+        self._redo_set_aside: list[tuple[str, Step]] = []
         # A closed scene starts a new history: old levels would bring closed data back.
         self._observer = engine.scene.AddObserver(vtkMRMLScene.EndCloseEvent, lambda *_args: self.clear())
 
@@ -106,6 +119,31 @@ class SceneUndo:
         self._undo.append((label.strip()[:MAX_UNDO_LABEL_CHARS], now))
         del self._undo[: max(0, len(self._undo) - self._max_levels)]
 
+    def push(self, label: str, command: UndoCommand) -> None:
+        """Record an edit already done as one undo step; clears redo (the edit is real)."""
+        if not isinstance(label, str) or not label.strip():
+            raise DisplayControlError("an undo step needs a label")
+        self._drop_no_op_steps(capture(self._engine))
+        self._redo_set_aside = []
+        self._redo = []
+        self._undo.append((label.strip()[:MAX_UNDO_LABEL_CHARS], command))
+        del self._undo[: max(0, len(self._undo) - self._max_levels)]
+        self._bound_command_memory()
+
+    @property
+    def command_bytes(self) -> int:
+        """Memory the commands on both stacks hold (see UNDO_VOXEL_MEMORY_BYTES)."""
+        return sum(_step_bytes(step) for stack in (self._undo, self._redo, self._redo_set_aside)
+                   for _label, step in stack)
+
+    def _bound_command_memory(self) -> None:
+        """Forget the oldest undo steps (then the farthest redo steps) until the commands fit;
+        the newest undo step stays."""
+        total = self.command_bytes
+        while total > self._max_command_bytes and len(self._undo) > 1:
+            total -= _step_bytes(self._undo.pop(0)[1])
+        while total > self._max_command_bytes and self._redo:
+            total -= _step_bytes(self._redo.pop(0)[1])
     def undo(self) -> bool:
         return self._step(undoing=True)
 
@@ -118,10 +156,14 @@ class SceneUndo:
         source, target = (self._undo, self._redo) if undoing else (self._redo, self._undo)
         if not source:
             return False
-        label, snapshot = source.pop()
+        label, step = source.pop()
         self._redo_set_aside = []  # the top undo step changes: a set-aside branch is gone
-        target.append((label, now))
-        restore(self._engine, snapshot)
+        if isinstance(step, SceneSnapshot):
+            target.append((label, now))
+            restore(self._engine, step)
+        else:
+            (step.undo if undoing else step.redo)()
+            target.append((label, step))
         # A restored slice node fits today's view size, whatever size it was captured at.
         for view in self._engine.slice_views.values():
             view.logic.ResizeSliceNode(*view.size)
@@ -130,10 +172,14 @@ class SceneUndo:
         return True
 
 
-def _real_depth(stack: list[tuple[str, SceneSnapshot]], now: SceneSnapshot) -> int:
+def _step_bytes(step: Step) -> int:
+    return 0 if isinstance(step, SceneSnapshot) else int(step.nbytes)
+
+
+def _real_depth(stack: list[tuple[str, Step]], now: SceneSnapshot) -> int:
     """How many steps of ``stack`` are left once those on top whose snapshot equals ``now``
-    are left out: going back to them would change nothing."""
+    are left out: going back to them would change nothing. A command is never such a step."""
     depth = len(stack)
-    while depth and stack[depth - 1][1] == now:
+    while depth and isinstance(stack[depth - 1][1], SceneSnapshot) and stack[depth - 1][1] == now:
         depth -= 1
     return depth

@@ -1,20 +1,26 @@
-"""The one owner of the views' mouse mode: what a left drag in a view does.
+"""The one owner of the views' mouse mode: what a left drag in a view does, and who sees the events.
 
 Slicer keeps the mode in its interaction node (view/transform, window/level, place, ...); the displayable
 managers and interactor styles read it there. Features do not set that node themselves: they register a
-mode by name here and ask for it by name, so the toolbar, the Markups panel and (later) the segment editor's
-paint tool never fight over it. A mode is a name, the interaction node's mode it puts the views in, and
-optional enter/leave callbacks (paint will use them to attach its own handling of the events).
+mode by name here and ask for it by name, so the toolbar, the Markups panel and the Segment Editor's
+effects never fight over it. A mode is a name, the interaction node's mode it puts the views in, optional
+enter/leave callbacks, and optionally a tool's input handler (the segment editor's paint, draw, ...).
 
-Placing ends on its own in Slicer (after one markup, unless persistent), and the node then falls back to
-view/transform; the owner brings the views back to the mode that was chosen before placing ("the resting
-mode"), which is window/level in this viewer.
+Every event passes through ``route`` first: the current mode's handler sees it and says whether it
+consumed it; what it does not consume goes on to Slicer's interactor style, so the wheel, keys and the
+other buttons keep Slicer's behaviour while a tool is active. A gesture (press ... release of one button)
+stays with whoever took its press, even when the mode changes in mid-drag, so neither side sees half a drag.
+
+Passing modes (place, a tool) end on Escape or when another mode is chosen; placing also ends on its own
+in Slicer (after one markup, unless persistent), and the node then falls back to view/transform. The
+owner then brings the views back to the mode chosen before ("the resting mode"), window/level here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 from slicer import vtkMRMLInteractionNode
 
@@ -23,6 +29,7 @@ from ..errors import EngineError
 VIEW_TRANSFORM = "view"
 WINDOW_LEVEL = "window_level"
 PLACE = "place"
+PAINT = "paint"  # a segment editor effect edits a segment with the left button
 MAX_MODE_NAME_CHARS = 40
 
 ModeListener = Callable[[str], None]
@@ -32,13 +39,22 @@ class InteractionModeError(EngineError):
     """An unknown mode, or a mode registered twice."""
 
 
+class ModeHandler(Protocol):
+    """A tool's side of the input path (the view is the engine's SlicerView)."""
+
+    def handle_input(self, view, event: Mapping) -> bool:
+        """Act on one event; True if it was consumed (Slicer's interactor style does not see it)."""
+        ...
+
+
 @dataclass(frozen=True)
 class InteractionMode:
     name: str
     mrml_mode: int  # vtkMRMLInteractionNode's mode the views are put in
     enter: Callable[[], None] | None = None
     leave: Callable[[], None] | None = None
-    resting: bool = True  # a mode the views stay in until another is chosen (place is not: it ends)
+    resting: bool = True  # a mode the views stay in until another is chosen (place and tools are not)
+    handler: ModeHandler | None = None  # sees the views' events first while the mode is current
 
 
 class InteractionModes:
@@ -48,6 +64,8 @@ class InteractionModes:
         self._node = interaction_node
         self._modes: dict[str, InteractionMode] = {}
         self._listeners: list[ModeListener] = []
+        # view name -> the handler that took the press of the gesture in progress (None: Slicer's).
+        self._gesture_owner: dict[str, ModeHandler | None] = {}
         self.register(InteractionMode(VIEW_TRANSFORM, vtkMRMLInteractionNode.ViewTransform))
         self.register(InteractionMode(WINDOW_LEVEL, vtkMRMLInteractionNode.AdjustWindowLevel))
         self.register(InteractionMode(PLACE, vtkMRMLInteractionNode.Place, resting=False))
@@ -66,6 +84,13 @@ class InteractionModes:
             raise InteractionModeError(f"the mode {mode.name!r} is registered already")
         self._modes[mode.name] = mode
 
+    def register_tool(self, name: str, handler: ModeHandler, leave: Callable[[], None] | None = None) -> None:
+        """A tool that takes the left button in the slice views while its mode is current (a passing mode:
+        Escape or another mode ends it, and ``leave`` is told). The interaction node stays in window/level
+        for what the tool does not consume."""
+        self.register(InteractionMode(name, vtkMRMLInteractionNode.AdjustWindowLevel, leave=leave,
+                                      resting=False, handler=handler))
+
     @property
     def names(self) -> tuple[str, ...]:
         return tuple(self._modes)
@@ -81,7 +106,7 @@ class InteractionModes:
 
     @property
     def resting(self) -> str:
-        """The mode the views return to when a passing mode (place) ends."""
+        """The mode the views return to when a passing mode (place, a tool) ends."""
         return self._resting
 
     def set(self, name: str) -> None:
@@ -90,21 +115,25 @@ class InteractionModes:
                                        f"modes: {', '.join(self._modes)}")
         self._switch(name)
 
-    def end_passing_mode(self) -> bool:
-        """Escape: leave place (or any non-resting mode) for the resting one. Whether it did anything."""
-        if self._modes[self._current].resting:
+    def leave(self, name: str) -> bool:
+        """End mode ``name`` if it is the current one (a tool put away); whether it did anything."""
+        if self._current != name or self._modes[name].resting:
             return False
         self._switch(self._resting)
         return True
 
+    def end_passing_mode(self) -> bool:
+        """Escape: leave place or a tool for the resting mode. Whether it did anything."""
+        return self.leave(self._current)
+
     def _switch(self, name: str) -> None:
         previous = self._modes[self._current]
         mode = self._modes[name]
-        if previous.name != name and previous.leave is not None:
-            previous.leave()
         self._current = name
         if mode.resting:
             self._resting = name
+        if previous.name != name and previous.leave is not None:
+            previous.leave()
         self._applying = True
         try:
             self._node.SetCurrentInteractionMode(mode.mrml_mode)
@@ -128,6 +157,27 @@ class InteractionModes:
         known = next((m.name for m in self._modes.values() if m.mrml_mode == node_mode and m.resting), None)
         if known is not None:
             self._switch(known)
+
+    # -- events -------------------------------------------------------------------------
+    def route(self, view, event: Mapping) -> bool:
+        """Offer one event to the current mode's tool; True when the tool consumed it."""
+        kind = event.get("type")
+        name = view.name
+        if kind == "press":
+            handler = self._modes[self._current].handler
+            consumed = handler is not None and handler.handle_input(view, event)
+            self._gesture_owner[name] = handler if consumed else None
+            return consumed
+        if name in self._gesture_owner:
+            owner = self._gesture_owner[name]
+            if kind == "release":
+                del self._gesture_owner[name]
+            if owner is not None:
+                owner.handle_input(view, event)
+                return True
+            return False
+        handler = self._modes[self._current].handler
+        return handler is not None and handler.handle_input(view, event)
 
     def close(self) -> None:
         self._node.RemoveObserver(self._observer)

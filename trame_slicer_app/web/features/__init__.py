@@ -12,7 +12,7 @@ from __future__ import annotations
 # Order here is the order in the drawer and the toolbar.
 FEATURE_MODULES: list[str] = [
     "data_io", "data_panel", "volumes_panel", "slices_panel", "models_panel", "markups_panel", "threed_panel",
-    "readouts_panel", "undo_panel", "sequences_panel", "help_panel",
+    "readouts_panel", "undo_panel", "sequences_panel", "segment_editor_panel", "help_panel",
 ]
 
 

@@ -8,6 +8,7 @@ from trame.widgets import html
 from trame.widgets import vuetify3 as v3
 
 from .feature import Feature
+from .segment_editor_shortcuts import SHORTCUT_HELP as SEGMENT_EDITOR_SHORTCUTS
 
 # As in README's "Mouse and keys" (Slicer's own bindings) plus the app's shortcuts.
 BINDINGS: dict[str, list[tuple[str, str]]] = {
@@ -24,6 +25,7 @@ BINDINGS: dict[str, list[tuple[str, str]]] = {
         ("Middle drag, Shift+left drag", "Pan"),
         ("Right drag, wheel", "Zoom"),
     ],
+    "Segment Editor (while its panel is open)": SEGMENT_EDITOR_SHORTCUTS,
     "Everywhere": [
         ("Ctrl+Z", "Undo"),
         ("Ctrl+Shift+Z, Ctrl+Y", "Redo"),

@@ -1,0 +1,94 @@
+"""Which interactive effect owns the left button in the slice views, and its options.
+
+One per scene session. Activating Paint, Erase, Draw, Level tracing or Scissors puts the views'
+interaction mode (engine/views/interaction_mode.py) in "paint" and hands the events to that effect;
+activating none, Escape, or another mode (placing a markup) gives the mouse back to the resting mode.
+Paint and Erase are one brush with one set of options, as in Slicer where Erase shares Paint's brush.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from ..views.interaction_mode import PAINT, InteractionModes
+from .draw_effect import DrawEffect
+from .editor_target import EditorTarget
+from .errors import SegmentEditorError
+from .level_tracing_effect import LevelTracingEffect
+from .paint_effect import PaintEffect
+from .scissors_effect import ScissorsEffect
+from .segment_editor import SegmentEditor
+from .slice_geometry import ras_under
+
+INTERACTIVE_EFFECTS = ("paint", "erase", "draw", "level_tracing", "scissors")
+
+
+class EffectInteraction:
+    def __init__(self, editor: SegmentEditor, modes: InteractionModes) -> None:
+        self.target = EditorTarget(editor)
+        self.brush = PaintEffect(self.target)
+        self.draw = DrawEffect(self.target)
+        self.level_tracing = LevelTracingEffect(self.target)
+        self.scissors = ScissorsEffect(self.target)
+        self._modes = modes
+        self._active: str | None = None
+        self._pick: Callable | None = None  # a one-click point pick waiting (pick_point)
+        modes.register_tool(PAINT, self, leave=self._on_mode_left)
+
+    @property
+    def active(self) -> str | None:
+        return self._active
+
+    def _handler(self, name: str | None):
+        return {"paint": self.brush, "erase": self.brush, "draw": self.draw,
+                "level_tracing": self.level_tracing, "scissors": self.scissors}.get(name)
+
+    def activate(self, name: str | None) -> None:
+        """Make ``name`` the effect under the left button (None: Slicer's view interaction again)."""
+        if name is not None and name not in INTERACTIVE_EFFECTS:
+            raise SegmentEditorError(f"an interactive effect is one of {', '.join(INTERACTIVE_EFFECTS)}")
+        previous = self._handler(self._active)
+        if previous is not None and name != self._active:
+            previous.deactivate()
+        self._active = name
+        self._pick = None
+        if name in ("paint", "erase"):
+            self.brush.settings.erase = name == "erase"
+        if name is not None:
+            self._modes.set(PAINT)
+        else:
+            self._modes.leave(PAINT)
+
+    def _on_mode_left(self) -> None:
+        """The views left the paint mode (Escape, a markup placed, ...): no effect holds the mouse now."""
+        handler = self._handler(self._active)
+        if handler is not None:
+            handler.deactivate()
+        self._active = None
+        self._pick = None
+
+    def handle_input(self, view, event: Mapping) -> bool:
+        if self._pick is not None:
+            return self._picked(view, event)
+        handler = self._handler(self._active)
+        return handler is not None and handler.handle_input(view, event)
+
+    def pick_point(self, on_pick: Callable[[tuple[float, float, float]], object]) -> None:
+        """The next left click in a slice view is a point (RAS) for ``on_pick`` (Islands' "keep/remove
+        selected island"), whatever effect is active; then the mouse goes back as it was."""
+        self._pick = on_pick
+        self._modes.set(PAINT)
+
+    def _picked(self, view, event: Mapping) -> bool:
+        if getattr(view, "kind", None) != "slice" or event.get("type") != "press" or event.get("button") != 0:
+            return event.get("type") == "release"
+        on_pick, self._pick = self._pick, None
+        if self._active is None:
+            self._modes.leave(PAINT)
+        try:
+            on_pick(tuple(float(c) for c in ras_under(view, event)))
+            self.target.last_message = ""
+        except SegmentEditorError as refusal:
+            self.target.last_message = str(refusal)
+        view.request_render()
+        return True

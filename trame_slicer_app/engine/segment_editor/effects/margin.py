@@ -1,0 +1,38 @@
+"""Margin: grow or shrink the active segment by a distance in mm (vtkITKImageMargin).
+
+Growing keeps the voxels within the distance of the segment; shrinking grows the outside by the
+distance and keeps what it leaves (Slicer's margin effect does the same, so that a voxel on the
+border counts as distance zero either way)."""
+
+from __future__ import annotations
+
+import numpy as np
+from slicer import vtkITKImageMargin
+
+from ..segment_editor import SegmentEditor
+from .effect_input import active_segment_voxels, size_mm, spacing_xyz
+from .vtk_images import run_filter, to_vtk_image
+
+MAX_MARGIN_MM = 100.0
+
+
+def grown(mask: np.ndarray, margin_mm: float, spacing: tuple[float, float, float]) -> np.ndarray:
+    """``mask`` grown by ``margin_mm`` (spacing x, y, z in mm); every voxel within that distance."""
+    margin = vtkITKImageMargin()
+    margin.CalculateMarginInMMOn()
+    margin.SetOuterMarginMM(margin_mm)
+    return run_filter(margin, to_vtk_image(mask, spacing)) > 0
+
+
+def with_margin(mask: np.ndarray, margin_mm: float, spacing: tuple[float, float, float]) -> np.ndarray:
+    if margin_mm >= 0:
+        return grown(mask, margin_mm, spacing)
+    return ~grown(~mask, -margin_mm, spacing)
+
+
+def apply(editor: SegmentEditor, margin_mm: float) -> int:
+    """Grow (positive) or shrink (negative) the active segment; one undo step."""
+    margin_mm = size_mm(margin_mm, "the margin", MAX_MARGIN_MM, allow_negative=True)
+    _segment_id, voxels = active_segment_voxels(editor)
+    result = with_margin(voxels, margin_mm, spacing_xyz(editor))
+    return editor.apply_modifier(result, "set", (0, 0, 0), "Grow" if margin_mm > 0 else "Shrink")

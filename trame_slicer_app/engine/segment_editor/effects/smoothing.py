@@ -1,0 +1,104 @@
+"""Smoothing of the active segment with Slicer's methods: median, opening (removes extrusions),
+closing (fills holes), Gaussian; and joint smoothing of all visible segments together.
+
+Kernel sizes are in mm and become an odd number of voxels per axis (at least 1), as in Slicer's
+effect; they are bounded by MAX_KERNEL_MM and MAX_KERNEL_VOXELS so that a slip of the slider
+cannot start a filter that runs for minutes."""
+
+from __future__ import annotations
+
+import numpy as np
+from vtkmodules.vtkImagingGeneral import vtkImageGaussianSmooth, vtkImageMedian3D
+from vtkmodules.vtkImagingMorphological import vtkImageOpenClose3D
+
+from ..errors import SegmentEditorError
+from ..segment_editor import SegmentEditor
+from ..segment_list import segment_ids
+from .effect_input import active_segment_voxels, choice, size_mm, spacing_xyz
+from .vtk_images import run_filter, to_vtk_image
+
+METHODS = ("median", "opening", "closing", "gaussian", "joint")
+MAX_KERNEL_MM = 30.0
+MAX_KERNEL_VOXELS = 31  # per axis
+
+
+def kernel_voxels(kernel_mm: float, spacing) -> tuple[int, int, int]:
+    """An odd voxel count per axis (x, y, z) covering ``kernel_mm``."""
+    sizes = []
+    for step in spacing:
+        count = int(np.floor(kernel_mm / step / 2.0)) * 2 + 1
+        sizes.append(max(1, count))
+    if max(sizes) > MAX_KERNEL_VOXELS:
+        raise SegmentEditorError(f"a {kernel_mm:g} mm kernel is {max(sizes)} voxels wide, over the limit of "
+                                 f"{MAX_KERNEL_VOXELS}: choose a smaller one")
+    return tuple(sizes)
+
+
+def median(mask: np.ndarray, kernel) -> np.ndarray:
+    f = vtkImageMedian3D()
+    f.SetKernelSize(*kernel)
+    return run_filter(f, to_vtk_image(mask)) > 0
+
+
+def open_close(mask: np.ndarray, kernel, opening: bool) -> np.ndarray:
+    f = vtkImageOpenClose3D()
+    f.SetKernelSize(*kernel)
+    f.SetOpenValue(0 if not opening else 1)
+    f.SetCloseValue(1 if not opening else 0)
+    # Closing a segment at the volume's edge must not be cut by the border: pad as Slicer does.
+    pad = max(kernel)
+    padded = np.pad(mask, pad)
+    out = run_filter(f, to_vtk_image(padded)) > 0
+    return out[pad:-pad, pad:-pad, pad:-pad]
+
+
+def gaussian(mask: np.ndarray, kernel_mm: float, spacing) -> np.ndarray:
+    """Gaussian blur of the mask (standard deviation kernel/2 mm) thresholded at half."""
+    f = vtkImageGaussianSmooth()
+    f.SetStandardDeviations(*(kernel_mm / 2.0 / s for s in spacing))
+    f.SetRadiusFactors(*(min(4.0, MAX_KERNEL_VOXELS / 2.0 / max(1e-6, kernel_mm / 2.0 / s)) for s in spacing))
+    blurred = run_filter(f, to_vtk_image(mask.astype(np.float32)))
+    return blurred >= 0.5
+
+
+def smoothed(mask: np.ndarray, method: str, kernel_mm: float, spacing) -> np.ndarray:
+    kernel = kernel_voxels(kernel_mm, spacing)
+    if method == "median":
+        return median(mask, kernel)
+    if method in ("opening", "closing"):
+        return open_close(mask, kernel, opening=method == "opening")
+    return gaussian(mask, kernel_mm, spacing)
+
+
+def apply(editor: SegmentEditor, method: str, kernel_mm: float) -> int:
+    """Smooth the active segment (or, with "joint", every visible segment together); one undo step."""
+    choice(method, METHODS, "the smoothing method")
+    kernel_mm = size_mm(kernel_mm, "the smoothing kernel", MAX_KERNEL_MM)
+    if method == "joint":
+        return _joint(editor, kernel_mm)
+    _segment_id, voxels = active_segment_voxels(editor)
+    return editor.apply_modifier(smoothed(voxels, method, kernel_mm, spacing_xyz(editor)), "set", (0, 0, 0),
+                                 f"Smoothing ({method})")
+
+
+def _joint(editor: SegmentEditor, kernel_mm: float) -> int:
+    """Each visible segment Gaussian-smoothed, then each voxel given to the segment whose smoothed
+    value is highest there (at least half): segments stay without gaps or overlaps between them."""
+    segmentation, _volume = editor.require()
+    display = segmentation.GetDisplayNode()
+    ids = [sid for sid in segment_ids(segmentation) if display.GetSegmentVisibility(sid)]
+    if not ids:
+        raise SegmentEditorError("joint smoothing needs at least one visible segment")
+    spacing = spacing_xyz(editor)
+    kernel_voxels(kernel_mm, spacing)
+    blurred = []
+    for sid in ids:
+        f = vtkImageGaussianSmooth()
+        f.SetStandardDeviations(*(kernel_mm / 2.0 / s for s in spacing))
+        blurred.append(run_filter(f, to_vtk_image(editor.segment_array(sid).astype(np.float32))))
+    stack = np.stack(blurred)
+    winner = np.argmax(stack, axis=0)
+    strong = stack.max(axis=0) >= 0.5
+    return editor.apply_segment_masks({sid: strong & (winner == index) for index, sid in enumerate(ids)},
+                                      "Joint smoothing")
+

@@ -1,0 +1,121 @@
+"""Masks in the source volume's voxel grid: numpy (z, y, x) arrays with an offset, and back.
+
+The segmentation is made on the source volume's geometry (segment_list.create_segmentation), so a
+segment's label map voxels are the volume's voxels: index (k, j, i) of a mask at offset (oz, oy, ox)
+is the volume's IJK voxel (ox + i, oy + j, oz + k). Slicer's shared label maps keep several segments
+in one image (a "layer"), each under its own label value; a segment's mask is read from its layer
+without copying the layer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from slicer import vtkOrientedImageData, vtkSegmentationConverter, vtkSlicerSegmentationsModuleLogic
+from vtkmodules.util import numpy_support
+from vtkmodules.vtkCommonCore import VTK_UNSIGNED_CHAR
+from vtkmodules.vtkCommonMath import vtkMatrix4x4
+
+from .errors import SegmentEditorError
+
+LABELMAP = vtkSegmentationConverter.GetBinaryLabelmapRepresentationName()
+Box = tuple[tuple[int, int, int], tuple[int, int, int]]  # offset (z, y, x), shape (z, y, x)
+
+
+def volume_shape(volume) -> tuple[int, int, int]:
+    """The volume's voxel grid as (z, y, x)."""
+    i, j, k = volume.GetImageData().GetDimensions()
+    return (k, j, i)
+
+
+def image_array(image) -> np.ndarray:
+    """The scalars of a VTK image as a writable (z, y, x) view (no copy)."""
+    i0, i1, j0, j1, k0, k1 = image.GetExtent()
+    scalars = image.GetPointData().GetScalars()
+    if scalars is None or i1 < i0 or j1 < j0 or k1 < k0:
+        return np.zeros((0, 0, 0), dtype=np.uint8)
+    return numpy_support.vtk_to_numpy(scalars).reshape(k1 - k0 + 1, j1 - j0 + 1, i1 - i0 + 1)
+
+
+def image_offset(image) -> tuple[int, int, int]:
+    extent = image.GetExtent()
+    return (extent[4], extent[2], extent[0])
+
+
+def clip_box(offset: Sequence[int], shape: Sequence[int], grid: Sequence[int]) -> Box | None:
+    """The part of a box inside a grid of ``grid`` voxels (all z, y, x); None when none is."""
+    low = [max(0, int(o)) for o in offset]
+    high = [min(int(g), int(o) + int(s)) for o, s, g in zip(offset, shape, grid, strict=True)]
+    if any(h <= lo for lo, h in zip(low, high, strict=True)):
+        return None
+    return tuple(low), tuple(h - lo for lo, h in zip(low, high, strict=True))
+
+
+def segment_mask(segmentation_node, segment_id: str, box: Box) -> np.ndarray:
+    """A segment's voxels inside ``box`` as a bool (z, y, x) array (False where its layer ends)."""
+    (oz, oy, ox), shape = box
+    mask = np.zeros(shape, dtype=bool)
+    segment = segmentation_node.GetSegmentation().GetSegment(segment_id)
+    layer = segment.GetRepresentation(LABELMAP) if segment is not None else None
+    if layer is None:
+        return mask
+    voxels = image_array(layer)
+    if voxels.size == 0:
+        return mask
+    lz, ly, lx = image_offset(layer)
+    # The overlap of the box and the layer, in the box's and in the layer's indices.
+    low = (max(oz, lz), max(oy, ly), max(ox, lx))
+    corners = zip((oz, oy, ox), shape, (lz, ly, lx), voxels.shape, strict=True)
+    high = tuple(min(o + s, lo + n) for o, s, lo, n in corners)
+    if any(h <= lo for lo, h in zip(low, high, strict=True)):
+        return mask
+    in_box = tuple(slice(lo - o, h - o) for lo, h, o in zip(low, high, (oz, oy, ox), strict=True))
+    in_layer = tuple(slice(lo - o, h - o) for lo, h, o in zip(low, high, (lz, ly, lx), strict=True))
+    mask[in_box] = voxels[in_layer] == segment.GetLabelValue()
+    return mask
+
+
+def whole_segment_mask(segmentation_node, segment_id: str, volume) -> np.ndarray:
+    """A segment's voxels over the whole source volume, as a bool (z, y, x) array."""
+    return segment_mask(segmentation_node, segment_id, ((0, 0, 0), volume_shape(volume)))
+
+
+def oriented_mask(volume, mask: np.ndarray, offset: Sequence[int]) -> vtkOrientedImageData:
+    """A uint8 0/1 image on the volume's geometry holding ``mask`` at ``offset`` (z, y, x)."""
+    image = vtkOrientedImageData()
+    ijk_to_ras = vtkMatrix4x4()
+    volume.GetIJKToRASMatrix(ijk_to_ras)
+    image.SetImageToWorldMatrix(ijk_to_ras)
+    oz, oy, ox = (int(o) for o in offset)
+    nz, ny, nx = mask.shape
+    image.SetExtent(ox, ox + nx - 1, oy, oy + ny - 1, oz, oz + nz - 1)
+    image.AllocateScalars(VTK_UNSIGNED_CHAR, 1)
+    image_array(image)[...] = mask.astype(np.uint8)
+    return image
+
+
+def extent_of(offset: Sequence[int], shape: Sequence[int]) -> tuple[int, int, int, int, int, int]:
+    oz, oy, ox = (int(o) for o in offset)
+    nz, ny, nx = (int(s) for s in shape)
+    return (ox, ox + nx - 1, oy, oy + ny - 1, oz, oz + nz - 1)
+
+
+def write_segment_mask(segmentation_node, volume, segment_id: str, offset: Sequence[int], mask: np.ndarray) -> None:
+    """Make the segment exactly ``mask`` inside the box at ``offset``, unchanged outside it (no
+    masking: this is undo and redo). Slicer's replace mode replaces a segment's whole mask even when
+    given an extent, so the whole mask is read, patched inside the box and written back."""
+    if segmentation_node.GetSegmentation().GetSegment(segment_id) is None:
+        raise SegmentEditorError(f"segment {segment_id!r} is no longer in {segmentation_node.GetName()!r}")
+    whole = whole_segment_mask(segmentation_node, segment_id, volume)
+    box = clip_box(offset, mask.shape, whole.shape)
+    if box is None:
+        return
+    (bz, by, bx), (nz, ny, nx) = box
+    oz, oy, ox = (int(o) for o in offset)
+    whole[bz:bz + nz, by:by + ny, bx:bx + nx] = mask[bz - oz:bz - oz + nz, by - oy:by - oy + ny, bx - ox:bx - ox + nx]
+    image = oriented_mask(volume, whole, (0, 0, 0))
+    ok = vtkSlicerSegmentationsModuleLogic.SetBinaryLabelmapToSegment(
+        image, segmentation_node, segment_id, vtkSlicerSegmentationsModuleLogic.MODE_REPLACE, image.GetExtent())
+    if not ok:
+        raise SegmentEditorError(f"could not write segment {segment_id!r}")

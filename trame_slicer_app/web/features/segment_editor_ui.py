@@ -1,0 +1,217 @@
+"""The Segment Editor panel's widgets (the logic and its checks are in ``segment_editor_panel.py``).
+
+State read here: ``seg_state`` (the engine's plain values: segmentation, segments, active segment,
+masking, 3D), ``seg_effect`` and the effect options, ``seg_message``; per tab: ``seg_renaming``,
+``seg_statistics``. Every edit goes to the server as a trigger with its arguments.
+"""
+
+from __future__ import annotations
+
+from trame.widgets import html
+from trame.widgets import vuetify3 as v3
+
+from ..mrml_binding import MAX_TEXT_LENGTH
+from . import segment_editor_effects_ui as effects_ui
+
+EFFECTS: dict[str, tuple[str, str]] = {  # name -> (title, icon)
+    "paint": ("Paint", "mdi-brush"),
+    "draw": ("Draw", "mdi-draw"),
+    "erase": ("Erase", "mdi-eraser"),
+    "level_tracing": ("Level tracing", "mdi-vector-polyline"),
+    "scissors": ("Scissors", "mdi-content-cut"),
+}
+EFFECT_HELP = {
+    "paint": "Left drag in a slice view paints; Shift+wheel or - / + sizes the brush.",
+    "erase": "Left drag in a slice view erases from the selected segment.",
+    "draw": "Left click adds a point, left drag adds many; double click, right click, a or Enter fills; "
+            "x deletes the last point; Escape unselects.",
+    "level_tracing": "Move over a slice view: the outline of like voxels follows; left click fills it.",
+    "scissors": "Left drag a shape in a slice view; it is applied when the button is released.",
+}
+SCISSORS_CHOICES = {
+    "seg_scissors_shape": ("Shape", [("Free-form", "free_form"), ("Circle", "circle"), ("Rectangle", "rectangle")]),
+    "seg_scissors_operation": ("Operation", [("Erase inside", "erase_inside"), ("Erase outside", "erase_outside"),
+                                             ("Fill inside", "fill_inside"), ("Fill outside", "fill_outside")]),
+    "seg_scissors_cut": ("Slice cut", [("Unlimited", "unlimited"), ("Positive", "positive"),
+                                       ("Negative", "negative"), ("Symmetric", "symmetric")]),
+}
+EDITABLE_AREA_ITEMS = [("Everywhere", "everywhere"), ("Inside all segments", "inside_all_segments"),
+                       ("Inside visible segments", "inside_visible_segments"),
+                       ("Outside all segments", "outside_all_segments"),
+                       ("Outside visible segments", "outside_visible_segments"),
+                       ("Inside one segment", "inside_segment")]
+OVERWRITE_ITEMS = [("Overwrite all", "all"), ("Overwrite visible", "visible"), ("Allow overlap", "none")]
+_RENAME_VALID = (f"(seg_renaming && seg_renaming.name.trim().length > 0"
+                 f" && seg_renaming.name.length <= {MAX_TEXT_LENGTH})")
+
+
+def _items(pairs) -> list[dict]:
+    return [{"title": title, "value": value} for title, value in pairs]
+
+
+def build_panel() -> None:
+    with html.Div(classes="segment-editor-panel"):
+        v3.VAlert(text=("seg_message",), v_if="seg_message", type="warning", density="compact",
+                  variant="tonal", classes="seg-message mb-2")
+        with html.Div(v_if="!seg_state.segmentation_id"):
+            html.Div("No segmentation is being edited.", classes="text-medium-emphasis mb-2")
+            v3.VBtn("Create segmentation", prepend_icon="mdi-plus", classes="seg-create", size="small",
+                    click="trigger('seg_create')")
+            with v3.VSelect(v_if="seg_state.segmentations.length", label="or edit", density="compact",
+                            items=("seg_state.segmentations",), item_title="name", item_value="id",
+                            hide_details=True, classes="seg-pick-segmentation mt-2",
+                            update_modelValue="trigger('seg_select_segmentation', [$event])"):
+                pass
+        with html.Div(v_if="seg_state.segmentation_id"):
+            _build_segmentation_bar()
+            _build_segment_list()
+            _build_effects()
+            _build_masking()
+            _build_statistics()
+            effects_ui.build_files()
+    _build_rename_dialog()
+
+
+def _build_segmentation_bar() -> None:
+    with html.Div(classes="d-flex align-center ga-1 mb-1"):
+        html.Span("{{ seg_state.segmentation_name }}", classes="text-body-2 text-truncate flex-grow-1")
+        v3.VBtn(icon="mdi-plus", size="small", variant="text", title="Add segment", classes="seg-add",
+                click="trigger('seg_add')")
+        v3.VBtn(icon="mdi-minus", size="small", variant="text", title="Remove the selected segment",
+                classes="seg-remove", disabled=("!seg_state.active_segment_id",),
+                click="trigger('seg_remove', [seg_state.active_segment_id])")
+        v3.VBtn("3D", size="small", variant=("seg_state.show_3d ? 'flat' : 'text'",), title="Show in 3D",
+                color=("seg_state.show_3d ? 'primary' : undefined",), classes="seg-show-3d",
+                click="trigger('seg_show_3d', [!seg_state.show_3d])")
+    v3.VSlider(v_if="seg_state.show_3d", model_value=("seg_state.smoothing",), min=0, max=1, step=0.1,
+               label="Smoothing", density="compact", hide_details=True, classes="seg-smoothing",
+               end="trigger('seg_smoothing', [$event])")
+
+
+def _build_segment_list() -> None:
+    html.Div("No segment: add one.", v_if="!seg_state.segments.length", classes="text-medium-emphasis")
+    with html.Div(v_for="s in seg_state.segments", key="s.id",
+                  classes=("['seg-row', 'px-1', s.id === seg_state.active_segment_id ? 'seg-active' : '']",),
+                  style=("s.id === seg_state.active_segment_id ? 'background: rgba(100,140,255,0.18)' : ''",)):
+        with html.Div(classes="d-flex align-center ga-1"):
+            html.Input(type="color", value=("s.colour",), title="Colour", classes="seg-colour",
+                       style="width: 24px; height: 20px; border: none; padding: 0;",
+                       change="trigger('seg_colour', [s.id, $event.target.value])")
+            html.Span("{{ s.name }}", classes="seg-name text-body-2 text-truncate flex-grow-1",
+                      style="cursor: pointer", click="trigger('seg_select', [s.id])",
+                      dblclick="seg_renaming = {id: s.id, name: s.name}")
+            v3.VBtn(icon=("s.visible ? 'mdi-eye' : 'mdi-eye-off'",), size="x-small", variant="text",
+                    title="Show or hide", classes="seg-visible",
+                    click="trigger('seg_visible', [s.id, null, !s.visible])")
+            with v3.VMenu():
+                with v3.Template(v_slot_activator="{ props }"):
+                    v3.VBtn(icon="mdi-dots-vertical", size="x-small", variant="text", v_bind="props",
+                            title="Fill, outline, 3D, rename", classes="seg-more")
+                with v3.VList(density="compact"):
+                    for kind, title in (("fill_2d", "Fill in slices"), ("outline_2d", "Outline in slices"),
+                                        ("surface_3d", "Surface in 3D")):
+                        v3.VListItem(title=title, classes=f"seg-{kind.replace('_', '-')}",
+                                     prepend_icon=(f"s.{kind} ? 'mdi-checkbox-marked' : 'mdi-checkbox-blank-outline'",),
+                                     click=f"trigger('seg_visible', [s.id, '{kind}', !s.{kind}])")
+                    v3.VListItem(title="Rename", prepend_icon="mdi-rename", classes="seg-rename",
+                                 click="seg_renaming = {id: s.id, name: s.name}")
+            v3.VBtn(icon=("s.locked ? 'mdi-lock' : 'mdi-lock-open-variant-outline'",), size="x-small",
+                    variant="text", title="Lock", classes="seg-lock", click="trigger('seg_lock', [s.id, !s.locked])")
+        v3.VSlider(v_if="s.id === seg_state.active_segment_id", model_value=("s.opacity",), min=0, max=1,
+                   step=0.05, label="Opacity", density="compact", hide_details=True, classes="seg-opacity",
+                   end="trigger('seg_opacity', [s.id, $event])")
+
+
+def _build_effects() -> None:
+    html.Div("Effects", classes="text-subtitle-2 mt-2")
+    with v3.VBtnToggle(v_model=("seg_effect",), density="compact", classes="seg-effects flex-wrap",
+                       style="height: auto"):
+        for name, (title, icon) in EFFECTS.items():
+            v3.VBtn(icon=icon, value=name, title=title, size="small", classes=f"seg-effect-{name}")
+        effects_ui.build_effect_buttons()
+    for name, text in EFFECT_HELP.items():
+        html.Div(text, v_if=f"seg_effect === '{name}'", classes="text-caption text-medium-emphasis")
+    with html.Div(v_if="seg_effect === 'paint' || seg_effect === 'erase'", classes="seg-brush-options"):
+        with html.Div(classes="d-flex align-center ga-2"):
+            v3.VSwitch(v_model=("seg_brush_relative",), label="% of view", density="compact", hide_details=True,
+                       classes="seg-brush-relative")
+            v3.VSwitch(v_model=("seg_brush_sphere",), label="Sphere", density="compact", hide_details=True,
+                       classes="seg-brush-sphere")
+        v3.VSlider(v_if="!seg_brush_relative", v_model=("seg_brush_diameter_mm",), min=0.5, max=100, step=0.5,
+                   label="Diameter (mm)", density="compact", hide_details=True, thumb_label=True,
+                   classes="seg-brush-diameter")
+        v3.VSlider(v_if="seg_brush_relative", v_model=("seg_brush_percent",), min=0.5, max=50, step=0.5,
+                   label="Diameter (%)", density="compact", hide_details=True, thumb_label=True,
+                   classes="seg-brush-percent")
+    effects_ui.build_effect_options()
+    with html.Div(v_if="seg_effect === 'scissors'", classes="seg-scissors-options"):
+        for key, (label, pairs) in SCISSORS_CHOICES.items():
+            v3.VSelect(v_model=(key,), label=label, items=("items", _items(pairs)), density="compact",
+                       hide_details=True, classes=key.replace("_", "-"))
+        v3.VTextField(v_if="seg_scissors_cut !== 'unlimited'", model_value=("seg_scissors_depth_mm",),
+                      type="number", label="Depth (mm, 0: this slice)", density="compact", hide_details=True,
+                      classes="seg-scissors-depth", update_modelValue="seg_scissors_depth_mm = Number($event)")
+
+
+def _build_masking() -> None:
+    with v3.VExpansionPanels(variant="accordion", classes="mt-2"), v3.VExpansionPanel():
+        v3.VExpansionPanelTitle("Masking", classes="seg-masking-title")
+        with v3.VExpansionPanelText():
+            v3.VSelect(model_value=("seg_state.masking.editable_area",), label="Editable area",
+                       items=("items", _items(EDITABLE_AREA_ITEMS)), density="compact", hide_details=True,
+                       classes="seg-editable-area",
+                       update_modelValue="trigger('seg_editable_area', [$event, seg_state.masking.mask_segment_id"
+                                         " || (seg_state.segments[0] && seg_state.segments[0].id)])")
+            v3.VSelect(v_if="seg_state.masking.editable_area === 'inside_segment'",
+                       model_value=("seg_state.masking.mask_segment_id",), label="Segment",
+                       items=("seg_state.segments",), item_title="name", item_value="id", density="compact",
+                       hide_details=True, classes="seg-mask-segment",
+                       update_modelValue="trigger('seg_editable_area', ['inside_segment', $event])")
+            v3.VCheckbox(model_value=("seg_state.masking.intensity_mask",), label="Editable intensity range",
+                         density="compact", hide_details=True, classes="seg-intensity-mask",
+                         update_modelValue="trigger('seg_intensity_mask', [$event,"
+                                           " ...seg_state.masking.intensity_range])")
+            with html.Div(v_if="seg_state.masking.intensity_mask", classes="d-flex ga-2"):
+                low, high = "seg_state.masking.intensity_range[0]", "seg_state.masking.intensity_range[1]"
+                typed = "Number($event.target.value)"
+                for label, values in (("From", f"{typed}, {high}"), ("To", f"{low}, {typed}")):
+                    v3.VTextField(model_value=(low if label == "From" else high,), type="number", label=label,
+                                  density="compact", hide_details=True, classes=f"seg-intensity-{label.lower()}",
+                                  change=f"trigger('seg_intensity_mask', [true, {values}])")
+            v3.VSelect(model_value=("seg_state.masking.overwrite",), label="Modify other segments",
+                       items=("items", _items(OVERWRITE_ITEMS)), density="compact", hide_details=True,
+                       classes="seg-overwrite", update_modelValue="trigger('seg_overwrite', [$event])")
+
+
+def _build_statistics() -> None:
+    with html.Div(classes="d-flex align-center mt-2"):
+        html.Div("Statistics", classes="text-subtitle-2 flex-grow-1")
+        v3.VBtn("Compute", size="small", variant="text", classes="seg-statistics-compute",
+                click="trigger('seg_statistics')")
+    with v3.VTable(v_if="seg_statistics", density="compact", classes="seg-statistics",
+                   style="font-size: 11px; overflow-x: auto"):
+        with html.Thead(), html.Tr():
+            for title in ("Segment", "Voxels", "mm³", "cc", "Mean", "SD", "Min", "Max"):
+                html.Th(title)
+        with html.Tbody(), html.Tr(v_for="r in seg_statistics", key="r.id"):
+            html.Td("{{ r.name }}")
+            html.Td("{{ r.voxels }}", classes="seg-statistics-voxels")
+            for field in ("volume_mm3", "volume_cc", "mean", "sd", "min", "max"):
+                html.Td(f"{{{{ r.{field} }}}}")
+
+
+def _build_rename_dialog() -> None:
+    rename = f"({_RENAME_VALID}) && (trigger('seg_rename', [seg_renaming.id, seg_renaming.name]), seg_renaming = null)"
+    with v3.VDialog(model_value=("!!seg_renaming",), update_modelValue="$event || (seg_renaming = null)",
+                    max_width=360), \
+            v3.VCard(title="Rename segment", v_if="seg_renaming", classes="seg-rename-dialog"), \
+            v3.VForm(submit=rename):
+        with v3.VCardText():
+            v3.VTextField(model_value=("seg_renaming.name",),
+                          update_modelValue="seg_renaming = {...seg_renaming, name: $event}",
+                          label="Name", autofocus=True, classes="seg-rename-name", counter=MAX_TEXT_LENGTH)
+        with v3.VCardActions():
+            v3.VSpacer()
+            v3.VBtn("Cancel", click="seg_renaming = null")
+            v3.VBtn("Rename", type="submit", color="primary", classes="seg-rename-ok",
+                    disabled=(f"!{_RENAME_VALID}",), __properties=["type"])
