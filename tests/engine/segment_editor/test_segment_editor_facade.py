@@ -35,17 +35,3 @@ def test_auto_complete_doors(segments):
 def test_unknown_auto_complete_effect(segments):
     with pytest.raises(SegmentEditorError, match="auto-complete effect"):
         segments.auto_complete_start("magic")
-
-
-def test_scene_session_has_the_segment_editor():
-    from trame_slicer_app.scene_session import SceneSession
-
-    session = SceneSession()
-    session.open_sample()
-    segmentation_id = session.segments.create_segmentation()
-    segment_id = session.segments.add_segment("a")
-    assert session.segments.state()["segmentation_id"] == segmentation_id
-    session.segments.apply_modifier(np.ones((3, 3, 3), bool), "add", (5, 5, 5))
-    assert session.undo.undo_label == "Add a"
-    assert session.undo.undo() is True
-    assert session.segments.segment_array(segment_id).sum() == 0

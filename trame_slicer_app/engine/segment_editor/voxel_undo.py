@@ -17,10 +17,11 @@ from .voxel_grid import Box, segment_mask, write_segment_mask
 class VoxelRecorder:
     """``before()`` then the edit then ``after()``: the step, or None when no voxel changed."""
 
-    def __init__(self, segmentation_node, volume, box: Box) -> None:
+    def __init__(self, segmentation_node, volume, box: Box, on_write=None) -> None:
         self._segmentation = segmentation_node
         self._volume = volume
         self._box = box
+        self._on_write = on_write  # told before undo or redo writes voxels (the 3D surfaces follow)
         self._before: dict[str, np.ndarray] = {}
 
     def before(self) -> None:
@@ -46,9 +47,11 @@ class VoxelRecorder:
         return VoxelEdit(regions, self.writer())
 
     def writer(self):
-        segmentation, volume = self._segmentation, self._volume
+        segmentation, volume, on_write = self._segmentation, self._volume, self._on_write
 
         def write(segment_id: str, offset, mask) -> None:
+            if on_write is not None:
+                on_write(segmentation)
             write_segment_mask(segmentation, volume, segment_id, offset, mask)
 
         return write
