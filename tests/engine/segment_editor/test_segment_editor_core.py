@@ -289,3 +289,17 @@ def test_undo_of_an_edit_rebuilds_the_3d_surface_later(segments, an_undo):
     assert segments.editor.surfaces.pending
     segments.editor.surfaces.flush()
     assert segmentation.GetClosedSurfaceInternalRepresentation(segment_id).GetNumberOfPoints() == grown != shrunk
+
+
+def test_an_edit_records_only_the_segments_it_changed(segments, an_undo):
+    """Thirty segments share the label map: a brush over two of them records those two only."""
+    ids = []
+    for index in range(30):
+        ids.append(segments.add_segment(f"s{index}"))
+        segments.apply_modifier(box_mask((2, 10, 10)), "add", (2 * index, 10, 10))
+    segments.set_active_segment(ids[0])
+    segments.apply_modifier(box_mask((4, 10, 10)), "add", (0, 10, 10))  # takes s1's voxels
+    step = an_undo._undo[-1][1]
+    assert sorted(region.key for region in step.regions) == sorted(ids[:2])
+    an_undo.undo()
+    assert [int(segments.segment_array(i).sum()) for i in ids[:3]] == [200, 200, 200]

@@ -52,6 +52,30 @@ def clip_box(offset: Sequence[int], shape: Sequence[int], grid: Sequence[int]) -
     return tuple(low), tuple(h - lo for lo, h in zip(low, high, strict=True))
 
 
+def layer_labels(layer, box: Box) -> np.ndarray:
+    """A copy of a label map layer's values inside ``box`` (0 where the layer does not reach)."""
+    (oz, oy, ox), shape = box
+    voxels = image_array(layer)
+    labels = np.zeros(shape, dtype=voxels.dtype if voxels.size else np.uint8)
+    if voxels.size == 0:
+        return labels
+    lz, ly, lx = image_offset(layer)
+    low = (max(oz, lz), max(oy, ly), max(ox, lx))
+    corners = zip((oz, oy, ox), shape, (lz, ly, lx), voxels.shape, strict=True)
+    high = tuple(min(o + s, lo + n) for o, s, lo, n in corners)
+    if any(h <= lo for lo, h in zip(low, high, strict=True)):
+        return labels
+    in_box = tuple(slice(lo - o, h - o) for lo, h, o in zip(low, high, (oz, oy, ox), strict=True))
+    in_layer = tuple(slice(lo - o, h - o) for lo, h, o in zip(low, high, (lz, ly, lx), strict=True))
+    labels[in_box] = voxels[in_layer]
+    return labels
+
+
+def layer_key(layer) -> str:
+    """A layer's identity (its C++ address: Python wrappers of one layer come and go)."""
+    return layer.GetAddressAsString("vtkObject")
+
+
 def segment_mask(segmentation_node, segment_id: str, box: Box) -> np.ndarray:
     """A segment's voxels inside ``box`` as a bool (z, y, x) array (False where its layer ends)."""
     (oz, oy, ox), shape = box
