@@ -46,6 +46,9 @@ class SceneSession:
         # Told (view name, "press"|"wheel"|"key") BEFORE a gesture reaches the view, so that
         # undo can checkpoint the scene the gesture starts from.
         self.gesture_listeners: list[Callable[[str, str], None]] = []
+        # Told (view name, key) of a key pressed over a view, before the view; one that returns True
+        # has used the key (Escape ends placing, Delete removes the hovered markup point).
+        self.key_listeners: list[Callable[[str, str], bool]] = []
 
     @property
     def view_names(self) -> tuple[str, ...]:
@@ -69,6 +72,8 @@ class SceneSession:
 
     def apply_input(self, view: SlicerView, event: dict) -> None:
         kind = event.get("type")
+        if kind == "key" and any(listener(view.name, str(event.get("key", ""))) for listener in self.key_listeners):
+            return
         if kind in GESTURE_STARTS:
             for listener in self.gesture_listeners:
                 listener(view.name, kind)
@@ -90,7 +95,7 @@ class SceneSession:
         for path in paths:
             node = load_volume(self.engine, path)
             names.append(node.GetName())
-            log.info("loaded %s as %s", path, node.GetName())
+            log.debug("loaded %s as %s", path, node.GetName())  # names are patient data: not at INFO
         if node is not None:
             show_volume(self.engine, node)
         return names
@@ -100,7 +105,7 @@ class SceneSession:
         checked and first read in a sandbox; shows the last volume. Raises DataError on bad files."""
         loaded = open_paths(self.engine, [Path(p) for p in paths])
         for item in loaded:
-            log.info("loaded %s %s (%s)", item["kind"], item["name"], item["node_id"])
+            log.debug("loaded %s %s (%s)", item["kind"], item["name"], item["node_id"])  # not at INFO: names
         return loaded
 
     def readouts(self) -> dict:

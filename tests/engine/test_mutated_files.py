@@ -65,7 +65,7 @@ def corpus(tmp_path_factory, a_ct_path) -> tuple[Path, dict[str, str]]:
         "bitflipped.nii.gz": (bytes(mri_bytes[: len(mri_bytes) // 2] + bytes([mri_bytes[len(mri_bytes) // 2] ^ 0x10])
                                     + mri_bytes[len(mri_bytes) // 2 + 1:]), "damaged or cut short"),
         "bitflipped_header.nrrd": (ct.replace(b"sizes:", b"sizgs:", 1), "does not give the image's size"),
-        "truncated.stl": (skull[: len(skull) // 2], "could not be read as a surface model"),
+        "truncated.stl": (skull[: len(skull) // 2], "triangles, the file is cut short"),
         "not_an_image.nrrd": (b"solid x\n", "does not start as a .nrrd image does"),
         "random.nii": (os.urandom(4096), "does not start as a .nii image does"),
         # empty, whatever the name promises

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from slicer import vtkMRMLModelNode, vtkMRMLStorageNode
@@ -9,9 +10,11 @@ from slicer import vtkMRMLModelNode, vtkMRMLStorageNode
 from ..errors import EngineError
 from .segmentations import remove_with_helpers
 from .untrusted.io_limits import DEFAULT_IO_LIMITS, IOLimits
+from .untrusted.reader_complaints import reader_complaints
 
 MODEL_EXTENSIONS = (".stl", ".obj", ".ply", ".vtk", ".vtp")
 MODEL_SAVE_SUFFIXES = (".stl", ".vtk", ".vtp", ".obj", ".ply")
+log = logging.getLogger(__name__)
 # Files that do not say otherwise hold LPS coordinates, as Slicer assumes.
 DEFAULT_COORDINATE_SYSTEM = vtkMRMLStorageNode.CoordinateSystemLPS
 
@@ -33,7 +36,14 @@ def legacy_vtk_dataset(path: Path) -> str:
 
 def load_model(engine, path: Path, name: str, limits: IOLimits = DEFAULT_IO_LIMITS) -> vtkMRMLModelNode:
     """Read a surface mesh into the scene as a model node."""
-    node = engine.models_logic.AddModel(str(path), DEFAULT_COORDINATE_SYSTEM)
+    with reader_complaints() as complaints:
+        node = engine.models_logic.AddModel(str(path), DEFAULT_COORDINATE_SYSTEM)
+    if complaints:
+        if node is not None:
+            remove_with_helpers(engine, node)
+        # The reader's own words name its classes and addresses: logged for a developer, not shown.
+        log.debug("%s: the reader said %s", path.name, complaints)
+        raise ModelLoadError(f"{path.name}: could not be read as a surface model: the file is damaged or cut short")
     polydata = node.GetPolyData() if node is not None else None
     if polydata is None or polydata.GetNumberOfPoints() == 0:
         if node is not None:

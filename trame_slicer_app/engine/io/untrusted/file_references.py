@@ -6,7 +6,11 @@ files. ITK, teem and MRML would open whatever they name, so a hostile file could
 make the server read ``/etc/passwd`` or fetch a URL. Every named file must lie
 inside the folder of the file being loaded (after resolving ``..`` and symbolic
 links). Headers also declare sizes: they are checked against ``IOLimits`` so
-that a header asking for 10^12 voxels fails here instead of allocating.
+that a header asking for 10^12 voxels fails here instead of allocating. And the data a header
+promises must be in the file: a reader given less fills the rest with zeros (a NIfTI whose voxels
+start past its end) or with whatever it finds (a binary STL claiming more triangles than it holds),
+so a file shorter than its header says is refused as cut short, here or, for the compressed formats,
+by ``verify_compressed_data``.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from pathlib import Path
 
 from ...errors import EngineError
 from .io_limits import DEFAULT_IO_LIMITS, IOLimits
+from .markups_checks import FCSV_SUFFIX, MARKUPS_JSON_SUFFIX, MarkupsFileError, check_fcsv, check_markups_json
 
 MAX_HEADER_BYTES = 1024 * 1024  # a NRRD/MetaImage text header larger than this is not a header
 MAX_MRML_BYTES = 64 * 1024 * 1024  # a scene description (XML) larger than this is refused
@@ -262,7 +267,62 @@ def check_nifti(path: Path, limits: IOLimits = DEFAULT_IO_LIMITS) -> int:
         raise FileReferenceError(f"{path.name}: its header gives the image {rank} dimensions; the file is damaged")
     item_bytes = NIFTI_TYPE_BYTES.get(datatype, max(bitpix // 8, 1))
     _check_size(path, list(dims[1: rank + 1]), item_bytes, limits)
-    return max(voxel_offset, 0) + math.prod(dims[1: rank + 1]) * item_bytes
+    voxel_offset = max(voxel_offset, 0)
+    voxel_bytes = math.prod(dims[1: rank + 1]) * item_bytes
+    if opener is open:  # compressed: verify_compressed_data inflates it and counts
+        _check_nifti_data_is_there(path, voxel_offset, voxel_bytes)
+    return voxel_offset + voxel_bytes
+
+
+def _check_nifti_data_is_there(path: Path, voxel_offset: int, voxel_bytes: int) -> None:
+    """A .nii holds its voxels from vox_offset on; a .hdr's are in the .img beside it (from vox_offset
+    too: Analyze and NIfTI pairs). A gzipped .img is left to its reader."""
+    data_file = path
+    if path.name.lower().endswith(".hdr"):
+        stem = path.name[: -len(".hdr")]
+        data_file = next((path.parent / f"{stem}{suffix}" for suffix in (".img", ".IMG")
+                          if (path.parent / f"{stem}{suffix}").is_file()), None)
+        if data_file is None:
+            return
+    size = data_file.stat().st_size
+    if size < voxel_offset + voxel_bytes:
+        where = f"from byte {voxel_offset:,} " if voxel_offset > 0 else ""
+        raise FileReferenceError(
+            f"{_printable(data_file.name)}: its header promises {voxel_bytes:,} bytes of voxels {where}but the file "
+            f"has {size:,} bytes; the file is cut short or damaged"
+        )
+
+
+STL_HEADER_BYTES = 80 + 4  # a binary STL: 80 bytes of text, then the triangle count
+STL_TRIANGLE_BYTES = 50  # normal, three corners (12 floats) and a 2-byte attribute
+
+
+def check_stl(path: Path, limits: IOLimits = DEFAULT_IO_LIMITS) -> None:
+    """A binary STL must hold the triangles its count promises; the count is also a size (three points
+    each). An ASCII STL (text from "solid" on, with facets) says nothing up front and is left to its reader."""
+    size = path.stat().st_size
+    with open(path, "rb") as stream:
+        head = stream.read(1024)
+    if head.lstrip().lower().startswith(b"solid"):
+        # Text, unless its size is exactly what a binary count says (some writers start binary headers
+        # with "solid" too).
+        binary = size >= STL_HEADER_BYTES and \
+            size == STL_HEADER_BYTES + struct.unpack_from("<I", head, 80)[0] * STL_TRIANGLE_BYTES
+        if not binary:
+            return
+    if size < STL_HEADER_BYTES:
+        raise FileReferenceError(f"{_printable(path.name)}: {size} bytes, too short for a binary STL; the file "
+                                 "is cut short or damaged")
+    triangles = struct.unpack_from("<I", head, 80)[0]
+    if triangles * 3 > limits.max_model_points:
+        raise FileReferenceError(f"{_printable(path.name)}: the file declares {triangles:,} triangles, more than the "
+                                 f"limit of {limits.max_model_points // 3:,}")
+    needed = STL_HEADER_BYTES + triangles * STL_TRIANGLE_BYTES
+    if size < needed:
+        raise FileReferenceError(
+            f"{_printable(path.name)}: declares {triangles:,} triangles, the file is cut short or damaged "
+            f"({needed:,} bytes needed, {size:,} there)"
+        )
 
 
 def verify_compressed_data(path: Path, limits: IOLimits = DEFAULT_IO_LIMITS) -> None:
@@ -391,6 +451,14 @@ def check_file(path: Path, root: Path, limits: IOLimits = DEFAULT_IO_LIMITS) -> 
         return []
     if name.endswith(".mrml"):
         return check_mrml(path, root, limits)
+    if name.endswith((MARKUPS_JSON_SUFFIX, FCSV_SUFFIX)):
+        try:
+            (check_markups_json if name.endswith(MARKUPS_JSON_SUFFIX) else check_fcsv)(path, limits)
+        except MarkupsFileError as error:
+            raise FileReferenceError(str(error)) from None
+        return []
     if name.endswith(".vtk"):
         check_legacy_vtk(path, limits)
+    if name.endswith(".stl"):
+        check_stl(path, limits)
     return []
