@@ -9,6 +9,9 @@ from trame_slicer_app.engine.segment_editor.errors import SegmentEditorError
 from trame_slicer_app.engine.undo.scene_undo import SceneUndo
 from trame_slicer_app.segment_editor_session import SegmentEditorSession
 
+pytest_plugins = ["segment_fixtures"]  # the fixtures of these tests (not a conftest: see there)
+
+
 BOX = (slice(40, 60), slice(90, 130), slice(90, 130))
 BOX_OFFSET = (40, 90, 90)
 

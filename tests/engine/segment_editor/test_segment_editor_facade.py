@@ -7,6 +7,8 @@ import pytest
 
 from trame_slicer_app.engine.segment_editor.errors import SegmentEditorError
 
+pytest_plugins = ["segment_fixtures"]  # the fixtures of these tests (not a conftest: see there)
+
 
 def test_threshold_then_islands_by_a_ras_click(segments, ct_voxels, a_ct_volume):
     segments.add_segment("bone")
