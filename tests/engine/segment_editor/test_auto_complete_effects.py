@@ -9,6 +9,9 @@ from trame_slicer_app.engine.segment_editor.effects.fill_between_slices import F
 from trame_slicer_app.engine.segment_editor.effects.grow_from_seeds import GrowFromSeeds
 from trame_slicer_app.engine.segment_editor.errors import SegmentEditorError
 
+pytest_plugins = ["segment_fixtures"]  # the fixtures of these tests (not a conftest: see there)
+
+
 SEEDED_SLICES = list(range(45, 81, 3))
 SLAB = slice(45, 79)
 

@@ -13,6 +13,7 @@ from trame_slicer_app.engine.segment_editor.paint_effect import BrushSettings
 from trame_slicer_app.engine.views.interaction_mode import PAINT, WINDOW_LEVEL
 from trame_slicer_app.engine.views.view_input import apply_input_event
 
+pytest_plugins = ["segment_fixtures"]  # the fixtures of these tests (not a conftest: see there)
 VIEW_SIZE_PX = (320, 320)
 
 

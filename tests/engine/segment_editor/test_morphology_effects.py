@@ -9,6 +9,9 @@ from scipy import ndimage
 from trame_slicer_app.engine.segment_editor.effects import hollow, margin, smoothing
 from trame_slicer_app.engine.segment_editor.errors import SegmentEditorError
 
+pytest_plugins = ["segment_fixtures"]  # the fixtures of these tests (not a conftest: see there)
+
+
 REGION = (slice(40, 70), slice(60, 200), slice(60, 200))
 
 

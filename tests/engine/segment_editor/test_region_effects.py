@@ -10,6 +10,9 @@ from trame_slicer_app.engine.segment_editor.effects import islands, logical, mas
 from trame_slicer_app.engine.segment_editor.errors import SegmentEditorError
 from trame_slicer_app.engine.segment_editor.voxel_grid import image_array
 
+pytest_plugins = ["segment_fixtures"]  # the fixtures of these tests (not a conftest: see there)
+
+
 REGION = (slice(40, 70), slice(0, 256), slice(0, 256))
 
 

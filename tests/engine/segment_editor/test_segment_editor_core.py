@@ -9,6 +9,9 @@ from trame_slicer_app.engine.segment_editor.errors import SegmentEditorError
 from trame_slicer_app.engine.undo.scene_undo import SceneUndo
 from trame_slicer_app.segment_editor_session import SegmentEditorSession
 
+pytest_plugins = ["segment_fixtures"]  # the fixtures of these tests (not a conftest: see there)
+
+
 BOX = (slice(40, 60), slice(90, 130), slice(90, 130))
 BOX_OFFSET = (40, 90, 90)
 
@@ -213,15 +216,18 @@ def test_surfaces_are_rebuilt_once_after_edits(segments):
 
 def test_voxel_steps_are_bounded_by_memory(an_engine, a_ct_volume):
     undo = SceneUndo(an_engine, max_command_bytes=3000)
-    session = SegmentEditorSession(an_engine, undo)
-    session.create_segmentation()
-    session.add_segment("a")
-    for z in range(0, 40, 10):
-        session.apply_modifier(box_mask((10, 40, 40)), "add", (z, 0, 0))  # 2 x 2000 bytes packed each
-    assert undo.command_bytes <= 4000
-    assert undo.undo() is True
-    assert session.segment_array().sum() == 3 * 10 * 40 * 40
-    assert undo.undo() is False  # the older steps were forgotten
+    try:
+        session = SegmentEditorSession(an_engine, undo)
+        session.create_segmentation()
+        session.add_segment("a")
+        for z in range(0, 40, 10):
+            session.apply_modifier(box_mask((10, 40, 40)), "add", (z, 0, 0))  # 2 x 2000 bytes packed each
+        assert undo.command_bytes <= 4000
+        assert undo.undo() is True
+        assert session.segment_array().sum() == 3 * 10 * 40 * 40
+        assert undo.undo() is False  # the older steps were forgotten
+    finally:
+        undo.close()
 
 
 def test_editable_area_inside_all_segments(segments):
@@ -252,3 +258,51 @@ def test_an_effect_with_no_segmentation_says_so(an_engine, a_ct_volume):
         margin.apply(session.editor, 2.0)
     with pytest.raises(SegmentEditorError, match="no segmentation is being edited"):
         session.apply_modifier(box_mask(), "add", BOX_OFFSET)
+
+
+def test_the_slice_view_shows_an_edit_and_its_undo(segments, an_engine, an_undo):
+    """Undo writes voxels in place in the label map layer: the Red view must show it (rendered)."""
+    view = an_engine.slice_views["Red"]
+    view.resize(200, 200)
+    ijk_to_ras = np.array(segments.geometry()["ijk_to_ras"]).reshape(4, 4)
+    centre_ras = ijk_to_ras @ np.array([110.0, 110.0, 50.0, 1.0])
+    view.logic.SetSliceOffset(float(centre_ras[2]))
+    segments.add_segment("shown", "#ff0000")
+    before = view.capture().astype(int)
+    segments.apply_modifier(box_mask(), "add", BOX_OFFSET)
+    painted = view.capture().astype(int)
+    assert np.abs(painted - before).sum() > 0
+    an_undo.undo()
+    assert np.array_equal(view.capture().astype(int), before)
+    an_undo.redo()
+    assert np.array_equal(view.capture().astype(int), painted)
+
+
+def test_undo_of_an_edit_rebuilds_the_3d_surface_later(segments, an_undo):
+    segment_id = segments.add_segment("a")
+    segments.show_3d(True)
+    segments.apply_modifier(box_mask(), "add", BOX_OFFSET)
+    segments.editor.surfaces.flush()
+    segmentation = segments.editor.segmentation
+    grown = segmentation.GetClosedSurfaceInternalRepresentation(segment_id).GetNumberOfPoints()
+    segments.apply_modifier(box_mask((10, 40, 40)), "remove", BOX_OFFSET)
+    segments.editor.surfaces.flush()
+    shrunk = segmentation.GetClosedSurfaceInternalRepresentation(segment_id).GetNumberOfPoints()
+    an_undo.undo()
+    assert segments.editor.surfaces.pending
+    segments.editor.surfaces.flush()
+    assert segmentation.GetClosedSurfaceInternalRepresentation(segment_id).GetNumberOfPoints() == grown != shrunk
+
+
+def test_an_edit_records_only_the_segments_it_changed(segments, an_undo):
+    """Thirty segments share the label map: a brush over two of them records those two only."""
+    ids = []
+    for index in range(30):
+        ids.append(segments.add_segment(f"s{index}"))
+        segments.apply_modifier(box_mask((2, 10, 10)), "add", (2 * index, 10, 10))
+    segments.set_active_segment(ids[0])
+    segments.apply_modifier(box_mask((4, 10, 10)), "add", (0, 10, 10))  # takes s1's voxels
+    step = an_undo._undo[-1][1]
+    assert sorted(region.key for region in step.regions) == sorted(ids[:2])
+    an_undo.undo()
+    assert [int(segments.segment_array(i).sum()) for i in ids[:3]] == [200, 200, 200]

@@ -7,6 +7,8 @@ import pytest
 
 from trame_slicer_app.engine.segment_editor.errors import SegmentEditorError
 
+pytest_plugins = ["segment_fixtures"]  # the fixtures of these tests (not a conftest: see there)
+
 
 def test_threshold_then_islands_by_a_ras_click(segments, ct_voxels, a_ct_volume):
     segments.add_segment("bone")
@@ -35,17 +37,3 @@ def test_auto_complete_doors(segments):
 def test_unknown_auto_complete_effect(segments):
     with pytest.raises(SegmentEditorError, match="auto-complete effect"):
         segments.auto_complete_start("magic")
-
-
-def test_scene_session_has_the_segment_editor():
-    from trame_slicer_app.scene_session import SceneSession
-
-    session = SceneSession()
-    session.open_sample()
-    segmentation_id = session.segments.create_segmentation()
-    segment_id = session.segments.add_segment("a")
-    assert session.segments.state()["segmentation_id"] == segmentation_id
-    session.segments.apply_modifier(np.ones((3, 3, 3), bool), "add", (5, 5, 5))
-    assert session.undo.undo_label == "Add a"
-    assert session.undo.undo() is True
-    assert session.segments.segment_array(segment_id).sum() == 0

@@ -15,6 +15,9 @@ from trame_slicer_app.engine.io.segmentations import load_segmentation
 from trame_slicer_app.engine.segment_editor.errors import SegmentEditorError
 from trame_slicer_app.engine.segment_editor.voxel_grid import whole_segment_mask
 
+pytest_plugins = ["segment_fixtures"]  # the fixtures of these tests (not a conftest: see there)
+
+
 BOX = (slice(40, 60), slice(90, 130), slice(90, 130))
 
 

@@ -8,6 +8,8 @@ import pytest
 from trame_slicer_app.engine.segment_editor.effects import threshold
 from trame_slicer_app.engine.segment_editor.errors import SegmentEditorError
 
+pytest_plugins = ["segment_fixtures"]  # the fixtures of these tests (not a conftest: see there)
+
 
 def test_threshold_counts_exactly(segments, ct_voxels):
     segments.add_segment("bone")

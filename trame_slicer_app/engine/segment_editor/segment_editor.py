@@ -222,7 +222,7 @@ class SegmentEditor:
     def _recorded(self, segmentation, volume, box, changes, bypass_masking: bool, label: str):
         """Run the changes [(segment id, mask in box, mode)] through Slicer's editor logic and push
         what they changed as one undo step; returns the step (None: nothing changed)."""
-        recorder = VoxelRecorder(segmentation, volume, box)
+        recorder = VoxelRecorder(segmentation, volume, box, on_write=self.surfaces.changed)
         recorder.before()
         self.logic.SetSegmentationNode(segmentation)
         self.logic.SetSourceVolumeNode(volume)

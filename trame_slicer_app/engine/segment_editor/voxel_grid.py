@@ -52,6 +52,30 @@ def clip_box(offset: Sequence[int], shape: Sequence[int], grid: Sequence[int]) -
     return tuple(low), tuple(h - lo for lo, h in zip(low, high, strict=True))
 
 
+def layer_labels(layer, box: Box) -> np.ndarray:
+    """A copy of a label map layer's values inside ``box`` (0 where the layer does not reach)."""
+    (oz, oy, ox), shape = box
+    voxels = image_array(layer)
+    labels = np.zeros(shape, dtype=voxels.dtype if voxels.size else np.uint8)
+    if voxels.size == 0:
+        return labels
+    lz, ly, lx = image_offset(layer)
+    low = (max(oz, lz), max(oy, ly), max(ox, lx))
+    corners = zip((oz, oy, ox), shape, (lz, ly, lx), voxels.shape, strict=True)
+    high = tuple(min(o + s, lo + n) for o, s, lo, n in corners)
+    if any(h <= lo for lo, h in zip(low, high, strict=True)):
+        return labels
+    in_box = tuple(slice(lo - o, h - o) for lo, h, o in zip(low, high, (oz, oy, ox), strict=True))
+    in_layer = tuple(slice(lo - o, h - o) for lo, h, o in zip(low, high, (lz, ly, lx), strict=True))
+    labels[in_box] = voxels[in_layer]
+    return labels
+
+
+def layer_key(layer) -> str:
+    """A layer's identity (its C++ address: Python wrappers of one layer come and go)."""
+    return layer.GetAddressAsString("vtkObject")
+
+
 def segment_mask(segmentation_node, segment_id: str, box: Box) -> np.ndarray:
     """A segment's voxels inside ``box`` as a bool (z, y, x) array (False where its layer ends)."""
     (oz, oy, ox), shape = box
@@ -103,19 +127,52 @@ def extent_of(offset: Sequence[int], shape: Sequence[int]) -> tuple[int, int, in
 
 def write_segment_mask(segmentation_node, volume, segment_id: str, offset: Sequence[int], mask: np.ndarray) -> None:
     """Make the segment exactly ``mask`` inside the box at ``offset``, unchanged outside it (no
-    masking: this is undo and redo). Slicer's replace mode replaces a segment's whole mask even when
-    given an extent, so the whole mask is read, patched inside the box and written back."""
-    if segmentation_node.GetSegmentation().GetSegment(segment_id) is None:
+    masking: this is undo and redo).
+
+    Fast path: when the box lies inside the segment's layer and the voxels it gains are free in that
+    layer, the layer's voxels are written in place (then the segment is marked modified, as Slicer's
+    own numpy helpers do). Otherwise Slicer's writer is used; its replace mode replaces a segment's
+    whole mask even when given an extent, so the whole mask is read, patched and written back."""
+    segment = segmentation_node.GetSegmentation().GetSegment(segment_id)
+    if segment is None:
         raise SegmentEditorError(f"segment {segment_id!r} is no longer in {segmentation_node.GetName()!r}")
-    whole = whole_segment_mask(segmentation_node, segment_id, volume)
-    box = clip_box(offset, mask.shape, whole.shape)
+    box = clip_box(offset, mask.shape, volume_shape(volume))
     if box is None:
         return
     (bz, by, bx), (nz, ny, nx) = box
     oz, oy, ox = (int(o) for o in offset)
-    whole[bz:bz + nz, by:by + ny, bx:bx + nx] = mask[bz - oz:bz - oz + nz, by - oy:by - oy + ny, bx - ox:bx - ox + nx]
+    mask = mask[bz - oz:bz - oz + nz, by - oy:by - oy + ny, bx - ox:bx - ox + nx]
+    if _write_in_layer(segment, box, mask):
+        return
+    whole = whole_segment_mask(segmentation_node, segment_id, volume)
+    whole[bz:bz + nz, by:by + ny, bx:bx + nx] = mask
     image = oriented_mask(volume, whole, (0, 0, 0))
     ok = vtkSlicerSegmentationsModuleLogic.SetBinaryLabelmapToSegment(
         image, segmentation_node, segment_id, vtkSlicerSegmentationsModuleLogic.MODE_REPLACE, image.GetExtent())
     if not ok:
         raise SegmentEditorError(f"could not write segment {segment_id!r}")
+
+
+def _write_in_layer(segment, box: Box, mask: np.ndarray) -> bool:
+    """Write ``mask`` into the segment's shared layer in place; False (nothing written) when the
+    box leaves the layer or a voxel to gain belongs to another segment of the layer."""
+    layer = segment.GetRepresentation(LABELMAP)
+    if layer is None:
+        return False
+    voxels = image_array(layer)
+    (oz, oy, ox), shape = box
+    lz, ly, lx = image_offset(layer)
+    start = (oz - lz, oy - ly, ox - lx)
+    if voxels.size == 0 or any(s < 0 or s + n > limit for s, n, limit in zip(start, shape, voxels.shape, strict=True)):
+        return False
+    view = voxels[tuple(slice(s, s + n) for s, n in zip(start, shape, strict=True))]
+    value = segment.GetLabelValue()
+    mine = view == value
+    gained = mask & ~mine
+    if (view[gained] != 0).any():
+        return False
+    view[mine & ~mask] = 0
+    view[gained] = value
+    layer.Modified()
+    segment.Modified()
+    return True

@@ -21,6 +21,9 @@ UNDO_VOXEL_MEMORY_BYTES: past it the oldest steps are forgotten (docs/decisions/
 
 from __future__ import annotations
 
+import contextlib
+import weakref
+
 from slicer import vtkMRMLScene
 
 from ..scene.node_lookup import DisplayControlError
@@ -51,11 +54,24 @@ class SceneUndo:
         # The redo steps the top undo checkpoint cleared, kept until its edit proves real.
         self._redo_set_aside: list[tuple[str, Step]] = []
         # A closed scene starts a new history: old levels would bring closed data back.
-        self._observer = engine.scene.AddObserver(vtkMRMLScene.EndCloseEvent, lambda *_args: self.clear())
+        # The observer holds the stack only weakly: VTK keeps the callable alive with the scene, so a
+        # strong reference kept every forgotten stack (and the nodes its steps hold) alive as long as
+        # its scene, to be called back from inside the scene's destruction.
+        this = weakref.ref(self)
+        self._observer = engine.scene.AddObserver(vtkMRMLScene.EndCloseEvent, lambda *_args: _clear(this))
 
     def close(self) -> None:
-        self._engine.scene.RemoveObserver(self._observer)
+        if self._observer is not None:
+            self._engine.scene.RemoveObserver(self._observer)
+            self._observer = None
         self.clear()
+
+    def __del__(self) -> None:
+        # A stack dropped without close() takes its observer with it: a callback left on the scene
+        # would be called from inside the scene's destruction, into a half-collected interpreter.
+        if getattr(self, "_observer", None) is not None:
+            with contextlib.suppress(Exception):
+                self._engine.scene.RemoveObserver(self._observer)
 
     def clear(self) -> None:
         self._undo.clear()
@@ -170,6 +186,12 @@ class SceneUndo:
         for view in self._engine.views.values():
             view.request_render()
         return True
+
+
+def _clear(this: weakref.ref) -> None:
+    undo = this()
+    if undo is not None:
+        undo.clear()
 
 
 def _step_bytes(step: Step) -> int:

@@ -1,4 +1,7 @@
-"""The segment editor on the real head CT, with the scene's one undo stack."""
+"""Fixtures of the segment editor's tests: the real head CT, the scene's one undo stack, a segmentation.
+
+Not a conftest.py: the tests import ``conftest`` by name for the root one's helpers, and a second
+module of that name in this folder shadowed it. Each test module imports the fixtures it uses."""
 
 from __future__ import annotations
 
