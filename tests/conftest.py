@@ -87,7 +87,8 @@ def a_session_on_the_ct(a_ct_path):
 
     session = SceneSession()
     session.open_volumes([a_ct_path])
-    return session
+    yield session
+    session.close()
 
 
 @pytest.fixture(scope="session")

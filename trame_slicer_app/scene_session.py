@@ -55,6 +55,15 @@ class SceneSession:
         # The Segment Editor's interactive effects (paint, draw, ...) take the left button through it.
         self.segment_effects = EffectInteraction(self.segments.editor, self.interaction)
 
+    def close(self) -> None:
+        """Take the session's Python observers off the scene and empty it, while the interpreter is whole:
+        a scene torn down later (at exit, by the garbage collector) would call back into objects already
+        half collected."""
+        self.scene_changes.close()
+        self.undo.close()
+        self.engine.interaction_modes.close()
+        self.engine.scene.Clear(True)
+
     @property
     def view_names(self) -> tuple[str, ...]:
         return tuple(self.engine.views)
