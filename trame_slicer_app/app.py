@@ -12,6 +12,7 @@ from trame.widgets import html
 from trame.widgets import vtk as vtk_widgets
 from trame.widgets import vuetify3 as v3
 
+from .hosts.host import SceneHost
 from .layouts import ALL_VIEWS, DEFAULT_LAYOUT, LAYOUTS, THREED, grid_area, layout_of_arrangement
 from .scene_session import SceneSession
 from .streaming.view_streamer import ViewStreamer
@@ -34,9 +35,9 @@ PANELS_BESIDE_VIEWS_FROM = "md"  # Vuetify's breakpoint: 960 px
 
 
 class SlicerWebApp(TrameApp):
-    """Binds a SceneSession's views to the browser."""
+    """Binds a host's scene and views to the browser (hosts/host.py): by default a headless SceneSession."""
 
-    def __init__(self, server=None, session: SceneSession | None = None, stream_mode: str = STREAM_PACED) -> None:
+    def __init__(self, server=None, session: SceneHost | None = None, stream_mode: str = STREAM_PACED) -> None:
         super().__init__(server, client_type="vue3")
         if stream_mode not in STREAM_MODES:
             raise ValueError(f"stream mode must be one of {STREAM_MODES}")

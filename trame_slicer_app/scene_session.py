@@ -31,10 +31,13 @@ __all__ = ["DataError", "SceneSession", "VolumeLoadError", "check_volume_path"]
 
 
 class SceneSession:
-    """One Slicer scene and its four views."""
+    """One Slicer scene and its four views: the headless host (hosts/host.py names what a host offers).
 
-    def __init__(self) -> None:
-        self.engine = SlicerEngine()
+    ``engine``: whose scene and views to serve; by default an engine of its own over slicer-core.
+    A live Slicer gives its application's (hosts/live_engine.py)."""
+
+    def __init__(self, engine=None) -> None:
+        self.engine = engine if engine is not None else SlicerEngine()
         # A sandboxed reader waits, its libraries imported, for the first file to be opened.
         start_spare_reader()
         # The viewer draws the crosshair (Shift+move) from the start; the Slices panel turns it off.
