@@ -25,5 +25,9 @@ class LiveSlicerHost(SceneSession):
         self.scene_changes = SceneChangeTracker(engine)
         self.gesture_listeners = []
 
+    def apply_input(self, view, event: dict) -> None:
+        super().apply_input(view, event)
+        view.after_input(event)
+
     def set_layout_views(self, names: Iterable[str], slicer_arrangement: int | None = None) -> None:
         """The browser's layout picks the views it shows; the desktop keeps its own layout."""

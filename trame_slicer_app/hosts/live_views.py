@@ -48,6 +48,7 @@ class LiveView:
         self._end_observer = None
         self._capturing = False
         self._fresh = False  # the window holds a render newer than the last frame read
+        self._buttons_down: set = set()
 
     # -- binding to the layout manager's widget ------------------------------------------------
     def bind(self, widget) -> None:
@@ -101,6 +102,19 @@ class LiveView:
         self._fresh = False  # the desktop's last render predates this change
         self._render_view.scheduleRender()
         self._tell_listeners()
+
+    def after_input(self, event: dict) -> None:
+        """A browser's input that may have changed the view (a button held, a wheel, a key): the
+        streamer renders it now rather than after the desktop's next paint, which draws every view the
+        change touched before the browser would hear of any."""
+        kind = event.get("type")
+        if kind == "press":
+            self._buttons_down.add(event.get("button", 0))
+        elif kind == "release":
+            self._buttons_down.discard(event.get("button", 0))
+        if kind in ("press", "release", "wheel", "key") or (kind == "move" and self._buttons_down):
+            self._fresh = False
+            self._tell_listeners()
 
     # -- what the streamer asks ---------------------------------------------------------------
     @property

@@ -44,6 +44,9 @@ from .qt_serving import QtServedApp  # noqa: E402
 
 log = logging.getLogger("trame_slicer_app")
 VIEW_SIZE_PX = (480, 400)
+# Slicer's views redraw at most this often (ctkVTKAbstractView's maximum update rate); the
+# desktop's repaints of views a browser's drag changes then leave the main thread room.
+DESKTOP_MAX_FPS = 30
 JITTER_INTERVAL_MS = 10  # a desktop animation's timer: how late it fires is how stuck the UI is
 GRID = {"1": (0, 0), "Red": (0, 1), "Yellow": (1, 0), "Green": (1, 1)}
 
@@ -55,6 +58,20 @@ class _ViewWidget(QVTKRenderWindowInteractor):
         super().__init__(parent)
         self.on_resize = None
         self.setMinimumSize(*VIEW_SIZE_PX)
+        self._repaint = QTimer(self)
+        self._repaint.setSingleShot(True)
+        self._repaint.timeout.connect(self.update)
+        self._last_paint = 0.0
+
+    def schedule_render(self) -> None:
+        """Slicer's scheduleRender: one repaint, no sooner than its maximum update rate allows."""
+        if not self._repaint.isActive():
+            wait_s = self._last_paint + 1 / DESKTOP_MAX_FPS - time.perf_counter()
+            self._repaint.start(max(0, int(wait_s * 1000)))
+
+    def paintEvent(self, event) -> None:
+        self._last_paint = time.perf_counter()
+        super().paintEvent(event)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
@@ -75,7 +92,7 @@ class _RenderView:
         return self._view.interactor
 
     def scheduleRender(self) -> None:
-        self._widget.update()  # Qt coalesces repaints, as Slicer's render timer does
+        self._widget.schedule_render()
 
     def displayableManagerByClassName(self, name: str):
         return self._view.displayable_managers.GetDisplayableManagerByClassName(name)
@@ -271,11 +288,15 @@ def build(data: list[str]):
     engine = SlicerEngine(window_maker=window.make_window)
     widgets = {}
     for name, view in engine.views.items():
+        # A software GL (Xvfb's) pays 4x for multisampling at every desktop render; the engine's still
+        # frames ask for it, this desktop declines (in Slicer, Slicer's own setting decides).
+        view.still_multisamples = 0
+        view.render_window.SetMultiSamples(0)
         widget = next(w for w in window.widgets if w.GetRenderWindow() is view.render_window)
         widgets[name] = widget
         window.grid.addWidget(widget, *GRID[name])
         # The desktop redraws when a displayable manager or the slice logic asks (Slicer's render timer).
-        view.add_render_listener(lambda _view, w=widget: w.update())
+        view.add_render_listener(lambda _view, w=widget: w.schedule_render())
         if view.kind == "slice":
             widget.on_resize = lambda v=view, w=widget: _resize_slice_node(v, w.width(), w.height())
     # The files are opened by the engine's own loading, as the headless app opens them.
