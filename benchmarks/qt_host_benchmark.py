@@ -40,7 +40,7 @@ def measure(browser, url: str, qt_host: QtHostProcess | None, steps: int, drag_s
     page = bm.open_app_page(browser, url, PAGE_SIZE)
     bm.wait_all_painted(page, ALL_VIEWS)
     result = {"view_sizes": {name: bm.view_size(page, name) for name in ALL_VIEWS}}
-    for name, gesture in GESTURES:
+    for name, _gesture in GESTURES:
         bm.warm_up(page, name)
     if qt_host is not None:
         qt_host.command("jitter")
