@@ -101,3 +101,13 @@ def test_a_page_without_the_secret_gets_no_views(a_browser, the_qt_host):
         page.close()
     # The server survived it.
     assert the_qt_host.desktop_readouts()["window"] is not None
+
+
+def test_undo_in_the_browser_restores_the_desktop_scene(a_page, the_qt_host):
+    before = the_qt_host.desktop_readouts()["window"]
+    drag(a_page, "Red", 90, 0)
+    wait_for_readout(a_page, lambda r: r["window"] != before)
+    settled_readout(a_page)
+    a_page.keyboard.press("Control+z")
+    wait_for_readout(a_page, lambda r: r["window"] == before)
+    assert the_qt_host.desktop_readouts()["window"] == before
