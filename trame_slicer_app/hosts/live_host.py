@@ -28,6 +28,10 @@ class LiveSlicerHost(SceneSession):
     def apply_input(self, view, event: dict) -> None:
         super().apply_input(view, event)
         view.after_input(event)
+        if event.get("type") != "move" or view.buttons_down:
+            for other in self.engine.views.values():
+                if other is not view and not other.shown_on_desktop():
+                    other.changed_elsewhere()
 
     def set_layout_views(self, names: Iterable[str], slicer_arrangement: int | None = None) -> None:
         """The browser's layout picks the views it shows; the desktop keeps its own layout."""

@@ -103,6 +103,10 @@ class LiveView:
         self._render_view.scheduleRender()
         self._tell_listeners()
 
+    @property
+    def buttons_down(self) -> bool:
+        return bool(self._buttons_down)
+
     def after_input(self, event: dict) -> None:
         """A browser's input that may have changed the view (a button held, a wheel, a key): the
         streamer renders it now rather than after the desktop's next paint, which draws every view the
@@ -115,6 +119,16 @@ class LiveView:
         if kind in ("press", "release", "wheel", "key") or (kind == "move" and self._buttons_down):
             self._fresh = False
             self._tell_listeners()
+
+    def shown_on_desktop(self) -> bool:
+        """Whether the desktop's layout shows the view (a hidden view is not repainted by Qt)."""
+        return bool(self._render_view.isVisible())
+
+    def changed_elsewhere(self) -> None:
+        """Input to another view may have changed this one, which the desktop does not draw (its layout
+        hides it): the streamer renders it itself, as nothing else will tell it."""
+        self._fresh = False
+        self._tell_listeners()
 
     # -- what the streamer asks ---------------------------------------------------------------
     @property

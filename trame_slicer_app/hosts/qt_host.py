@@ -10,8 +10,9 @@ and the web server's asyncio loop runs on the Qt main thread (qt_asyncio.py).
 
 Commands on standard input, one a line (what the tests and the benchmark use to act on the desktop):
 ``wheel VIEW STEPS`` (Qt wheel events on a view), ``drag VIEW DX DY`` (a left-button drag),
-``state`` (prints one JSON line of the desktop's MRML readouts), ``jitter`` (prints the Qt timer
-jitter figures since the last ``jitter``, then starts again), ``quit``.
+``layout NAME`` (the desktop's layout: ``four-up`` or one view alone, ``1``, ``Red``...), ``state``
+(prints one JSON line of the desktop's MRML readouts and the views it shows), ``jitter`` (prints the Qt
+timer jitter figures since the last ``jitter``, then starts again), ``quit``.
 """
 
 from __future__ import annotations
@@ -49,6 +50,8 @@ VIEW_SIZE_PX = (480, 400)
 DESKTOP_MAX_FPS = 30
 JITTER_INTERVAL_MS = 10  # a desktop animation's timer: how late it fires is how stuck the UI is
 GRID = {"1": (0, 0), "Red": (0, 1), "Yellow": (1, 0), "Green": (1, 1)}
+# Slicer's numbers for these layouts (vtkMRMLLayoutNode::SlicerLayout*View).
+LAYOUT_NUMBERS = {"four-up": 3, "1": 4, "Red": 6, "Yellow": 7, "Green": 8}
 
 
 class _ViewWidget(QVTKRenderWindowInteractor):
@@ -90,6 +93,9 @@ class _RenderView:
 
     def interactor(self):
         return self._view.interactor
+
+    def isVisible(self) -> bool:
+        return self._widget.isVisible()
 
     def scheduleRender(self) -> None:
         self._widget.schedule_render()
@@ -202,8 +208,10 @@ class TimerJitter:
 class DesktopCommands:
     """Reads commands from standard input through a QSocketNotifier (no thread, no blocking)."""
 
-    def __init__(self, host: LiveSlicerHost, widgets: dict[str, _ViewWidget], jitter: TimerJitter, app) -> None:
+    def __init__(self, host: LiveSlicerHost, widgets: dict[str, _ViewWidget], jitter: TimerJitter, app,
+                 layout_manager: QtLayoutManager) -> None:
         self.host, self.widgets, self.jitter, self.app = host, widgets, jitter, app
+        self.layout_manager = layout_manager
         self._buffer = b""
         self._notifier = QSocketNotifier(sys.stdin.fileno(), QSocketNotifier.Type.Read)
         self._notifier.activated.connect(self._on_input)
@@ -233,8 +241,11 @@ class DesktopCommands:
             self._wheel(self.widgets[args[0]], int(args[1]))
         elif command == "drag":
             self._drag(self.widgets[args[0]], int(args[1]), int(args[2]))
+        elif command == "layout":
+            self._layout(args[0])
         elif command == "state":
-            self._reply({"state": self.host.readouts()})
+            shown = [name for name, widget in self.widgets.items() if widget.isVisible()]
+            self._reply({"state": self.host.readouts(), "shown": shown})
             return
         elif command == "jitter":
             self._reply({"jitter": self.jitter.take()})
@@ -244,6 +255,15 @@ class DesktopCommands:
         else:
             raise ValueError("unknown command")
         self._reply({"done": command})
+
+    def _layout(self, name: str) -> None:
+        """The desktop's layout: ``four-up`` or one view alone (``1``, ``Red``, ...); as Slicer's
+        layout manager does, the other views' widgets are hidden, then layoutChanged is emitted."""
+        if name != "four-up" and name not in self.widgets:
+            raise KeyError(name)
+        for view_name, widget in self.widgets.items():
+            widget.setVisible(name in ("four-up", view_name))
+        self.layout_manager.layoutChanged.emit(LAYOUT_NUMBERS[name])
 
     @staticmethod
     def _centre(widget) -> QPointF:
@@ -307,7 +327,7 @@ def build(data: list[str]):
         loader.open_sample()
     layout_manager = QtLayoutManager(engine, widgets)
     live = LiveEngine(engine.scene, engine.app_logic, layout_manager, ALL_VIEWS)
-    return window, engine, widgets, LiveSlicerHost(live)
+    return window, engine, widgets, LiveSlicerHost(live), layout_manager
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -323,14 +343,14 @@ def main(argv: list[str] | None = None) -> int:
         print("qt_host: needs an X display (run it under xvfb-run)", file=sys.stderr)
         return 2
     app = QApplication.instance() or QApplication(["slicer-qt-host"])
-    window, engine, widgets, host = build(args.data)
+    window, engine, widgets, host, layout_manager = build(args.data)
     window.show()
     app.processEvents()
     engine.reset_views()  # fitted to the views' desktop sizes, known once shown
     served = QtServedApp(host, QtCore, app, port=args.port, driver=args.qt_loop, secret=args.secret)
     port = served.start()
     jitter = TimerJitter()
-    _commands = DesktopCommands(host, widgets, jitter, app)
+    _commands = DesktopCommands(host, widgets, jitter, app, layout_manager)
     print(f"App running at http://127.0.0.1:{port}/", flush=True)
     app.exec()
     served.stop()
