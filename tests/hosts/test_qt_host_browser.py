@@ -127,3 +127,20 @@ def test_views_the_desktop_layout_hides_still_follow_a_browser_drag(a_page, the_
         assert changed(before_yellow, view_pixels(a_page, "Yellow")) > 0.05
     finally:
         the_qt_host.command("layout four-up")
+
+
+def test_a_panel_works_on_the_desktop_scene_volume_rendering_on(a_page, the_qt_host):
+    """The panels drive the desktop's scene through the live host: the 3D panel's volume rendering
+    switch, seen in the browser's 3D view."""
+    before = view_pixels(a_page, "1")
+    a_page.locator(".panel-ThreeDPanel button").first.click()
+    a_page.locator(".threed-vr-visible input").click()
+    a_page.wait_for_function("window.trame.state.get('threed_vr_visible') === true")
+    frames = frames_painted(a_page, "1")
+    a_page.wait_for_function(f"() => window.__slicerStreamStats['1'].frames > {frames}"
+                             " && window.__slicerStreamStats['1'].lastMeta.still", timeout=30_000)
+    try:
+        assert changed(before, view_pixels(a_page, "1")) > 0.03
+    finally:
+        a_page.locator(".threed-vr-visible input").click()
+        a_page.wait_for_function("window.trame.state.get('threed_vr_visible') === false")
