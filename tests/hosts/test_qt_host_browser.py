@@ -134,9 +134,9 @@ def test_a_panel_works_on_the_desktop_scene_volume_rendering_on(a_page, the_qt_h
     switch, seen in the browser's 3D view."""
     before = view_pixels(a_page, "1")
     a_page.locator(".panel-ThreeDPanel button").first.click()
+    frames = frames_painted(a_page, "1")  # before the switch: its frame may be painted at once
     a_page.locator(".threed-vr-visible input").click()
     a_page.wait_for_function("window.trame.state.get('threed_vr_visible') === true")
-    frames = frames_painted(a_page, "1")
     a_page.wait_for_function(f"() => window.__slicerStreamStats['1'].frames > {frames}"
                              " && window.__slicerStreamStats['1'].lastMeta.still", timeout=30_000)
     try:
