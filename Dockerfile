@@ -1,7 +1,7 @@
 # trame_slicer_app in a container: Slicer's engine (slicer-core) rendering
-# off-screen through Mesa's EGL (llvmpipe), served by trame on port 8080.
-# Many users: run one container (or one process per session through trame's
-# wslink launcher) behind a reverse proxy; the app keeps no state outside its process.
+# off-screen through Mesa's EGL (llvmpipe, or the GPU's EGL when the node has one), served
+# to many users by trame-slicer-app-launcher on port 8080: each browser gets an app process of
+# its own from a pool of ready ones (docs/decisions/0022). Behind a reverse proxy: deploy/.
 
 # The wheel (the browser components are package data, docs/decisions/0013).
 FROM python:3.11-slim-bookworm AS wheel
@@ -22,6 +22,14 @@ RUN pip install --no-cache-dir "$(ls /dist/*.whl)[standalone]" && rm -rf /dist
 COPY scripts/fetch-freesurfer-colors.py /tmp/
 RUN python /tmp/fetch-freesurfer-colors.py || echo "FreeSurfer colour table not installed: aseg labels will be numbered"
 
+# Not root: the sessions' files live under /tmp/trame-slicer-sessions, removed as sessions end.
+RUN useradd --create-home --uid 1000 slicer
+USER slicer
 WORKDIR /data
 EXPOSE 8080
-ENTRYPOINT ["trame-slicer-app", "--server", "--host", "0.0.0.0", "--port", "8080"]
+HEALTHCHECK --interval=30s --start-period=120s CMD python -c "import urllib.request as u; u.urlopen('http://127.0.0.1:8080/healthz')"
+# Without --access-token or --public the launcher makes a token and prints the URL that carries it.
+# Options after -- go to every app process, e.g. -- --data-dir /data. One user, one process:
+# --entrypoint trame-slicer-app ... --server --host 0.0.0.0 --port 8080 (it prints its own secret URL).
+ENTRYPOINT ["trame-slicer-app-launcher"]
+CMD ["--host", "0.0.0.0", "--port", "8080", "--pool-size", "2", "--max-sessions", "8"]

@@ -152,14 +152,14 @@ def show_layout(page, layout_name, page_size=None, one_view_size=None):
 def turn_on_volume_rendering(page) -> str:
     """Volume rendering on, the way a user does it (the 3D panel's switch), with the preset the app
     offers first for a CT; returns the preset. Waits for the 3D view's full-quality frame."""
-    page.locator(".panel-ThreeDPanel button").first.click()
+    page.locator('[data-feature="threed"] button').first.click()
     before = page.evaluate("(window.__slicerStreamStats['1'] || {frames: 0}).frames")
     page.locator(".threed-vr-visible input").click()
     page.wait_for_function("window.trame.state.get('threed_vr_visible') === true", timeout=TIMEOUT_S * 1000)
     preset = page.evaluate("window.trame.state.get('threed_vr_preset')")
     if "1" in visible_views(page):
         wait_frames(page, "1", before, still=True, timeout_s=TIMEOUT_S)
-    page.locator(".panel-ThreeDPanel button").first.click()  # fold the panel away again
+    page.locator('[data-feature="threed"] button').first.click()  # fold the panel away again
     time.sleep(1.0)
     return preset
 

@@ -55,7 +55,7 @@ def main() -> dict:
             page.goto(app.url)
             page.wait_for_function("() => { const s = window.__slicerStreamStats; return s && s.Red && s.Red.frames"
                                    " > 0; }", timeout=FIRST_FRAME_TIMEOUT_MS)
-            page.locator(".panel-VolumesPanel button").first.click()
+            page.locator('[data-feature="volumes"] button').first.click()
             page.locator(".volumes-window").wait_for()
             time.sleep(1.0)
             box = page.locator(".slicer-view-Red").bounding_box()

@@ -91,7 +91,7 @@ def open_3d_with_volume_rendering(browser, url):
     page.wait_for_selector(".slicer-stream-view", timeout=TIMEOUT_S * 1000)
     page.locator(".layout-one_up_3d").click()
     page.wait_for_function("document.querySelectorAll('.slicer-view').length === 1")
-    page.locator(".panel-ThreeDPanel button").first.click()
+    page.locator('[data-feature="threed"] button').first.click()
     box = page.locator(".slicer-view-1").bounding_box()
     page.set_viewport_size({"width": round(1200 - box["width"] + VIEW_SIZE[0]),
                             "height": round(900 - box["height"] + VIEW_SIZE[1])})

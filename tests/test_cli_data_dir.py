@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from test_cli import run_cli
+from conftest import run_cli
 
 
 def test_data_dir_is_documented():

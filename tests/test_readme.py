@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from trame_slicer_app.web.panels import feature_classes
+from trame_slicer_app.web.features import feature_classes
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 

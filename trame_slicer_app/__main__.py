@@ -5,13 +5,17 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from pathlib import Path
 
 from trame.app import get_server
 
-from .app import STREAM_MODES, STREAM_PACED, SlicerWebApp
+from .app import STREAM_MODES, STREAM_PACED, AppConfig, SlicerWebApp
 from .desktop import desktop_problem, desktop_start_options, prepare_desktop_rendering, tie_window_to_server
 from .native_heap import keep_heap_compact
 from .scene_session import DataError, SceneSession
+from .web.access_guard import AccessGuard, serving_secret
+from .web.session_end import report_session_end
+from .web.wslink_hardening import harden_wslink
 
 log = logging.getLogger("trame_slicer_app")
 
@@ -42,6 +46,9 @@ def main(argv: list[str] | None = None) -> int:
     cli.add_argument("--data-dir", metavar="DIR", default=None,
                      help="a server folder the browser may browse and open files from (nothing outside it)")
     cli.add_argument("--log-level", default="INFO", help="server log level (DEBUG shows streaming figures)")
+    cli.add_argument("--allowed-origin", action="append", default=[], metavar="ORIGIN",
+                     help="a page origin (scheme://host:port) besides the served host whose websockets are accepted")
+    cli.add_argument("--empty", action="store_true", help="start with an empty scene instead of the sample head CT")
     args, _unknown = cli.parse_known_args(argv)
     # Our package logs at the chosen level; trame's own INFO chatter stays quiet.
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
@@ -55,18 +62,25 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.app:
         prepare_desktop_rendering()
+    # Off loopback, never trame's well-known default secret (docs/decisions/0022).
+    secret = serving_secret(args.host, args.port, args.authKey, args.authKeyFile)
+    harden_wslink()
     try:
         session = SceneSession()
         if args.data:
             session.open_paths(args.data)
-        else:
+        elif not args.empty:
             session.open_sample()
     except DataError as error:
         for problem in error.problems:
             print(f"trame-slicer-app: error: {problem}", file=sys.stderr)
         return 2
 
-    app = SlicerWebApp(server, session, stream_mode=args.stream)
+    config = AppConfig(stream_mode=args.stream, data_dir=Path(args.data_dir) if args.data_dir else None)
+    app = SlicerWebApp(server, session, config)
+    guard = AccessGuard(secret, tuple(args.allowed_origin))
+    server.add_protocol_to_configure(lambda root: root.registerLinkProtocol(guard))
+    report_session_end(server.state)
     if args.app:
         tie_window_to_server(app.server)
     app.server.start(**(desktop_start_options() if args.app else {}))

@@ -13,20 +13,20 @@ from trame.widgets import vtk as vtk_widgets
 from trame.widgets import vuetify3 as v3
 
 from .hosts.host import SceneHost
-from .layouts import ALL_VIEWS, DEFAULT_LAYOUT, LAYOUTS, THREED, grid_area, layout_of_arrangement
+from .layouts import ALL_VIEWS, DEFAULT_LAYOUT, GREEN, LAYOUTS, RED, THREED, YELLOW, grid_area, layout_of_arrangement
 from .scene_session import SceneSession
 from .streaming.view_streamer import ViewStreamer
+from .web.app_config import STREAM_MODES, STREAM_PACED, STREAM_VTK_REMOTE, AppConfig
 from .web.client_state import ClientState
+from .web.features import feature_classes
 from .web.mrml_binding import MrmlBinding
-from .web.panels import feature_classes
 from .web.stream_protocol import SlicerStreamView, StreamProtocol
 
 log = logging.getLogger(__name__)
 
-VIEW_COLORS = {THREED: "#6a75b5", "Red": "#f34a33", "Yellow": "#edd54c", "Green": "#6eb04b"}
-STREAM_PACED = "paced"  # our own client, input compaction and adaptive frames
-STREAM_VTK_REMOTE = "vtk-remote"  # trame-vtk's stock VtkRemoteView, kept for comparison
-STREAM_MODES = (STREAM_PACED, STREAM_VTK_REMOTE)
+__all__ = ["STREAM_MODES", "STREAM_PACED", "STREAM_VTK_REMOTE", "AppConfig", "SlicerWebApp"]
+
+VIEW_COLORS = {THREED: "#6a75b5", RED: "#f34a33", YELLOW: "#edd54c", GREEN: "#6eb04b"}
 READOUT_INTERVAL_S = 0.25
 PANELS_WIDTH_PX = 340
 # Narrower windows get the drawer over the views, closed until asked for (Vuetify's
@@ -35,14 +35,14 @@ PANELS_BESIDE_VIEWS_FROM = "md"  # Vuetify's breakpoint: 960 px
 
 
 class SlicerWebApp(TrameApp):
-    """Binds a host's scene and views to the browser (hosts/host.py): by default a headless SceneSession."""
+    """Binds a host's scene and views to the browser (hosts/host.py: by default a headless SceneSession);
+    hosts the web features (``web/features``)."""
 
-    def __init__(self, server=None, session: SceneHost | None = None, stream_mode: str = STREAM_PACED) -> None:
+    def __init__(self, server=None, session: SceneHost | None = None, config: AppConfig | None = None) -> None:
         super().__init__(server, client_type="vue3")
-        if stream_mode not in STREAM_MODES:
-            raise ValueError(f"stream mode must be one of {STREAM_MODES}")
+        self.config = config or AppConfig()
         self.session = session or SceneSession()
-        self.stream_mode = stream_mode
+        stream_mode = self.config.stream_mode
         self.state.trame__title = "Slicer"
         # A scene opened from the command line may hold the layout it was saved in.
         self.state.layout_name = layout_of_arrangement(self.session.stored_layout()) or DEFAULT_LAYOUT
@@ -118,8 +118,8 @@ class SlicerWebApp(TrameApp):
     # -- layout -------------------------------------------------------------
     @change("layout_name")
     def _on_layout_change(self, layout_name, **_):
-        if layout_name not in LAYOUTS:
-            log.warning("unknown layout %r, keeping the default", layout_name)
+        if not isinstance(layout_name, str) or layout_name not in LAYOUTS:  # any value may come from a client
+            log.warning("unknown layout %.40r, keeping the default", layout_name)
             self.state.layout_name = DEFAULT_LAYOUT
             return
         self._apply_layout(layout_name)
@@ -135,6 +135,7 @@ class SlicerWebApp(TrameApp):
     # -- UI -------------------------------------------------------------------
     def _build_ui(self) -> None:
         with SinglePageLayout(self.server, full_height=True) as layout:
+            self.ui = layout  # trame's TrameApp convention: the page's layout
             layout.title.set_text("Slicer")
             layout.icon.click = "main_drawer = !main_drawer"
             layout.footer.hide()  # the views get the height
@@ -157,7 +158,9 @@ class SlicerWebApp(TrameApp):
                 with self._build_drawer(), \
                         v3.VExpansionPanels(multiple=True, variant="accordion", classes="slicer-panels"):
                     for feature in panels:
-                        with v3.VExpansionPanel(classes=f"panel-{type(feature).__name__}"):
+                        # Stable hooks for tests and styles: the feature's name, never its class name.
+                        with v3.VExpansionPanel(classes=f"feature-{feature.name}",
+                                                raw_attrs=[f'data-feature="{feature.name}"']):
                             v3.VExpansionPanelTitle(feature.title)
                             with v3.VExpansionPanelText():
                                 feature.build_panel()

@@ -33,6 +33,7 @@ from .engine.io.loadables import (
     node_kind,
     remember_dicom_files,
 )
+from .engine.io.markups_files import MARKUPS_EXTENSIONS
 from .engine.io.models import MODEL_EXTENSIONS
 from .engine.io.scene_files import SCENE_EXTENSIONS, data_nodes, save_mrb
 from .engine.io.scene_files import close_scene as close_engine_scene
@@ -58,7 +59,7 @@ __all__ = [
 
 SUPPORTED_EXTENSIONS = tuple(dict.fromkeys(
     (*VOLUME_EXTENSIONS, *FREESURFER_SUFFIXES, *SEGMENTATION_EXTENSIONS, *MODEL_EXTENSIONS, *SCENE_EXTENSIONS,
-     ".zip", ".dcm")
+     *MARKUPS_EXTENSIONS, ".zip", ".dcm")
 ))
 MAX_REMEMBERED_LOADABLES = 256  # inspected loadables kept for load_loadables to accept
 
@@ -203,7 +204,8 @@ def _dicom_candidates(paths: list[Path], where: str, limits: IOLimits, required:
             raise DataError(f"{where}: {series.name}: {series.problem}")
         candidates.append({
             "kind": "dicom", "paths": [Path(p) for p in series.files], "name": series.name[:80],
-            "detail": f"{series.modality} {series.columns} x {series.rows} x {series.number_of_slices}",
+            "detail": f"{series.modality} {series.columns} x {series.rows} x {series.number_of_slices}"
+                      + (f", {series.time_points} time points" if series.time_points > 1 else ""),
             "kind_choices": ["dicom"],
         })
     return candidates

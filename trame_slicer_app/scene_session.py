@@ -36,17 +36,23 @@ class SceneSession:
     ``engine``: whose scene and views to serve; by default an engine of its own over slicer-core.
     A live Slicer gives its application's (hosts/live_engine.py)."""
 
-    def __init__(self, engine=None) -> None:
+    def __init__(self, engine=None, own_settings: bool = True) -> None:
+        """``own_settings``: False leaves a live application's settings (crosshair) alone and starts no
+        spare file reader (inside Slicer, ``sys.executable`` is not a plain Python)."""
         self.engine = engine if engine is not None else SlicerEngine()
-        # A sandboxed reader waits, its libraries imported, for the first file to be opened.
-        start_spare_reader()
-        # The viewer draws the crosshair (Shift+move) from the start; the Slices panel turns it off.
-        set_crosshair_visible(self.engine, True)
+        if own_settings:
+            # A sandboxed reader waits, its libraries imported, for the first file to be opened.
+            start_spare_reader()
+            # The viewer draws the crosshair (Shift+move) from the start; the Slices panel turns it off.
+            set_crosshair_visible(self.engine, True)
         self.undo = SceneUndo(self.engine)
         self.scene_changes = SceneChangeTracker(self.engine)
         # Told (view name, "press"|"wheel"|"key") BEFORE a gesture reaches the view, so that
         # undo can checkpoint the scene the gesture starts from.
         self.gesture_listeners: list[Callable[[str, str], None]] = []
+        # Told (view name, key) of a key pressed over a view, before the view; one that returns True
+        # has used the key (Escape ends placing, Delete removes the hovered markup point).
+        self.key_listeners: list[Callable[[str, str], bool]] = []
 
     @property
     def view_names(self) -> tuple[str, ...]:
@@ -70,6 +76,8 @@ class SceneSession:
 
     def apply_input(self, view: SlicerView, event: dict) -> None:
         kind = event.get("type")
+        if kind == "key" and any(listener(view.name, str(event.get("key", ""))) for listener in self.key_listeners):
+            return
         if kind in GESTURE_STARTS:
             for listener in self.gesture_listeners:
                 listener(view.name, kind)
@@ -91,7 +99,7 @@ class SceneSession:
         for path in paths:
             node = load_volume(self.engine, path)
             names.append(node.GetName())
-            log.info("loaded %s as %s", path, node.GetName())
+            log.debug("loaded %s as %s", path, node.GetName())  # names are patient data: not at INFO
         if node is not None:
             show_volume(self.engine, node)
         return names
@@ -101,7 +109,7 @@ class SceneSession:
         checked and first read in a sandbox; shows the last volume. Raises DataError on bad files."""
         loaded = open_paths(self.engine, [Path(p) for p in paths])
         for item in loaded:
-            log.info("loaded %s %s (%s)", item["kind"], item["name"], item["node_id"])
+            log.debug("loaded %s %s (%s)", item["kind"], item["name"], item["node_id"])  # not at INFO: names
         return loaded
 
     def readouts(self) -> dict:

@@ -13,21 +13,24 @@ page shows. Registered without editing trame_slicer_app, by either of:
 from __future__ import annotations
 
 from slicer import vtkMRMLTextNode
+from trame.decorators import change
 from trame.widgets import vuetify3 as v3
+
+from trame_slicer_app.web.features.feature import Feature
 
 NODE_NAME = "Scene notes"
 MAX_NOTE_CHARS = 10_000
 
 
-class SceneNotesPanel:
+class SceneNotesPanel(Feature):
+    name = "scene_notes"  # its data-feature hook and the prefix of its state keys
     title = "Scene notes"
     icon = "mdi-note-text-outline"
 
-    def __init__(self, app) -> None:
-        self.scene = app.session.engine.scene
-        self.state = app.state
+    def __init__(self, host) -> None:
+        super().__init__(host)
+        self.scene = self.session.engine.scene
         self.state.scene_notes_text = self._node().GetText() or ""
-        self.state.change("scene_notes_text")(self._on_text)
 
     def _node(self) -> vtkMRMLTextNode:
         node = self.scene.GetFirstNodeByName(NODE_NAME)
@@ -35,6 +38,7 @@ class SceneNotesPanel:
             node = self.scene.AddNewNodeByClass("vtkMRMLTextNode", NODE_NAME)
         return node
 
+    @change("scene_notes_text")
     def _on_text(self, scene_notes_text, **_) -> None:
         node = self._node()
         if not isinstance(scene_notes_text, str) or len(scene_notes_text) > MAX_NOTE_CHARS:

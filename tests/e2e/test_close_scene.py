@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from conftest import RunningApp
 
-from e2e.views import view_pixels, wait_for_views
+from e2e.views import open_feature_panel, view_pixels, wait_for_views
 
 pytestmark = pytest.mark.browser
 VIEWPORT = {"width": 1400, "height": 900}
@@ -34,7 +34,7 @@ def test_closing_the_scene_warns_it_is_final_and_repaints_every_view_as_an_empty
     try:
         page.goto(app.url)
         wait_for_views(page)
-        page.locator(".panel-ThreeDPanel button").first.click()
+        open_feature_panel(page, "threed")
         page.locator(".threed-vr-visible input").click()
         page.wait_for_function("window.trame.state.get('threed_vr_visible') === true", timeout=UI_TIMEOUT_MS)
         time.sleep(1.0)

@@ -10,7 +10,7 @@ from conftest import RunningApp
 from fetch_data import pydicom_test_file
 from PIL import Image
 
-from e2e.views import drag, view_pixels, wait_for_views
+from e2e.views import drag, open_feature_panel, view_pixels, wait_for_views
 
 pytestmark = pytest.mark.browser
 VIEWPORT = {"width": 1400, "height": 900}
@@ -49,7 +49,7 @@ def test_a_colour_dicom_shows_its_colours_and_no_window_level(a_page_on_the_colo
     shares = [share_of(pixels, channel) for channel in range(3)]
     assert min(shares) > 0.02, shares  # red, green and blue bands, each plainly one colour
 
-    a_page.locator(".panel-VolumesPanel button").first.click()
+    open_feature_panel(a_page, "volumes")
     a_page.locator(".volumes-colour-note").wait_for(timeout=UI_TIMEOUT_MS)
     assert "shown in its own colours" in a_page.locator(".volumes-colour-note").inner_text()
     assert a_page.locator(".volumes-window").count() == 0

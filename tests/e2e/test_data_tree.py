@@ -7,7 +7,7 @@ import pytest
 from conftest import RunningApp
 from made_data import ct_label_map, probability_map
 
-from e2e.views import wait_for_views
+from e2e.views import open_feature_panel, wait_for_views
 
 pytestmark = pytest.mark.browser
 VIEWPORT = {"width": 1400, "height": 900}
@@ -30,7 +30,7 @@ def a_page_with_the_data_panel(a_browser, the_app_on_the_ct_and_labels):
     page = a_browser.new_page(viewport=VIEWPORT)
     page.goto(the_app_on_the_ct_and_labels.url)
     wait_for_views(page, names=("Red",))
-    page.locator(".panel-DataPanel button").first.click()
+    open_feature_panel(page, "data")
     page.locator(".data-node").first.wait_for(timeout=UI_TIMEOUT_MS)
     yield page
     page.close()
@@ -79,7 +79,7 @@ def test_a_volume_eye_draws_or_hides_it_and_never_picks_the_shown_volume(a_brows
     page = a_browser.new_page(viewport=VIEWPORT)
     page.goto(the_app_on_a_map_and_the_mri.url)
     wait_for_views(page, names=("Red",))
-    page.locator(".panel-DataPanel button").first.click()
+    open_feature_panel(page, "data")
     rows = page.locator(".data-group-volume .data-node")
     rows.nth(1).wait_for(timeout=UI_TIMEOUT_MS)
     map_row, mri_row = rows.filter(has_text="brain_map"), rows.filter(has_text="ch2")
@@ -101,7 +101,7 @@ def test_a_long_name_cut_off_in_the_tree_shows_whole_in_a_tooltip(a_browser, the
     page = a_browser.new_page(viewport=VIEWPORT)
     page.goto(the_app_on_a_map_and_the_mri.url)
     wait_for_views(page, names=("Red",))
-    page.locator(".panel-DataPanel button").first.click()
+    open_feature_panel(page, "data")
     name = page.locator(".data-group-volume .data-node .data-node-name", has_text="brain_map")
     name.wait_for(timeout=UI_TIMEOUT_MS)
     assert name.evaluate("e => e.scrollWidth > e.clientWidth"), "the name is not cut off: no test"

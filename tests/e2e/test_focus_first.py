@@ -9,7 +9,7 @@ import time
 import pytest
 from conftest import ARTIFACTS, RunningApp
 
-from e2e.views import wait_for_views
+from e2e.views import close_feature_panel, open_feature_panel, wait_for_views
 
 pytestmark = pytest.mark.browser
 VIEWPORT = {"width": 1600, "height": 1000}  # the default Conventional layout, as a user sees it
@@ -39,10 +39,10 @@ def conventional_with_volume_rendering(a_browser, a_ct_path):
     try:
         page.goto(app.url)
         wait_for_views(page, names=VIEWS)
-        page.locator(".panel-ThreeDPanel button").first.click()
+        open_feature_panel(page, "threed")
         page.locator(".threed-vr-visible input").click()
         page.wait_for_function("window.trame.state.get('threed_vr_visible') === true", timeout=TIMEOUT_S * 1000)
-        page.locator(".panel-ThreeDPanel button").first.click()
+        close_feature_panel(page, "threed")
         time.sleep(1.0)
         wait_for_all_still(page)
         yield page

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from conftest import RunningApp
 
-from e2e.views import view_pixels, wait_for_views
+from e2e.views import open_feature_panel, view_pixels, wait_for_views
 
 pytestmark = pytest.mark.browser
 VIEWPORT = {"width": 1400, "height": 900}
@@ -36,7 +36,7 @@ def the_volumes_panel(browser, app):
     page = browser.new_page(viewport=VIEWPORT)
     page.goto(app.url)
     wait_for_views(page, names=("Red",))
-    page.locator(".panel-VolumesPanel button").first.click()
+    open_feature_panel(page, "volumes")
     page.locator(".volumes-label").wait_for(timeout=UI_TIMEOUT_MS)
     return page
 

@@ -8,7 +8,17 @@ import pytest
 from conftest import RunningApp
 from made_data import probability_map
 
-from e2e.views import drag, frames_painted, readout, view_pixels, wait_for_readout, wait_for_still_frame, wait_for_views
+from e2e.views import (
+    drag,
+    frames_painted,
+    open_feature_panel,
+    readout,
+    view_pixels,
+    wait_for_readout,
+    wait_for_state,
+    wait_for_still_frame,
+    wait_for_views,
+)
 
 pytestmark = pytest.mark.browser
 VIEWPORT = {"width": 1400, "height": 900}
@@ -20,7 +30,7 @@ def a_page_with_the_volumes_panel(a_browser, the_app_on_the_ct):
     page = a_browser.new_page(viewport=VIEWPORT)
     page.goto(the_app_on_the_ct.url)
     wait_for_views(page, names=("Red",))
-    page.locator(".panel-VolumesPanel button").first.click()
+    open_feature_panel(page, "volumes")
     page.locator(".volumes-window").wait_for(timeout=UI_TIMEOUT_MS)
     yield page
     page.close()
@@ -102,7 +112,7 @@ def test_a_0_to_1_float_map_gets_sliders_in_hundredths(a_browser, the_app_on_a_p
     page = a_browser.new_page(viewport=VIEWPORT)
     page.goto(the_app_on_a_probability_map.url)
     wait_for_views(page, names=("Red",))
-    page.locator(".panel-VolumesPanel button").first.click()
+    open_feature_panel(page, "volumes")
     page.locator(".volumes-window").wait_for(timeout=UI_TIMEOUT_MS)
     assert float(page.locator(".volumes-window [role=slider]").get_attribute("aria-valuemax")) == 1.2
     assert "range 0.00 to 1.00" in page.locator(".volumes-readout").inner_text()
@@ -112,3 +122,17 @@ def test_a_0_to_1_float_map_gets_sliders_in_hundredths(a_browser, the_app_on_a_p
     page.wait_for_function("window.trame.state.get('volumes_level') !== " + repr(level), timeout=UI_TIMEOUT_MS)
     assert page.evaluate("window.trame.state.get('volumes_level')") == pytest.approx(level + 0.01)
     page.close()
+
+
+def test_a_hostile_window_value_breaks_no_template_and_is_put_right(a_page_with_the_volumes_panel):
+    """A string sent for the window (a tampered client) is refused by the server and put right; meanwhile the
+    panel's readout must not fail on it (it did: 'toFixed is not a function')."""
+    page = a_page_with_the_volumes_panel
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    before = slider_value(page, "volumes-window")
+    page.evaluate("window.trame.state.set('volumes_window', 'abc')")
+    wait_for_state(page, "volumes_window", lambda value: isinstance(value, (int, float)))
+    assert slider_value(page, "volumes-window") == before
+    assert not [e for e in errors if "toFixed" in e], errors

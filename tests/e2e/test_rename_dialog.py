@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from e2e.views import wait_for_views
+from e2e.views import open_feature_panel, wait_for_views
 
 pytestmark = pytest.mark.browser
 VIEWPORT = {"width": 1400, "height": 900}
@@ -16,7 +16,7 @@ MAX_NAME_CHARS = 256
 def open_the_data_panel(page, url: str) -> None:
     page.goto(url)
     wait_for_views(page, names=("Red",))
-    page.locator(".panel-DataPanel button").first.click()
+    open_feature_panel(page, "data")
     page.locator(".data-node").first.wait_for(timeout=UI_TIMEOUT_MS)
 
 

@@ -11,22 +11,12 @@ import numpy as np
 import pytest
 from conftest import RunningApp
 
-from e2e.views import view_pixels, wait_for_views
+from e2e.views import view_pixels, wait_for_state, wait_for_views
 
 pytestmark = pytest.mark.browser
 VIEWPORT = {"width": 1400, "height": 900}
 UI_TIMEOUT_MS = 10_000
 FOUR_D = Path(nibabel.__file__).parent / "tests" / "data" / "example4d.nii.gz"
-
-
-def wait_for_state(page, expression: str, timeout_s: float = 10.0):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        value = page.evaluate(f"window.trame.state.get('{expression}')")
-        if value is not None:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"{expression} never set")
 
 
 def settled_pixels(page, name: str, pause_s: float = 1.5) -> np.ndarray:
@@ -43,7 +33,7 @@ def test_the_frame_slider_moves_the_red_view_through_the_frames(a_browser):
         slider = page.locator(".sequences-frame")
         slider.wait_for(timeout=UI_TIMEOUT_MS)
         assert page.locator(".sequences-label").inner_text().strip() == "1/2"
-        assert wait_for_state(page, "sequences_frame") == 0
+        assert wait_for_state(page, "sequences_frame", 0) == 0
         first = settled_pixels(page, "Red")
         again = settled_pixels(page, "Red")
         noise = np.abs(first - again).mean()

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from e2e.views import state, wait_for_state
+from e2e.views import open_feature_panel, state, wait_for_state
 
 pytestmark = pytest.mark.browser
 UI_TIMEOUT_S = 10
@@ -23,7 +23,7 @@ def focused_tag(page) -> str:
 
 def test_ctrl_z_undoes_after_clicking_a_switch(a_page):
     page = a_page
-    page.locator(".panel-SlicesPanel button").first.click()
+    open_feature_panel(page, "slices")
     before = state(page, "slices_linked")
     page.locator(".slices-linked input").click()
     wait_for_state(page, "slices_linked", not before)
@@ -36,7 +36,7 @@ def test_ctrl_z_undoes_after_clicking_a_switch(a_page):
 
 def test_ctrl_z_undoes_after_a_dropdown_and_after_scrolling_a_slice_view(a_page):
     page = a_page
-    page.locator(".panel-VolumesPanel button").first.click()
+    open_feature_panel(page, "volumes")
     before = state(page, "volumes_color_map")
     page.locator(".volumes-color-map").click()
     choices = page.locator(".v-overlay--active .v-list-item")

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from conftest import ARTIFACTS, RunningApp
 
-from e2e.views import drag, frames_painted, view_pixels, wait_for_state, wait_for_views
+from e2e.views import drag, frames_painted, open_feature_panel, view_pixels, wait_for_state, wait_for_views
 
 pytestmark = pytest.mark.browser
 VIEWPORT = {"width": 1000, "height": 700}  # a small 3D view: CPU ray casting
@@ -35,7 +35,7 @@ def a_page_with_the_3d_panel(a_browser, a_ct_path):
         wait_for_views(page, names=("1",))
         page.locator(".layout-one_up_3d").click()  # only the 3D view renders
         page.wait_for_function("document.querySelectorAll('.slicer-view').length === 1")
-        page.locator(".panel-ThreeDPanel button").first.click()
+        open_feature_panel(page, "threed")
         page.locator(".threed-vr-visible").wait_for(timeout=STATE_TIMEOUT_S * 1000)
         yield page
     finally:

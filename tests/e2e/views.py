@@ -8,7 +8,10 @@ import time
 import numpy as np
 from PIL import Image
 
-VIEW_NAMES = ("1", "Red", "Yellow", "Green")
+from trame_slicer_app.layouts import ALL_VIEWS
+
+VIEW_NAMES = ALL_VIEWS
+PANEL_OPEN_TIMEOUT_MS = 15_000
 FIRST_FRAME_TIMEOUT_S = 45
 
 
@@ -108,3 +111,22 @@ def drag(page, name: str, dx: int, dy: int, button: str = "left", modifiers=()) 
     page.mouse.up(button=button)
     for key in modifiers:
         page.keyboard.up(key)
+
+
+def feature_panel(page, name: str):
+    """A feature's panel in the drawer, by its stable hook (``data-feature``, docs/decisions/0018)."""
+    return page.locator(f'[data-feature="{name}"]')
+
+
+def open_feature_panel(page, name: str) -> None:
+    """Opens a feature's panel in the drawer (a click on its title) and waits until it is expanded."""
+    panel = feature_panel(page, name)
+    panel.locator("button").first.click()
+    panel.locator(".v-expansion-panel-text__wrapper").wait_for(timeout=PANEL_OPEN_TIMEOUT_MS)
+
+
+def close_feature_panel(page, name: str) -> None:
+    """Closes a feature's open panel (a click on its title) and waits until it is collapsed."""
+    panel = feature_panel(page, name)
+    panel.locator("button").first.click()
+    panel.locator(".v-expansion-panel-text__wrapper").wait_for(state="hidden", timeout=PANEL_OPEN_TIMEOUT_MS)

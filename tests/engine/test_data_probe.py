@@ -18,15 +18,6 @@ BONE_HU = 300
 BONE_LABEL = 5
 
 
-@pytest.fixture
-def a_ct(an_engine, a_ct_path):
-    node = load_volume(an_engine, a_ct_path)
-    for view in an_engine.slice_views.values():
-        view.resize(*VIEW_SIZE_PX)
-    show_volume(an_engine, node)
-    return node
-
-
 def voxel_at(node, ras) -> tuple[list[int], float | None]:
     ijk = [round(c) for c in ras_to_ijk(node, ras)]
     voxels = voxel_array(node)

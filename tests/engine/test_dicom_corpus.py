@@ -357,12 +357,10 @@ DAMAGED = {
     "badVR.dcm": "badVR.dcm: the number of frames ('1A') is not a number",
 }
 # Not image volumes: DICOM SEG opens as a segmentation (dicom_seg, decision 0016), not through the image
-# reader; 12-bit JPEG Extended has no decoder but a GPL one (0014).
+# reader.
 NOT_DECODED = {
-    **{name: "a DICOM segmentation (SEG), not an image volume: it opens as a segmentation" for name in
-       ("liver.dcm", "liver_1frame.dcm", "liver_expb.dcm", "liver_expb_1frame.dcm")},
-    **{name: "this compression has no decoder installed: JPEG Extended (Process 2 and 4) (12-bit" for name in
-       ("JPEG-lossy.dcm", "JPGExtended.dcm")},
+    name: "a DICOM segmentation (SEG), not an image volume: it opens as a segmentation" for name in
+    ("liver.dcm", "liver_1frame.dcm", "liver_expb.dcm", "liver_expb_1frame.dcm")
 }
 # Multi-frame files whose frames follow in time (Frame Increment Pointer: Frame Time), and their frames.
 CINE = {"color3d_jpeg_baseline.dcm": 120, "examples_ybr_color.dcm": 30}

@@ -129,14 +129,6 @@ def a_segmentation_on_a_dicom_series(a_dicom_series_dir, tmp_path_factory):
             "folder": tmp_path_factory.mktemp("seg")}
 
 
-def ijk_to_ras_of(node) -> np.ndarray:
-    from vtkmodules.vtkCommonMath import vtkMatrix4x4
-
-    matrix = vtkMatrix4x4()
-    node.GetIJKToRASMatrix(matrix)
-    return np.array([[matrix.GetElement(r, c) for c in range(4)] for r in range(4)])
-
-
 def on_grid_of(engine, segmentation, volume) -> dict[str, np.ndarray]:
     """Each segment's voxels laid on a volume's grid, by segment name."""
     from slicer import vtkMRMLLabelMapVolumeNode, vtkSlicerSegmentationsModuleLogic

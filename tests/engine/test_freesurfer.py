@@ -10,6 +10,7 @@ from pathlib import Path
 import nibabel
 import numpy as np
 import pytest
+from volume_geometry import ijk_to_ras
 
 from trame_slicer_app import scene_data
 from trame_slicer_app.engine.io import freesurfer, sequences
@@ -18,14 +19,6 @@ from trame_slicer_app.engine.io.volumes import voxel_array
 REPO = Path(__file__).resolve().parents[2]
 NIBABEL_DATA = Path(nibabel.__file__).parent / "tests" / "data"
 ASEG_LABELS = {2: "Left-Cerebral-White-Matter", 17: "Left-Hippocampus", 41: "Right-Cerebral-White-Matter"}
-
-
-def ijk_to_ras(node) -> np.ndarray:
-    from vtkmodules.vtkCommonMath import vtkMatrix4x4
-
-    matrix = vtkMatrix4x4()
-    node.GetIJKToRASMatrix(matrix)
-    return np.array([[matrix.GetElement(r, c) for c in range(4)] for r in range(4)])
 
 
 @pytest.fixture(scope="module")

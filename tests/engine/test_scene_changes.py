@@ -7,15 +7,8 @@ import pytest
 from trame_slicer_app.engine.display.scene_tree import delete_node, rename_node
 from trame_slicer_app.engine.display.slice_controls import set_linked, set_slice_offset
 from trame_slicer_app.engine.display.volume_display import set_layer_opacity, set_window_level
-from trame_slicer_app.engine.io.volumes import load_volume, show_volume
+from trame_slicer_app.engine.io.volumes import load_volume
 from trame_slicer_app.engine.scene.scene_changes import SCENE_CHANGED, SceneChangeTracker
-
-
-@pytest.fixture
-def a_ct(an_engine, a_ct_path):
-    node = load_volume(an_engine, a_ct_path)
-    show_volume(an_engine, node)
-    return node
 
 
 @pytest.fixture

@@ -22,15 +22,6 @@ BONE_HU = 300
 
 
 @pytest.fixture
-def a_ct(an_engine, a_ct_path):
-    node = load_volume(an_engine, a_ct_path)
-    for view in an_engine.slice_views.values():
-        view.resize(*VIEW_SIZE_PX)
-    show_volume(an_engine, node)
-    return node
-
-
-@pytest.fixture
 def an_mri(an_engine, an_mri_path):
     return load_volume(an_engine, an_mri_path)
 

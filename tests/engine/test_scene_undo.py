@@ -24,20 +24,11 @@ from trame_slicer_app.engine.display.volume_display import (
     slice_layers,
     volume_display_state,
 )
-from trame_slicer_app.engine.io.volumes import load_volume, show_volume
+from trame_slicer_app.engine.io.volumes import load_volume
 from trame_slicer_app.engine.scene.node_lookup import DisplayControlError
 from trame_slicer_app.engine.undo.scene_undo import SceneUndo
 
 VIEW_SIZE_PX = (200, 200)
-
-
-@pytest.fixture
-def a_ct(an_engine, a_ct_path):
-    node = load_volume(an_engine, a_ct_path)
-    for view in an_engine.slice_views.values():
-        view.resize(*VIEW_SIZE_PX)
-    show_volume(an_engine, node)
-    return node
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from pathlib import Path
 import nibabel
 import numpy as np
 import pytest
+from volume_geometry import ijk_to_ras
 
 from trame_slicer_app import scene_data
 from trame_slicer_app.engine.io import sequences
@@ -17,14 +18,6 @@ from trame_slicer_app.engine.io.volumes import voxel_array
 
 NIBABEL_DATA = Path(nibabel.__file__).parent / "tests" / "data"
 FOUR_D_FILES = ("example4d.nii.gz", "example_nifti2.nii.gz", "functional.nii")
-
-
-def ijk_to_ras(node) -> np.ndarray:
-    from vtkmodules.vtkCommonMath import vtkMatrix4x4
-
-    matrix = vtkMatrix4x4()
-    node.GetIJKToRASMatrix(matrix)
-    return np.array([[matrix.GetElement(r, c) for c in range(4)] for r in range(4)])
 
 
 @pytest.fixture(scope="module")
@@ -114,6 +107,35 @@ def test_deleting_the_volume_removes_the_controls_and_closing_removes_the_frames
     close_scene(engine)
     assert engine.scene.GetNumberOfNodesByClass("vtkMRMLSequenceNode") == 0
     assert engine.scene.GetNumberOfNodesByClass("vtkMRMLSequenceBrowserNode") == 0
+
+
+def test_undoing_the_deletion_of_a_4d_volume_brings_back_its_frames_and_redo_removes_them_again():
+    from trame_slicer_app.engine.display.scene_tree import delete_node
+    from trame_slicer_app.engine.scene.slicer_engine import SlicerEngine
+    from trame_slicer_app.engine.undo.scene_undo import SceneUndo
+
+    engine = SlicerEngine()
+    undo = SceneUndo(engine)
+    loaded = scene_data.open_paths(engine, [NIBABEL_DATA / "functional.nii"])
+    proxy_id = loaded[0]["node_id"]
+    browser_id = sequences.current_sequence(engine)["id"]
+    sequences.set_frame(engine, browser_id, 7)
+    seventh = voxel_array(engine.scene.GetNodeByID(proxy_id)).copy()
+    undo.checkpoint("Delete")
+    delete_node(engine, proxy_id)
+    assert sequences.current_sequence(engine) is None
+
+    assert undo.undo()
+    current = sequences.current_sequence(engine)
+    assert (current["id"], current["volume_id"], current["frames"]) == (browser_id, proxy_id, 20)
+    assert engine.scene.GetNumberOfNodesByClass("vtkMRMLScalarVolumeNode") == 1  # the same proxy, no new one
+    assert np.array_equal(voxel_array(engine.scene.GetNodeByID(proxy_id)), seventh)
+    sequences.set_frame(engine, browser_id, 3)  # the frames are there to play
+    assert not np.array_equal(voxel_array(engine.scene.GetNodeByID(proxy_id)), seventh)
+
+    assert undo.redo()
+    assert sequences.current_sequence(engine) is None
+    assert engine.scene.GetNumberOfNodesByClass("vtkMRMLSequenceNode") == 0
 
 
 def test_a_sequence_is_saved_in_a_scene_and_reopens_at_its_frame(tmp_path):

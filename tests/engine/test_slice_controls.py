@@ -19,7 +19,6 @@ from trame_slicer_app.engine.display.slice_controls import (
     slice_intersections_visible,
     slice_state,
 )
-from trame_slicer_app.engine.io.volumes import load_volume, show_volume
 from trame_slicer_app.engine.scene.node_lookup import DisplayControlError
 from trame_slicer_app.engine.views.view_input import apply_input_event
 
@@ -27,15 +26,6 @@ VIEW_SIZE_PX = (256, 256)
 CT_SLICES = 108
 CT_SLICE_SPACING_MM = 1.5
 CT_COLUMN_SPACING_MM = 0.9570312
-
-
-@pytest.fixture
-def a_ct(an_engine, a_ct_path):
-    node = load_volume(an_engine, a_ct_path)
-    for view in an_engine.slice_views.values():
-        view.resize(*VIEW_SIZE_PX)
-    show_volume(an_engine, node)
-    return node
 
 
 def test_the_red_slider_spans_the_ct_slices(an_engine, a_ct):
@@ -234,6 +224,22 @@ def test_shift_move_places_the_crosshair_and_the_other_views_jump_to_it(an_engin
 
     with pytest.raises(DisplayControlError):
         set_crosshair_visible(an_engine, 1)
+
+
+@pytest.mark.parametrize("button", [1, 2], ids=["after a pan", "after a zoom"])
+def test_shift_move_still_places_the_crosshair_after_a_pan_or_zoom_drag(an_engine, a_ct, button):
+    """Slicer re-arms Shift+move after a click-and-drag only on a Shift key press, which a browser never
+    sends on its own: the view input presses Shift for it when Shift goes down (found using the app)."""
+    red = an_engine.slice_views["Red"]
+    set_crosshair_visible(an_engine, True)
+    width, height = VIEW_SIZE_PX
+    for kind, x, y in (("press", width // 2, height // 2), ("move", width // 2 + 20, height // 2 + 30),
+                       ("release", width // 2 + 20, height // 2 + 30)):
+        apply_input_event(red, {"type": kind, "button": button, "x": x, "y": y})
+    for x, y in ((width // 4, height // 4), (3 * width // 4, height // 3)):  # Shift down, then held
+        apply_input_event(red, {"type": "move", "x": x, "y": y, "shift": True})
+        expected = red.slice_node.GetXYToRAS().MultiplyPoint((x, height - 1 - y, 0, 1))[:3]
+        assert crosshair_ras(an_engine) == pytest.approx(expected, abs=1.0)
 
 
 def test_the_crosshair_is_drawn_only_when_shown(an_engine, a_ct):

@@ -70,8 +70,9 @@ def test_the_example_refuses_hostile_values_and_keeps_the_note(an_app_with_the_r
     assert app.state.scene_notes_text == "kept"
 
 
-@pytest.mark.parametrize("bad", [object(), type("NoTitle", (), {"build_panel": lambda self: None}),
-                                 type("BuildsNothing", (), {"title": "x"})])
+@pytest.mark.parametrize("bad", [object(), type("NoTitle", (), {"name": "x", "build_panel": lambda self: None}),
+                                 type("NoName", (), {"title": "x", "build_panel": lambda self: None}),
+                                 type("BuildsNothing", (), {"name": "x", "title": "x"})])
 def test_what_is_not_a_panel_is_refused_at_registration(bad):
     with pytest.raises(PanelError):
         register_panel(bad)
@@ -96,7 +97,7 @@ def test_the_example_panel_shows_in_the_browser_through_its_entry_point(a_browse
         page = a_browser.new_page(viewport={"width": 1400, "height": 900})
         page.goto(app.url)
         wait_for_views(page)
-        panel = page.locator(".panel-SceneNotesPanel")
+        panel = page.locator('[data-feature="scene_notes"]')
         panel.locator("button").first.click()
         field = panel.locator(".scene-notes-text textarea").first
         field.fill("seen from the browser")
@@ -105,14 +106,14 @@ def test_the_example_panel_shows_in_the_browser_through_its_entry_point(a_browse
         second = a_browser.new_page(viewport={"width": 1400, "height": 900})
         while True:
             second.goto(app.url)
-            second.wait_for_selector(".panel-SceneNotesPanel")
+            second.wait_for_selector('[data-feature="scene_notes"]')
             if second.evaluate("window.trame.state.get('scene_notes_text')") == "seen from the browser":
                 break
             assert time.monotonic() < deadline, "the note did not reach the scene"
             time.sleep(0.5)
-        second.locator(".panel-SceneNotesPanel button").first.click()
+        second.locator('[data-feature="scene_notes"] button').first.click()
         second.screenshot(path=str(REPO / "test-artifacts" / "extension-panel.png"))
-        assert second.locator(".panel-SceneNotesPanel").inner_text().startswith("Scene notes")
+        assert second.locator('[data-feature="scene_notes"]').inner_text().startswith("Scene notes")
         page.close()
         second.close()
     finally:

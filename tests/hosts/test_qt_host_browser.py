@@ -9,6 +9,7 @@ import pytest
 from e2e.views import (
     drag,
     frames_painted,
+    open_feature_panel,
     readout,
     settled_readout,
     view_pixels,
@@ -133,7 +134,7 @@ def test_a_panel_works_on_the_desktop_scene_volume_rendering_on(a_page, the_qt_h
     """The panels drive the desktop's scene through the live host: the 3D panel's volume rendering
     switch, seen in the browser's 3D view."""
     before = view_pixels(a_page, "1")
-    a_page.locator(".panel-ThreeDPanel button").first.click()
+    open_feature_panel(a_page, "threed")
     frames = frames_painted(a_page, "1")  # before the switch: its frame may be painted at once
     a_page.locator(".threed-vr-visible input").click()
     a_page.wait_for_function("window.trame.state.get('threed_vr_visible') === true")

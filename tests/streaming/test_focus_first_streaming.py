@@ -13,6 +13,7 @@ from stream_harness import VIEW_NAMES, APublishedFrame, AStream, a_move, a_press
 
 from trame_slicer_app.streaming.focus_first import LINKED_FRAME_BUDGET_S, LINKED_MAX_FPS, LINKED_MIN_FPS
 from trame_slicer_app.streaming.frame_pacing import SETTLE_AFTER_INPUT_S, UNDER_HAND_AFTER_STEP_S
+from trame_slicer_app.streaming.link_quality import RENDER_BUDGET_SHARE
 from trame_slicer_app.streaming.view_streamer import TARGET_FPS
 
 POINTER_STEP_S = 1.0 / 60  # a mouse moving at the browser's pointer rate
@@ -187,8 +188,11 @@ def test_linked_frames_are_cheap_ones_and_the_dragged_views_are_not():
             view.finishes.clear()
         await drag(stream, pointers, ("Red",), seconds=0.6)
 
-        assert (False, None) in stream.views["Red"].finishes
-        assert all(budget is None for _still, budget in stream.views["Red"].finishes)
+        # The dragged view's frames get the whole frame interval's budget, the still frame none.
+        focused_budget = RENDER_BUDGET_SHARE / TARGET_FPS
+        assert (False, focused_budget) in stream.views["Red"].finishes
+        assert focused_budget > LINKED_FRAME_BUDGET_S
+        assert all(budget == (None if still else focused_budget) for still, budget in stream.views["Red"].finishes)
         for name in LINKED:
             assert stream.views[name].finishes, name
             assert set(stream.views[name].finishes) == {(False, LINKED_FRAME_BUDGET_S)}, name

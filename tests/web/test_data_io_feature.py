@@ -3,7 +3,6 @@ the data folder's confinement, error messages, screenshots offered as downloads.
 
 from __future__ import annotations
 
-import itertools
 import os
 import shutil
 
@@ -12,27 +11,24 @@ import pytest
 from event_loops import run_coroutine
 from PIL import Image
 
-from trame_slicer_app.data_folder import DataFolder
-from trame_slicer_app.web.panels.data_io import DataIO
+from trame_slicer_app.web.features.data_io import DataIO
 
-_servers = itertools.count()
 UPLOAD_CHUNK_BYTES = 1024 * 1024  # what the browser sends
 
 
 @pytest.fixture
-def the_data_feature(tmp_path, a_ct_path):
-    from trame.app import get_server
+def the_data_feature(tmp_path, a_ct_path, a_server):
+    from trame_slicer_app.app import AppConfig, SlicerWebApp
 
-    from trame_slicer_app.app import SlicerWebApp
-
-    app = SlicerWebApp(get_server(f"data-io-test-{next(_servers)}", client_type="vue3"))
-    feature = next(f for f in app.features if isinstance(f, DataIO))
     data = tmp_path / "data"
     data.mkdir()
     shutil.copy(a_ct_path, data / "cranium_ct.nrrd")
     (tmp_path / "outside.nrrd").write_bytes(a_ct_path.read_bytes()[:1000])
     os.symlink(tmp_path / "outside.nrrd", data / "link-out.nrrd")
-    feature.data_folder = DataFolder(data)
+    # --data-dir as __main__ passes it: parsed once, handed in (docs/decisions/0018).
+    app = SlicerWebApp(a_server, config=AppConfig(data_dir=data))
+    feature = next(f for f in app.features if isinstance(f, DataIO))
+    assert feature.data_folder is not None and app.state.data_io_has_data_dir
     yield app, feature
     feature.uploads.close()
     feature.downloads.close()

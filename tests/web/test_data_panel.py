@@ -4,11 +4,9 @@ and markups."""
 
 from __future__ import annotations
 
-import itertools
-
 import pytest
+from app_state import feature
 from made_data import BONE_HU, ct_label_map
-from trame.app import get_server
 from vtkmodules.vtkFiltersSources import vtkSphereSource
 
 from trame_slicer_app.app import SlicerWebApp
@@ -17,11 +15,9 @@ from trame_slicer_app.engine.display.volume_display import slice_layers
 from trame_slicer_app.engine.io.volumes import voxel_array
 from trame_slicer_app.scene_session import SceneSession
 
-_server_names = itertools.count()
-
 
 @pytest.fixture
-def the_app(a_ct_path, tmp_path):
+def the_app(a_ct_path, tmp_path, a_server):
     session = SceneSession()
     session.open_volumes([a_ct_path])
     ct_label_map(a_ct_path, tmp_path / "head_label.nrrd")
@@ -37,14 +33,10 @@ def the_app(a_ct_path, tmp_path):
     points = engine.scene.AddNewNodeByClass("vtkMRMLMarkupsFiducialNode", "points")
     points.CreateDefaultDisplayNodes()
     points.AddControlPoint(0.0, 0.0, 0.0)
-    server = get_server(f"data-panel-test-{next(_server_names)}", client_type="vue3")
-    app = SlicerWebApp(server, session)
+    app = SlicerWebApp(a_server, session)
     app.state.ready()
     return app
 
-
-def feature(app, name: str):
-    return {type(f).__name__: f for f in app.features}[name]
 
 
 def groups_by_kind(app) -> dict[str, dict]:
@@ -96,7 +88,7 @@ def test_a_segmentation_with_many_segments_lists_the_first_ones(the_app):
 
 
 def test_the_actions_of_a_row_reach_mrml_and_the_tree(the_app):
-    data = feature(the_app, "DataPanel")
+    data = feature(the_app, "data")
     engine = the_app.session.engine
     (ball,) = groups_by_kind(the_app)["model"]["nodes"]
     data.set_visible(ball["id"], False)
@@ -110,10 +102,10 @@ def test_the_actions_of_a_row_reach_mrml_and_the_tree(the_app):
     assert groups_by_kind(the_app)["segmentation"]["nodes"][0]["name"] == "head labels"
     data.delete(segmentation["id"])
     assert "segmentation" not in groups_by_kind(the_app)  # an empty kind has no group
-    feature(the_app, "UndoPanel").on_undo()
+    feature(the_app, "undo").on_undo()
     (back,) = groups_by_kind(the_app)["segmentation"]["nodes"]
     assert back["id"] == segmentation["id"] and [s["name"] for s in back["segments"]] == ["Label_1", "Label_2"]
-    feature(the_app, "UndoPanel").on_undo()  # the rename
+    feature(the_app, "undo").on_undo()  # the rename
     assert groups_by_kind(the_app)["segmentation"]["nodes"][0]["name"] == "head_label"
 
 

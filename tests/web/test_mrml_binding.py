@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import itertools
 import math
 
 import pytest
-from trame.app import get_server
+from app_state import feature, set_state
 
-from trame_slicer_app.app import SlicerWebApp
 from trame_slicer_app.engine.display import volume_display as display
 from trame_slicer_app.engine.display.slice_controls import (
     set_slice_intersections_visible,
@@ -16,20 +14,10 @@ from trame_slicer_app.engine.display.slice_controls import (
     slice_intersections_visible,
     slice_state,
 )
-from trame_slicer_app.scene_session import SceneSession
 
-_server_names = itertools.count()
 HOSTILE_NUMBERS = ["abc", float("nan"), float("inf"), None, [1, 2], {"a": 1}, True, "1e400"]
 
 
-@pytest.fixture(scope="module")
-def an_app_on_the_ct(a_ct_path):
-    session = SceneSession()
-    session.open_volumes([a_ct_path])
-    server = get_server(f"binding-test-{next(_server_names)}", client_type="vue3")
-    app = SlicerWebApp(server, session)
-    app.state.ready()  # as when a browser connects: state changes now run the change handlers
-    return app
 
 
 @pytest.fixture
@@ -50,11 +38,6 @@ def mrml_window_level(app) -> tuple[float, float]:
     state = display.volume_display_state(app.session.engine, volume_id(app))
     return state["window"], state["level"]
 
-
-def set_state(app, **values) -> None:
-    """As if the browser had sent these values."""
-    with app.state:
-        app.state.update(values)
 
 
 def test_the_panels_start_with_the_mrml_values(the_app):
@@ -157,9 +140,6 @@ def test_slice_offsets_follow_mrml(the_app):
     assert the_app.state.slices_Green_offset_mm == round(slice_state(engine, "Green")["offset_mm"], 2)
 
 
-def feature(app, name: str):
-    return {type(f).__name__: f for f in app.features}[name]
-
 
 def test_a_press_in_a_slice_view_checkpoints_so_the_drag_can_be_undone(the_app):
     session = the_app.session
@@ -169,7 +149,7 @@ def test_a_press_in_a_slice_view_checkpoints_so_the_drag_can_be_undone(the_app):
     display.set_window_level(session.engine, volume_id(the_app), 77.0, 7.0)  # what the drag did
     the_app.binding.poll()
     assert the_app.state.undo_can_undo
-    feature(the_app, "UndoPanel").on_undo()
+    feature(the_app, "undo").on_undo()
     assert mrml_window_level(the_app) == (1000.0, 400.0)
     assert the_app.state.volumes_window == 1000.0
 
@@ -192,7 +172,7 @@ def test_a_click_that_changes_nothing_leaves_no_undo_step(the_app):
 
 
 def test_undo_after_a_click_that_changed_nothing_undoes_the_edit_before_it(the_app):
-    undo = feature(the_app, "UndoPanel")
+    undo = feature(the_app, "undo")
     the_app.session.undo.clear()
     set_state(the_app, volumes_window=600.0)
     click(the_app.session, "Red")
@@ -209,7 +189,7 @@ def test_undo_after_a_click_that_changed_nothing_undoes_the_edit_before_it(the_a
 
 
 def test_the_data_probe_follows_each_tabs_pointer_at_the_poll(the_app):
-    readouts = feature(the_app, "ReadoutsPanel")
+    readouts = feature(the_app, "readouts")
     red = the_app.session.view("Red")
     width, height = red.client_size
     red.set_render_scale(0.5)  # a drag renders smaller; the position must keep its place in the view
@@ -233,7 +213,7 @@ def test_the_data_probe_follows_each_tabs_pointer_at_the_poll(the_app):
 @pytest.mark.parametrize("args", [(5, "x"), ("vtkMRMLScalarVolumeNode1", ""), ("nope", "x"),
                                   ("vtkMRMLScalarVolumeNode1", "x" * 100_000), (None, None)])
 def test_hostile_rename_and_delete_change_nothing(the_app, args):
-    data = feature(the_app, "DataPanel")
+    data = feature(the_app, "data")
     nodes = the_app.state.data_nodes
     the_app.session.undo.clear()
     data.rename(*args)
@@ -241,14 +221,14 @@ def test_hostile_rename_and_delete_change_nothing(the_app, args):
     data.set_visible(args[0], "on")
     data.rename()
     data.show({"id": args[0]})
-    feature(the_app, "VolumesPanel").apply_preset("CT nope")
+    feature(the_app, "volumes").apply_preset("CT nope")
     set_state(the_app, volumes_selected=volume_id(the_app) + "x")
     assert the_app.state.data_nodes == nodes
     assert not the_app.session.undo.can_undo  # nothing refused left an empty undo step
 
 
 def test_rename_reaches_the_data_list(the_app):
-    data = feature(the_app, "DataPanel")
+    data = feature(the_app, "data")
     data.rename(volume_id(the_app), "  head CT  ")
     assert [n["name"] for n in the_app.state.data_nodes] == ["head CT"]
     assert the_app.state.volumes_items[0]["title"] == "head CT"
@@ -260,8 +240,8 @@ def test_slice_orientation_link_and_reset_through_the_state(the_app):
     set_state(the_app, slices_Green_orientation="Axial", slices_linked=True)
     assert slice_state(engine, "Green")["orientation"] == "Axial"
     assert slice_state(engine, "Red")["linked"] is True
-    feature(the_app, "SlicesPanel").reset_reformat("Green")
-    feature(the_app, "SlicesPanel").reset_reformat("Purple")  # no such view: ignored
+    feature(the_app, "slices").reset_reformat("Green")
+    feature(the_app, "slices").reset_reformat("Purple")  # no such view: ignored
     set_state(the_app, slices_Green_orientation="Coronal", slices_linked=False)
     assert slice_state(engine, "Green")["orientation"] == "Coronal"
     assert the_app.state.slices_Green_orientation == "Coronal" and the_app.state.slices_linked is False
@@ -289,7 +269,7 @@ def test_a_model_row_edits_colour_and_opacity_and_refuses_hostile_values(the_app
     node = engine.models_logic.AddModel(sphere.GetOutput())
     node.SetName("ball")
     the_app.binding.poll()
-    models = feature(the_app, "ModelsPanel")
+    models = feature(the_app, "models")
     assert [m["name"] for m in the_app.state.models_items] == ["ball"]
     models.set_property(node.GetID(), "color", "#FF8000")
     models.set_property(node.GetID(), "opacity", 0.5)
@@ -302,7 +282,7 @@ def test_a_model_row_edits_colour_and_opacity_and_refuses_hostile_values(the_app
     models.set_property(node.GetID(), "opacity", 0.5, "extra")  # extra arguments are ignored
     (item,) = the_app.state.models_items
     assert (item["color"], item["opacity"], item["visible"]) == ("#ff8000", 0.5, True)
-    feature(the_app, "DataPanel").delete(node.GetID())
+    feature(the_app, "data").delete(node.GetID())
     assert the_app.state.models_items == []
     assert "ball" not in [n["name"] for n in the_app.state.data_nodes]
 
@@ -322,7 +302,7 @@ def test_a_second_volume_can_be_picked_and_layered(the_app, an_mri_path):
     assert (layers["background"], layers["foreground"], layers["foreground_opacity"]) == (mri_id, ct_id, 0.25)
     set_state(the_app, volumes_foreground=None)
     assert display.slice_layers(engine)["foreground"] is None
-    feature(the_app, "DataPanel").show(ct_id)
-    feature(the_app, "DataPanel").delete(mri_id)
+    feature(the_app, "data").show(ct_id)
+    feature(the_app, "data").delete(mri_id)
     assert [item["value"] for item in the_app.state.volumes_items] == [ct_id]
     assert the_app.state.volumes_selected == ct_id

@@ -4,36 +4,28 @@ browser node, hostile values refused, playing steps frames on the event loop."""
 from __future__ import annotations
 
 import asyncio
-import itertools
 from pathlib import Path
 
 import nibabel
 import pytest
+from app_state import set_state
 from event_loops import run_coroutine
 
 from trame_slicer_app.engine.io import sequences
-from trame_slicer_app.web.panels.sequences_panel import SequencesPanel
+from trame_slicer_app.web.features.sequences_panel import SequencesPanel
 
 NIBABEL_DATA = Path(nibabel.__file__).parent / "tests" / "data"
-_servers = itertools.count()
 
 
 @pytest.fixture
-def the_panel():
-    from trame.app import get_server
-
+def the_panel(a_server):
     from trame_slicer_app.app import SlicerWebApp
 
-    app = SlicerWebApp(get_server(f"sequences-test-{next(_servers)}", client_type="vue3"))
+    app = SlicerWebApp(a_server)
     panel = next(f for f in app.features if isinstance(f, SequencesPanel))
     app.state.ready()  # as when a browser connects: state changes now run the change handlers
     return app, panel
 
-
-def set_state(app, **values) -> None:
-    """As the browser does: one state change, handlers run when the block ends."""
-    with app.state:
-        app.state.update(values)
 
 
 def test_no_sequence_no_controls(the_panel):

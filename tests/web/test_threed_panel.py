@@ -2,34 +2,20 @@
 
 from __future__ import annotations
 
-import itertools
-
 import pytest
+from app_state import set_state
 from event_loops import run_coroutine
-from trame.app import get_server
 
-from trame_slicer_app.app import SlicerWebApp
 from trame_slicer_app.engine.display import camera_presets, view_decorations
 from trame_slicer_app.engine.volume_rendering import volume_rendering as vr
-from trame_slicer_app.scene_session import SceneSession
 
-_server_names = itertools.count()
 HOSTILE = ["CT-Everything", None, 3, float("nan"), [1], {"a": 1}, "x" * 10_000]
 
 
-@pytest.fixture(scope="module")
-def an_app_on_the_ct(a_ct_path):
-    session = SceneSession()
-    session.open_volumes([a_ct_path])
-    session.engine.threed_view.resize(120, 100)
-    app = SlicerWebApp(get_server(f"threed-test-{next(_server_names)}", client_type="vue3"), session)
-    app.state.ready()  # as when a browser connects: state changes now run the change handlers
-    return app
+@pytest.fixture(scope="module", autouse=True)
+def a_small_3d_view(an_app_on_the_ct):
+    an_app_on_the_ct.session.engine.threed_view.resize(120, 100)  # renders stay cheap
 
-
-def set_state(app, **values) -> None:
-    with app.state:
-        app.state.update(values)
 
 
 def vr_state(app) -> dict:
@@ -81,7 +67,7 @@ def test_moving_the_shift_slider_renders_interactively_then_at_full_quality(an_a
     import asyncio
 
     from trame_slicer_app.engine.volume_rendering.quality import interactive_quality
-    from trame_slicer_app.web.panels.threed_panel import SHIFT_SETTLE_S
+    from trame_slicer_app.web.features.threed_panel import SHIFT_SETTLE_S
 
     app = an_app_on_the_ct
     set_state(app, threed_vr_visible=True)

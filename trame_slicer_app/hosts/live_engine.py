@@ -8,6 +8,7 @@ its layout manager's.
 
 from __future__ import annotations
 
+from ..engine.views.interaction_mode import VIEW_TRANSFORM, WINDOW_LEVEL, InteractionModes
 from ..layouts import ALL_VIEWS, THREED
 from .live_views import LiveSliceView, LiveThreeDView, LiveViews
 
@@ -28,6 +29,11 @@ class LiveEngine:
         for attribute, module in MODULE_LOGICS.items():
             setattr(self, attribute, app_logic.GetModuleLogic(module))
         self.live_views = LiveViews(layout_manager, view_names)
+        # The mouse modes the panels switch (engine/views/interaction_mode.py), over the application's
+        # own interaction node, starting from the mode the desktop is in.
+        node = app_logic.GetInteractionNode()
+        window_level = node.GetCurrentInteractionMode() == node.AdjustWindowLevel
+        self.interaction_modes = InteractionModes(node, initial=WINDOW_LEVEL if window_level else VIEW_TRANSFORM)
 
     @property
     def views(self) -> dict:

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..engine.scene.scene_changes import SceneChangeTracker
-from ..engine.undo.scene_undo import SceneUndo
 from ..scene_session import SceneSession
 from .live_engine import LiveEngine
 
@@ -19,11 +17,8 @@ class LiveSlicerHost(SceneSession):
     """A SceneSession over an application's engine. Unlike the headless one it leaves the desktop's
     settings alone (crosshair, layout) and starts no spare file reader of its own."""
 
-    def __init__(self, engine: LiveEngine) -> None:  # super().__init__ would change the desktop's settings
-        self.engine = engine
-        self.undo = SceneUndo(engine)
-        self.scene_changes = SceneChangeTracker(engine)
-        self.gesture_listeners = []
+    def __init__(self, engine: LiveEngine) -> None:
+        super().__init__(engine, own_settings=False)
 
     def apply_input(self, view, event: dict) -> None:
         super().apply_input(view, event)

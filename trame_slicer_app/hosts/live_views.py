@@ -42,6 +42,7 @@ class LiveView:
         self.render_scale = 1.0
         self.frame_budget_s: float | None = None
         self.still_frame = True
+        self.shift_held = False  # engine/views/view_input.py's own bookkeeping, as on an engine view
         self._listeners: list[Callable] = []
         self._render_view = None
         self._window = None

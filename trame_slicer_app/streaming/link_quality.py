@@ -93,6 +93,13 @@ class QualityController:
         scale, quality = QUALITY_LADDER[self.level]
         return min(scale, self.render_scale_cap()), quality
 
+    @property
+    def render_budget_s(self) -> float:
+        """How long an interactive frame of this view may take to render: what the scale cap aims at, told
+        to the view too, so that what adapts inside it (the CPU ray caster's sample distance) aims at the
+        same time instead of a budget of its own."""
+        return RENDER_BUDGET_SHARE / self.target_fps
+
     def render_scale_cap(self) -> float:
         """The largest scale whose render + read-back + encode fits the frame interval
         (render time follows the pixel count), in steps of RENDER_SCALE_STEP."""

@@ -430,7 +430,9 @@ class ViewStreamer:
         elif linked:
             channel.view.set_render_scale(channel.linked.render_scale(channel.quality.full_scale_frame_s))
         channel.view.set_still(kind is FrameKind.STILL)
-        channel.view.set_frame_budget(LINKED_FRAME_BUDGET_S if linked else None)
+        channel.view.set_frame_budget(
+            LINKED_FRAME_BUDGET_S if linked else None if kind is FrameKind.STILL else channel.quality.render_budget_s
+        )
         setup = (channel.view.size, kind)
         steady, channel.last_setup = setup == channel.last_setup, setup
         started = self._clock()

@@ -1,7 +1,7 @@
 """Panels from outside this package: a SlicerCAT's own, registered without editing it.
 
-Two ways, both giving a feature class shaped as web/panels/__init__.py describes (``title``,
-``__init__(app)``, ``build_panel``/``build_toolbar``/``build_view_overlay``):
+Two ways, both giving a feature class as web/features/__init__.py describes (a ``Feature`` subclass with
+its ``name``, ``title``, and ``build_panel``/``build_toolbar``/``build_view_overlay``):
 
 - an entry point in the group ``trame_slicer_app.panels`` of the SlicerCAT's installed package
   (``[options.entry_points] trame_slicer_app.panels = notes = my_module.web:NotesPanel``);
@@ -32,6 +32,9 @@ def _check(feature_class) -> None:
         raise PanelError(f"a panel is a class, not {type(feature_class).__name__}")
     if not isinstance(getattr(feature_class, "title", None), str):
         raise PanelError(f"{feature_class.__name__} has no title")
+    name = getattr(feature_class, "name", None)
+    if not isinstance(name, str) or not name.isidentifier():
+        raise PanelError(f"{feature_class.__name__} has no name (an identifier: its CSS hook and state prefix)")
     if not any(callable(getattr(feature_class, name, None)) for name in BUILDERS):
         raise PanelError(f"{feature_class.__name__} builds nothing (none of {', '.join(BUILDERS)})")
 

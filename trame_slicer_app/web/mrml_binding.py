@@ -28,6 +28,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from ..engine.errors import EngineError
+
 log = logging.getLogger(__name__)
 
 POLL_INTERVAL_S = 0.15  # MRML -> state; ~7 Hz keeps a drag's readouts live without flooding
@@ -92,7 +94,7 @@ def a_node_id(value: Any) -> str:
 class BoundValue:
     key: str
     read: Callable[[], Any]  # the MRML value as plain data (None when there is nothing to show)
-    write: Callable[[Any], None] | None  # applies a validated value; may raise ValueError
+    write: Callable[[Any], None] | None  # applies a validated value; refuses with EngineError/BindingError
     validate: Callable[[Any], Any]
     undo_label: str | None  # None: a choice in the UI (which volume to edit), not a scene edit
 
@@ -143,7 +145,7 @@ class MrmlBinding:
             if bound.undo_label is not None:
                 self.checkpoint(bound.undo_label, coalesce=True)
             bound.write(value)
-        except (ValueError, TypeError) as error:
+        except (BindingError, EngineError, TypeError) as error:  # refused by our checks or by the engine
             log.warning("ignored %s = %.80r: %s", bound.key, incoming, error)
         # What MRML holds now wins: the value may have been clamped or refused.
         self._push({bound.key: self._read(bound)}, force=True)
@@ -154,7 +156,7 @@ class MrmlBinding:
         try:
             self.checkpoint(label)
             return action(*args)
-        except (ValueError, TypeError, KeyError) as error:
+        except (BindingError, EngineError, TypeError, KeyError) as error:
             log.warning("ignored %s%.120r: %s", label, args, error)
             return None
         finally:
@@ -165,7 +167,7 @@ class MrmlBinding:
         undo checkpoint so that a refused edit leaves no empty undo step."""
         try:
             args = [check(value) for check, value in checked]
-        except (ValueError, TypeError) as error:
+        except (BindingError, TypeError) as error:
             log.warning("ignored %s: %s", label, error)
             self.refresh()
             return None

@@ -8,21 +8,13 @@ import unicodedata
 
 from ..io.sequences import remove_sequences_of
 from ..io.volumes import show_volume
+from ..scene.data_kinds import VOLUME_KINDS, node_kind
 from ..scene.node_lookup import DisplayControlError, require_bool, require_node
 from ..scene.slicer_engine import SlicerEngine
 from .volume_display import set_layer_opacity, set_slice_layer, slice_layers
 
 MAX_NODE_NAME_CHARS = 200
 
-# Most specific class first: a label map is also a scalar volume.
-DATA_KINDS = (
-    ("vtkMRMLLabelMapVolumeNode", "labelmap"),
-    ("vtkMRMLVolumeNode", "volume"),
-    ("vtkMRMLSegmentationNode", "segmentation"),
-    ("vtkMRMLModelNode", "model"),
-    ("vtkMRMLMarkupsNode", "markups"),
-)
-VOLUME_KINDS = ("volume", "labelmap")
 # The Data panel's groups, in the order it shows them, with their titles.
 DATA_GROUPS = (
     ("volume", "Volumes"),
@@ -35,14 +27,6 @@ DATA_GROUPS = (
 OVERLAY_OPACITY = 0.5
 # A segmentation may hold hundreds of segments (a whole-body atlas); the panel lists the first ones.
 MAX_LISTED_SEGMENTS = 200
-
-
-def node_kind(node) -> str | None:
-    """The data kind a user sees, or None for nodes that are not data (views, colours, ...)."""
-    for class_name, kind in DATA_KINDS:
-        if node.IsA(class_name):
-            return kind
-    return None
 
 
 def _data_nodes(engine: SlicerEngine) -> list:

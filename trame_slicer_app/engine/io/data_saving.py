@@ -7,8 +7,9 @@ from pathlib import Path
 from slicer import vtkMRMLVolumeArchetypeStorageNode
 
 from ..errors import EngineError
+from ..scene.data_kinds import node_kind
 from .dicom.dicom_seg import DICOM_SEG_SUFFIX, dicom_source_of, save_dicom_seg
-from .loadables import node_kind
+from .markups_files import MARKUPS_SAVE_SUFFIXES, save_markups
 from .models import MODEL_SAVE_SUFFIXES, save_model
 from .segmentations import SEGMENTATION_SAVE_SUFFIXES, save_segmentation
 
@@ -30,6 +31,7 @@ def save_suffixes(node) -> tuple[str, ...]:
         "labelmap": LABELMAP_SAVE_SUFFIXES,
         "segmentation": SEGMENTATION_SAVE_SUFFIXES,
         "model": MODEL_SAVE_SUFFIXES,
+        "markups": MARKUPS_SAVE_SUFFIXES,
     }.get(kind, ())
 
 
@@ -53,4 +55,6 @@ def save_data_node(engine, node, path: Path) -> Path:
         return save_model(engine, node, path)
     if kind in ("volume", "labelmap"):
         return save_volume(node, path)
+    if kind == "markups":
+        return save_markups(node, path)
     raise SaveError(f"{node.GetName()}: this kind of node ({kind}) cannot be saved to a file")

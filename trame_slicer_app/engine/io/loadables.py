@@ -12,8 +12,10 @@ import zipfile
 from pathlib import Path
 
 from ..errors import EngineError
+from ..scene.data_kinds import node_kind
 from .freesurfer import FREESURFER_SUFFIXES, is_freesurfer_file, mgh_frame_count
 from .legacy_vtk_volumes import load_legacy_vtk_volume
+from .markups_files import MARKUPS_EXTENSIONS, load_markups
 from .models import MODEL_EXTENSIONS, legacy_vtk_dataset, load_model
 from .scene_files import load_mrb, load_mrml
 from .segmentations import SEGMENTATION_EXTENSIONS, import_labelmap, load_segmentation
@@ -22,7 +24,7 @@ from .untrusted.file_references import MAX_HEADER_BYTES
 from .untrusted.io_limits import DEFAULT_IO_LIMITS, IOLimits
 from .volumes import VOLUME_EXTENSIONS, VolumeLoadError, load_volume
 
-KINDS = ("volume", "dicom", "segmentation", "labelmap", "model", "scene", "sequence")
+KINDS = ("volume", "dicom", "segmentation", "labelmap", "model", "scene", "sequence", "markups")
 MAX_NODE_NAME_CHARACTERS = 80
 # Words in a file name that mark a label map, as Slicer's "LabelMap" option guesses.
 LABELMAP_NAME_WORDS = {"label", "labels", "labelmap", "seg", "segmentation", "mask", "aseg"}
@@ -44,7 +46,7 @@ class LoadableError(EngineError):
 
 def file_suffix(path: Path) -> str:
     name = path.name.lower()
-    for suffix in (*SEGMENTATION_EXTENSIONS, ".nii.gz"):
+    for suffix in (*SEGMENTATION_EXTENSIONS, ".nii.gz", *MARKUPS_EXTENSIONS):
         if name.endswith(suffix):
             return suffix
     return path.suffix.lower()
@@ -86,6 +88,8 @@ def classify_file(path: Path, user_name: str | None = None) -> str | None:
         return "scene"
     if suffix in SEGMENTATION_EXTENSIONS:
         return "segmentation"
+    if suffix in MARKUPS_EXTENSIONS:
+        return "markups"
     if suffix in ARCHIVE_EXTENSIONS:
         return "scene" if zip_holds_scene(path) else "dicom"
     if suffix == ".vtk":
@@ -205,6 +209,8 @@ def load_item(
             return [load_segmentation(engine, path, name)]
         if kind == "model":
             return [load_model(engine, path, name, limits)]
+        if kind == "markups":
+            return load_markups(engine, path, name, limits)
         if kind == "scene":
             if file_suffix(path) == ".mrml":
                 return load_mrml(engine, path, path.parent, limits)
@@ -247,29 +253,16 @@ def remember_dicom_files(node, paths: list[Path], limits: IOLimits = DEFAULT_IO_
 
 
 def _remember_series(node, series) -> None:
-    if series.frames_per_file == 1:  # a SEG references single-frame images, one per slice
+    # A SEG references single-frame images, one per slice of one volume (not of a time series).
+    if series.frames_per_file == 1 and series.time_points == 1:
         from .dicom.dicom_seg import remember_dicom_source
 
         remember_dicom_source(node, series.files, series.series_uid)
 
 
-def node_kind(node) -> str:
-    if node.IsA("vtkMRMLLabelMapVolumeNode"):
-        return "labelmap"
-    if node.IsA("vtkMRMLVolumeNode"):
-        return "volume"
-    if node.IsA("vtkMRMLSegmentationNode"):
-        return "segmentation"
-    if node.IsA("vtkMRMLModelNode"):
-        return "model"
-    if node.IsA("vtkMRMLMarkupsNode"):
-        return "markups"
-    return "other"
-
-
 def describe_node(node) -> dict:
     """A short plain summary of a loaded node: what a user needs to choose what to load."""
-    kind = node_kind(node)
+    kind = node_kind(node) or "other"
     summary: dict = {"name": node.GetName(), "kind": kind}
     if node.IsA("vtkMRMLVolumeNode"):
         image = node.GetImageData()

@@ -16,17 +16,13 @@ from pathlib import Path, PurePosixPath
 from slicer import vtkMRMLMessageCollection, vtkMRMLStorableNode
 
 from ..errors import EngineError
+from ..scene.data_kinds import is_user_data
 from .segmentations import remove_with_helpers
 from .untrusted.file_references import check_mrml, is_inside
 from .untrusted.io_limits import DEFAULT_IO_LIMITS, IOLimits
 
 SCENE_EXTENSIONS = (".mrml", ".mrb")
 MAX_MRML_SEARCH_DEPTH = 3  # folders inside a bundle searched for its scene file
-# Node classes that hold the user's data; views, slices, cameras and colour tables are not data.
-DATA_NODE_CLASSES = (
-    "vtkMRMLVolumeNode", "vtkMRMLModelNode", "vtkMRMLSegmentationNode", "vtkMRMLMarkupsNode",
-    "vtkMRMLTransformNode", "vtkMRMLTableNode",
-)
 
 
 # Nodes that only serve removed data (volume rendering's transfer functions and shaders) go with it.
@@ -43,9 +39,7 @@ def data_nodes(engine) -> list:
     nodes = []
     for index in range(engine.scene.GetNumberOfNodes()):
         node = engine.scene.GetNthNode(index)
-        if node is None or node.GetHideFromEditors() or node.GetSingletonTag():
-            continue
-        if any(node.IsA(cls) for cls in DATA_NODE_CLASSES):
+        if node is not None and is_user_data(node):
             nodes.append(node)
     return nodes
 

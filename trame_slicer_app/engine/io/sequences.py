@@ -182,6 +182,22 @@ def remove_sequences_of(engine, proxy) -> None:
                 engine.scene.RemoveNode(sequence)
 
 
+def sequence_nodes_of(proxy) -> list:
+    """The sequences and then the browsers that show their frames in ``proxy`` (empty for a plain volume):
+    what deleting it removes and undoing that brings back, in the order they are added back."""
+    scene = proxy.GetScene()
+    if scene is None or not proxy.IsA("vtkMRMLVolumeNode"):
+        return []
+    sequences_found, browsers = [], []
+    for index in range(scene.GetNumberOfNodesByClass("vtkMRMLSequenceBrowserNode")):
+        browser = scene.GetNthNodeByClass(index, "vtkMRMLSequenceBrowserNode")
+        sequence = browser.GetMasterSequenceNode()
+        if sequence is not None and browser.GetProxyNode(sequence) is proxy:
+            sequences_found.append(sequence)
+            browsers.append(browser)
+    return sequences_found + browsers
+
+
 def frame_count(node) -> int | None:
     """How many frames the sequence behind a proxy volume has (None when it is a plain volume)."""
     scene = node.GetScene()

@@ -43,13 +43,22 @@ class HandoverError(EngineError):
 
 def can_hand_over(node) -> bool:
     """A plain scalar volume of one component (what AddArchetypeVolume and the DICOM reader give)."""
-    if node is None or node.GetClassName() not in HANDED_OVER_CLASSES:
+    if node is None or node.GetClassName() not in HANDED_OVER_CLASSES or _is_sequence_proxy(node):
         return False
     image = node.GetImageData()
     scalars = image.GetPointData().GetScalars() if image is not None else None
     return (scalars is not None and scalars.GetNumberOfComponents() == 1
             and scalars.GetDataType() in VTK_SCALAR_TYPE_BYTES
             and scalars.GetNumberOfTuples() == image.GetNumberOfPoints() > 0)
+
+
+def _is_sequence_proxy(node) -> bool:
+    """A volume that shows one frame of a sequence (4D, cine): the server must read all the frames itself."""
+    scene = node.GetScene()
+    if scene is None:
+        return False
+    browsers = scene.GetNodesByClass("vtkMRMLSequenceBrowserNode")
+    return any(browsers.GetItemAsObject(k).IsProxyNodeID(node.GetID()) for k in range(browsers.GetNumberOfItems()))
 
 
 def write_voxels(node, fd: int, budget_bytes: int) -> dict | None:

@@ -34,7 +34,7 @@ class HeadlessScene:
         # These register the node classes a saved scene may hold (volume rendering, markups/ROI,
         # subject hierarchy): without them a scene's nodes could not be created.
         self._register_logic("VolumeRendering", vtkSlicerVolumeRenderingLogic())
-        self._register_logic("Markups", vtkSlicerMarkupsLogic())
+        self.markups_logic = self._register_logic("Markups", vtkSlicerMarkupsLogic())  # kept: it reads markups files
         self._register_logic("SubjectHierarchy", vtkSlicerSubjectHierarchyModuleLogic())
 
     def _register_logic(self, name: str, logic):

@@ -10,7 +10,6 @@ import logging
 
 from slicer import (
     vtkMRMLCrosshairNode,
-    vtkMRMLInteractionNode,
     vtkMRMLScene,
     vtkMRMLSliceNode,
     vtkMRMLSliceViewDisplayableManagerFactory,
@@ -27,6 +26,7 @@ from slicer import (
 )
 from vtkmodules.vtkCommonCore import vtkCollection, vtkOutputWindow
 
+from ..views.interaction_mode import WINDOW_LEVEL, InteractionModes
 from ..views.slice_view import SLICE_VIEW_ORIENTATIONS, SliceView
 from ..views.threed_view import ThreeDView
 from ..views.view import SlicerView, WindowMaker
@@ -78,8 +78,8 @@ class SlicerEngine:
         vtkMRMLSliceNode.AddDefaultSliceOrientationPresets(self.scene, True)
         # Slicer's "Adjust window/level" mouse mode: left-drag sets window/level
         # in slice views, while pan, zoom, scroll, crosshair and 3D rotation
-        # behave as in the default mode.
-        self.app_logic.GetInteractionNode().SetCurrentInteractionMode(vtkMRMLInteractionNode.AdjustWindowLevel)
+        # behave as in the default mode. Every other mode (place, paint) is chosen through this owner.
+        self.interaction_modes = InteractionModes(self.app_logic.GetInteractionNode(), initial=WINDOW_LEVEL)
 
         self.views: dict[str, SlicerView] = {}
         self.threed_view = ThreeDView(THREED_VIEW_NAME, self.scene, self.app_logic, window_maker)

@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 
 from vtkmodules.vtkCommonMath import vtkMatrix4x4
 
-from ..display.scene_tree import node_kind
+from ..io.sequences import sequence_nodes_of
+from ..markups.markups_snapshot import MarkupRecord, capture_markups, restore_markups
+from ..scene.data_kinds import node_kind
 from ..scene.slicer_engine import SlicerEngine
 from ..volume_rendering import volume_rendering as vr
 
@@ -23,6 +25,9 @@ class DataNodeRecord:
     node: object  # the vtkMRMLDisplayableNode itself, kept alive while a snapshot holds it
     name: str
     helpers: list = field(default_factory=list)  # its display and storage nodes
+    # Nodes that go with it but must come back after it: the browser and sequence of a 4D volume's proxy
+    # (the sequences logic would make a new proxy for a browser that comes back first).
+    companions: list = field(default_factory=list)
 
 
 @dataclass
@@ -33,6 +38,7 @@ class SceneSnapshot:
     composites: dict[str, dict]
     selection: dict
     volume_rendering: dict[str, dict] = field(default_factory=dict)  # volume id -> its rendering's settings
+    markups: dict[str, MarkupRecord] = field(default_factory=dict)  # markup id -> its points (engine/markups)
 
 
 def _nodes(engine: SlicerEngine, class_name: str) -> list:
@@ -100,7 +106,7 @@ def _volume_rendering(engine: SlicerEngine, node_id: str) -> dict | None:
 
 def capture(engine: SlicerEngine) -> SceneSnapshot:
     data_nodes = {
-        node.GetID(): DataNodeRecord(node, node.GetName() or "", _helpers(node))
+        node.GetID(): DataNodeRecord(node, node.GetName() or "", _helpers(node), sequence_nodes_of(node))
         for node in _nodes(engine, "vtkMRMLDisplayableNode") if _is_data(node)
     }
     displays = {}
@@ -124,6 +130,7 @@ def capture(engine: SlicerEngine) -> SceneSnapshot:
             if record.node.IsA("vtkMRMLScalarVolumeNode") and not record.node.IsA("vtkMRMLLabelMapVolumeNode")
             and (settings := _volume_rendering(engine, node_id)) is not None
         },
+        markups=capture_markups(engine),
     )
 
 
@@ -133,7 +140,7 @@ def _restore_data_nodes(engine: SlicerEngine, wanted: dict[str, DataNodeRecord])
     present = {node.GetID(): node for node in _nodes(engine, "vtkMRMLDisplayableNode") if _is_data(node)}
     for node_id, node in present.items():
         if node_id not in wanted:
-            helpers = _helpers(node)
+            helpers = _helpers(node) + sequence_nodes_of(node)
             scene.RemoveNode(node)  # first, so it keeps its references (as scene_tree.delete_node)
             for helper in helpers:
                 if scene.IsNodePresent(helper):
@@ -153,6 +160,9 @@ def _restore_data_nodes(engine: SlicerEngine, wanted: dict[str, DataNodeRecord])
                 scene.AddNode(record.node)
             else:
                 scene.InsertBeforeNode(following, record.node)
+            for companion in record.companions:
+                if not scene.IsNodePresent(companion):
+                    scene.AddNode(companion)
         if record.node.GetName() != record.name:
             record.node.SetName(record.name)
 
@@ -240,3 +250,4 @@ def restore(engine: SlicerEngine, snapshot: SceneSnapshot) -> None:
     for node_id, settings in snapshot.volume_rendering.items():
         if scene.GetNodeByID(node_id) is not None:
             _restore_volume_rendering(engine, node_id, settings)
+    restore_markups(engine, snapshot.markups)

@@ -59,6 +59,9 @@ class SlicerView:
         self.frame_budget_s: float | None = None
         self.still_frame = True
         self.set_still(True)
+        # Whether the last input replayed on the view held Shift (view_input: a browser sends no key
+        # event for Shift alone, Slicer's widgets expect one).
+        self.shift_held = False
 
     def _attach_displayable_managers(
         self,

@@ -37,6 +37,17 @@ def _key_symbol_and_code(key: str) -> tuple[str, str]:
     return key[:MAX_KEY_LENGTH], "\0"
 
 
+def _press_shift(interactor, x: int, y: int, ctrl: bool, alt: bool) -> None:
+    """The Shift key press a desktop's window system sends when Shift goes down. Browsers send modifier
+    keys as flags of the pointer events only; Slicer's slice intersection widget, after a click-and-drag,
+    moves the crosshair on Shift+move only once it has seen Shift pressed again (so that a Shift held
+    through a Shift+drag does not move it), so without this press Shift+move did nothing after a pan or a
+    zoom until the pointer left the view."""
+    interactor.SetEventInformation(x, y, int(ctrl), 1, "\0", 0, "Shift_L")
+    interactor.SetAltKey(int(alt))
+    interactor.InvokeEvent(vtkCommand.KeyPressEvent)
+
+
 def apply_input_event(view: SlicerView, event: Mapping) -> None:
     """Replay one (already validated) event on the view's interactor."""
     interactor = view.interactor
@@ -47,6 +58,9 @@ def apply_input_event(view: SlicerView, event: Mapping) -> None:
     key_symbol, key_code = ("", "\0")
     if kind == "key":
         key_symbol, key_code = _key_symbol_and_code(str(event.get("key", "")))
+    if shift and not view.shift_held and kind != "key":
+        _press_shift(interactor, x, y, ctrl, alt)
+    view.shift_held = shift
     interactor.SetEventInformation(x, y, int(ctrl), int(shift), key_code, 0, key_symbol)
     interactor.SetAltKey(int(alt))
 

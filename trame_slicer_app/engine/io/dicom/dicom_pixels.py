@@ -5,8 +5,9 @@ uncompressed transfer syntaxes, where that is knowable before decoding), and dec
 exactly that shape. Nothing after the pixel data is parsed.
 
 Compressed transfer syntaxes are decoded by pydicom's pixel-data plugins (decision 0014):
-python-gdcm, pyjpegls, pylibjpeg with its openjpeg and RLE plugins, Pillow; a syntax none of
-them decodes is refused by name. Colour images (RGB, YBR, palette) come out as RGB bytes.
+python-gdcm, pyjpegls, pylibjpeg with its openjpeg and RLE plugins, Pillow, and imagecodecs for 12-bit
+JPEG Extended (jpeg_12bit); a syntax none of them decodes is refused by name. Colour images (RGB, YBR,
+palette) come out as RGB bytes.
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ from pydicom.dataelem import convert_raw_data_element
 from pydicom.dataset import Dataset
 from pydicom.filereader import data_element_generator
 from pydicom.pixels import apply_color_lut, get_decoder
+from pydicom.uid import JPEGExtended12Bit
 
 from ...errors import EngineError
+from . import jpeg_12bit
 
 DEFLATED_TRANSFER_SYNTAX = "1.2.840.10008.1.2.1.99"
 PIXEL_DATA_TAG = 0x7FE00010
@@ -173,8 +176,10 @@ def _checked_frames(path: Path, dataset: Dataset, rows: int, columns: int, frame
             raise DicomPixelError(
                 f"{path.name}: pixel data is {actual} bytes, {shape} of {bits} bits need {expected}"
             )
-    if preferred_plugin(syntax):
-        dataset.pixel_array_options(decoding_plugin=preferred_plugin(syntax))
+    plugin = jpeg_12bit.plugin_for(dataset.get("BitsStored")) if syntax == JPEGExtended12Bit else \
+        preferred_plugin(syntax)
+    if plugin:
+        dataset.pixel_array_options(decoding_plugin=plugin)
     try:
         stored = dataset.pixel_array  # YBR is converted to RGB by pydicom
     except Exception as error:
@@ -193,8 +198,7 @@ def _checked_frames(path: Path, dataset: Dataset, rows: int, columns: int, frame
 def _decode_failure(path: Path, syntax: str, error: Exception) -> str:
     text = str(error)
     if any(marker in text.lower() for marker in NO_DECODER_MARKERS) and "exceeds limit" not in text:
-        detail = " (12-bit JPEG Extended is decoded only by pylibjpeg-libjpeg, GPL, not installed)" \
-            if "12-bit" in text else ""
+        detail = " (12-bit JPEG Extended needs imagecodecs, not installed)" if "12-bit" in text else ""
         return f"{path.name}: this compression has no decoder installed: {compression_name(syntax)}{detail}"
     return f"{path.name}: the {compression_name(syntax)} pixel data could not be decoded: damaged ({reason(error)})"
 

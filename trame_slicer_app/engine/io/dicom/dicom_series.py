@@ -41,6 +41,7 @@ from .dicom_pixels import (
     reason,
     rescaled,
 )
+from .dicom_time import FILE_TIME_KEYS, FRAME_TIME_KEYS, TimePoints, time_points
 
 DICOM_MAGIC_OFFSET_BYTES = 128  # the preamble before "DICM" in a DICOM Part 10 file
 DICOM_MAGIC = b"DICM"
@@ -72,6 +73,8 @@ class DicomSeries:
     problem: str = ""  # why it will not load, when that is known from the headers alone
     study_date: str = ""
     frames_per_file: int = field(default=1)
+    # Single-frame files that image the same slices at several times (dicom_time): how many times.
+    time_points: int = 1
     # The headers find_dicom_series read, by file: load_dicom_series reads only the pixel data after them.
     headers: dict[Path, Dataset] = field(default_factory=dict, repr=False, compare=False)
 
@@ -189,12 +192,22 @@ def _describe_series(uid: str, members: list[tuple[Path, Dataset]], limits: IOLi
     files = [path for path, _ in members]
     if len(members) > 1 and any(int(_number(h.get("NumberOfFrames"), 1)) > 1 for _, h in members):
         problem = problem or _MIXED_MULTI_FRAME
+    times = 1
     try:
         geometries = [_slice_geometry(header, path, len(members)) for path, header in members]
-        order = order_along_normal(geometries)
-        files = [files[index] for index in order]
+        timed = time_points(geometries, [(header, 0) for _, header in members], FILE_TIME_KEYS)
+        if timed is not None:  # each time point along the normal, one after the other
+            times = len(timed.groups)
+            files = [files[group[i]] for group in timed.groups
+                     for i in order_along_normal([geometries[k] for k in group])]
+            first_time = [geometries[k] for k in timed.groups[0]]
+            geometries = [first_time[i] for i in order_along_normal(first_time)]
+        else:
+            order = order_along_normal(geometries)
+            files = [files[index] for index in order]
+            geometries = [geometries[index] for index in order]
         if not problem:
-            ijk_to_ras_matrix([geometries[index] for index in order])  # duplicates, gaps, mixed orientations
+            ijk_to_ras_matrix(geometries)  # duplicates, gaps, mixed orientations
     except DicomGeometryError as error:
         named = ", ".join(files[index].name for index in error.slices)
         problem = problem or (f"{error} ({named})" if named else str(error))
@@ -219,11 +232,12 @@ def _describe_series(uid: str, members: list[tuple[Path, Dataset]], limits: IOLi
         files=files,
         rows=first_size[0],
         columns=first_size[1],
-        number_of_slices=len(members) * frames,
+        number_of_slices=len(members) * frames // times,
         series_number=int(_number(series_number, 0)) if series_number not in (None, "") else None,
         problem=problem,
         study_date=str(first.get("StudyDate", "")),
         frames_per_file=frames,
+        time_points=times,
         headers=dict(members),
     )
 
@@ -323,7 +337,16 @@ def load_dicom_series(
             rescales = [_rescale(header) for header in headers]
     except (DicomFramesError, DicomGeometryError) as error:
         raise DicomError(f"{files[0].name}: {error}") from error
-    order, ijk_to_ras = _placed(series, files, geometries)
+    timed = time_points(geometries, [(first, k) for k in range(frames)], FRAME_TIME_KEYS) if frames > 1 else \
+        time_points(geometries, [(header, 0) for header in headers], FILE_TIME_KEYS)
+    if timed is not None:  # time-major: every time point's slices along the normal
+        order = []
+        for group in timed.groups:
+            group_files = [files[k] for k in group] if len(files) > 1 else files
+            group_order, ijk_to_ras = _placed(series, group_files, [geometries[k] for k in group])
+            order += [group[k] for k in group_order]
+    else:
+        order, ijk_to_ras = _placed(series, files, geometries)
 
     colour = is_colour(first)
     # Limits checked above; colour is kept as RGB bytes, as Slicer's vector volumes hold it.
@@ -343,7 +366,9 @@ def load_dicom_series(
                 voxels[k] = stored[0] if colour else rescaled(stored[0], *rescales[index])
     except DicomPixelError as error:
         raise DicomError(str(error)) from error
-    if frames > 1 and is_time_series(first) and not _has_frame_geometry(first):
+    if timed is not None:
+        node = _add_time_points(engine, series.name, voxels, ijk_to_ras, timed)
+    elif frames > 1 and is_time_series(first) and not _has_frame_geometry(first):
         node = _add_cine(engine, series.name, voxels, geometries[order[0]], first)  # frames in time: a sequence
     else:
         node = add_volume_from_array(
@@ -373,6 +398,17 @@ def _add_cine(engine: SlicerEngine, name: str, voxels: np.ndarray, geometry: Sli
     timed = frame_time_ms > 0
     return add_volume_sequence(engine, (voxels[k:k + 1] for k in range(len(voxels))), ijk_to_ras_matrix([geometry]),
                                name, values, "time" if timed else "frame", "ms" if timed else "")
+
+
+def _add_time_points(engine: SlicerEngine, name: str, voxels: np.ndarray, ijk_to_ras: np.ndarray,
+                     timed: TimePoints):
+    """A series imaging the same slices at several times as a Slicer sequence of volumes, one per time
+    point (``voxels`` holds them one after the other); returns its proxy volume."""
+    from ..sequences import add_volume_sequence
+
+    slices = len(voxels) // len(timed.groups)
+    frames = (voxels[k * slices:(k + 1) * slices] for k in range(len(timed.groups)))
+    return add_volume_sequence(engine, frames, ijk_to_ras, name, timed.values, timed.key.name, timed.key.unit)
 
 
 def _load_warnings(first: Dataset, frames: int) -> list[str]:

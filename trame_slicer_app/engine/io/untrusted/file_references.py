@@ -23,6 +23,7 @@ from pathlib import Path
 
 from ...errors import EngineError
 from .io_limits import DEFAULT_IO_LIMITS, IOLimits
+from .markups_checks import FCSV_SUFFIX, MARKUPS_JSON_SUFFIX, MarkupsFileError, check_fcsv, check_markups_json
 
 MAX_HEADER_BYTES = 1024 * 1024  # a NRRD/MetaImage text header larger than this is not a header
 MAX_MRML_BYTES = 64 * 1024 * 1024  # a scene description (XML) larger than this is refused
@@ -391,6 +392,12 @@ def check_file(path: Path, root: Path, limits: IOLimits = DEFAULT_IO_LIMITS) -> 
         return []
     if name.endswith(".mrml"):
         return check_mrml(path, root, limits)
+    if name.endswith((MARKUPS_JSON_SUFFIX, FCSV_SUFFIX)):
+        try:
+            (check_markups_json if name.endswith(MARKUPS_JSON_SUFFIX) else check_fcsv)(path, limits)
+        except MarkupsFileError as error:
+            raise FileReferenceError(str(error)) from None
+        return []
     if name.endswith(".vtk"):
         check_legacy_vtk(path, limits)
     return []

@@ -24,6 +24,7 @@ class IOLimits:
     max_archive_expanded_bytes: int = 4096 * MIB  # sum of members once inflated
     max_archive_ratio: int = 200  # expanded / compressed: beyond this it is a bomb
     max_model_points: int = 50_000_000  # one mesh
+    max_markup_points: int = 100_000  # control points of one markups file (.mrk.json, all markups; .fcsv)
     child_memory_bytes: int = 6144 * MIB  # address space of the sandboxed reader
     child_time_s: float = 120.0  # wall time of the sandboxed reader
     max_handover_bytes: int = 4096 * MIB  # voxels one sandboxed reader hands the server (all its files)

@@ -192,7 +192,8 @@ def _run_child(
             continue
     returncode = child.process.returncode
     if timed_out or returncode != 0:
-        log.info("sandboxed reader failed (status %s); its last messages:\n%s", returncode, stderr)
+        log.info("sandboxed reader failed (status %s)", returncode)
+        log.debug("its last messages (they may name the file):\n%s", stderr)
         return answers, _failure_reason(returncode, stderr, limits, timed_out), buffer
     return answers, None, buffer
 

@@ -1,0 +1,158 @@
+"""3D view: volume rendering (on/off, preset, shift, crop), camera directions, background,
+orientation marker and ruler."""
+
+from __future__ import annotations
+
+import asyncio
+
+from trame.decorators import trigger
+from trame.widgets import html
+from trame.widgets import vuetify3 as v3
+
+from ...engine.display import camera_presets, view_decorations
+from ...engine.display.scene_tree import data_tree
+from ...engine.display.volume_display import slice_layers
+from ...engine.volume_rendering import volume_rendering as vr
+from ..mrml_binding import BindingError, a_flag, a_node_id, a_number, one_of
+from .feature import Feature, FeatureHost
+
+SHIFT_STEP = 1.0  # scalar units (HU for a CT) per slider step
+# While the shift slider moves, the volume renders at interactive quality; this long after the
+# last move it renders at full quality.
+SHIFT_SETTLE_S = 0.3
+CAMERA_BUTTONS = (("A", "Anterior"), ("P", "Posterior"), ("L", "Left"), ("R", "Right"),
+                  ("S", "Superior"), ("I", "Inferior"))
+
+
+class ThreeDPanel(Feature):
+    name = "threed"
+    title = "3D view"
+    icon = "mdi-rotate-3d-variant"
+
+    def __init__(self, host: FeatureHost) -> None:
+        super().__init__(host)
+        self.engine = self.session.engine
+        self._selected: str | None = None
+        self._settle_handle: asyncio.TimerHandle | None = None
+        b = self.binding
+        b.bind("threed_vr_volumes", self._volume_items)
+        b.bind("threed_vr_volume", self._volume_id, self._select, a_node_id, undo_label="volume rendering volume")
+        b.bind("threed_vr_presets", lambda: list(vr.VOLUME_RENDERING_PRESETS))
+        b.bind("threed_vr_visible", lambda: self._vr("visible"),
+               lambda on: vr.show_volume_rendering(self.engine, self._required_volume(), on),
+               a_flag, undo_label="volume rendering")
+        b.bind("threed_vr_preset", lambda: self._vr("preset"),
+               lambda name: vr.set_vr_preset(self.engine, self._required_volume(), name),
+               one_of(vr.VOLUME_RENDERING_PRESETS), undo_label="volume rendering preset")
+        b.bind("threed_vr_shift_range", lambda: self._vr("shift_range"))
+        b.bind("threed_vr_shift", lambda: self._vr("shift"), self._set_shift, a_number(),
+               undo_label="volume rendering shift")
+        b.bind("threed_vr_crop", lambda: self._vr("crop"),
+               lambda on: vr.set_vr_crop(self.engine, self._required_volume(), on),
+               a_flag, undo_label="volume rendering crop")
+        b.bind("threed_vr_method", lambda: self._vr("method"))
+        decorations = view_decorations
+        b.bind("threed_backgrounds", lambda: list(decorations.BACKGROUNDS))
+        b.bind("threed_orientation_markers", lambda: list(decorations.ORIENTATION_MARKERS))
+        b.bind("threed_rulers", lambda: list(decorations.RULERS))
+        b.bind("threed_background", lambda: decorations.view_decorations_state(self.engine)["background"],
+               lambda name: decorations.set_background(self.engine, name),
+               one_of(decorations.BACKGROUNDS), undo_label="3D background")
+        b.bind("threed_orientation_marker",
+               lambda: decorations.view_decorations_state(self.engine)["orientation_marker"],
+               lambda kind: decorations.set_orientation_marker(self.engine, kind),
+               one_of(decorations.ORIENTATION_MARKERS), undo_label="orientation marker")
+        b.bind("threed_ruler", lambda: decorations.view_decorations_state(self.engine)["ruler"],
+               lambda kind: decorations.set_ruler(self.engine, kind),
+               one_of(decorations.RULERS), undo_label="ruler")
+
+    # -- MRML reads ------------------------------------------------------------
+    def _volume_ids(self) -> list[str]:
+        return [n["id"] for n in data_tree(self.engine) if n["kind"] == "volume"]
+
+    def _volume_items(self) -> list[dict]:
+        return [{"title": n["name"], "value": n["id"]} for n in data_tree(self.engine) if n["kind"] == "volume"]
+
+    def _volume_id(self) -> str | None:
+        """The volume rendered: the user's pick while it exists, else the background volume."""
+        ids = self._volume_ids()
+        if self._selected in ids:
+            return self._selected
+        background = slice_layers(self.engine)["background"]
+        return background if background in ids else (ids[0] if ids else None)
+
+    def _required_volume(self) -> str:
+        volume_id = self._volume_id()
+        if volume_id is None:
+            raise BindingError("no volume to render")
+        return volume_id
+
+    def _vr(self, key: str):
+        volume_id = self._volume_id()
+        return vr.volume_rendering_state(self.engine, volume_id)[key] if volume_id else None
+
+    # -- edits ---------------------------------------------------------------------
+    def _select(self, volume_id: str) -> None:
+        if volume_id not in self._volume_ids():
+            raise BindingError(f"no volume {volume_id!r}")
+        self._selected = volume_id
+
+    def _set_shift(self, shift: float) -> None:
+        vr.set_vr_shift(self.engine, self._required_volume(), shift)
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return  # no server loop (a test driving the panel): the still frame is the only frame
+        vr.set_interacting(self.engine, True)
+        if self._settle_handle is not None:
+            self._settle_handle.cancel()
+        self._settle_handle = loop.call_later(SHIFT_SETTLE_S, vr.set_interacting, self.engine, False)
+
+    @trigger("threed_camera")
+    def look_from(self, direction) -> None:
+        if direction == "reset":
+            self.binding.edit("reset 3D camera", camera_presets.reset_camera, self.engine)
+        else:
+            self.binding.edit(f"look from {direction!r:.8}", camera_presets.set_camera_direction, self.engine,
+                              direction)
+
+    # -- UI --------------------------------------------------------------------------
+    def build_panel(self) -> None:
+        with html.Div(classes="threed-panel"):
+            with html.Div(v_if="!threed_vr_volumes.length", classes="text-medium-emphasis mb-2"):
+                html.Span("No volume to render.")
+            with html.Div(v_else=True, classes="mb-2"):
+                v3.VSelect(label="Volume", v_model=("threed_vr_volume",), items=("threed_vr_volumes",),
+                           density="compact", hide_details=True, classes="threed-vr-volume mb-1")
+                v3.VSwitch(label="Volume rendering", v_model=("threed_vr_visible",), density="compact",
+                           hide_details=True, color="primary", classes="threed-vr-visible")
+                v3.VSelect(label="Preset", v_model=("threed_vr_preset",), items=("threed_vr_presets",),
+                           density="compact", hide_details=True, classes="threed-vr-preset mb-1")
+                shift_lo = "threed_vr_shift_range ? threed_vr_shift_range[0] : -1000"
+                shift_hi = "threed_vr_shift_range ? threed_vr_shift_range[1] : 1000"
+                v3.VSlider(label="Shift", v_model=("threed_vr_shift",), min=(shift_lo,), max=(shift_hi,),
+                           step=SHIFT_STEP, density="compact", hide_details=True, thumb_label=True,
+                           classes="threed-vr-shift")
+                v3.VSwitch(label="Crop to box", v_model=("threed_vr_crop",), density="compact",
+                           hide_details=True, color="primary", classes="threed-vr-crop")
+                html.Div("Rendering on the {{ threed_vr_method === 'gpu' ? 'GPU' : 'CPU' }}",
+                         classes="text-caption text-medium-emphasis threed-vr-method")
+            html.Div("Look from", classes="text-caption mt-1")
+            with html.Div(classes="d-flex flex-wrap ga-1 mb-2"):
+                for direction, title in CAMERA_BUTTONS:
+                    v3.VBtn(direction, size="small", variant="tonal", title=title, min_width=0,
+                            classes=f"threed-camera-{direction}",
+                            click=f"trigger('threed_camera', [{direction!r}])")
+                v3.VBtn(icon="mdi-camera-retake-outline", size="small", variant="tonal", title="Reset the camera",
+                        classes="threed-camera-reset", click="trigger('threed_camera', ['reset'])")
+            v3.VSelect(label="Background", v_model=("threed_background",),
+                       items=("threed_backgrounds",), density="compact", hide_details=True,
+                       classes="threed-background mb-1")
+            v3.VSelect(label="Orientation marker", v_model=("threed_orientation_marker",),
+                       items=("threed_orientation_markers",), density="compact", hide_details=True,
+                       classes="threed-orientation-marker mb-1")
+            v3.VSelect(label="Ruler", v_model=("threed_ruler",), items=("threed_rulers",),
+                       density="compact", hide_details=True, classes="threed-ruler")
+
+
+FEATURE = ThreeDPanel
