@@ -4,6 +4,8 @@ real Chromium."""
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
 from e2e.views import (
@@ -22,6 +24,7 @@ from hosts.qt_host_process import QtHostProcess
 pytestmark = pytest.mark.browser
 PAGE_VIEWPORT = {"width": 1400, "height": 900}
 SECRET = "qt-host-test-secret"
+VR_TIMEOUT_S = 60
 
 
 @pytest.fixture(scope="module")
@@ -135,13 +138,14 @@ def test_a_panel_works_on_the_desktop_scene_volume_rendering_on(a_page, the_qt_h
     switch, seen in the browser's 3D view."""
     before = view_pixels(a_page, "1")
     open_feature_panel(a_page, "threed")
-    frames = frames_painted(a_page, "1")  # before the switch: its frame may be painted at once
     a_page.locator(".threed-vr-visible input").click()
     a_page.wait_for_function("window.trame.state.get('threed_vr_visible') === true")
-    a_page.wait_for_function(f"() => window.__slicerStreamStats['1'].frames > {frames}"
-                             " && window.__slicerStreamStats['1'].lastMeta.still", timeout=30_000)
     try:
-        assert changed(before, view_pixels(a_page, "1")) > 0.03
+        # Volume rendering on a CPU takes its time: wait for the picture, not for a number of frames.
+        deadline = time.monotonic() + VR_TIMEOUT_S
+        while changed(before, view_pixels(a_page, "1")) <= 0.03:
+            assert time.monotonic() < deadline, "the 3D view did not change with volume rendering on"
+            time.sleep(0.5)
     finally:
         a_page.locator(".threed-vr-visible input").click()
         a_page.wait_for_function("window.trame.state.get('threed_vr_visible') === false")

@@ -28,6 +28,11 @@ import time
 import vtkmodules.qt
 
 vtkmodules.qt.PyQtImpl = "PySide6"
+# The views are on-screen windows inside Qt widgets: an off-screen kind asked for by the environment (a
+# headless parent process sets EGL for itself, engine/views/offscreen.py) would give windows Qt cannot show
+# (volume rendering then drew nothing).
+if os.environ.get("VTK_DEFAULT_OPENGL_WINDOW") in ("vtkEGLRenderWindow", "vtkOSOpenGLRenderWindow"):
+    del os.environ["VTK_DEFAULT_OPENGL_WINDOW"]
 
 from PySide6 import QtCore  # noqa: E402
 from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QSocketNotifier, Qt, QTimer, Signal  # noqa: E402
