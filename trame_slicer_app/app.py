@@ -12,6 +12,7 @@ from trame.widgets import html
 from trame.widgets import vtk as vtk_widgets
 from trame.widgets import vuetify3 as v3
 
+from .hosts.host import SceneHost
 from .layouts import ALL_VIEWS, DEFAULT_LAYOUT, GREEN, LAYOUTS, RED, THREED, YELLOW, grid_area, layout_of_arrangement
 from .scene_session import SceneSession
 from .streaming.view_streamer import ViewStreamer
@@ -34,9 +35,10 @@ PANELS_BESIDE_VIEWS_FROM = "md"  # Vuetify's breakpoint: 960 px
 
 
 class SlicerWebApp(TrameApp):
-    """Binds a SceneSession's views to the browser; hosts the web features (``web/features``)."""
+    """Binds a host's scene and views to the browser (hosts/host.py: by default a headless SceneSession);
+    hosts the web features (``web/features``)."""
 
-    def __init__(self, server=None, session: SceneSession | None = None, config: AppConfig | None = None) -> None:
+    def __init__(self, server=None, session: SceneHost | None = None, config: AppConfig | None = None) -> None:
         super().__init__(server, client_type="vue3")
         self.config = config or AppConfig()
         self.session = session or SceneSession()

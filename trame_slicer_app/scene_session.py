@@ -33,14 +33,20 @@ __all__ = ["DataError", "SceneSession", "VolumeLoadError", "check_volume_path"]
 
 
 class SceneSession:
-    """One Slicer scene and its four views."""
+    """One Slicer scene and its four views: the headless host (hosts/host.py names what a host offers).
 
-    def __init__(self) -> None:
-        self.engine = SlicerEngine()
-        # A sandboxed reader waits, its libraries imported, for the first file to be opened.
-        start_spare_reader()
-        # The viewer draws the crosshair (Shift+move) from the start; the Slices panel turns it off.
-        set_crosshair_visible(self.engine, True)
+    ``engine``: whose scene and views to serve; by default an engine of its own over slicer-core.
+    A live Slicer gives its application's (hosts/live_engine.py)."""
+
+    def __init__(self, engine=None, own_settings: bool = True) -> None:
+        """``own_settings``: False leaves a live application's settings (crosshair) alone and starts no
+        spare file reader (inside Slicer, ``sys.executable`` is not a plain Python)."""
+        self.engine = engine if engine is not None else SlicerEngine()
+        if own_settings:
+            # A sandboxed reader waits, its libraries imported, for the first file to be opened.
+            start_spare_reader()
+            # The viewer draws the crosshair (Shift+move) from the start; the Slices panel turns it off.
+            set_crosshair_visible(self.engine, True)
         self.undo = SceneUndo(self.engine)
         self.scene_changes = SceneChangeTracker(self.engine)
         self.segments = SegmentEditorSession(self.engine, self.undo)  # the Segment Editor's door

@@ -29,7 +29,7 @@ from vtkmodules.vtkCommonCore import vtkCollection, vtkOutputWindow
 from ..views.interaction_mode import WINDOW_LEVEL, InteractionModes
 from ..views.slice_view import SLICE_VIEW_ORIENTATIONS, SliceView
 from ..views.threed_view import ThreeDView
-from ..views.view import SlicerView
+from ..views.view import SlicerView, WindowMaker
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,8 @@ SLICE_VIEW_NAMES = tuple(SLICE_VIEW_ORIENTATIONS)
 class SlicerEngine:
     """The MRML scene, Slicer's logics and the four standard views."""
 
-    def __init__(self) -> None:
+    def __init__(self, window_maker: WindowMaker | None = None) -> None:
+        """``window_maker``: where the views draw (off-screen unless a desktop host gives its own windows)."""
         _send_vtk_messages_to_stderr()
         self.scene = vtkMRMLScene()
 
@@ -81,11 +82,11 @@ class SlicerEngine:
         self.interaction_modes = InteractionModes(self.app_logic.GetInteractionNode(), initial=WINDOW_LEVEL)
 
         self.views: dict[str, SlicerView] = {}
-        self.threed_view = ThreeDView(THREED_VIEW_NAME, self.scene, self.app_logic)
+        self.threed_view = ThreeDView(THREED_VIEW_NAME, self.scene, self.app_logic, window_maker)
         self.views[THREED_VIEW_NAME] = self.threed_view
         self.slice_views: dict[str, SliceView] = {}
         for name in SLICE_VIEW_NAMES:
-            view = SliceView(name, self.scene, self.app_logic)
+            view = SliceView(name, self.scene, self.app_logic, window_maker)
             self.slice_views[name] = view
             self.views[name] = view
         self.set_views_in_layout(self.views)

@@ -9,6 +9,7 @@ reachable through ``VTK_DEFAULT_OPENGL_WINDOW=vtkOSOpenGLRenderWindow``.
 from __future__ import annotations
 
 import os
+import sys
 
 import numpy as np
 from vtkmodules.util.numpy_support import vtk_to_numpy
@@ -16,8 +17,9 @@ from vtkmodules.vtkCommonCore import vtkUnsignedCharArray
 from vtkmodules.vtkRenderingCore import vtkRenderer, vtkRenderWindow
 from vtkmodules.vtkRenderingUI import vtkGenericRenderWindowInteractor
 
-if not os.environ.get("DISPLAY"):
-    # Ask for EGL directly rather than let VTK try X11 first and warn.
+if sys.platform.startswith("linux") and not os.environ.get("DISPLAY"):
+    # Ask for EGL directly rather than let VTK try X11 first and warn. Linux only: elsewhere (a Slicer
+    # on Windows or macOS importing this package, hosts/) every later render window would ask for EGL.
     os.environ.setdefault("VTK_DEFAULT_OPENGL_WINDOW", "vtkEGLRenderWindow")
 
 # Registers the OpenGL implementations behind vtkRenderWindow.

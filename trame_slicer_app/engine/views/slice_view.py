@@ -14,7 +14,7 @@ from vtkmodules.vtkCommonCore import vtkCommand
 from vtkmodules.vtkInteractionStyle import vtkInteractorStyleUser
 from vtkmodules.vtkRenderingCore import vtkActor2D, vtkImageMapper
 
-from .view import SlicerView
+from .view import SlicerView, WindowMaker
 
 SLICE_DISPLAYABLE_MANAGERS = [
     "vtkMRMLCrosshairDisplayableManager",  # crosshair and slice intersections
@@ -48,8 +48,9 @@ class SliceView(SlicerView):
 
     kind = "slice"
 
-    def __init__(self, name: str, scene: vtkMRMLScene, app_logic: vtkMRMLApplicationLogic) -> None:
-        super().__init__(name)
+    def __init__(self, name: str, scene: vtkMRMLScene, app_logic: vtkMRMLApplicationLogic,
+                 window_maker: WindowMaker | None = None) -> None:
+        super().__init__(name, window_maker=window_maker)
         self.renderer.GetActiveCamera().ParallelProjectionOn()
 
         self._image_mapper = vtkImageMapper()

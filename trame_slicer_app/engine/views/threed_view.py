@@ -12,7 +12,7 @@ from slicer import (
 )
 from vtkmodules.vtkRenderingCore import vtkInteractorStyle3D
 
-from .view import MULTISAMPLES, SlicerView
+from .view import MULTISAMPLES, SlicerView, WindowMaker
 
 THREED_DISPLAYABLE_MANAGERS = [
     "vtkMRMLCameraDisplayableManager",
@@ -41,8 +41,9 @@ class ThreeDView(SlicerView):
     # an image drawn pixel for pixel, with overlay lines, and gets no multisampling at all).
     still_multisamples = MULTISAMPLES
 
-    def __init__(self, name: str, scene: vtkMRMLScene, app_logic: vtkMRMLApplicationLogic) -> None:
-        super().__init__(name)
+    def __init__(self, name: str, scene: vtkMRMLScene, app_logic: vtkMRMLApplicationLogic,
+                 window_maker: WindowMaker | None = None) -> None:
+        super().__init__(name, window_maker=window_maker)
         self._attach_displayable_managers(
             vtkMRMLThreeDViewDisplayableManagerFactory, app_logic, THREED_DISPLAYABLE_MANAGERS
         )

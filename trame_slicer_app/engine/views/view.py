@@ -18,6 +18,9 @@ from vtkmodules.vtkRenderingCore import vtkRenderer
 from .offscreen import make_offscreen_window, read_rgb
 
 RenderRequestListener = Callable[["SlicerView"], None]
+# (renderer, layers) -> (render window holding the renderer, its interactor). Off-screen by default;
+# a desktop host (hosts/qt_host) gives windows inside its own widgets.
+WindowMaker = Callable[[vtkRenderer, int], tuple]
 MIN_VIEW_SIZE_PX = 16
 MIN_RENDER_SCALE = 0.2
 # What VTK's render windows ask for by default. On a CPU renderer (Mesa llvmpipe) 4x
@@ -38,10 +41,10 @@ class SlicerView:
     # Multisampling of a finished (still) frame; frames during interaction never pay for it.
     still_multisamples = 0
 
-    def __init__(self, name: str, layers: int = 1) -> None:
+    def __init__(self, name: str, layers: int = 1, window_maker: WindowMaker | None = None) -> None:
         self.name = name
         self.renderer = vtkRenderer()
-        self.render_window, self.interactor = make_offscreen_window(self.renderer, layers)
+        self.render_window, self.interactor = (window_maker or make_offscreen_window)(self.renderer, layers)
         self.displayable_managers = vtkMRMLDisplayableManagerGroup()
         self.displayable_managers.AddObserver(vtkCommand.UpdateEvent, self._on_render_requested)
         self.view_node: vtkMRMLAbstractViewNode | None = None

@@ -24,4 +24,6 @@ def feature_classes() -> list[type]:
     for module_name in FEATURE_MODULES:
         module = importlib.import_module(f"{__name__}.{module_name}")
         classes.append(module.FEATURE)
-    return classes
+    from ..extension_panels import extension_panels  # a SlicerCAT's own features, after ours
+
+    return classes + extension_panels()

@@ -1,0 +1,107 @@
+"""The web app served from inside a Qt desktop application against the headless app, in Chromium.
+
+For each Qt loop driver (trame_slicer_app/hosts/qt_asyncio.py: ``notifier``, ``timer``) the Qt test
+host (hosts/qt_host.py, under Xvfb) serves the small head CT; the headless app serves it too. On each:
+- the desktop's responsiveness: how late a 10 ms Qt timer on the main thread fires (p50/p95/max),
+  idle and while the browser drags window/level in Red continuously (Qt host only);
+- a browser drag's step latency in Red (window/level) and in 3D (rotate): DOM event to the paint of
+  the answering frame, as benchmarks/browser_measures.py measures it, p50/p95.
+Then each Qt driver's step p50 over the headless app's. The page is 1400x900 in the Conventional
+layout; the Qt host's views are its desktop's (480x400), the headless app's the page's own.
+
+Usage: .venv/bin/python benchmarks/qt_host_benchmark.py [--steps 20] [--drag-s 4] [--drivers notifier,timer]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests"))
+sys.path.insert(0, str(REPO / "benchmarks"))
+import browser_measures as bm  # noqa: E402
+from conftest import RunningApp  # noqa: E402
+from fetch_data import CT_PATH, ensure_test_data  # noqa: E402
+from hosts.qt_host_process import QtHostProcess  # noqa: E402
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from trame_slicer_app.layouts import ALL_VIEWS  # noqa: E402
+
+PAGE_SIZE = (1400, 900)
+IDLE_S = 3.0
+GESTURES = (("Red", "window_level"), ("1", "rotate"))
+
+
+def measure(browser, url: str, qt_host: QtHostProcess | None, steps: int, drag_s: float) -> dict:
+    page = bm.open_app_page(browser, url, PAGE_SIZE)
+    bm.wait_all_painted(page, ALL_VIEWS)
+    result = {"view_sizes": {name: bm.view_size(page, name) for name in ALL_VIEWS}}
+    for name, _gesture in GESTURES:
+        bm.warm_up(page, name)
+    if qt_host is not None:
+        qt_host.command("jitter")
+        time.sleep(IDLE_S)
+        result["jitter_idle"] = qt_host.command("jitter")["jitter"]
+    drag = bm.continuous_drag(page, "Red", "window_level", seconds=drag_s)
+    if qt_host is not None:
+        result["jitter_drag"] = qt_host.command("jitter")["jitter"]
+    result["drag_red_fps"] = drag.get("fps", drag)
+    for name, gesture in GESTURES:
+        figures = bm.step_latency(page, name, steps, gesture)
+        result[f"steps_{name}_{gesture}"] = {"p50_ms": bm.pct(figures["ms"], 50), "p95_ms": bm.pct(figures["ms"], 95),
+                                             "server_p50_ms": bm.pct(figures["server_ms"], 50),
+                                             "unanswered": figures["unanswered"], "n": len(figures["ms"])}
+    if qt_host is not None:
+        result["jitter_steps"] = qt_host.command("jitter")["jitter"]
+    page.close()
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=20)
+    parser.add_argument("--drag-s", type=float, default=4.0)
+    parser.add_argument("--drivers", default="notifier,timer")
+    parser.add_argument("--out", default=str(REPO / "benchmarks" / "results" / "qt_host.json"))
+    args = parser.parse_args()
+    ensure_test_data()
+    report = {"steps": args.steps, "drag_s": args.drag_s, "runs": {}}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=bm.CHROMIUM_ARGS)
+        app = RunningApp("--data", str(CT_PATH))
+        try:
+            report["runs"]["headless"] = measure(browser, app.url, None, args.steps, args.drag_s)
+        finally:
+            app.stop()
+        for driver in [d for d in args.drivers.split(",") if d]:
+            host = QtHostProcess("--data", str(CT_PATH), "--qt-loop", driver)
+            try:
+                report["runs"][f"qt-{driver}"] = measure(browser, host.url(), host, args.steps, args.drag_s)
+            finally:
+                host.stop()
+        browser.close()
+    headless = report["runs"]["headless"]
+    for run_name, run in report["runs"].items():
+        print(f"\n== {run_name}")
+        for key in ("jitter_idle", "jitter_drag", "jitter_steps"):
+            if key in run:
+                print(f"  Qt timer lateness {key[7:]:>6}: {run[key]}")
+        print(f"  Red drag fps: {run['drag_red_fps']}")
+        for name, gesture in GESTURES:
+            figures = run[f"steps_{name}_{gesture}"]
+            ratio = figures["p50_ms"] / headless[f"steps_{name}_{gesture}"]["p50_ms"]
+            print(f"  {name:>3} {gesture:<12} step p50 {figures['p50_ms']:6.1f} ms  p95 {figures['p95_ms']:6.1f} ms  "
+                  f"srv p50 {figures['server_p50_ms']:5.1f} ms  x headless {ratio:4.2f}  (n={figures['n']}, "
+                  f"unanswered {figures['unanswered']})")
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps(report, indent=1, default=str))
+    print(f"\nfigures written to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,47 @@
+"""What the streaming and web layers need of whoever serves the scene: the host.
+
+Two hosts fit it: ``SceneSession`` over its own slicer-core engine (headless, scene_session.py) and
+``LiveSlicerHost`` over a running Slicer's application and layout views (live_host.py). Neither VTK
+nor Qt is imported here; the web layer may import this module and nothing else of hosts/.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+from ..streaming.view_streamer import StreamableView
+
+
+@runtime_checkable
+class HostView(StreamableView, Protocol):
+    """A view as the streamer and the input path see it: sized by the client, rendered on request,
+    captured as RGB, and answering the client's pixels (from the top left) as display pixels."""
+
+    def client_to_display(self, x: float, y: float) -> tuple[int, int]: ...
+    def add_render_listener(self, listener: Callable[[Any], None]) -> None: ...
+
+
+@runtime_checkable
+class SceneHost(Protocol):
+    """One scene and the views that show it."""
+
+    # The engine object the panels hand to the engine's functions (engine/...): its scene, logics and
+    # views. Opaque to the web layer, which never reads VTK or MRML from it itself.
+    engine: Any
+    undo: Any  # engine/undo/scene_undo.py's SceneUndo
+    scene_changes: Any  # engine/scene/scene_changes.py's SceneChangeTracker
+    gesture_listeners: list[Callable[[str, str], None]]
+
+    @property
+    def view_names(self) -> tuple[str, ...]: ...
+    def view(self, name: str) -> HostView: ...
+    def set_layout_views(self, names: Iterable[str], slicer_arrangement: int | None = None) -> None: ...
+    def stored_layout(self) -> int: ...
+    def render_window(self, view_name: str) -> Any: ...
+    def apply_input(self, view: HostView, event: dict) -> None: ...
+    def probe(self, view_name: str, x: float, y: float) -> dict: ...
+    def on_render_request(self, callback: Callable[[str], None]) -> None: ...
+    def open_paths(self, paths: Iterable[str | Path]) -> list[dict]: ...
+    def readouts(self) -> dict: ...

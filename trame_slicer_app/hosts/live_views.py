@@ -1,0 +1,257 @@
+"""The views of a Qt layout manager (Slicer's qMRMLLayoutManager, or the Qt test host's stand-in),
+as the streaming, input and engine code see a view.
+
+Only Slicer's Python-visible API is used (checked against Slicer's Libs/MRML/Widgets sources):
+``layoutManager.threeDViewCount`` (a property), ``threeDWidget(i)``, ``sliceViewNames()``,
+``sliceWidget(name)``, the ``layoutChanged`` signal; a 3D widget's ``threeDView()`` and
+``mrmlViewNode()``; a slice widget's ``sliceView()``, ``sliceLogic()`` and ``mrmlSliceNode()``; a
+render view's ``renderWindow()``, ``interactor()``, ``scheduleRender()`` and
+``displayableManagerByClassName()``.
+
+The desktop owns each view: its size, its multisampling and when it renders. A browser frame is the
+desktop's own last render, read back: every render of the view's window (the desktop's, after
+Slicer's displayable managers asked for one) marks it dirty for the browser, so one render serves
+both. A browser's size and render scale change nothing on the desktop; its frames come at the
+desktop view's size and the client scales them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from vtkmodules.vtkCommonCore import vtkCommand
+
+from ..engine.views.offscreen import read_rgb
+from ..engine.views.slice_view import SliceView
+from ..engine.views.threed_view import ThreeDView
+from ..engine.views.view import MIN_VIEW_SIZE_PX, SlicerView
+
+THREED_NAME_PREFIX = "View"  # Slicer's 3D view nodes are View1, View2... named "1", "2" in layouts
+
+
+class LiveView:
+    """A view the desktop shows, bound to the layout manager's current widget of its name."""
+
+    kind = "abstract"
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.dirty = True
+        self.client_size: tuple[int, int] = (MIN_VIEW_SIZE_PX, MIN_VIEW_SIZE_PX)
+        self.render_scale = 1.0
+        self.frame_budget_s: float | None = None
+        self.still_frame = True
+        self.shift_held = False  # engine/views/view_input.py's own bookkeeping, as on an engine view
+        self._listeners: list[Callable] = []
+        self._render_view = None
+        self._window = None
+        self._end_observer = None
+        self._capturing = False
+        self._fresh = False  # the window holds a render newer than the last frame read
+        self._buttons_down: set = set()
+
+    # -- binding to the layout manager's widget ------------------------------------------------
+    def bind(self, widget) -> None:
+        render_view = self._render_view_of(widget)
+        if render_view is self._render_view:
+            return
+        if self._window is not None and self._end_observer is not None:
+            self._window.RemoveObserver(self._end_observer)
+        self._render_view = render_view
+        self._window = render_view.renderWindow()
+        self._end_observer = self._window.AddObserver(vtkCommand.EndEvent, self._on_rendered)
+        self._bind_widget(widget)
+        self.request_render()
+
+    def _render_view_of(self, widget):
+        raise NotImplementedError
+
+    def _bind_widget(self, widget) -> None:
+        """The MRML side of the widget (view node, logic)."""
+
+    @property
+    def render_window(self):
+        return self._window
+
+    @property
+    def interactor(self):
+        return self._render_view.interactor()
+
+    @property
+    def renderer(self):
+        return self._window.GetRenderers().GetFirstRenderer()
+
+    # -- render requests ---------------------------------------------------------------------
+    def add_render_listener(self, listener: Callable) -> None:
+        self._listeners.append(listener)
+
+    def _tell_listeners(self) -> None:
+        self.dirty = True
+        for listener in self._listeners:
+            listener(self)
+
+    def _on_rendered(self, *_args) -> None:
+        if self._capturing:
+            return
+        self._fresh = True
+        self._tell_listeners()
+
+    def request_render(self) -> None:
+        """What the engine's functions call after a change: the desktop redraws (and the browser
+        hears of it when it has); told now too, for a view the desktop does not draw."""
+        self._fresh = False  # the desktop's last render predates this change
+        self._render_view.scheduleRender()
+        self._tell_listeners()
+
+    @property
+    def buttons_down(self) -> bool:
+        return bool(self._buttons_down)
+
+    def after_input(self, event: dict) -> None:
+        """A browser's input that may have changed the view (a button held, a wheel, a key): the
+        streamer renders it now rather than after the desktop's next paint, which draws every view the
+        change touched before the browser would hear of any."""
+        kind = event.get("type")
+        if kind == "press":
+            self._buttons_down.add(event.get("button", 0))
+        elif kind == "release":
+            self._buttons_down.discard(event.get("button", 0))
+        if kind in ("press", "release", "wheel", "key") or (kind == "move" and self._buttons_down):
+            self._fresh = False
+            self._tell_listeners()
+
+    def shown_on_desktop(self) -> bool:
+        """Whether the desktop's layout shows the view (a hidden view is not repainted by Qt)."""
+        return bool(self._render_view.isVisible())
+
+    def changed_elsewhere(self) -> None:
+        """Input to another view may have changed this one, which the desktop does not draw (its layout
+        hides it): the streamer renders it itself, as nothing else will tell it."""
+        self._fresh = False
+        self._tell_listeners()
+
+    # -- what the streamer asks ---------------------------------------------------------------
+    @property
+    def size(self) -> tuple[int, int]:
+        width, height = self._window.GetSize()
+        return max(1, int(width)), max(1, int(height))
+
+    def resize(self, width: int, height: int) -> None:
+        self.client_size = (max(MIN_VIEW_SIZE_PX, int(width)), max(MIN_VIEW_SIZE_PX, int(height)))
+
+    def set_render_scale(self, scale: float) -> None:
+        """The desktop draws at its own size: a smaller render for the browser would be a second render."""
+
+    def set_still(self, still: bool) -> None:
+        self.still_frame = bool(still)
+
+    def set_frame_budget(self, seconds: float | None) -> None:
+        self.frame_budget_s = None if seconds is None else max(0.0, float(seconds))
+
+    def capture(self) -> np.ndarray:
+        if not self._fresh:
+            self._capturing = True
+            try:
+                self._window.Render()
+            finally:
+                self._capturing = False
+        self._fresh = False
+        self.dirty = False
+        return read_rgb(self._window)
+
+    # The client-to-display mapping is the engine view's own (it reads only client_size and size).
+    client_to_render = SlicerView.client_to_render
+    client_to_display = SlicerView.client_to_display
+
+
+class _DisplayableManagers:
+    """The part of a vtkMRMLDisplayableManagerGroup the engine's functions read."""
+
+    def __init__(self, render_view) -> None:
+        self._render_view = render_view
+
+    def GetDisplayableManagerByClassName(self, name: str):
+        return self._render_view.displayableManagerByClassName(name)
+
+
+class LiveThreeDView(LiveView):
+    kind = "3d"
+
+    def _render_view_of(self, widget):
+        return widget.threeDView()
+
+    def _bind_widget(self, widget) -> None:
+        self.view_node_3d = self.view_node = widget.mrmlViewNode()
+        self.displayable_managers = _DisplayableManagers(self._render_view)
+
+    @property
+    def camera_node(self):
+        manager = self._render_view.displayableManagerByClassName("vtkMRMLCameraDisplayableManager")
+        return manager.GetCameraNode() if manager is not None else None
+
+    # Camera fitting works on the renderer, view node and camera node alone: the engine's own.
+    reset_view = ThreeDView.reset_view
+    fit_box_to_content = ThreeDView.fit_box_to_content
+
+
+class LiveSliceView(LiveView):
+    kind = "slice"
+
+    def _render_view_of(self, widget):
+        return widget.sliceView()
+
+    def _bind_widget(self, widget) -> None:
+        self.logic = widget.sliceLogic()
+        self.slice_node = self.view_node = widget.mrmlSliceNode()
+        self.displayable_managers = _DisplayableManagers(self._render_view)
+
+    def reset_view(self) -> None:
+        self.logic.FitSliceToBackground()
+        self.logic.SnapSliceOffsetToIJK()
+        self.request_render()
+
+    xy_to_ras = SliceView.xy_to_ras
+    slice_offset_mm = SliceView.slice_offset_mm
+
+
+class LiveViews:
+    """The layout manager's 3D and slice views by name, rebound whenever its layout changes (Slicer
+    may hand a name a new widget). ``names``: the views to serve; others are listed, not served."""
+
+    def __init__(self, layout_manager, names: tuple[str, ...]) -> None:
+        self.layout_manager = layout_manager
+        self.views: dict[str, LiveView] = {}
+        self.unserved: list[str] = []
+        self._names = names
+        self.rebind()
+        layout_manager.layoutChanged.connect(self._on_layout_changed)
+
+    def _widgets(self) -> dict[str, tuple[type, object]]:
+        manager = self.layout_manager
+        widgets = {}
+        for index in range(int(manager.threeDViewCount)):
+            widget = manager.threeDWidget(index)
+            node = widget.mrmlViewNode() if widget is not None else None
+            if node is not None:
+                widgets[node.GetLayoutName()] = (LiveThreeDView, widget)
+        for name in manager.sliceViewNames():
+            widget = manager.sliceWidget(name)
+            if widget is not None:
+                widgets[str(name)] = (LiveSliceView, widget)
+        return widgets
+
+    def rebind(self) -> None:
+        widgets = self._widgets()
+        for name in self._names:
+            if name not in widgets:
+                continue
+            view_class, widget = widgets[name]
+            view = self.views.get(name)
+            if view is None:
+                view = self.views[name] = view_class(name)
+            view.bind(widget)
+        self.unserved = sorted(set(widgets) - set(self._names))
+
+    def _on_layout_changed(self, *_args) -> None:
+        self.rebind()

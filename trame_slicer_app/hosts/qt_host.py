@@ -1,0 +1,366 @@
+"""The Qt test host: a desktop window (PySide6) whose Qt widgets own slicer-core's views on the main
+thread, as Slicer's layout manager owns its views, served to the web through the live host code.
+
+3D Slicer cannot be installed here; this window stands in for it so that everything but Slicer's own
+application objects runs for real: VTK's Qt render window interactor draws each view on the desktop
+and takes the desktop's mouse, Slicer's interactor styles answer both the desktop and the browser,
+and the web server's asyncio loop runs on the Qt main thread (qt_asyncio.py).
+
+    xvfb-run -a python -m trame_slicer_app.hosts.qt_host --data head.nrrd --port 8080
+
+Commands on standard input, one a line (what the tests and the benchmark use to act on the desktop):
+``wheel VIEW STEPS`` (Qt wheel events on a view), ``drag VIEW DX DY`` (a left-button drag),
+``layout NAME`` (the desktop's layout: ``four-up`` or one view alone, ``1``, ``Red``...), ``state``
+(prints one JSON line of the desktop's MRML readouts and the views it shows), ``jitter`` (prints the Qt
+timer jitter figures since the last ``jitter``, then starts again), ``quit``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import statistics
+import sys
+import time
+
+import vtkmodules.qt
+
+vtkmodules.qt.PyQtImpl = "PySide6"
+# The views are on-screen windows inside Qt widgets: an off-screen kind asked for by the environment (a
+# headless parent process sets EGL for itself, engine/views/offscreen.py) would give windows Qt cannot show
+# (volume rendering then drew nothing).
+if os.environ.get("VTK_DEFAULT_OPENGL_WINDOW") in ("vtkEGLRenderWindow", "vtkOSOpenGLRenderWindow"):
+    del os.environ["VTK_DEFAULT_OPENGL_WINDOW"]
+
+from PySide6 import QtCore  # noqa: E402
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QSocketNotifier, Qt, QTimer, Signal  # noqa: E402
+from PySide6.QtGui import QMouseEvent, QWheelEvent  # noqa: E402
+from PySide6.QtWidgets import QApplication, QGridLayout, QWidget  # noqa: E402
+from vtkmodules.qt.QVTKRenderWindowInteractor import QVTKRenderWindowInteractor  # noqa: E402
+
+from ..engine.scene.slicer_engine import SlicerEngine  # noqa: E402
+from ..engine.views.view import MIN_VIEW_SIZE_PX  # noqa: E402
+from ..layouts import ALL_VIEWS  # noqa: E402
+from ..scene_session import SceneSession  # noqa: E402
+from .live_engine import LiveEngine  # noqa: E402
+from .live_host import LiveSlicerHost  # noqa: E402
+from .qt_serving import QtServedApp  # noqa: E402
+
+log = logging.getLogger("trame_slicer_app")
+VIEW_SIZE_PX = (480, 400)
+# Slicer's views redraw at most this often (ctkVTKAbstractView's maximum update rate); the
+# desktop's repaints of views a browser's drag changes then leave the main thread room.
+DESKTOP_MAX_FPS = 30
+JITTER_INTERVAL_MS = 10  # a desktop animation's timer: how late it fires is how stuck the UI is
+GRID = {"1": (0, 0), "Red": (0, 1), "Yellow": (1, 0), "Green": (1, 1)}
+# Slicer's numbers for these layouts (vtkMRMLLayoutNode::SlicerLayout*View).
+LAYOUT_NUMBERS = {"four-up": 3, "1": 4, "Red": 6, "Yellow": 7, "Green": 8}
+
+
+class _ViewWidget(QVTKRenderWindowInteractor):
+    """VTK's Qt widget; tells its view when Qt resizes it, as qMRMLSliceView does."""
+
+    def __init__(self, parent) -> None:
+        super().__init__(parent)
+        self.on_resize = None
+        self.setMinimumSize(*VIEW_SIZE_PX)
+        self._repaint = QTimer(self)
+        self._repaint.setSingleShot(True)
+        self._repaint.timeout.connect(self.update)
+        self._last_paint = 0.0
+
+    def schedule_render(self) -> None:
+        """Slicer's scheduleRender: one repaint, no sooner than its maximum update rate allows."""
+        if not self._repaint.isActive():
+            wait_s = self._last_paint + 1 / DESKTOP_MAX_FPS - time.perf_counter()
+            self._repaint.start(max(0, int(wait_s * 1000)))
+
+    def paintEvent(self, event) -> None:
+        self._last_paint = time.perf_counter()
+        super().paintEvent(event)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self.on_resize is not None:
+            self.on_resize()
+
+
+class _RenderView:
+    """What Slicer's ctkVTKAbstractView (qMRMLThreeDView, qMRMLSliceView) offers, over an engine view."""
+
+    def __init__(self, view, widget: _ViewWidget) -> None:
+        self._view, self._widget = view, widget
+
+    def renderWindow(self):
+        return self._view.render_window
+
+    def interactor(self):
+        return self._view.interactor
+
+    def isVisible(self) -> bool:
+        return self._widget.isVisible()
+
+    def scheduleRender(self) -> None:
+        self._widget.schedule_render()
+
+    def displayableManagerByClassName(self, name: str):
+        return self._view.displayable_managers.GetDisplayableManagerByClassName(name)
+
+
+class _ThreeDWidget:
+    def __init__(self, view, widget) -> None:
+        self._view, self._render_view = view, _RenderView(view, widget)
+
+    def threeDView(self):
+        return self._render_view
+
+    def mrmlViewNode(self):
+        return self._view.view_node
+
+
+class _SliceWidget:
+    def __init__(self, view, widget) -> None:
+        self._view, self._render_view = view, _RenderView(view, widget)
+
+    def sliceView(self):
+        return self._render_view
+
+    def sliceLogic(self):
+        return self._view.logic
+
+    def mrmlSliceNode(self):
+        return self._view.slice_node
+
+
+class QtLayoutManager(QObject):
+    """The part of Slicer's qMRMLLayoutManager that the live host reads, over this window's views."""
+
+    layoutChanged = Signal(int)
+
+    def __init__(self, engine: SlicerEngine, widgets: dict[str, _ViewWidget]) -> None:
+        super().__init__()
+        self._three_d = [_ThreeDWidget(engine.threed_view, widgets[engine.threed_view.name])]
+        self._slices = {name: _SliceWidget(view, widgets[name]) for name, view in engine.slice_views.items()}
+
+    @property
+    def threeDViewCount(self) -> int:
+        return len(self._three_d)
+
+    def threeDWidget(self, index: int):
+        return self._three_d[index]
+
+    def sliceViewNames(self) -> list[str]:
+        return list(self._slices)
+
+    def sliceWidget(self, name: str):
+        return self._slices.get(name)
+
+
+class QtHostWindow(QWidget):
+    """Four view widgets in Slicer's conventional four-up layout."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWindowTitle("Slicer (Qt test host)")
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setSpacing(2)
+        self.widgets: list[_ViewWidget] = []
+
+    def make_window(self, renderer, layers: int):
+        """The engine's WindowMaker: a view draws into a new widget of this window."""
+        widget = _ViewWidget(self)
+        self.widgets.append(widget)
+        widget.resize(*VIEW_SIZE_PX)
+        window = widget.GetRenderWindow()
+        # The engine's views size their MRML state from the window at once (a slice node sized 0 gets a
+        # NaN field of view for good): give it the size it will be shown at.
+        window.SetSize(*VIEW_SIZE_PX)
+        window.SetNumberOfLayers(layers)
+        window.AddRenderer(renderer)
+        return window, window.GetInteractor()
+
+
+class TimerJitter:
+    """How late a periodic Qt timer on the main thread fires: the desktop's responsiveness."""
+
+    def __init__(self, interval_ms: int = JITTER_INTERVAL_MS) -> None:
+        self.interval_s = interval_ms / 1000
+        self.lateness_ms: list[float] = []
+        self._last = None
+        self._timer = QTimer()
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.timeout.connect(self._tick)
+        self._timer.start(interval_ms)
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        if self._last is not None:
+            self.lateness_ms.append(max(0.0, (now - self._last - self.interval_s) * 1000))
+        self._last = now
+
+    def take(self) -> dict:
+        values, self.lateness_ms = sorted(self.lateness_ms), []
+        if not values:
+            return {"ticks": 0}
+        return {"ticks": len(values), "p50_ms": round(statistics.median(values), 2),
+                "p95_ms": round(values[min(len(values) - 1, round(0.95 * (len(values) - 1)))], 2),
+                "max_ms": round(values[-1], 2)}
+
+
+class DesktopCommands:
+    """Reads commands from standard input through a QSocketNotifier (no thread, no blocking)."""
+
+    def __init__(self, host: LiveSlicerHost, widgets: dict[str, _ViewWidget], jitter: TimerJitter, app,
+                 layout_manager: QtLayoutManager) -> None:
+        self.host, self.widgets, self.jitter, self.app = host, widgets, jitter, app
+        self.layout_manager = layout_manager
+        self._buffer = b""
+        self._notifier = QSocketNotifier(sys.stdin.fileno(), QSocketNotifier.Type.Read)
+        self._notifier.activated.connect(self._on_input)
+
+    def _on_input(self, *_args) -> None:
+        data = os.read(sys.stdin.fileno(), 4096)
+        if not data:
+            self._notifier.setEnabled(False)
+            return
+        self._buffer += data
+        while b"\n" in self._buffer:
+            line, self._buffer = self._buffer.split(b"\n", 1)
+            try:
+                self._run(line.decode().split())
+            except (ValueError, KeyError, IndexError) as error:
+                self._reply({"error": f"{line!r}: {error}"})
+
+    @staticmethod
+    def _reply(value: dict) -> None:
+        print(json.dumps(value), flush=True)
+
+    def _run(self, words: list[str]) -> None:
+        if not words:
+            return
+        command, args = words[0], words[1:]
+        if command == "wheel":
+            self._wheel(self.widgets[args[0]], int(args[1]))
+        elif command == "drag":
+            self._drag(self.widgets[args[0]], int(args[1]), int(args[2]))
+        elif command == "layout":
+            self._layout(args[0])
+        elif command == "state":
+            shown = [name for name, widget in self.widgets.items() if widget.isVisible()]
+            self._reply({"state": self.host.readouts(), "shown": shown})
+            return
+        elif command == "jitter":
+            self._reply({"jitter": self.jitter.take()})
+            return
+        elif command == "quit":
+            self.app.quit()
+        else:
+            raise ValueError("unknown command")
+        self._reply({"done": command})
+
+    def _layout(self, name: str) -> None:
+        """The desktop's layout: ``four-up`` or one view alone (``1``, ``Red``, ...); as Slicer's
+        layout manager does, the other views' widgets are hidden, then layoutChanged is emitted."""
+        if name != "four-up" and name not in self.widgets:
+            raise KeyError(name)
+        for view_name, widget in self.widgets.items():
+            widget.setVisible(name in ("four-up", view_name))
+        self.layout_manager.layoutChanged.emit(LAYOUT_NUMBERS[name])
+
+    @staticmethod
+    def _centre(widget) -> QPointF:
+        return QPointF(widget.width() / 2, widget.height() / 2)
+
+    def _wheel(self, widget, steps: int) -> None:
+        centre = self._centre(widget)
+        for _ in range(abs(steps)):
+            event = QWheelEvent(centre, widget.mapToGlobal(centre), QPoint(0, 0), QPoint(0, 120 if steps > 0 else -120),
+                                Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase,
+                                False)
+            QApplication.sendEvent(widget, event)
+
+    def _drag(self, widget, dx: int, dy: int) -> None:
+        start = self._centre(widget)
+        left, none = Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton
+        modifiers = Qt.KeyboardModifier.NoModifier
+
+        def send(kind, point, button, buttons):
+            QApplication.sendEvent(widget, QMouseEvent(kind, point, widget.mapToGlobal(point), button, buttons,
+                                                       modifiers))
+
+        send(QEvent.Type.MouseMove, start, none, none)
+        send(QEvent.Type.MouseButtonPress, start, left, left)
+        steps = 10
+        for i in range(1, steps + 1):
+            send(QEvent.Type.MouseMove, start + QPointF(dx * i / steps, dy * i / steps), none, left)
+            QApplication.processEvents()
+        send(QEvent.Type.MouseButtonRelease, start + QPointF(dx, dy), left, none)
+
+
+def _resize_slice_node(view, width: int, height: int) -> None:
+    # Qt lays a widget out at 0 px first: a slice node sized 0 gets a NaN field of view for good.
+    if width >= MIN_VIEW_SIZE_PX and height >= MIN_VIEW_SIZE_PX:
+        view.logic.ResizeSliceNode(width, height)
+        view.request_render()
+
+
+def build(data: list[str]):
+    """The window, its engine (views in the window's widgets) and the live host over them."""
+    window = QtHostWindow()
+    engine = SlicerEngine(window_maker=window.make_window)
+    widgets = {}
+    for name, view in engine.views.items():
+        # A software GL (Xvfb's) pays 4x for multisampling at every desktop render; the engine's still
+        # frames ask for it, this desktop declines (in Slicer, Slicer's own setting decides).
+        view.still_multisamples = 0
+        view.render_window.SetMultiSamples(0)
+        widget = next(w for w in window.widgets if w.GetRenderWindow() is view.render_window)
+        widgets[name] = widget
+        window.grid.addWidget(widget, *GRID[name])
+        # The desktop redraws when a displayable manager or the slice logic asks (Slicer's render timer).
+        view.add_render_listener(lambda _view, w=widget: w.schedule_render())
+        if view.kind == "slice":
+            widget.on_resize = lambda v=view, w=widget: _resize_slice_node(v, w.width(), w.height())
+    # The files are opened by the engine's own loading, as the headless app opens them.
+    loader = SceneSession(engine)
+    if data:
+        loader.open_paths(data)
+    else:
+        loader.open_sample()
+    layout_manager = QtLayoutManager(engine, widgets)
+    live = LiveEngine(engine.scene, engine.app_logic, layout_manager, ALL_VIEWS)
+    return window, engine, widgets, LiveSlicerHost(live), layout_manager
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", nargs="*", default=[])
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--qt-loop", choices=("notifier", "timer"), default="notifier")
+    parser.add_argument("--secret", default=None, help="the page must present it (?secret=...)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    log.setLevel(logging.INFO)
+    if not os.environ.get("DISPLAY"):
+        print("qt_host: needs an X display (run it under xvfb-run)", file=sys.stderr)
+        return 2
+    app = QApplication.instance() or QApplication(["slicer-qt-host"])
+    window, engine, widgets, host, layout_manager = build(args.data)
+    window.show()
+    app.processEvents()
+    engine.reset_views()  # fitted to the views' desktop sizes, known once shown
+    served = QtServedApp(host, QtCore, app, port=args.port, driver=args.qt_loop, secret=args.secret)
+    port = served.start()
+    jitter = TimerJitter()
+    _commands = DesktopCommands(host, widgets, jitter, app, layout_manager)
+    print(f"App running at http://127.0.0.1:{port}/", flush=True)
+    app.exec()
+    served.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
