@@ -19,8 +19,8 @@ Public API:
 The interactive effects (docs/decisions/0020-segment-editor-interaction.md) turn pointer gestures in
 the slice views into masks, through ``edit_target.EditTarget`` (``editor_target`` adapts the editor):
 ``paint_effect`` (with ``brush_geometry``, ``brush_feedback``), ``draw_effect``, ``scissors_effect``,
-``level_tracing_effect``; ``plane_polygon`` fills outlines on a slice plane; ``slice_geometry`` and
-``polyline_feedback`` are shared by them.
+``level_tracing_effect``; ``plane_polygon`` fills outlines on a slice plane; ``slice_geometry``,
+``polyline_feedback`` and ``view_feedback`` (slice views only, one drawing per view) are shared by them.
 """
 
 __all__ = [
@@ -44,6 +44,7 @@ __all__ = [
     "segment_statistics",
     "slice_geometry",
     "surface_display",
+    "view_feedback",
     "voxel_grid",
     "voxel_undo",
 ]

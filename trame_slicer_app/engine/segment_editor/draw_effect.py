@@ -16,6 +16,7 @@ from .edit_target import EditTarget
 from .plane_polygon import MIN_POLYGON_POINTS, PlaneAxes, polygon_mask
 from .polyline_feedback import PolylineFeedback
 from .slice_geometry import ras_under, slice_plane
+from .view_feedback import FeedbackPerView, is_slice_view
 
 LEFT_BUTTON, RIGHT_BUTTON = 0, 2
 DOUBLE_CLICK_S = 0.4  # browsers' usual double-click interval
@@ -38,19 +39,14 @@ class DrawEffect:
         self._plane: PlaneAxes | None = None
         self._dragging = False
         self._last_press: tuple[float, float, float] | None = None  # when, x, y
-        self._feedback: dict[str, PolylineFeedback] = {}
+        self.feedback = FeedbackPerView(PolylineFeedback)  # feedback(view): its drawing there
 
     @property
     def point_count(self) -> int:
         return len(self._points)
 
-    def feedback(self, view) -> PolylineFeedback:
-        if view.name not in self._feedback:
-            self._feedback[view.name] = PolylineFeedback(view)
-        return self._feedback[view.name]
-
     def handle_input(self, view, event: Mapping) -> bool:
-        if getattr(view, "kind", None) != "slice":
+        if not is_slice_view(view):
             return False
         kind = event.get("type")
         modified = event.get("shift") or event.get("ctrl") or event.get("alt")

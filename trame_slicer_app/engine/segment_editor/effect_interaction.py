@@ -19,6 +19,7 @@ from .paint_effect import PaintEffect
 from .scissors_effect import ScissorsEffect
 from .segment_editor import SegmentEditor
 from .slice_geometry import ras_under
+from .view_feedback import is_slice_view
 
 INTERACTIVE_EFFECTS = ("paint", "erase", "draw", "level_tracing", "scissors")
 
@@ -80,7 +81,7 @@ class EffectInteraction:
         self._modes.set(PAINT)
 
     def _picked(self, view, event: Mapping) -> bool:
-        if getattr(view, "kind", None) != "slice" or event.get("type") != "press" or event.get("button") != 0:
+        if not is_slice_view(view) or event.get("type") != "press" or event.get("button") != 0:
             return event.get("type") == "release"
         on_pick, self._pick = self._pick, None
         if self._active is None:

@@ -17,6 +17,7 @@ from .edit_target import EditTarget
 from .plane_polygon import MIN_POLYGON_POINTS, PlaneAxes, polygon_mask
 from .polyline_feedback import PolylineFeedback
 from .slice_geometry import ras_under, slice_plane
+from .view_feedback import FeedbackPerView, is_slice_view
 
 LEFT_BUTTON = 0
 AXIS_ALIGNED_TOLERANCE = 1e-3
@@ -49,17 +50,12 @@ class LevelTracingEffect:
     def __init__(self, target: EditTarget) -> None:
         self.target = target
         self._filter = vtkITKLevelTracingImageFilter()
-        self._feedback: dict[str, PolylineFeedback] = {}
+        self.feedback = FeedbackPerView(PolylineFeedback)  # feedback(view): its drawing there
         self._trace: tuple[object, list, PlaneAxes] | None = None  # view, outline RAS, plane
         self.last_message = ""
 
-    def feedback(self, view) -> PolylineFeedback:
-        if view.name not in self._feedback:
-            self._feedback[view.name] = PolylineFeedback(view)
-        return self._feedback[view.name]
-
     def handle_input(self, view, event: Mapping) -> bool:
-        if getattr(view, "kind", None) != "slice":
+        if not is_slice_view(view):
             return False
         kind = event.get("type")
         if kind == "move":
@@ -131,6 +127,6 @@ class LevelTracingEffect:
         return True
 
     def deactivate(self) -> None:
-        for feedback in self._feedback.values():
+        for feedback in self.feedback.all():
             feedback.hide()
         self._trace = None

@@ -18,6 +18,7 @@ from .brush_feedback import BrushFeedback
 from .brush_geometry import MAX_BRUSH_DIAMETER_MM, MIN_BRUSH_DIAMETER_MM, VoxelGrid, paint_capsule
 from .edit_target import EditTarget
 from .slice_geometry import ras_under, slice_plane
+from .view_feedback import FeedbackPerView, is_slice_view
 
 LEFT_BUTTON = 0
 MIN_RELATIVE_DIAMETER_PERCENT = 0.1
@@ -63,7 +64,7 @@ class PaintEffect:
     def __init__(self, target: EditTarget) -> None:
         self.target = target
         self.settings = BrushSettings()
-        self._feedback: dict[str, BrushFeedback] = {}
+        self.feedback = FeedbackPerView(BrushFeedback)  # feedback(view): its drawing there
         self._stroke: _Stroke | None = None
         self._hover_ras: np.ndarray | None = None
         self.strokes_applied = 0
@@ -78,14 +79,9 @@ class PaintEffect:
             diameter = settings.diameter_mm
         return max(MIN_BRUSH_DIAMETER_MM, diameter) / 2.0
 
-    def feedback(self, view) -> BrushFeedback:
-        if view.name not in self._feedback:
-            self._feedback[view.name] = BrushFeedback(view)
-        return self._feedback[view.name]
-
     # -- the input path -----------------------------------------------------------
     def handle_input(self, view, event: Mapping) -> bool:
-        if getattr(view, "kind", None) != "slice":
+        if not is_slice_view(view):
             return False
         kind = event.get("type")
         if kind == "press":
@@ -160,6 +156,6 @@ class PaintEffect:
     def deactivate(self) -> None:
         """The effect was switched off: drop a stroke in progress and every outline."""
         self._stroke = None
-        for feedback in self._feedback.values():
+        for feedback in self.feedback.all():
             feedback.hide_stroke()
             feedback.hide_outline()

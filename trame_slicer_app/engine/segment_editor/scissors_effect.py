@@ -20,6 +20,7 @@ from .edit_target import EditTarget
 from .plane_polygon import MIN_POLYGON_POINTS, PlaneAxes, band_mask, polygon_mask
 from .polyline_feedback import PolylineFeedback
 from .slice_geometry import ras_under, slice_plane
+from .view_feedback import FeedbackPerView, is_slice_view
 
 LEFT_BUTTON = 0
 SHAPES = ("free_form", "circle", "rectangle")
@@ -80,19 +81,14 @@ class ScissorsEffect:
     def __init__(self, target: EditTarget) -> None:
         self.target = target
         self.settings = ScissorsSettings()
-        self._feedback: dict[str, PolylineFeedback] = {}
+        self.feedback = FeedbackPerView(PolylineFeedback)  # feedback(view): its drawing there
         self._view = None
         self._plane: PlaneAxes | None = None
         self._start: np.ndarray | None = None
         self._path: list[np.ndarray] = []
 
-    def feedback(self, view) -> PolylineFeedback:
-        if view.name not in self._feedback:
-            self._feedback[view.name] = PolylineFeedback(view)
-        return self._feedback[view.name]
-
     def handle_input(self, view, event: Mapping) -> bool:
-        if getattr(view, "kind", None) != "slice":
+        if not is_slice_view(view):
             return False
         kind = event.get("type")
         if kind == "press":
