@@ -8,12 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# The view names, defined here once (Slicer's own: its 3D view is "1"); the web layer and the tests
-# import them.
-THREED = "1"
-RED, YELLOW, GREEN = "Red", "Yellow", "Green"
-ALL_VIEWS = (THREED, RED, YELLOW, GREEN)
-SLICE_VIEWS = (RED, YELLOW, GREEN)
+# The view names (view_names.py), also taken from here by the web layer.
+from .view_names import ALL_VIEWS, GREEN, RED, SLICE_VIEWS, THREED, YELLOW  # noqa: F401
+
 VIEW_TITLES = {THREED: "3D", RED: "Red", YELLOW: "Yellow", GREEN: "Green"}  # as the user reads them
 
 

@@ -26,6 +26,7 @@ from slicer import (
 )
 from vtkmodules.vtkCommonCore import vtkCollection, vtkOutputWindow
 
+from ...view_names import THREED
 from ..views.interaction_mode import WINDOW_LEVEL, InteractionModes
 from ..views.slice_view import SLICE_VIEW_ORIENTATIONS, SliceView
 from ..views.threed_view import ThreeDView
@@ -33,7 +34,7 @@ from ..views.view import SlicerView, WindowMaker
 
 log = logging.getLogger(__name__)
 
-THREED_VIEW_NAME = "1"  # Slicer names its first 3D view node "View1"
+THREED_VIEW_NAME = THREED  # Slicer names its first 3D view node "View1"
 SLICE_VIEW_NAMES = tuple(SLICE_VIEW_ORIENTATIONS)
 
 

@@ -14,6 +14,7 @@ from vtkmodules.vtkCommonCore import vtkCommand
 from vtkmodules.vtkInteractionStyle import vtkInteractorStyleUser
 from vtkmodules.vtkRenderingCore import vtkActor2D, vtkImageMapper
 
+from ...view_names import GREEN, RED, YELLOW
 from .view import SlicerView, WindowMaker
 
 SLICE_DISPLAYABLE_MANAGERS = [
@@ -30,11 +31,11 @@ SLICE_DISPLAYABLE_MANAGERS = [
 ]
 
 # Slicer's own names, orientations and colours for the three slice views.
-SLICE_VIEW_ORIENTATIONS = {"Red": "Axial", "Yellow": "Sagittal", "Green": "Coronal"}
+SLICE_VIEW_ORIENTATIONS = {RED: "Axial", YELLOW: "Sagittal", GREEN: "Coronal"}
 SLICE_VIEW_COLORS = {
-    "Red": vtkMRMLSliceNode.GetRedColor(),
-    "Yellow": vtkMRMLSliceNode.GetYellowColor(),
-    "Green": vtkMRMLSliceNode.GetGreenColor(),
+    RED: vtkMRMLSliceNode.GetRedColor(),
+    YELLOW: vtkMRMLSliceNode.GetYellowColor(),
+    GREEN: vtkMRMLSliceNode.GetGreenColor(),
 }
 
 
