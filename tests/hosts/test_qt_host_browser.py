@@ -16,6 +16,7 @@ from e2e.views import (
     settled_readout,
     view_pixels,
     wait_for_readout,
+    wait_for_still_frame,
     wait_for_views,
 )
 
@@ -89,8 +90,11 @@ def test_a_wheel_on_the_desktop_reaches_the_browser(a_page, the_qt_host, artifac
 def test_a_drag_on_the_desktop_reaches_the_browser(a_page, the_qt_host):
     before_pixels = view_pixels(a_page, "1")
     before = readout(a_page)["camera_position"]
+    frames = frames_painted(a_page, "1")
     the_qt_host.command("drag 1 150 0")  # Qt mouse events on the desktop's 3D view
     wait_for_readout(a_page, lambda r: r["camera_position"] != before)
+    # The readout is polled apart from the frames: wait for the frame that shows the new camera.
+    wait_for_still_frame(a_page, "1", frames)
     assert changed(before_pixels, view_pixels(a_page, "1")) > 0.05
 
 
