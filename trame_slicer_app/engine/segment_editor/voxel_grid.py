@@ -78,26 +78,12 @@ def layer_key(layer) -> str:
 
 def segment_mask(segmentation_node, segment_id: str, box: Box) -> np.ndarray:
     """A segment's voxels inside ``box`` as a bool (z, y, x) array (False where its layer ends)."""
-    (oz, oy, ox), shape = box
-    mask = np.zeros(shape, dtype=bool)
     segment = segmentation_node.GetSegmentation().GetSegment(segment_id)
     layer = segment.GetRepresentation(LABELMAP) if segment is not None else None
     if layer is None:
-        return mask
-    voxels = image_array(layer)
-    if voxels.size == 0:
-        return mask
-    lz, ly, lx = image_offset(layer)
-    # The overlap of the box and the layer, in the box's and in the layer's indices.
-    low = (max(oz, lz), max(oy, ly), max(ox, lx))
-    corners = zip((oz, oy, ox), shape, (lz, ly, lx), voxels.shape, strict=True)
-    high = tuple(min(o + s, lo + n) for o, s, lo, n in corners)
-    if any(h <= lo for lo, h in zip(low, high, strict=True)):
-        return mask
-    in_box = tuple(slice(lo - o, h - o) for lo, h, o in zip(low, high, (oz, oy, ox), strict=True))
-    in_layer = tuple(slice(lo - o, h - o) for lo, h, o in zip(low, high, (lz, ly, lx), strict=True))
-    mask[in_box] = voxels[in_layer] == segment.GetLabelValue()
-    return mask
+        return np.zeros(box[1], dtype=bool)
+    # Label values start at 1: the zeros layer_labels puts where the layer ends are never the segment.
+    return layer_labels(layer, box) == segment.GetLabelValue()
 
 
 def whole_segment_mask(segmentation_node, segment_id: str, volume) -> np.ndarray:

@@ -157,17 +157,18 @@ def _offset_vector_geometry(header, frames, orientation, position, spacing, offs
 def frame_rescales(header: Dataset) -> list[tuple[float, float]]:
     """(slope, intercept) per frame: functional groups, else the top-level values; RT Dose's DoseGridScaling."""
     frames = number_of_frames(header)
-    top_slope = _number(header.get("RescaleSlope"), _number(header.get("DoseGridScaling"), 1.0))
-    top_intercept = _number(header.get("RescaleIntercept"), 0.0)
+    top_slope = header_number(header.get("RescaleSlope"), header_number(header.get("DoseGridScaling"), 1.0))
+    top_intercept = header_number(header.get("RescaleIntercept"), 0.0)
     rescales = []
     for frame in range(frames):
         slope = _group_value(header, frame, "PixelValueTransformationSequence", "RescaleSlope")
         intercept = _group_value(header, frame, "PixelValueTransformationSequence", "RescaleIntercept")
-        rescales.append((_number(slope, top_slope), _number(intercept, top_intercept)))
+        rescales.append((header_number(slope, top_slope), header_number(intercept, top_intercept)))
     return rescales
 
 
-def _number(value, default: float) -> float:
+def header_number(value, default: float) -> float:
+    """A header number, or the default when it is absent, not a number or not finite."""
     try:
         number = float(value) if value not in (None, "") else default
     except (TypeError, ValueError, OverflowError):

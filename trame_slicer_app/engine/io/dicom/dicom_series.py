@@ -27,6 +27,7 @@ from .dicom_frames import (
     DicomFramesError,
     frame_geometries,
     frame_rescales,
+    header_number,
     is_time_series,
     number_of_frames,
     pixel_spacing,
@@ -190,7 +191,7 @@ def _describe_series(uid: str, members: list[tuple[Path, Dataset]], limits: IOLi
     first_size = image_size(first, members[0][0])
     problem = _not_an_image(first)
     files = [path for path, _ in members]
-    if len(members) > 1 and any(int(_number(h.get("NumberOfFrames"), 1)) > 1 for _, h in members):
+    if len(members) > 1 and any(int(header_number(h.get("NumberOfFrames"), 1)) > 1 for _, h in members):
         problem = problem or _MIXED_MULTI_FRAME
     times = 1
     try:
@@ -213,8 +214,8 @@ def _describe_series(uid: str, members: list[tuple[Path, Dataset]], limits: IOLi
         problem = problem or (f"{error} ({named})" if named else str(error))
     except DicomError as error:
         problem = problem or str(error)
-        files.sort(key=lambda p: (int(_number(dict(members)[p].get("InstanceNumber"), 0)), p.name))
-    frames = max(int(_number(first.get("NumberOfFrames"), 1)), 1)
+        files.sort(key=lambda p: (int(header_number(dict(members)[p].get("InstanceNumber"), 0)), p.name))
+    frames = max(int(header_number(first.get("NumberOfFrames"), 1)), 1)
     sizes = {image_size(h, p) for p, h in members}
     if not problem and len(sizes) > 1:
         problem = f"images of different sizes in one series: {sorted(sizes)}"
@@ -233,22 +234,13 @@ def _describe_series(uid: str, members: list[tuple[Path, Dataset]], limits: IOLi
         rows=first_size[0],
         columns=first_size[1],
         number_of_slices=len(members) * frames // times,
-        series_number=int(_number(series_number, 0)) if series_number not in (None, "") else None,
+        series_number=int(header_number(series_number, 0)) if series_number not in (None, "") else None,
         problem=problem,
         study_date=str(first.get("StudyDate", "")),
         frames_per_file=frames,
         time_points=times,
         headers=dict(members),
     )
-
-
-def _number(value, default: float) -> float:
-    """A header number, or the default when it is absent, not a number or not finite."""
-    try:
-        number = float(value) if value not in (None, "") else default
-    except (TypeError, ValueError, OverflowError):
-        return default
-    return number if np.isfinite(number) else default
 
 
 def _slice_geometry(header: Dataset, path: Path, number_of_files: int) -> SliceGeometry:
@@ -284,8 +276,8 @@ def _slice_geometry(header: Dataset, path: Path, number_of_files: int) -> SliceG
 
 def _rescale(header: Dataset) -> tuple[float, float]:
     """(slope, intercept); an RT Dose of one frame is scaled by its DoseGridScaling, as multi-frame doses are."""
-    slope = _number(header.get("RescaleSlope"), _number(header.get("DoseGridScaling"), 1.0))
-    return slope, _number(header.get("RescaleIntercept"), 0.0)
+    slope = header_number(header.get("RescaleSlope"), header_number(header.get("DoseGridScaling"), 1.0))
+    return slope, header_number(header.get("RescaleIntercept"), 0.0)
 
 
 def _check_volume_limits(rows: int, columns: int, slices: int, header: Dataset, limits: IOLimits) -> None:
@@ -293,7 +285,7 @@ def _check_volume_limits(rows: int, columns: int, slices: int, header: Dataset, 
         raise DicomError(f"image size {rows} x {columns} is empty")
     if slices > limits.max_dicom_frames:
         raise DicomError(f"{slices} slices, more than the {limits.max_dicom_frames} allowed in one series")
-    samples = int(_number(header.get("SamplesPerPixel"), 1))
+    samples = int(header_number(header.get("SamplesPerPixel"), 1))
     voxels = rows * columns * slices * max(samples, 1)
     if voxels > limits.max_voxels:
         raise DicomError(
@@ -392,7 +384,7 @@ def _add_cine(engine: SlicerEngine, name: str, voxels: np.ndarray, geometry: Sli
     sequence of one-slice volumes, played in the views like a 4D image; returns its proxy volume."""
     from ..sequences import add_volume_sequence
 
-    frame_time_ms = _number(header.get("FrameTime"), 0.0)
+    frame_time_ms = header_number(header.get("FrameTime"), 0.0)
     values = [f"{k * frame_time_ms:g}" for k in range(len(voxels))] if frame_time_ms > 0 else \
         [str(k) for k in range(len(voxels))]
     timed = frame_time_ms > 0
