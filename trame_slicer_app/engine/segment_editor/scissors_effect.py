@@ -4,7 +4,12 @@ outside the shape, through the whole volume or a range of slices along the view'
 As Slicer's Scissors effect: free-form, circle (from its centre) or rectangle (from a corner); the
 shape follows the drag and is applied at the release (one undo step). Its slice cut modes are
 unlimited, positive, negative and symmetric with a depth in mm; a depth of 0 cuts the slice shown
-only (a 2D cut). Cutting from the 3D view is not offered here (docs/decisions/0020).
+only (a 2D cut).
+
+In the 3D view the shape is drawn on the screen and cut along the view rays, as Slicer extrudes it
+from the camera through the scene (perspective or parallel): the voxels whose centres project inside
+it, between the camera's clipping planes (what the view shows), are cut; the slice cut options do not
+apply there, as in Slicer. "Outside" is then every other voxel of the volume (docs/decisions/0024).
 """
 
 from __future__ import annotations
@@ -19,8 +24,10 @@ from ..errors import EngineError
 from .edit_target import EditTarget
 from .plane_polygon import MIN_POLYGON_POINTS, PlaneAxes, band_mask, polygon_mask
 from .polyline_feedback import PolylineFeedback
+from .screen_feedback import ScreenPolylineFeedback, display_position, outline_uv
 from .slice_geometry import ras_under, slice_plane
-from .view_feedback import FeedbackPerView, is_slice_view
+from .view_feedback import FeedbackPerView, is_slice_view, is_threed_view
+from .view_projection import CameraProjection, view_cut_mask
 
 LEFT_BUTTON = 0
 SHAPES = ("free_form", "circle", "rectangle")
@@ -28,6 +35,8 @@ OPERATIONS = ("erase_inside", "erase_outside", "fill_inside", "fill_outside")
 SLICE_CUTS = ("unlimited", "positive", "negative", "symmetric")
 MAX_DEPTH_MM = 10000.0
 CIRCLE_POINTS = 36
+# The 3D view's screen as a plane: client pixels x (right), y (up).
+SCREEN_PLANE = PlaneAxes((0.0, 0.0, 0.0), (1.0, 0.0, 0.0), (0.0, 1.0, 0.0))
 
 
 class ScissorsError(EngineError):
@@ -81,34 +90,43 @@ class ScissorsEffect:
     def __init__(self, target: EditTarget) -> None:
         self.target = target
         self.settings = ScissorsSettings()
-        self.feedback = FeedbackPerView(PolylineFeedback)  # feedback(view): its drawing there
+        self.feedback = FeedbackPerView(
+            lambda view: ScreenPolylineFeedback(view) if is_threed_view(view) else PolylineFeedback(view))
         self._view = None
         self._plane: PlaneAxes | None = None
         self._start: np.ndarray | None = None
         self._path: list[np.ndarray] = []
 
     def handle_input(self, view, event: Mapping) -> bool:
-        if not is_slice_view(view):
+        if not (is_slice_view(view) or is_threed_view(view)):
             return False
         kind = event.get("type")
         if kind == "press":
             if event.get("button") != LEFT_BUTTON or event.get("shift") or event.get("ctrl") or event.get("alt"):
                 return False
-            ras = ras_under(view, event)
-            plane = slice_plane(view)
-            self._view, self._plane, self._start, self._path = view, PlaneAxes(ras, plane.u, plane.v), ras, [ras]
+            point = self._point(view, event)
+            # In 3D the shape is drawn on the screen, in client pixels (so a circle is round there).
+            plane = SCREEN_PLANE if is_threed_view(view) else slice_plane(view)
+            self._view, self._plane, self._start, self._path = view, PlaneAxes(point, plane.u, plane.v), point, [point]
             return True
         if self._view is not view:
             return False
         if kind == "move":
-            ras = ras_under(view, event)
-            self._path.append(ras)
-            self.feedback(view).show(self._outline(ras), closed=True)
+            point = self._point(view, event)
+            self._path.append(point)
+            self.feedback(view).show(self._outline(point), closed=True)
             return True
         if kind == "release":
-            self._apply(ras_under(view, event))
+            self._apply(self._point(view, event))
             return True
         return False
+
+    @staticmethod
+    def _point(view, event: Mapping) -> np.ndarray:
+        """The pointer in RAS (a slice view) or in the 3D view's client pixels from the bottom left (x, y, 0)."""
+        if is_threed_view(view):
+            return np.array([*display_position(view, event), 0.0])
+        return ras_under(view, event)
 
     def _outline(self, current) -> list[np.ndarray]:
         return shape_outline(self.settings.shape, self._start, current, self._plane, self._path)
@@ -120,13 +138,17 @@ class ScissorsEffect:
         grid = self.target.grid()
         if grid is None or len(outline) < MIN_POLYGON_POINTS:
             return
-        along = self.settings.along_range_mm()
+        operation = self.settings.operation
         try:
-            inside = polygon_mask(grid, outline, plane, along)
+            if is_threed_view(view):
+                inside = view_cut_mask(grid, outline_uv(outline, view), CameraProjection.of_renderer(view.renderer))
+                region = inside if operation.endswith("inside") else ~inside
+            else:
+                along = self.settings.along_range_mm()
+                inside = polygon_mask(grid, outline, plane, along)
+                region = inside if operation.endswith("inside") else band_mask(grid, plane, along) & ~inside
         except ValueError:
             return
-        operation = self.settings.operation
-        region = inside if operation.endswith("inside") else band_mask(grid, plane, along) & ~inside
         if region.any():
             self.target.apply_mask(region, operation.startswith("erase"))
         view.request_render()

@@ -27,3 +27,7 @@ class FeedbackPerView(Generic[F]):
 
     def all(self) -> Iterable[F]:
         return self._by_view.values()
+
+
+def is_threed_view(view) -> bool:
+    return getattr(view, "kind", None) == "3d"

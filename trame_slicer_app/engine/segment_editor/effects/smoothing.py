@@ -102,3 +102,39 @@ def _joint(editor: SegmentEditor, kernel_mm: float) -> int:
     return editor.apply_segment_masks({sid: strong & (winner == index) for index, sid in enumerate(ids)},
                                       "Joint smoothing")
 
+
+
+def reach_voxels(method: str, kernel_mm: float, spacing) -> tuple[int, int, int]:
+    """How far (voxels per axis x, y, z) the smoothing of one voxel looks: the margin a box around a
+    brush stroke needs so that smoothing the box gives the same voxels there as smoothing the whole
+    volume. Opening and closing are two passes of the kernel; the Gaussian reaches its radius."""
+    kernel = kernel_voxels(kernel_mm, spacing)
+    if method == "gaussian":
+        return tuple(MAX_KERNEL_VOXELS // 2 + 1 for _ in spacing)
+    passes = 2 if method in ("opening", "closing") else 1
+    return tuple(passes * (size // 2) + 1 for size in kernel)
+
+
+def apply_in_region(editor: SegmentEditor, method: str, kernel_mm: float, region: np.ndarray) -> int:
+    """Smooth the active segment inside ``region`` only (a whole-volume bool mask: a brush stroke), as
+    Slicer's smoothing brush: the segment is smoothed in the stroke's box grown by the kernel's reach,
+    and only the voxels of the stroke take the smoothed value. One undo step."""
+    if method == "joint":
+        raise SegmentEditorError("the smoothing brush does not do joint smoothing: apply it to the whole "
+                                 "segmentation")
+    choice(method, METHODS, "the smoothing method")
+    kernel_mm = size_mm(kernel_mm, "the smoothing kernel", MAX_KERNEL_MM)
+    segment_id, voxels = active_segment_voxels(editor, allow_empty=True)
+    if region.shape != voxels.shape:
+        raise SegmentEditorError(f"a brush region is {voxels.shape} voxels (z, y, x), not {region.shape}")
+    where = [np.nonzero(region.any(axis=tuple(a for a in range(3) if a != axis)))[0] for axis in range(3)]
+    if any(w.size == 0 for w in where):
+        return 0
+    spacing = spacing_xyz(editor)
+    reach_zyx = tuple(reversed(reach_voxels(method, kernel_mm, spacing)))
+    grown = tuple(slice(max(0, int(w[0]) - r), min(n, int(w[-1]) + 1 + r))
+                  for w, r, n in zip(where, reach_zyx, voxels.shape, strict=True))
+    original = voxels[grown]
+    result = np.where(region[grown], smoothed(original, method, kernel_mm, spacing), original)
+    return editor.apply_modifier(result, "set", tuple(s.start for s in grown), f"Smoothing brush ({method})",
+                                 segment_id=segment_id)
