@@ -103,6 +103,32 @@ def test_brush_options_are_checked_and_clamped(the_app, panel):
     assert the_app.session.segment_effects.scissors.settings.shape == "rectangle"
 
 
+def test_the_smoothing_brush_holds_the_mouse_only_while_smoothing_is_chosen(the_app, panel):
+    effects, modes = the_app.session.segment_effects, the_app.session.interaction
+    smooth = effects.smoothing_brush.smoothing
+    set_state(the_app, seg_effect="paint")
+    set_state(the_app, seg_smooth_brush=True)  # not while another effect is chosen
+    assert effects.active == "paint" and the_app.state.seg_smooth_brush is False
+    set_state(the_app, seg_effect="smoothing")
+    assert modes.current == WINDOW_LEVEL  # whole-segment smoothing: the mouse stays Slicer's
+    set_state(the_app, seg_smooth_brush=True)
+    assert effects.active == "smoothing_brush" and modes.current == PAINT and the_app.state.seg_smooth_brush
+    for junk in ("joint", "blur", None, 3):
+        set_state(the_app, seg_smooth_brush_method=junk)
+        assert smooth.method == "median" and the_app.state.seg_smooth_brush_method == "median"
+    set_state(the_app, seg_smooth_brush_method="closing")
+    set_state(the_app, seg_smooth_brush_mm=1e9)
+    assert smooth.method == "closing" and smooth.kernel_mm == 30.0
+    set_state(the_app, seg_smooth_brush_mm="wide")
+    assert smooth.kernel_mm == 30.0
+    set_state(the_app, seg_smooth_brush="yes")
+    assert effects.active == "smoothing_brush"
+    set_state(the_app, seg_effect="scissors")  # another effect: the brush is put away
+    assert effects.active == "scissors" and the_app.state.seg_smooth_brush is False
+    set_state(the_app, seg_effect=None)
+    assert modes.current == WINDOW_LEVEL
+
+
 def test_the_shortcuts_pick_effects_segments_and_the_brush(the_app, panel):
     if len(seg_state(the_app)["segments"]) < 2:
         panel.triggers["seg_add"]()

@@ -17,9 +17,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...engine.segment_editor.brush_geometry import MAX_BRUSH_DIAMETER_MM, MIN_BRUSH_DIAMETER_MM
-from ...engine.segment_editor.effect_interaction import INTERACTIVE_EFFECTS
+from ...engine.segment_editor.effect_interaction import INTERACTIVE_EFFECTS, SMOOTHING_BRUSH
+from ...engine.segment_editor.effects.smoothing import MAX_KERNEL_MM
 from ...engine.segment_editor.paint_effect import MAX_RELATIVE_DIAMETER_PERCENT, MIN_RELATIVE_DIAMETER_PERCENT
 from ...engine.segment_editor.scissors_effect import MAX_DEPTH_MM, OPERATIONS, SHAPES, SLICE_CUTS
+from ...engine.segment_editor.smoothing_brush import BRUSH_METHODS
 from ..mrml_binding import BindingError, a_flag, a_number, a_text, one_of
 from . import segment_editor_ui as ui
 from .feature import Feature, FeatureHost
@@ -110,6 +112,7 @@ class SegmentEditorPanel(Feature):
         self._bind_setting("seg_scissors_operation", scissors, "operation", one_of(OPERATIONS))
         self._bind_setting("seg_scissors_cut", scissors, "slice_cut", one_of(SLICE_CUTS))
         self._bind_setting("seg_scissors_depth_mm", scissors, "depth_mm", a_number(0.0, MAX_DEPTH_MM), digits=2)
+        self._bind_smoothing_brush()
         self._last_view_input = 0.0
         host.input_listeners.append(self._on_view_input)
         self.binding.add_poll_hook(self._poll)
@@ -129,6 +132,19 @@ class SegmentEditorPanel(Feature):
             return round(value, digits) if digits is not None else value
 
         self.binding.bind(key, read, lambda value: setattr(settings, attribute, value), validate, undoable=False)
+
+    def _bind_smoothing_brush(self) -> None:
+        """Smoothing's brush mode (decision 0024): on while Smoothing is the effect; its method and kernel
+        are the scene's, as the brush's size is."""
+        smooth = self.effects.smoothing_brush.smoothing
+        self._bind_setting("seg_smooth_brush_method", smooth, "method", one_of(BRUSH_METHODS))
+        self._bind_setting("seg_smooth_brush_mm", smooth, "kernel_mm", a_number(0.1, MAX_KERNEL_MM), digits=2)
+
+        def use_brush(on: bool) -> None:
+            self.effects.use_smoothing_brush(on and self._effect == "smoothing")
+
+        self.binding.bind("seg_smooth_brush", lambda: self.effects.active == SMOOTHING_BRUSH, use_brush, a_flag,
+                          undoable=False)
 
     def _on_view_input(self, *_args) -> None:
         self._last_view_input = time.monotonic()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from trame.widgets import html
 from trame.widgets import vuetify3 as v3
 
+from ...engine.segment_editor.smoothing_brush import BRUSH_METHODS
 from ..mrml_binding import MAX_TEXT_LENGTH
 from . import segment_editor_effects_ui as effects_ui
 
@@ -21,12 +22,14 @@ EFFECTS: dict[str, tuple[str, str]] = {  # name -> (title, icon)
     "scissors": ("Scissors", "mdi-content-cut"),
 }
 EFFECT_HELP = {
-    "paint": "Left drag in a slice view paints; Shift+wheel or - / + sizes the brush.",
-    "erase": "Left drag in a slice view erases from the selected segment.",
+    "paint": "Left drag in a slice view paints; in the 3D view it paints on the surface under the pointer. "
+             "Shift+wheel or - / + sizes the brush.",
+    "erase": "Left drag in a slice view, or on a surface in the 3D view, erases from the selected segment.",
     "draw": "Left click adds a point, left drag adds many; double click, right click, a or Enter fills; "
             "x deletes the last point; Escape unselects.",
     "level_tracing": "Move over a slice view: the outline of like voxels follows; left click fills it.",
-    "scissors": "Left drag a shape in a slice view; it is applied when the button is released.",
+    "scissors": "Left drag a shape in a slice view, or in the 3D view to cut along the view direction; it is "
+                "applied when the button is released.",
 }
 SCISSORS_CHOICES = {
     "seg_scissors_shape": ("Shape", [("Free-form", "free_form"), ("Circle", "circle"), ("Rectangle", "rectangle")]),
@@ -131,7 +134,8 @@ def _build_effects() -> None:
         effects_ui.build_effect_buttons()
     for name, text in EFFECT_HELP.items():
         html.Div(text, v_if=f"seg_effect === '{name}'", classes="text-caption text-medium-emphasis")
-    with html.Div(v_if="seg_effect === 'paint' || seg_effect === 'erase'", classes="seg-brush-options"):
+    with html.Div(v_if="seg_effect === 'paint' || seg_effect === 'erase' || (seg_effect === 'smoothing' && "
+                       "seg_smooth_brush)", classes="seg-brush-options"):
         with html.Div(classes="d-flex align-center ga-2"):
             v3.VSwitch(v_model=("seg_brush_relative",), label="% of view", density="compact", hide_details=True,
                        classes="seg-brush-relative")
@@ -144,6 +148,7 @@ def _build_effects() -> None:
                    label="Diameter (%)", density="compact", hide_details=True, thumb_label=True,
                    classes="seg-brush-percent")
     effects_ui.build_effect_options()
+    _build_smoothing_brush()
     with html.Div(v_if="seg_effect === 'scissors'", classes="seg-scissors-options"):
         for key, (label, pairs) in SCISSORS_CHOICES.items():
             v3.VSelect(v_model=(key,), label=label, items=("items", _items(pairs)), density="compact",
@@ -151,6 +156,22 @@ def _build_effects() -> None:
         v3.VTextField(v_if="seg_scissors_cut !== 'unlimited'", model_value=("seg_scissors_depth_mm",),
                       type="number", label="Depth (mm, 0: this slice)", density="compact", hide_details=True,
                       classes="seg-scissors-depth", update_modelValue="seg_scissors_depth_mm = Number($event)")
+
+
+def _build_smoothing_brush() -> None:
+    """Smoothing's brush mode: strokes in a slice or the 3D view smooth the segment where they pass."""
+    with html.Div(v_if="seg_effect === 'smoothing'", classes="seg-smooth-brush-options mt-1"):
+        v3.VSwitch(v_model=("seg_smooth_brush",), label="Smoothing brush", density="compact", hide_details=True,
+                   classes="seg-smooth-brush")
+        with html.Div(v_if="seg_smooth_brush"):
+            html.Div("Left drag in a slice or the 3D view smooths the segment under the brush only.",
+                     classes="text-caption text-medium-emphasis")
+            v3.VSelect(v_model=("seg_smooth_brush_method",), label="Brush method",
+                       items=("items", _items([(m.capitalize(), m) for m in BRUSH_METHODS])),
+                       density="compact", hide_details=True, classes="seg-smooth-brush-method")
+            v3.VTextField(model_value=("seg_smooth_brush_mm",), type="number", label="Brush kernel (mm)",
+                          density="compact", hide_details=True, classes="seg-smooth-brush-mm",
+                          update_modelValue="seg_smooth_brush_mm = Number($event)")
 
 
 def _build_masking() -> None:
