@@ -294,3 +294,31 @@ def test_a_set_inside_a_box_changes_nothing_outside_it(segments, bone, an_undo):
     assert changed == int((expected != bone).sum())
     an_undo.undo()
     assert np.array_equal(segments.segment_array(), bone)
+
+
+def test_the_locator_pick_lands_where_a_bare_cell_picker_does(editing, bone_in_3d):
+    """The 3D brush picks through cell locators (0.2 ms instead of 80 ms a pick here): same points."""
+    from vtkmodules.vtkRenderingCore import vtkCellPicker
+
+    from trame_slicer_app.engine.segment_editor.surface_pick import PICK_TOLERANCE, SurfacePicker
+
+    segments, _effects, view, _send = editing
+    centre = voxel_centres(segments).reshape(-1, 3).mean(axis=0)
+    camera = aim(view, centre + np.array([400.0, 400.0, 200.0]), centre, (0, 0, 1))
+    view.render()
+    picker = SurfacePicker(view)
+    hits = 0
+    for x, y in [(200, 150), (170, 120), (240, 170), (120, 200), (5, 5)]:
+        ours = picker.pick({"x": x, "y": y})
+        bare = vtkCellPicker()
+        bare.SetTolerance(PICK_TOLERANCE)
+        dx, dy = view.client_to_display(x, y)
+        if not bare.Pick(dx, dy, 0.0, view.renderer):
+            assert ours is None
+            continue
+        positions = bare.GetPickedPositions()
+        points = np.array([positions.GetPoint(i) for i in range(positions.GetNumberOfPoints())])
+        nearest = points[np.argmin(np.linalg.norm(points - np.array(camera.GetPosition()), axis=1))]
+        assert ours is not None and np.linalg.norm(ours - nearest) < 1.5  # within a voxel or so
+        hits += 1
+    assert hits >= 3

@@ -25,7 +25,7 @@ from .brush_feedback_3d import BrushFeedback3D
 from .brush_geometry import MAX_BRUSH_DIAMETER_MM, MIN_BRUSH_DIAMETER_MM, VoxelGrid, paint_capsule
 from .edit_target import EditTarget
 from .slice_geometry import ras_under, slice_plane
-from .surface_pick import pick_surface
+from .surface_pick import SurfacePicker
 from .view_feedback import FeedbackPerView, is_slice_view, is_threed_view
 
 LEFT_BUTTON = 0
@@ -76,6 +76,7 @@ class PaintEffect:
         self.settings = BrushSettings()
         self.feedback = FeedbackPerView(  # feedback(view): its drawing there
             lambda view: BrushFeedback3D(view) if is_threed_view(view) else BrushFeedback(view))
+        self.pickers = FeedbackPerView(SurfacePicker)  # pickers(view): picks on the 3D view's surfaces
         self._stroke: _Stroke | None = None
         self._hover_ras: np.ndarray | None = None
         self._hover_view = None
@@ -98,7 +99,7 @@ class PaintEffect:
         if kind == "press":
             if event.get("button") != LEFT_BUTTON or event.get("shift") or event.get("ctrl"):
                 return False
-            if is_threed_view(view) and pick_surface(view, event) is None:
+            if is_threed_view(view) and self.pickers(view).pick(event) is None:
                 return False  # nothing under the pointer to paint on: Slicer rotates the view
             return self._begin(view, event)
         if kind == "move":
@@ -124,10 +125,9 @@ class PaintEffect:
         else:
             settings.diameter_mm = min(MAX_BRUSH_DIAMETER_MM, max(MIN_BRUSH_DIAMETER_MM, settings.diameter_mm * factor))
 
-    @staticmethod
-    def _pointer_ras(view, event: Mapping) -> np.ndarray | None:
+    def _pointer_ras(self, view, event: Mapping) -> np.ndarray | None:
         """Where the brush is: under the pointer on the slice, or on the surface it touches in 3D."""
-        return pick_surface(view, event) if is_threed_view(view) else ras_under(view, event)
+        return self.pickers(view).pick(event) if is_threed_view(view) else ras_under(view, event)
 
     def _begin(self, view, event: Mapping) -> bool:
         grid = self.target.grid()

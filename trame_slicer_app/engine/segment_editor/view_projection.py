@@ -44,17 +44,12 @@ class CameraProjection:
         near, far = camera.GetClippingRange()
         return cls(matrix, position, direction, (float(near), float(far)), aspect)
 
-    def to_viewport(self, points_ras: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(u, v, in_front): normalized viewport coordinates of RAS points (..., 3), and whether each
-        lies between the clipping planes (only those are drawn, so only those can be cut)."""
-        homogeneous = points_ras @ self.world_to_ndc[:3, :3].T + self.world_to_ndc[:3, 3]
-        w = points_ras @ self.world_to_ndc[3, :3] + self.world_to_ndc[3, 3]
-        safe_w = np.where(np.abs(w) < 1e-12, 1e-12, w)
-        u = (homogeneous[..., 0] / safe_w + 1.0) / 2.0
-        v = (homogeneous[..., 1] / safe_w + 1.0) / 2.0
-        depth = (points_ras - self.position) @ self.direction
-        near, far = self.clipping_range
-        return u, v, (depth >= near) & (depth <= far) & (w > 0)
+
+def _linear_in_ijk(row: np.ndarray, ks: np.ndarray, rows: int, columns: int) -> np.ndarray:
+    """``row`` . (i, j, k, 1) for every voxel of the layers ``ks``: a sum of three broadcast terms, so
+    that no array of voxel coordinates is built (a whole-volume cut projects millions of voxels)."""
+    return (row[0] * np.arange(columns)[None, None, :] + row[1] * np.arange(rows)[None, :, None]
+            + (row[2] * ks + row[3])[:, None, None])
 
 
 def view_cut_mask(grid: VoxelGrid, shape_uv, camera: CameraProjection) -> np.ndarray:
@@ -65,21 +60,26 @@ def view_cut_mask(grid: VoxelGrid, shape_uv, camera: CameraProjection) -> np.nda
         raise ValueError(f"a shape needs {MIN_POLYGON_POINTS}..{MAX_POLYGON_POINTS} points")
     u_min, v_min = shape_uv.min(axis=0)
     u_max, v_max = shape_uv.max(axis=0)
+    # IJK straight to clip coordinates and to depth along the view: both are affine in (i, j, k).
+    ijk_to_clip = camera.world_to_ndc @ grid.ijk_to_ras
+    depth_row = np.r_[camera.direction @ grid.ijk_to_ras[:3, :3],
+                      camera.direction @ (grid.ijk_to_ras[:3, 3] - camera.position)]
+    near, far = camera.clipping_range
     depth, rows, columns = grid.shape
     mask = np.zeros(grid.shape, dtype=bool)
     layers = max(1, VOXELS_PER_CHUNK // (rows * columns))
-    jj, ii = np.meshgrid(np.arange(rows), np.arange(columns), indexing="ij")
     for k0 in range(0, depth, layers):
-        ks = np.arange(k0, min(depth, k0 + layers))
-        ijk = np.stack([np.broadcast_to(ii, (len(ks), rows, columns)),
-                        np.broadcast_to(jj, (len(ks), rows, columns)),
-                        np.broadcast_to(ks[:, None, None], (len(ks), rows, columns))], axis=-1).astype(float)
-        centres = ijk @ grid.ijk_to_ras[:3, :3].T + grid.ijk_to_ras[:3, 3]
-        u, v, shown = camera.to_viewport(centres)
+        ks = np.arange(k0, min(depth, k0 + layers), dtype=float)
+        w = _linear_in_ijk(ijk_to_clip[3], ks, rows, columns)
+        along = _linear_in_ijk(depth_row, ks, rows, columns)
+        shown = (w > 0) & (along >= near) & (along <= far)
+        safe_w = np.where(shown, w, 1.0)
+        u = (_linear_in_ijk(ijk_to_clip[0], ks, rows, columns) / safe_w + 1.0) / 2.0
+        v = (_linear_in_ijk(ijk_to_clip[1], ks, rows, columns) / safe_w + 1.0) / 2.0
         candidate = shown & (u >= u_min) & (u <= u_max) & (v >= v_min) & (v <= v_max)
         if not candidate.any():
             continue
         chunk = np.zeros(candidate.shape, dtype=bool)
         chunk[candidate] = inside_polygon(u[candidate], v[candidate], shape_uv)
-        mask[ks[0]:ks[-1] + 1] = chunk
+        mask[k0:k0 + len(ks)] = chunk
     return mask
