@@ -7,8 +7,9 @@ its camera as the app resets it. Prints the median of REPEATS runs (and the slow
 - a surface pick under the pointer (what each hover move and stroke point of a 3D brush costs):
   a bare vtkCellPicker (every cell of every surface) and ours (a cell locator per large surface,
   built at the first pick after the surface changed: its build time is printed apart);
-- a 3D scissors cut: which voxels of the whole volume project into a 100 x 100 px rectangle;
-- a smoothing-brush stroke (median 3 mm) over a 20 mm sphere of the skull, undo recording included.
+- a 3D scissors cut: which voxels of the whole volume project into a 100 x 100 px rectangle, and the
+  cut applied to the skull (and undone);
+- a smoothing-brush stroke (median 3 mm) over a 20 mm sphere of the skull (IJK 100, 180, 50), undo recording included.
 """
 
 from __future__ import annotations
@@ -85,16 +86,27 @@ def main(ct_path: Path) -> None:
     report("3D scissors mask (whole volume)", [timed(lambda: view_cut_mask(voxel_grid, uv, camera))
                                                for _ in range(REPEATS)])
 
-    centre = picker.pick(pointer[0])
+    def cut_once():
+        if segments.apply_modifier(view_cut_mask(voxel_grid, uv, camera), "remove"):
+            segments.editor.undo.undo()
+
+    report("3D scissors cut applied (mask, apply_modifier with its undo recording) + its undo",
+           [timed(cut_once) for _ in range(REPEATS)])
+
+    # A spot of the skull where a median changes voxels (tests/engine/segment_editor/test_threed_effects.py).
+    centre = (voxel_grid.ijk_to_ras @ np.array([100.0, 180.0, 50.0, 1.0]))[:3]
     stroke = np.zeros(voxel_grid.shape, bool)
     paint_capsule(voxel_grid, stroke, centre, centre, 10.0)
 
     def smooth_once():
-        smoothing.apply_in_region(segments.editor, "median", 3.0, stroke)
-        segments.editor.undo.undo()
+        changed.append(smoothing.apply_in_region(segments.editor, "median", 3.0, stroke))
+        if changed[-1]:
+            segments.editor.undo.undo()
 
+    changed: list[int] = []
     report("smoothing brush stroke (median 3 mm, 20 mm sphere) + its undo",
            [timed(smooth_once) for _ in range(REPEATS)])
+    print(f"  voxels the stroke changed: {changed[0]}")
 
 
 if __name__ == "__main__":
