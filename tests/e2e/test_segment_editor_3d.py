@@ -33,6 +33,14 @@ def voxels_of(page, segment_id: str, test=lambda n: True) -> int:
             raise AssertionError(f"no statistics for {segment_id}")
 
 
+def server_holds(page, key: str, value: float) -> None:
+    """Set a number the server keeps to 2 decimals, and wait until the server has it: the value is sent
+    a hair off, and the server's rounded echo is what comes back. The views' input travels beside the
+    state, so a click must not outrun an option set just before it (a 5 mm dab came out of a 12 mm one)."""
+    page.evaluate(f"window.trame.state.set({key!r}, {value + 0.004})")
+    wait_for_state(page, key, value)
+
+
 def add_segment(page) -> str:
     count = len(state(page, "seg_state")["segments"])
     page.locator(".seg-add").click()
@@ -101,16 +109,14 @@ def test_a_paint_dab_in_3d_lands_on_the_skull_and_undo_takes_it_back(editor_page
     page = editor_page
     dab = add_segment(page)
     choose_effect(page, "paint")
-    page.evaluate(f"window.trame.state.set('seg_brush_diameter_mm', {DAB_DIAMETER_MM})")
-    wait_for_state(page, "seg_brush_diameter_mm", DAB_DIAMETER_MM)
-    # The views' input travels beside the state: a trigger's answer (the statistics, on the same line as
-    # the state change) says the server holds the new diameter before the click.
+    server_holds(page, "seg_brush_diameter_mm", DAB_DIAMETER_MM)
     assert voxels_of(page, dab) == 0
     x, y = centre_of(page, THREED)
     page.mouse.move(x, y)
     page.mouse.down()
     page.mouse.up()
     painted = voxels_of(page, dab, lambda n: n > 0)
+    page.screenshot(path="test-artifacts/segment-editor-3d-dab.png")
     # A 12 mm ball on the surface (0.96 x 0.96 x 1.5 mm voxels): the whole ball, masked by nothing.
     ball_voxels = 4 / 3 * math.pi * (DAB_DIAMETER_MM / 2) ** 3 / (0.957 * 0.957 * 1.5)
     assert 0.7 * ball_voxels < painted < 1.3 * ball_voxels
@@ -127,9 +133,9 @@ def test_a_3d_scissors_rectangle_cuts_through_the_skull_and_undo_restores_it(edi
     choose_effect(page, "scissors")
     page.evaluate("window.trame.state.set('seg_scissors_shape', 'rectangle')")
     page.evaluate("window.trame.state.set('seg_scissors_operation', 'erase_inside')")
-    wait_for_state(page, "seg_scissors_shape", "rectangle")
-    wait_for_state(page, "seg_scissors_operation", "erase_inside")
-    assert voxels_of(page, bone) == bone_count  # the server has the options (see the dab's test)
+    server_holds(page, "seg_scissors_depth_mm", 0.0)  # after the two above: they are in too
+    assert state(page, "seg_scissors_shape") == "rectangle"
+    assert voxels_of(page, bone) == bone_count
     before = view_pixels(page, THREED)
     x, y = centre_of(page, THREED)
     page.mouse.move(x - 40, y - 40)
@@ -145,3 +151,37 @@ def test_a_3d_scissors_rectangle_cuts_through_the_skull_and_undo_restores_it(edi
     page.screenshot(path="test-artifacts/segment-editor-3d-scissors.png")
     page.locator(".undo-undo").click()
     assert voxels_of(page, bone, lambda n: n == bone_count) == bone_count  # the exact voxels back
+
+
+def test_the_smoothing_brush_smooths_under_a_3d_stroke_only_and_undo_restores(editor_page, skull):
+    page = editor_page
+    bone, bone_count = skull
+    page.locator(".seg-name").first.click()
+    wait_for_state(page, "seg_state", lambda s: s["active_segment_id"] == bone)
+    choose_effect(page, "smoothing")
+    page.locator(".seg-smooth-brush input").click()  # the switch, as a user turns it on
+    wait_for_state(page, "seg_smooth_brush", True)
+    page.locator(".seg-smooth-brush-method").wait_for(timeout=UI_TIMEOUT_MS)
+    # Opening with a kernel wider than the skull is thick: the bone under the brush goes.
+    page.evaluate("window.trame.state.set('seg_smooth_brush_method', 'opening')")
+    server_holds(page, "seg_smooth_brush_mm", 12)
+    server_holds(page, "seg_brush_diameter_mm", 20)
+    assert state(page, "seg_smooth_brush_method") == "opening"
+    assert voxels_of(page, bone) == bone_count
+    x, y = centre_of(page, THREED)
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for step in range(1, 6):
+        page.mouse.move(x + 2 * step, y)
+        time.sleep(0.03)
+    page.mouse.up()
+    left = voxels_of(page, bone, lambda n: n < bone_count)
+    # A 20 mm brush: at most a short sausage of it (the stroke moved 10 px) can change.
+    brush_voxels = 4 / 3 * math.pi * 10**3 / (0.957 * 0.957 * 1.5)
+    assert bone_count - 3 * brush_voxels < left < bone_count
+    assert state(page, "seg_message") == ""
+    page.screenshot(path="test-artifacts/segment-editor-3d-smoothing-brush.png")
+    page.locator(".undo-undo").click()
+    assert voxels_of(page, bone, lambda n: n == bone_count) == bone_count
+    page.locator(".seg-smooth-brush input").click()
+    wait_for_state(page, "seg_smooth_brush", False)
