@@ -134,8 +134,7 @@ def _build_effects() -> None:
         effects_ui.build_effect_buttons()
     for name, text in EFFECT_HELP.items():
         html.Div(text, v_if=f"seg_effect === '{name}'", classes="text-caption text-medium-emphasis")
-    with html.Div(v_if="seg_effect === 'paint' || seg_effect === 'erase' || (seg_effect === 'smoothing' && "
-                       "seg_smooth_brush)", classes="seg-brush-options"):
+    with html.Div(v_if="seg_effect === 'paint' || seg_effect === 'erase'", classes="seg-brush-options"):
         with html.Div(classes="d-flex align-center ga-2"):
             v3.VSwitch(v_model=("seg_brush_relative",), label="% of view", density="compact", hide_details=True,
                        classes="seg-brush-relative")
@@ -172,6 +171,15 @@ def _build_smoothing_brush() -> None:
             v3.VTextField(model_value=("seg_smooth_brush_mm",), type="number", label="Brush kernel (mm)",
                           density="compact", hide_details=True, classes="seg-smooth-brush-mm",
                           update_modelValue="seg_smooth_brush_mm = Number($event)")
+            # Paint's brush (Slicer's brush parameters are common to the paint effects).
+            v3.VSwitch(v_model=("seg_brush_sphere",), label="Sphere", density="compact", hide_details=True,
+                       classes="seg-smooth-brush-sphere")
+            v3.VSlider(v_if="!seg_brush_relative", v_model=("seg_brush_diameter_mm",), min=0.5, max=100, step=0.5,
+                       label="Diameter (mm)", density="compact", hide_details=True, thumb_label=True,
+                       classes="seg-smooth-brush-diameter")
+            v3.VSlider(v_if="seg_brush_relative", v_model=("seg_brush_percent",), min=0.5, max=50, step=0.5,
+                       label="Diameter (%)", density="compact", hide_details=True, thumb_label=True,
+                       classes="seg-smooth-brush-percent")
 
 
 def _build_masking() -> None:
