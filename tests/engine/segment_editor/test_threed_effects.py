@@ -322,3 +322,54 @@ def test_the_locator_pick_lands_where_a_bare_cell_picker_does(editing, bone_in_3
         assert ours is not None and np.linalg.norm(ours - nearest) < 1.5  # within a voxel or so
         hits += 1
     assert hits >= 3
+
+
+def test_a_3d_erase_dab_takes_a_ball_out_of_the_skull_under_the_pointer(editing, bone_in_3d, an_undo):
+    segments, effects, view, send = editing
+    centres = voxel_centres(segments)
+    centre = centres.reshape(-1, 3).mean(axis=0)
+    aim(view, centre + np.array([0.0, 600.0, 0.0]), centre, (0, 0, 1))
+    view.render()
+    effects.brush.settings.diameter_mm = 10.0
+    effects.activate("erase")
+    send("press", 200, 150, button=0)
+    send("release", 200, 150, button=0)
+    after = segments.segment_array()
+    gone = bone_in_3d & ~after
+    assert gone.any() and (after <= bone_in_3d).all()
+    assert np.linalg.norm(centres[gone] - centres[gone].mean(axis=0), axis=1).max() <= 5.0 + 1.0
+    an_undo.undo()
+    assert np.array_equal(segments.segment_array(), bone_in_3d)
+
+
+def test_the_smoothing_brush_in_a_slice_view_changes_only_its_stroke(an_engine, segments, bone, an_undo):
+    from trame_slicer_app.engine.segment_editor.slice_geometry import ras_to_xy
+
+    effects = EffectInteraction(segments.editor, an_engine.interaction_modes)
+    view = an_engine.slice_views["Red"]
+    view.resize(320, 320)
+    modes = an_engine.interaction_modes
+    # Show the slice k = 50 of the region; aim the stroke at one of its bone voxels.
+    centres = voxel_centres(segments)
+    view.slice_node.JumpSliceByOffsetting(*centres[50, 128, 128])
+    j, i = np.argwhere(bone[50])[len(np.argwhere(bone[50])) // 3]
+    x, y = ras_to_xy(view, centres[50, j, i])
+    client = (x, view.size[1] - 1 - y)
+    effects.brush.settings.diameter_mm = 15.0
+    effects.smoothing_brush.smoothing.method = "median"
+    effects.smoothing_brush.smoothing.kernel_mm = 5.0
+    effects.use_smoothing_brush(True)
+    strokes = []
+    smooth_region = effects.smoothing_brush._smooth_region
+    effects.smoothing_brush._smooth_region = lambda mask, settings: (strokes.append(mask.copy()),
+                                                                     smooth_region(mask, settings))
+    for kind, dx in (("press", 0), ("move", 4), ("move", 8), ("release", 8)):
+        event = {"type": kind, "x": client[0] + dx, "y": client[1], "button": 0}
+        if not modes.route(view, event):
+            apply_input_event(view, event)
+    after = segments.segment_array()
+    assert len(strokes) == 1 and len(np.unique(np.nonzero(strokes[0])[0])) == 1  # a circle brush: one slice
+    changed = after != bone
+    assert changed.any() and (changed <= strokes[0]).all()
+    an_undo.undo()
+    assert np.array_equal(segments.segment_array(), bone)
