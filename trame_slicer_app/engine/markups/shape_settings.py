@@ -54,29 +54,43 @@ def plane_settings(node) -> dict:
             "normal_editable": node.GetPlaneType() == node.PlaneTypePointNormal}
 
 
-def set_plane_normal(engine, node_id: str, normal) -> None:
-    """Turn the plane to face ``normal`` (R, A, S; any length but zero). A plane defined by three points or
-    fitted to its points takes its normal from them, as in Slicer: move its points instead."""
-    node = _require_editable(require_markups_node(engine, node_id), "vtkMRMLMarkupsPlaneNode", "normal")
-    if node.GetPlaneType() != node.PlaneTypePointNormal:
-        raise MarkupsError(f"{node.GetName()} takes its normal from its points")
+def checked_normal(normal) -> tuple[float, float, float]:
+    """A unit vector from three finite numbers, not all zero (any length: the direction is what counts)."""
     vector = _finite_numbers(normal, 3, "a normal")
     length = math.sqrt(sum(c * c for c in vector))
     if length < 1e-9:
         raise MarkupsError("a normal has a direction: not all zero")
-    node.SetNormalWorld(*(c / length for c in vector))
+    return vector[0] / length, vector[1] / length, vector[2] / length
+
+
+def checked_plane_size(size) -> tuple[float, float] | None:
+    """A plane's width and height in mm, each within bounds; None means Slicer's automatic size."""
+    if size is None:
+        return None
+    width, height = _finite_numbers(size, 2, "a plane's size")
+    for length in (width, height):
+        if not MIN_PLANE_SIZE_MM <= length <= MAX_PLANE_SIZE_MM:
+            raise MarkupsError(f"a plane's side is {MIN_PLANE_SIZE_MM:g} to {MAX_PLANE_SIZE_MM:g} mm")
+    return width, height
+
+
+def set_plane_normal(engine, node_id: str, normal) -> None:
+    """Turn the plane to face ``normal`` (R, A, S). A plane defined by three points or fitted to its points
+    takes its normal from them, as in Slicer: move its points instead."""
+    node = _require_editable(require_markups_node(engine, node_id), "vtkMRMLMarkupsPlaneNode", "normal")
+    if node.GetPlaneType() != node.PlaneTypePointNormal:
+        raise MarkupsError(f"{node.GetName()} takes its normal from its points")
+    node.SetNormalWorld(*checked_normal(normal))
 
 
 def set_plane_size(engine, node_id: str, size) -> None:
     """The plane's width and height in mm (Slicer's absolute size mode); None returns it to automatic size."""
     node = _require_editable(require_markups_node(engine, node_id), "vtkMRMLMarkupsPlaneNode", "size")
-    if size is None:
+    checked = checked_plane_size(size)
+    if checked is None:
         node.SetSizeMode(node.SizeModeAuto)
         return
-    width, height = _finite_numbers(size, 2, "a plane's size")
-    for length in (width, height):
-        if not MIN_PLANE_SIZE_MM <= length <= MAX_PLANE_SIZE_MM:
-            raise MarkupsError(f"a plane's side is {MIN_PLANE_SIZE_MM:g} to {MAX_PLANE_SIZE_MM:g} mm")
+    width, height = checked
     was_modifying = node.StartModify()
     try:
         node.SetSizeMode(node.SizeModeAbsolute)

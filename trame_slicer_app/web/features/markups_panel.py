@@ -18,7 +18,7 @@ from trame.widgets import html
 from trame.widgets import vuetify3 as v3
 
 from ...engine.errors import EngineError
-from ...engine.markups import csv_export, markups_edit, placing, roi_tools
+from ...engine.markups import csv_export, markups_edit, placing, roi_tools, shape_settings
 from ...engine.markups.markup_types import MARKUP_TYPES
 from ...layouts import SLICE_VIEWS
 from ..mrml_binding import BindingError, a_flag, a_text, one_of
@@ -50,6 +50,26 @@ def a_position(value):
         raise BindingError(str(error)) from None
 
 
+def a_normal(value):
+    try:
+        return shape_settings.checked_normal(value)
+    except EngineError as error:
+        raise BindingError(str(error)) from None
+
+
+def a_plane_size(value):
+    try:
+        return shape_settings.checked_plane_size(value)
+    except EngineError as error:
+        raise BindingError(str(error)) from None
+
+
+def a_surface_id_or_none(value):
+    if value is not None and (not isinstance(value, str) or len(value) > 200):
+        raise BindingError("not a model id")
+    return value
+
+
 @dataclass
 class MarkupsTabState:
     markups_persistent: bool = False  # the next placement goes on until Escape
@@ -66,6 +86,9 @@ class MarkupsPanel(Feature):
         super().__init__(host)
         self.engine = self.session.engine
         self.binding.bind("markups_items", lambda: markups_edit.markups_rows(self.engine))
+        self.binding.bind("markups_surfaces", lambda: shape_settings.surfaces(self.engine))
+        self.server.state.markups_curve_types = [{"value": key, "title": title}
+                                                 for key, title in shape_settings.CURVE_TYPES.items()]
         self.binding.add_poll_hook(self._placing_state)
         self.server.state.update(self._placing_state())
         self.session.key_listeners.append(self._on_key)
@@ -166,6 +189,23 @@ class MarkupsPanel(Feature):
         self.binding.edit_checked("jump to a markup point", partial(markups_edit.jump_to_point, self.engine),
                                   (one_of(self._ids), node_id), (a_point_index, index))
 
+    @trigger("markups_plane_normal")
+    def set_plane_normal(self, node_id=None, normal=None, *_ignored) -> None:
+        self.binding.edit_checked("plane normal", partial(shape_settings.set_plane_normal, self.engine),
+                                  (one_of(self._ids), node_id), (a_normal, normal))
+
+    @trigger("markups_plane_size")
+    def set_plane_size(self, node_id=None, size=None, *_ignored) -> None:
+        """[width, height] in mm, or None for Slicer's automatic size."""
+        self.binding.edit_checked("plane size", partial(shape_settings.set_plane_size, self.engine),
+                                  (one_of(self._ids), node_id), (a_plane_size, size))
+
+    @trigger("markups_curve_type")
+    def set_curve_type(self, node_id=None, type_name=None, surface_id=None, *_ignored) -> None:
+        self.binding.edit_checked("curve type", partial(shape_settings.set_curve_type, self.engine),
+                                  (one_of(self._ids), node_id), (one_of(shape_settings.CURVE_TYPES), type_name),
+                                  (a_surface_id_or_none, surface_id))
+
     @trigger("markups_roi")
     def roi_action(self, node_id=None, action=None, *_ignored) -> None:
         volume_id = self.engine.app_logic.GetSelectionNode().GetActiveVolumeID()
@@ -247,6 +287,8 @@ class MarkupsPanel(Feature):
                         click="trigger('markups_roi', [m.id, 'crop_rendering'])")
                 v3.VBtn("Crop volume", size="x-small", variant="tonal", classes="markups-roi-crop-volume",
                         click="trigger('markups_roi', [m.id, 'crop_volume'])")
+            self._build_plane_settings()
+            self._build_curve_settings()
             with html.Div(v_if="markups_open_id === m.id", classes="markups-points"), \
                     html.Div(v_for="p in m.points", key="p.index", classes="markups-point d-flex align-center ga-1"):
                     html.Span("{{ p.label }}", classes="text-caption", style="width: 48px; overflow: hidden;")
@@ -260,6 +302,48 @@ class MarkupsPanel(Feature):
                             classes="markups-point-jump", click="trigger('markups_jump', [m.id, p.index])")
                     v3.VBtn(icon="mdi-close", size="x-small", variant="text", title="Delete this point",
                             classes="markups-point-delete", click="trigger('markups_delete_point', [m.id, p.index])")
+
+
+    @staticmethod
+    def _build_plane_settings() -> None:
+        """Slicer's plane settings: the normal (for a point-and-normal plane) and the size (auto or absolute)."""
+        with html.Div(v_if="m.plane && markups_open_id === m.id", classes="markups-plane text-caption"):
+            with html.Div(classes="d-flex align-center ga-1"):
+                html.Span("Normal", style="width: 48px;")
+                for axis, letter in enumerate("RAS"):
+                    html.Input(type="number", step="0.1", value=(f"m.plane.normal[{axis}]",), title=f"Normal {letter}",
+                               classes=f"markups-plane-normal-{letter}", style="width: 64px; color: inherit;",
+                               disabled=("!m.plane.normal_editable || m.locked",),
+                               change=(f"trigger('markups_plane_normal', [m.id, [0, 1, 2].map(i => i !== {axis} "
+                                       f"? m.plane.normal[i] : ($event.target.value === '' ? null "
+                                       f": Number($event.target.value)))])"))
+            with html.Div(classes="d-flex align-center ga-1"):
+                html.Span("Size", style="width: 48px;")
+                for axis, letter in enumerate("WH"):
+                    html.Input(type="number", step="1", value=(f"m.plane.size[{axis}]",),
+                               title=("Width (mm)", "Height (mm)")[axis], classes=f"markups-plane-size-{letter}",
+                               style="width: 64px; color: inherit;", disabled=("m.locked",),
+                               change=(f"trigger('markups_plane_size', [m.id, [0, 1].map(i => i !== {axis} "
+                                       f"? m.plane.size[i] : ($event.target.value === '' ? null "
+                                       f": Number($event.target.value)))])"))
+                v3.VBtn("auto", size="x-small", variant=("m.plane.size_mode === 'auto' ? 'tonal' : 'text'",),
+                        title="Size follows the scene (Slicer's automatic size)", classes="markups-plane-size-auto",
+                        disabled=("m.locked",), click="trigger('markups_plane_size', [m.id, null])")
+
+    @staticmethod
+    def _build_curve_settings() -> None:
+        """Slicer's curve settings: how points are joined, and the model a shortest-distance curve follows."""
+        with html.Div(v_if="m.curve && markups_open_id === m.id", classes="markups-curve d-flex align-center ga-1"):
+            v3.VSelect(label="Curve type", items=("markups_curve_types",), model_value=("m.curve.type",),
+                       density="compact", hide_details=True, classes="markups-curve-type", disabled=("m.locked",),
+                       update_modelValue=("trigger('markups_curve_type', [m.id, $event, "
+                                          "$event === 'shortest_distance_on_surface' "
+                                          "? (m.curve.surface_id || (markups_surfaces[0] || {}).id || null) : null])"))
+            v3.VSelect(label="Surface", items=("markups_surfaces",), item_title="name", item_value="id",
+                       model_value=("m.curve.surface_id",), density="compact", hide_details=True,
+                       classes="markups-curve-surface", v_if="m.curve.type === 'shortest_distance_on_surface'",
+                       disabled=("m.locked",),
+                       update_modelValue="trigger('markups_curve_type', [m.id, m.curve.type, $event])")
 
 
 FEATURE = MarkupsPanel
