@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import time
 
@@ -185,3 +186,36 @@ def test_a_typed_position_moves_a_point_and_a_bad_one_is_refused(a_page):
     r_field.blur()
     time.sleep(1.0)
     assert _markup(page, node_id)["points"][0]["ras"] == before
+
+
+MARKUPS_SCHEMA = "https://raw.githubusercontent.com/slicer/slicer/master/Modules/Loadable/Markups/Resources/Schema/markups-schema-v1.0.3.json#"
+
+
+def _open_file(page, path) -> None:
+    with page.expect_file_chooser() as chooser:
+        page.locator(".data-io-open").click()
+    chooser.value.set_files(str(path))
+
+
+def test_a_mrk_json_opened_from_the_browser_is_listed_and_a_hostile_one_is_refused_with_why(a_page, tmp_path):
+    """Found using the app: an uploaded .mrk.json was stored as ".json" and refused as no file this viewer reads."""
+    page = a_page
+    line = {"@schema": MARKUPS_SCHEMA, "markups": [{
+        "type": "Line", "coordinateSystem": "LPS", "name": "ruler",
+        "controlPoints": [{"label": "a", "position": [0.0, 0.0, 0.0]}, {"label": "b", "position": [30.0, 40.0, 0.0]}],
+    }]}
+    good = tmp_path / "ruler.mrk.json"
+    good.write_text(json.dumps(line))
+    _open_file(page, good)
+    items = wait_for_state(page, "markups_items", lambda items: any(m["name"] == "ruler" for m in items or []), 60)
+    ruler = next(m for m in items if m["name"] == "ruler")
+    assert _measurement(ruler, "length") == pytest.approx(50.0)
+
+    line["markups"][0]["controlPoints"][1]["position"] = [1.0, "2", 3.0]
+    hostile = tmp_path / "damaged.mrk.json"
+    hostile.write_text(json.dumps(line))
+    _open_file(page, hostile)
+    page.wait_for_selector(".data-io-error-text", timeout=60_000)
+    message = page.locator(".data-io-error-text").inner_text()
+    assert "damaged.mrk.json" in message and "position" in message, message
+    assert sum(m["name"] == "ruler" for m in state(page, "markups_items")) == 1  # nothing lost, nothing added
