@@ -219,3 +219,44 @@ def test_a_mrk_json_opened_from_the_browser_is_listed_and_a_hostile_one_is_refus
     message = page.locator(".data-io-error-text").inner_text()
     assert "damaged.mrk.json" in message and "position" in message, message
     assert sum(m["name"] == "ruler" for m in state(page, "markups_items")) == 1  # nothing lost, nothing added
+
+
+def test_a_planes_size_and_a_curves_type_are_set_in_the_panel_and_undone(a_page):
+    page = a_page
+    _place(page, "plane")
+    plane_id = state(page, "markups_placing")["placing"]
+    _click(page, *_at(page, 0.5, 0.4))
+    wait_for_state(page, "markups_items", lambda items: (_markup(page, plane_id) or {}).get("point_count") == 1)
+    if not page.locator(".markups-row").first.is_visible():
+        open_feature_panel(page, "markups")
+    row = page.locator(f".markups-row[data-markup-id='{plane_id}']")
+    row.locator(".markups-points-toggle").click()
+    width = row.locator(".markups-plane-size-W")
+    width.fill("30")
+    width.blur()
+    item = wait_for_state(page, "markups_items", lambda items: _markup(page, plane_id)["plane"]["size"][0] == 30)
+    plane = next(m for m in item if m["id"] == plane_id)
+    assert plane["plane"]["size_mode"] == "absolute"
+    assert _measurement(plane, "area") == pytest.approx(30 * plane["plane"]["size"][1] / 100, rel=1e-3)
+    page.locator(".undo-undo").click()
+    wait_for_state(page, "markups_items", lambda items: _markup(page, plane_id)["plane"]["size_mode"] == "auto")
+
+    page.locator(".markups-place-menu").click()
+    page.locator(".markups-persistent").click()
+    page.locator(".markups-place-list").wait_for(state="detached")
+    _place(page, "open_curve")
+    curve_id = state(page, "markups_placing")["placing"]
+    for point in ((0.3, 0.7), (0.5, 0.85), (0.7, 0.7)):
+        _click(page, *_at(page, *point))
+    page.keyboard.press("Escape")
+    wait_for_state(page, "markups_placing", None)
+    spline = _measurement(_markup(page, curve_id), "length")
+    row = page.locator(f".markups-row[data-markup-id='{curve_id}']")
+    row.locator(".markups-points-toggle").click()
+    row.locator(".markups-curve-type").click()
+    page.locator(".v-overlay--active .v-list-item", has_text="Linear").click()
+    wait_for_state(page, "markups_items", lambda items: _markup(page, curve_id)["curve"]["type"] == "linear")
+    assert _measurement(_markup(page, curve_id), "length") < spline  # two chords are shorter than the spline
+    page.locator(".undo-undo").click()
+    wait_for_state(page, "markups_items", lambda items: _markup(page, curve_id)["curve"]["type"] == "spline")
+    assert _measurement(_markup(page, curve_id), "length") == spline
