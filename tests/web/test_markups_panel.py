@@ -166,3 +166,30 @@ def test_a_planes_normal_and_size_and_a_curves_type_are_each_one_undo_step(the_a
     assert row(plane)["plane"]["size_mode"] == "auto" and row(plane)["plane"]["normal"] == [1, 0, 0]
     undo.undo()
     assert row(plane)["plane"]["normal"] == [0, 0, 1]
+
+
+def test_an_roi_crops_the_shown_volume_into_a_new_one_and_the_rendering_each_one_undo_step(the_app):
+    engine = the_app.session.engine
+    roi = engine.markups_logic.AddNewMarkupsNode("vtkMRMLMarkupsROINode", "")
+    roi.AddControlPointWorld((-120.0, -120.0, 80.0))
+    roi.SetSize(40.0, 30.0, 20.0)
+
+    def volumes():
+        collection = engine.scene.GetNodesByClass("vtkMRMLScalarVolumeNode")
+        return [collection.GetItemAsObject(i) for i in range(collection.GetNumberOfItems())]
+
+    [ct] = volumes()
+    markups(the_app).roi_action(roi.GetID(), "crop_volume")
+    [cropped] = [v for v in volumes() if v is not ct]
+    dims = cropped.GetImageData().GetDimensions()
+    # Voxel-based crop at the CT's own spacing: the box's size in voxels (give or take the edge voxel).
+    assert [d * s for d, s in zip(dims, cropped.GetSpacing(), strict=True)] == pytest.approx(
+        [40.0, 30.0, 20.0], abs=2 * max(ct.GetSpacing()))
+    assert the_app.session.undo.undo()
+    assert volumes() == [ct]
+
+    markups(the_app).roi_action(roi.GetID(), "crop_rendering")
+    display = engine.volume_rendering_logic.GetFirstVolumeRenderingDisplayNode(ct)
+    assert display.GetROINodeID() == roi.GetID() and display.GetCroppingEnabled() and display.GetVisibility()
+    assert the_app.session.undo.undo()
+    assert not display.GetCroppingEnabled() or not display.GetVisibility()
