@@ -83,6 +83,34 @@ def _trilinear(voxels: np.ndarray, ijk) -> float | None:
     return float((cube * weights).sum())
 
 
+def test_a_point_dragged_in_3d_over_a_model_stays_on_its_surface(an_engine, a_3d_view):
+    """Slicer's markups snap to the visible surface by default: a drag in 3D slides the point over the model."""
+    centre = np.array((0.0, 0.0, 0.0))
+    sphere = vtkSphereSource()
+    sphere.SetRadius(SPHERE_RADIUS_MM)
+    sphere.SetThetaResolution(96)
+    sphere.SetPhiResolution(96)
+    sphere.Update()
+    model = an_engine.scene.AddNewNodeByClass("vtkMRMLModelNode", "sphere")
+    model.SetAndObservePolyData(sphere.GetOutput())
+    model.CreateDefaultDisplayNodes()
+    a_3d_view.reset_view()
+    a_3d_view.render()
+    start = _place_a_point_at(an_engine, 150, 150)
+    node = an_engine.scene.GetNodesByClass("vtkMRMLMarkupsFiducialNode").GetItemAsObject(0)
+    threed = an_engine.threed_view
+    for kind, x in (("move", 149), ("move", 150), ("press", 150)):
+        apply_input_event(threed, {"type": kind, "x": x, "y": 150, "button": 0})
+        threed.render()
+    for step in range(1, 11):
+        apply_input_event(threed, {"type": "move", "x": 150 + 4 * step, "y": 150 - 2 * step})
+        threed.render()
+    apply_input_event(threed, {"type": "release", "x": 190, "y": 130, "button": 0})
+    moved = np.array(node.GetNthControlPointPositionWorld(0))
+    assert np.linalg.norm(moved - start) > 5.0, (start, moved)  # it moved with the pointer ...
+    assert abs(np.linalg.norm(moved - centre) - SPHERE_RADIUS_MM) < 0.5, moved  # ... over the surface
+
+
 def _first_opaque_point_along(volume, opacity, start: np.ndarray, through: np.ndarray) -> np.ndarray | None:
     """Walk the ray from the camera through ``through`` in the CT's own voxels: the first point that the
     rendering's opacity transfer function (the preset's threshold and ramp) shows."""
