@@ -181,9 +181,12 @@ def test_a_typed_position_moves_a_point_and_a_bad_one_is_refused(a_page):
     r_field.blur()
     wait_for_state(page, "markups_items", lambda items: (_markup(page, node_id) or {"points": [{}]})
                    ["points"][0].get("ras", [None])[0] == 12.5)
+    page.wait_for_function("v => Number(document.querySelector('.markups-point-R').value) === v", arg=12.5)
     before = _markup(page, node_id)["points"][0]["ras"]
-    r_field.fill("1e9")  # beyond any scene: refused, the field is put back
-    r_field.blur()
+    for bad in ("1e9", ""):  # beyond any scene, and nothing: refused, and the field shows the point's R again
+        r_field.fill(bad)
+        r_field.blur()
+        assert float(r_field.input_value()) == before[0]  # found using the app: "1e9" stayed in the field
     time.sleep(1.0)
     assert _markup(page, node_id)["points"][0]["ras"] == before
 

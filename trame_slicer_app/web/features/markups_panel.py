@@ -70,6 +70,13 @@ def a_surface_id_or_none(value):
     return value
 
 
+def typed(send: str, shown: str) -> str:
+    """A typed field's change handler: send the value, then show the markup's own value again. An accepted
+    value comes back through the state (and replaces it); a refused one no longer stays in the field as
+    if it had been applied (found using the app: "1e9" stayed in a point's R field)."""
+    return f"{send}; $event.target.value = {shown}"
+
+
 @dataclass
 class MarkupsTabState:
     markups_persistent: bool = False  # the next placement goes on until Escape
@@ -261,7 +268,7 @@ class MarkupsPanel(Feature):
                            change="trigger('markups_set', [m.id, 'color', $event.target.value])")
                 html.Input(value=("m.name",), title="Rename", classes="markups-name text-body-2 flex-grow-1",
                            style="min-width: 0; color: inherit;",
-                           change="trigger('markups_set', [m.id, 'name', $event.target.value])")
+                           change=typed("trigger('markups_set', [m.id, 'name', $event.target.value])", "m.name"))
                 v3.VBtn(icon=("m.visible ? 'mdi-eye' : 'mdi-eye-off'",), size="x-small", variant="text",
                         title="Show or hide", classes="markups-visible",
                         click="trigger('markups_set', [m.id, 'visible', !m.visible])")
@@ -295,9 +302,10 @@ class MarkupsPanel(Feature):
                     for axis, letter in enumerate("RAS"):
                         html.Input(type="number", step="0.1", value=(f"p.ras[{axis}]",), title=letter,
                                    classes=f"markups-point-{letter}", style="width: 64px; color: inherit;",
-                                   change=(f"trigger('markups_set_point', [m.id, p.index, "
-                                           f"[0, 1, 2].map(i => i !== {axis} ? p.ras[i] "
-                                           f": ($event.target.value === '' ? null : Number($event.target.value)))])"))
+                                   change=typed(f"trigger('markups_set_point', [m.id, p.index, "
+                                                f"[0, 1, 2].map(i => i !== {axis} ? p.ras[i] : ($event.target.value"
+                                                f" === '' ? null : Number($event.target.value)))])",
+                                                f"p.ras[{axis}]"))
                     v3.VBtn(icon="mdi-target", size="x-small", variant="text", title="Jump slices here",
                             classes="markups-point-jump", click="trigger('markups_jump', [m.id, p.index])")
                     v3.VBtn(icon="mdi-close", size="x-small", variant="text", title="Delete this point",
@@ -314,18 +322,18 @@ class MarkupsPanel(Feature):
                     html.Input(type="number", step="0.1", value=(f"m.plane.normal[{axis}]",), title=f"Normal {letter}",
                                classes=f"markups-plane-normal-{letter}", style="width: 64px; color: inherit;",
                                disabled=("!m.plane.normal_editable || m.locked",),
-                               change=(f"trigger('markups_plane_normal', [m.id, [0, 1, 2].map(i => i !== {axis} "
-                                       f"? m.plane.normal[i] : ($event.target.value === '' ? null "
-                                       f": Number($event.target.value)))])"))
+                               change=typed(f"trigger('markups_plane_normal', [m.id, [0, 1, 2].map(i => i !== "
+                                            f"{axis} ? m.plane.normal[i] : ($event.target.value === '' ? null "
+                                            f": Number($event.target.value)))])", f"m.plane.normal[{axis}]"))
             with html.Div(classes="d-flex align-center ga-1"):
                 html.Span("Size", style="width: 48px;")
                 for axis, letter in enumerate("WH"):
                     html.Input(type="number", step="1", value=(f"m.plane.size[{axis}]",),
                                title=("Width (mm)", "Height (mm)")[axis], classes=f"markups-plane-size-{letter}",
                                style="width: 64px; color: inherit;", disabled=("m.locked",),
-                               change=(f"trigger('markups_plane_size', [m.id, [0, 1].map(i => i !== {axis} "
-                                       f"? m.plane.size[i] : ($event.target.value === '' ? null "
-                                       f": Number($event.target.value)))])"))
+                               change=typed(f"trigger('markups_plane_size', [m.id, [0, 1].map(i => i !== {axis} "
+                                            f"? m.plane.size[i] : ($event.target.value === '' ? null "
+                                            f": Number($event.target.value)))])", f"m.plane.size[{axis}]"))
                 v3.VBtn("auto", size="x-small", variant=("m.plane.size_mode === 'auto' ? 'tonal' : 'text'",),
                         title="Size follows the scene (Slicer's automatic size)", classes="markups-plane-size-auto",
                         disabled=("m.locked",), click="trigger('markups_plane_size', [m.id, null])")
