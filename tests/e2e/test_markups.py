@@ -182,11 +182,18 @@ def test_a_typed_position_moves_a_point_and_a_bad_one_is_refused(a_page):
     wait_for_state(page, "markups_items", lambda items: (_markup(page, node_id) or {"points": [{}]})
                    ["points"][0].get("ras", [None])[0] == 12.5)
     page.wait_for_function("v => Number(document.querySelector('.markups-point-R').value) === v", arg=12.5)
+    assert page.locator(".markups-refused").count() == 0  # an applied value: nothing to explain
     before = _markup(page, node_id)["points"][0]["ras"]
     for bad in ("1e9", ""):  # beyond any scene, and nothing: refused, and the field shows the point's R again
         r_field.fill(bad)
         r_field.blur()
         assert float(r_field.input_value()) == before[0]  # found using the app: "1e9" stayed in the field
+        refused = page.locator(".markups-refused")
+        refused.wait_for()  # and the user is told why
+        message = refused.inner_text()  # "... at most 100000 mm from the origin", "... three finite numbers in mm"
+        assert message.startswith("move a markup point: ") and " mm" in message, message
+        refused.click()  # dismissed
+        refused.wait_for(state="detached")
     time.sleep(1.0)
     assert _markup(page, node_id)["points"][0]["ras"] == before
 

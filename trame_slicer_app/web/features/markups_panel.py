@@ -81,6 +81,7 @@ def typed(send: str, shown: str) -> str:
 class MarkupsTabState:
     markups_persistent: bool = False  # the next placement goes on until Escape
     markups_open_id: str | None = None  # the row whose points are shown
+    markups_refused: str = ""  # why this tab's last panel edit was refused ("" when it was applied)
 
 
 class MarkupsPanel(Feature):
@@ -161,6 +162,27 @@ class MarkupsPanel(Feature):
         return False
 
     # -- edits ------------------------------------------------------------------------
+    def _edit_checked(self, label: str, action, *checked) -> None:
+        """As the binding's ``edit_checked`` (checked before the undo checkpoint), and the calling tab is told
+        why an edit was refused: a typed coordinate out of bounds, a locked markup."""
+        try:
+            args = [check(value) for check, value in checked]
+        except (BindingError, TypeError) as error:
+            log.warning("ignored %s: %s", label, error)
+            self.tabs.update(markups_refused=f"{label}: {error}")
+            self.binding.refresh()
+            return
+        refused: list[str] = []
+
+        def run(*values):
+            try:
+                return action(*values)
+            except EngineError as error:
+                refused.append(str(error))
+                raise
+
+        self.binding.edit(label, run, *args)
+        self.tabs.update(markups_refused=f"{label}: {refused[0]}" if refused else "")
     _SETTERS = {
         "visible": (markups_edit.set_visible, a_flag),
         "locked": (markups_edit.set_locked, a_flag),
@@ -168,12 +190,12 @@ class MarkupsPanel(Feature):
         "name": (markups_edit.rename, a_text),
     }
 
-    @trigger("markups_set")
+    @tab_trigger("markups_set")
     def set_property(self, node_id=None, prop=None, value=None, *_ignored) -> None:
         if not isinstance(prop, str) or prop not in self._SETTERS:
             return
         setter, validate = self._SETTERS[prop]
-        self.binding.edit_checked(f"markup {prop}", partial(setter, self.engine),
+        self._edit_checked(f"markup {prop}", partial(setter, self.engine),
                                   (one_of(self._ids), node_id), (validate, value))
 
     @trigger("markups_delete")
@@ -181,48 +203,49 @@ class MarkupsPanel(Feature):
         self.binding.edit_checked("delete a markup", partial(markups_edit.delete, self.engine),
                                   (one_of(self._ids), node_id))
 
-    @trigger("markups_delete_point")
+    @tab_trigger("markups_delete_point")
     def delete_point(self, node_id=None, index=None, *_ignored) -> None:
-        self.binding.edit_checked("delete a markup point", partial(markups_edit.delete_point, self.engine),
+        self._edit_checked("delete a markup point", partial(markups_edit.delete_point, self.engine),
                                   (one_of(self._ids), node_id), (a_point_index, index))
 
-    @trigger("markups_set_point")
+    @tab_trigger("markups_set_point")
     def set_point(self, node_id=None, index=None, ras=None, *_ignored) -> None:
-        self.binding.edit_checked("move a markup point", partial(markups_edit.set_point_position, self.engine),
+        self._edit_checked("move a markup point", partial(markups_edit.set_point_position, self.engine),
                                   (one_of(self._ids), node_id), (a_point_index, index), (a_position, ras))
 
-    @trigger("markups_jump")
+    @tab_trigger("markups_jump")
     def jump(self, node_id=None, index=None, *_ignored) -> None:
-        self.binding.edit_checked("jump to a markup point", partial(markups_edit.jump_to_point, self.engine),
+        self._edit_checked("jump to a markup point", partial(markups_edit.jump_to_point, self.engine),
                                   (one_of(self._ids), node_id), (a_point_index, index))
 
-    @trigger("markups_plane_normal")
+    @tab_trigger("markups_plane_normal")
     def set_plane_normal(self, node_id=None, normal=None, *_ignored) -> None:
-        self.binding.edit_checked("plane normal", partial(shape_settings.set_plane_normal, self.engine),
+        self._edit_checked("plane normal", partial(shape_settings.set_plane_normal, self.engine),
                                   (one_of(self._ids), node_id), (a_normal, normal))
 
-    @trigger("markups_plane_size")
+    @tab_trigger("markups_plane_size")
     def set_plane_size(self, node_id=None, size=None, *_ignored) -> None:
         """[width, height] in mm, or None for Slicer's automatic size."""
-        self.binding.edit_checked("plane size", partial(shape_settings.set_plane_size, self.engine),
+        self._edit_checked("plane size", partial(shape_settings.set_plane_size, self.engine),
                                   (one_of(self._ids), node_id), (a_plane_size, size))
 
-    @trigger("markups_curve_type")
+    @tab_trigger("markups_curve_type")
     def set_curve_type(self, node_id=None, type_name=None, surface_id=None, *_ignored) -> None:
-        self.binding.edit_checked("curve type", partial(shape_settings.set_curve_type, self.engine),
+        self._edit_checked("curve type", partial(shape_settings.set_curve_type, self.engine),
                                   (one_of(self._ids), node_id), (one_of(shape_settings.CURVE_TYPES), type_name),
                                   (a_surface_id_or_none, surface_id))
 
-    @trigger("markups_roi")
+    @tab_trigger("markups_roi")
     def roi_action(self, node_id=None, action=None, *_ignored) -> None:
         volume_id = self.engine.app_logic.GetSelectionNode().GetActiveVolumeID()
         if not volume_id:
             log.warning("no volume shown to crop")
+            self.tabs.update(markups_refused="no volume is shown to crop")
             return
         act = {"crop_rendering": roi_tools.use_as_rendering_crop_box, "crop_volume": roi_tools.crop_volume}
         if action not in act:
             return
-        self.binding.edit_checked(f"ROI {action}", partial(act[action], self.engine),
+        self._edit_checked(f"ROI {action}", partial(act[action], self.engine),
                                   (one_of(self._ids), node_id), (lambda v: v, volume_id))
 
     @tab_trigger("markups_export_csv")
@@ -259,6 +282,8 @@ class MarkupsPanel(Feature):
             v3.VSpacer()
             v3.VBtn("CSV", prepend_icon="mdi-download", size="small", variant="text", classes="markups-export-csv",
                     disabled=("!markups_items.length",), click="trigger('markups_export_csv')")
+        html.Div("{{ markups_refused }}", v_if="markups_refused", title="Click to dismiss",
+                 classes="markups-refused text-caption text-error mb-1", click="markups_refused = ''")
         # Tests find a row by its markup's id (trame passes data-* attributes through __properties).
         with html.Div(v_for="m in markups_items", key="m.id", classes="markups-row mb-2",
                       __properties=[("data_markup_id", "data-markup-id")], data_markup_id=("m.id",)):
