@@ -193,3 +193,19 @@ def test_an_roi_crops_the_shown_volume_into_a_new_one_and_the_rendering_each_one
     assert display.GetROINodeID() == roi.GetID() and display.GetCroppingEnabled() and display.GetVisibility()
     assert the_app.session.undo.undo()
     assert not display.GetCroppingEnabled() or not display.GetVisibility()
+
+
+def test_undo_after_starting_a_line_takes_the_line_back_before_what_was_done_before_it(the_app):
+    """Found in Chromium: paint, then place a line; undo removed the paint first and the line last."""
+    session = the_app.session
+    session.segments.create_segmentation()
+    session.segments.add_segment()
+    low, high = session.segments.threshold_range()
+    painted = session.segments.apply_threshold((low + high) / 2, high)
+    assert painted > 0
+    markups(the_app).place("line")
+    new_line = session.engine.app_logic.GetSelectionNode().GetActivePlaceNodeID()
+    assert session.engine.scene.GetNodeByID(new_line) is not None
+    assert session.undo.undo()
+    assert session.engine.scene.GetNodeByID(new_line) is None
+    assert int(session.segments.segment_array().sum()) == painted, "undo took back the threshold too"

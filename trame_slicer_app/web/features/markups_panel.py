@@ -119,12 +119,12 @@ class MarkupsPanel(Feature):
     # -- placing --------------------------------------------------------------------
     @trigger("markups_place")
     def place(self, type_name=None, persistent=False, *_ignored) -> None:
-        """Start placing; the undo step is taken at each click (the view's press), not here."""
-        try:
-            placing.start_placing(self.engine, one_of(MARKUP_TYPES)(type_name), a_flag(bool(persistent)))
-        except (BindingError, EngineError) as error:
-            log.warning("could not start placing %.40r: %s", type_name, error)
-        self.binding.refresh()
+        """Start placing. Making the new markup is an undo step of its own, taken here before it is made
+        (each click is one more, at the view's press): without it, the markup belonged to the step
+        before, and undo took back whatever was done before it (a paint stroke) while it stayed."""
+        self.binding.edit_checked(
+            "place a markup", lambda kind, persistent: placing.start_placing(self.engine, kind, persistent),
+            (one_of(MARKUP_TYPES), type_name), (a_flag, bool(persistent)))
         self._refresh_placing()
 
     @trigger("markups_continue")
