@@ -251,6 +251,17 @@ class SegmentEditorSession:
         self._require_auto_complete().update()
         return self.auto_complete_preview()
 
+    def set_seed_locality(self, value: float) -> dict | None:
+        """Grow from seeds' seed locality (0..10). While grow from seeds runs, its preview is computed
+        again with it (as Slicer's slider does) and returned; otherwise None (the next start uses it)."""
+        session = self._auto_complete
+        if not isinstance(session, GrowFromSeeds):
+            GrowFromSeeds.check_seed_locality(value)
+            return None
+        session.set_seed_locality(value)
+        session.update()
+        return self.auto_complete_preview()
+
     def auto_complete_preview(self) -> dict:
         """{"labels": int16 array (z, y, x): 0 none, n for segment_ids[n-1]; "segment_ids": [...]}."""
         session = self._require_auto_complete()

@@ -10,6 +10,7 @@ from scipy import ndimage
 from test_auto_complete_effects import seeded  # noqa: F401 (the fixture: seeds in brain and bone)
 
 from trame_slicer_app.engine.segment_editor.effects.grow_from_seeds import GrowFromSeeds
+from trame_slicer_app.engine.segment_editor.errors import SegmentEditorError
 
 pytest_plugins = ["segment_fixtures"]  # the fixtures of these tests (not a conftest: see there)
 
@@ -51,3 +52,26 @@ def test_the_seed_locality_is_the_filters_distance_penalty(segments, seeded):  #
         assert grow._filter.GetDistancePenalty() == pytest.approx(7.5)
     finally:
         grow.cancel()
+
+
+def test_changing_the_locality_while_growing_recomputes_the_preview(segments, seeded):  # noqa: F811
+    """As Slicer's slider: a new locality while the effect runs computes the preview again, on the
+    filter kept from the first run; it agrees with a fresh run at that locality."""
+    fresh = grown_labels(segments, 10.0)
+    first = segments.auto_complete_start("grow_from_seeds", seed_locality=0.0)["labels"].copy()
+    again = segments.set_seed_locality(10.0)["labels"]
+    assert not np.array_equal(first, again)
+    agreement = float((again == fresh).mean())
+    print("locality 0 then 10 on the kept filter vs a fresh run at 10: agreement", round(agreement, 4))
+    assert agreement > 0.99
+    segments.auto_complete_cancel()
+    assert segments.set_seed_locality(3.0) is None  # not running: kept for the next start
+
+
+@pytest.mark.parametrize("value", [-1, 10.5, float("nan"), "5", True, None])
+def test_a_bad_locality_is_refused_while_growing(segments, seeded, value):  # noqa: F811
+    preview = segments.auto_complete_start("grow_from_seeds", seed_locality=2.0)["labels"].copy()
+    with pytest.raises(SegmentEditorError, match="seed locality"):
+        segments.set_seed_locality(value)
+    assert np.array_equal(segments.auto_complete_preview()["labels"], preview)
+    segments.auto_complete_cancel()
