@@ -34,9 +34,9 @@ OPTION_DEFAULTS = {
 
 
 def _select(key: str, label: str, choices, css: str) -> None:
-    v3.VSelect(v_model=(key,), label=label, items=("items", [{"title": c.replace("_", " "), "value": c}
-                                                              for c in choices]),
-               density="compact", hide_details=True, classes=css)
+    # the items as a JS literal: ("items", [...]) would bind every select to one shared state key
+    items = "[" + ", ".join(f"{{title: '{c.replace('_', ' ')}', value: '{c}'}}" for c in choices) + "]"
+    v3.VSelect(v_model=(key,), label=label, items=(items,), density="compact", hide_details=True, classes=css)
 
 
 def _number(key: str, label: str, css: str) -> None:
