@@ -73,15 +73,22 @@ def test_joint_smoothing_keeps_slicers_guarantees(segments, tissues, an_undo):
         assert np.array_equal(segments.segment_array(sid), before[name]), name
 
 
-def test_the_factor_sets_how_much_is_smoothed(segments, tissues):
-    ids, before, _specks = tissues
-    joint_smoothing.apply(segments.editor, 0.0)  # Slicer's pass band 1: only the specks go
+def test_the_factor_sets_how_much_is_smoothed(segments, tissues, an_undo):
+    ids, before, specks = tissues
+    label = an_undo.undo_label
+    assert joint_smoothing.apply(segments.editor, 0.0) == 0  # Slicer's pass band 1: the surface stays
+    assert an_undo.undo_label == label  # nothing changed, no step
+    assert np.array_equal(segments.segment_array(ids["bone"]), before["bone"])
+    joint_smoothing.apply(segments.editor, 0.2)
     light = segments.segment_array(ids["bone"]).copy()
-    segments.editor.undo.undo()
+    an_undo.undo()
     joint_smoothing.apply(segments.editor, 1.0)
     strong = segments.segment_array(ids["bone"])
-    assert dice(light, before["bone"]) > 0.98
-    assert dice(strong, before["bone"]) < dice(light, before["bone"])
+    bone = before["bone"] & ~specks
+    assert not (light & specks).any() and not (strong & specks).any()
+    assert dice(strong, bone) < dice(light, bone)
+    # measured: 0.978 at 0.2, 0.893 at 0.5, 0.786 at 1 (decision 0025)
+    assert dice(light, bone) > 0.95
 
 
 def test_joint_smoothing_honours_the_editable_area(segments, tissues):
