@@ -348,3 +348,24 @@ def test_an_edit_records_only_the_segments_it_changed(segments, an_undo):
     assert sorted(region.key for region in step.regions) == sorted(ids[:2])
     an_undo.undo()
     assert [int(segments.segment_array(i).sum()) for i in ids[:3]] == [200, 200, 200]
+
+
+def test_the_slice_view_draws_the_fill_and_the_outline_at_their_own_opacities(segments, an_engine):
+    """Rendered: the 2D fill's opacity changes the inside of the segment in Red, not its outline, and the
+    outline's opacity changes the border, not the inside."""
+    view = an_engine.slice_views["Red"]
+    view.resize(200, 200)
+    ijk_to_ras = np.array(segments.geometry()["ijk_to_ras"]).reshape(4, 4)
+    view.logic.SetSliceOffset(float((ijk_to_ras @ np.array([110.0, 110.0, 50.0, 1.0]))[2]))
+    segment = segments.add_segment("shown", "#ff0000")
+    segments.apply_modifier(box_mask(), "add", BOX_OFFSET)
+    shown = view.capture().astype(int)
+    segments.set_segment_opacity(segment, 0.0, "fill_2d")
+    no_fill = view.capture().astype(int)
+    changed_by_fill = np.abs(no_fill - shown).sum(axis=2) > 0
+    segments.set_segment_opacity(segment, 1.0, "fill_2d")
+    assert np.array_equal(view.capture().astype(int), shown)
+    segments.set_segment_opacity(segment, 0.0, "outline_2d")
+    changed_by_outline = np.abs(view.capture().astype(int) - shown).sum(axis=2) > 0
+    assert changed_by_fill.sum() > 4 * changed_by_outline.sum() > 0  # the inside is larger than its border
+    assert (changed_by_fill & changed_by_outline).sum() < 0.5 * changed_by_outline.sum()
