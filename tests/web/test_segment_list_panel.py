@@ -168,3 +168,9 @@ def test_the_filter_text_and_the_display_rows_are_each_tabs_own(the_app, panel):
     assert {"seg_filter", "seg_display_open"} <= tab_keys
     assert "seg_filter" not in {f.name for f in fields(panel.shared_state)}
     assert the_app.state.seg_filter == "" and the_app.state.seg_display_open is False
+
+
+def test_no_select_shares_a_state_key_for_its_items(the_app):
+    """Every select of the panel was bound to one state key "items" (the last list declared won: the
+    overwrite select offered other options); each now has its own list in the template."""
+    assert not the_app.state.has("items")
