@@ -145,3 +145,30 @@ def test_a_click_on_the_volume_rendering_places_the_point_on_the_skin(an_engine,
         expected = _first_opaque_point_along(volume, opacity, camera, point)
         assert expected is not None, f"{point} is in empty space: no voxel on its ray is rendered"
         assert np.linalg.norm(point - expected) < _voxel_diagonal_mm(volume), (point, expected)
+
+
+def test_shift_move_over_the_volume_rendering_puts_the_crosshair_on_the_skin(an_engine, a_ct_path, a_3d_view):
+    """Slicer's 3D view moves the crosshair to the surface under the mouse (Shift+move), the rendered skin
+    included, not the far side or the air in front of it."""
+    from trame_slicer_app.engine.display.slice_controls import set_crosshair_visible
+
+    volume = load_volume(an_engine, a_ct_path)
+    show_volume(an_engine, volume)
+    vr.show_volume_rendering(an_engine, volume.GetID(), True)
+    for view in an_engine.slice_views.values():
+        view.slice_node.SetSliceVisible(False)
+    set_crosshair_visible(an_engine, True)
+    a_3d_view.reset_view()
+    a_3d_view.render()
+    display = an_engine.volume_rendering_logic.GetFirstVolumeRenderingDisplayNode(volume)
+    opacity = display.GetVolumePropertyNode().GetVolumeProperty().GetScalarOpacity()
+    camera = np.array(a_3d_view.renderer.GetActiveCamera().GetPosition())
+    crosshair = an_engine.scene.GetFirstNodeByClass("vtkMRMLCrosshairNode")
+    for x, y in CLICKS:
+        apply_input_event(a_3d_view, {"type": "move", "x": x - 1, "y": y})
+        apply_input_event(a_3d_view, {"type": "move", "x": x, "y": y, "shift": True})
+        point = np.array(crosshair.GetCrosshairRAS())
+        expected = _first_opaque_point_along(volume, opacity, camera, point)
+        assert expected is not None, f"the crosshair {point} is in empty space"
+        assert np.linalg.norm(point - expected) < _voxel_diagonal_mm(volume), (point, expected)
+        apply_input_event(a_3d_view, {"type": "move", "x": x, "y": y + 30})  # Shift up again
