@@ -11,6 +11,8 @@ Prints, each the median of REPEATS (GROW_REPEATS) runs:
 - The threshold preview's computation for one slider position (the whole volume's mask).
 - apply_modifier for a brush-sized mask (a 10 mm sphere) and a slice-sized one (one axial slice),
   undo recording included.
+- Joint smoothing (Slicer's surface method, factor 0.5) of bone and soft tissue in a region of the
+  head (30 x 140 x 140 voxels) and of the whole head: the surface pipeline, and the apply with undo.
 
 The machine this was written on is shared (load 8-11 on 2 cores), so wall-clock times swing by 2x
 between runs; the grow-from-seeds ratios are therefore given on CPU time of this process
@@ -135,7 +137,33 @@ def edits(path: Path) -> dict:
             "apply_slice_ms": median_ms(slice_apply)}
 
 
+def joint_smoothing(path: Path) -> dict:
+    from trame_slicer_app.engine.segment_editor.effects import joint_smoothing as joint
+
+    figures = {}
+    for name, box in (("region", (slice(40, 70), slice(60, 200), slice(60, 200))), ("whole_head", ...)):
+        _engine, session, _brain = seeded_session(path)
+        voxels = session.editor.source_array()
+        bone = np.zeros(voxels.shape, bool)
+        bone[box] = voxels[box] >= 300
+        soft = np.zeros(voxels.shape, bool)
+        soft[box] = (voxels[box] > 0) & (voxels[box] < 100)
+        for sid in [row["id"] for row in session.state()["segments"]]:
+            session.set_segment_visible(sid, False)  # the seeds: hidden, left alone
+        session.add_segment("bone")
+        session.apply_modifier(bone, "add")
+        session.add_segment("soft")
+        session.apply_modifier(soft, "add")
+        labels, _corner = joint.merged_labels([bone, soft])
+        surface_ms = timed(lambda labels=labels: joint.smoothed_label_masks(labels, 2, 0.5))
+        apply_ms = timed(lambda session=session: joint.apply(session.editor, 0.5))
+        figures[name] = {"box_voxels": int(labels.size), "surface_pipeline_ms": round(surface_ms * 1000),
+                         "apply_ms": round(apply_ms * 1000)}
+    return figures
+
+
 if __name__ == "__main__":
     ct = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO / "tests" / ".data" / "cranium_ct.nrrd"
     print("grow from seeds", grow_from_seeds(ct), flush=True)
     print("edits", edits(ct), flush=True)
+    print("joint smoothing", joint_smoothing(ct), flush=True)

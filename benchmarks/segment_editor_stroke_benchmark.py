@@ -121,21 +121,36 @@ def pan_in_red(page, drag_s: float, stroke_first: bool) -> dict:
 
 
 def threshold_preview_ms(page, samples: int = 10) -> list[float] | None:
-    """From a threshold range change to the next Red paint (the preview), when the app has Threshold."""
+    """From a threshold range change to the next Red paint (the preview), when the app has Threshold.
+    Each sample's parts go to THRESHOLD_PARTS: Red's server render and encode, its frame kind, and
+    the other slice views' frames painted before Red's (rendered ahead of it: the streamer renders in turn)."""
     if not page.evaluate("(window.trame.state.get('seg_effects_available') || []).includes('threshold')"):
         return None
     page.evaluate("window.trame.state.set('seg_effect', 'threshold')")
     wait_state(page, "s.get('seg_effect') === 'threshold'")
     results = []
+    THRESHOLD_PARTS.clear()
+    others = ("Yellow", "Green")
     for i in range(samples):
-        bm.wait_quiet(page, ["Red"], still=True)
+        bm.wait_quiet(page, ["Red", *others], still=True)
         before = bm.stats(page, "Red")["frames"]
+        others_before = {name: bm.stats(page, name)["frames"] for name in others}
         low = 100 + 20 * (i % 5)
         started = bm.now_ms(page)
         page.evaluate(f"window.trame.state.set('seg_threshold_range', [{low}, 3000])")
         bm.wait_frames(page, "Red", before)
-        results.append(bm.stats(page, "Red")["lastFrameAt"] - started)
+        red = bm.stats(page, "Red")
+        results.append(red["lastFrameAt"] - started)
+        meta = red["lastMeta"] or {}
+        ahead = [name for name in others if bm.stats(page, name)["frames"] > others_before[name]
+                 and bm.stats(page, name)["lastFrameAt"] <= red["lastFrameAt"]]
+        THRESHOLD_PARTS.append({"total_ms": results[-1], "render_ms": meta.get("render_ms"),
+                                "encode_ms": meta.get("encode_ms"), "still": meta.get("still"),
+                                "bytes": meta.get("bytes"), "views_painted_before_red": ahead})
     return results
+
+
+THRESHOLD_PARTS: list[dict] = []
 
 
 def main() -> None:
@@ -215,6 +230,11 @@ def main() -> None:
         else:
             print(f"threshold preview: p50 {bm.pct(preview, 50):.0f} ms, p95 {bm.pct(preview, 95):.0f} ms"
                   f" (target <= 150)")
+            report["threshold_preview_ms"]["parts"] = THRESHOLD_PARTS
+            red_server = [p["render_ms"] + p["encode_ms"] for p in THRESHOLD_PARTS if p["render_ms"] is not None]
+            ahead = sum(len(p["views_painted_before_red"]) for p in THRESHOLD_PARTS)
+            print(f"  Red's render + encode p50 {bm.pct(red_server, 50):.0f} ms; other slice views painted before"
+                  f" Red: {ahead} frames in {len(THRESHOLD_PARTS)} changes")
     if args.json:
         args.json.write_text(json.dumps(report, indent=2))
 

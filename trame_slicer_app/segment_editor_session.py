@@ -47,7 +47,8 @@ class SegmentEditorSession:
         """Everything the panel shows, as plain data:
         ``segmentation_id``/``segmentation_name`` (None when none is edited), ``source_volume_id``,
         ``active_segment_id``, ``segments`` (a list of dicts: id, name, colour "#rrggbb", visible,
-        fill_2d, outline_2d, surface_3d, opacity 0..1, locked), ``masking`` (editable_area,
+        fill_2d, outline_2d, surface_3d, opacity 0..1 (3D), opacity_fill_2d, opacity_outline_2d,
+        opacity_surface_3d, locked), ``masking`` (editable_area,
         mask_segment_id, intensity_mask, intensity_range [low, high], overwrite), ``show_3d`` and
         ``smoothing`` (0..1), and ``segmentations`` (every segmentation in the scene: id, name)."""
         editor = self.editor
@@ -117,10 +118,10 @@ class SegmentEditorSession:
         self.editor.edit_segment(segment_id, "Segment visibility",
                                  lambda node: segments.set_segment_visible(node, segment_id, visible, kind))
 
-    def set_segment_opacity(self, segment_id: str, opacity: float) -> None:
-        """Opacity 0..1 in 2D and 3D."""
+    def set_segment_opacity(self, segment_id: str, opacity: float, kind: str | None = None) -> None:
+        """Opacity 0..1 in 2D and 3D (kind None), or only as "fill_2d", "outline_2d" or "surface_3d"."""
         self.editor.edit_segment(segment_id, "Segment opacity",
-                                 lambda node: segments.set_segment_opacity(node, segment_id, opacity))
+                                 lambda node: segments.set_segment_opacity(node, segment_id, opacity, kind))
 
     def set_segment_locked(self, segment_id: str, locked: bool) -> None:
         """A locked segment refuses edits, and edits of other segments leave its voxels alone."""
@@ -208,9 +209,10 @@ class SegmentEditorSession:
         """Shell of the active segment; mode "inside", "outside" or "medial" (where its surface lies)."""
         return hollow.apply(self.editor, thickness_mm, mode)
 
-    def apply_smoothing(self, method: str, kernel_mm: float) -> int:
-        """method "median", "opening", "closing", "gaussian" or "joint" (all visible segments)."""
-        return smoothing.apply(self.editor, method, kernel_mm)
+    def apply_smoothing(self, method: str, kernel_mm: float, joint_factor: float = 0.5) -> int:
+        """method "median", "opening", "closing", "gaussian" (kernel in mm) or "joint" (all visible
+        segments together, Slicer's surface method; joint_factor 0..1)."""
+        return smoothing.apply(self.editor, method, kernel_mm, joint_factor)
 
     def apply_islands(self, operation: str, minimum_size: int = 1000, point_zyx: Sequence[int] | None = None,
                       point_ras: Sequence[float] | None = None) -> int:
@@ -247,6 +249,17 @@ class SegmentEditorSession:
     def auto_complete_update(self) -> dict:
         """Compute again after the seeds were edited; returns the preview."""
         self._require_auto_complete().update()
+        return self.auto_complete_preview()
+
+    def set_seed_locality(self, value: float) -> dict | None:
+        """Grow from seeds' seed locality (0..10). While grow from seeds runs, its preview is computed
+        again with it (as Slicer's slider does) and returned; otherwise None (the next start uses it)."""
+        session = self._auto_complete
+        if not isinstance(session, GrowFromSeeds):
+            GrowFromSeeds.check_seed_locality(value)
+            return None
+        session.set_seed_locality(value)
+        session.update()
         return self.auto_complete_preview()
 
     def auto_complete_preview(self) -> dict:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import time
 
@@ -180,8 +181,92 @@ def test_a_typed_position_moves_a_point_and_a_bad_one_is_refused(a_page):
     r_field.blur()
     wait_for_state(page, "markups_items", lambda items: (_markup(page, node_id) or {"points": [{}]})
                    ["points"][0].get("ras", [None])[0] == 12.5)
+    page.wait_for_function("v => Number(document.querySelector('.markups-point-R').value) === v", arg=12.5)
+    assert page.locator(".markups-refused").count() == 0  # an applied value: nothing to explain
     before = _markup(page, node_id)["points"][0]["ras"]
-    r_field.fill("1e9")  # beyond any scene: refused, the field is put back
-    r_field.blur()
+    for bad in ("1e9", ""):  # beyond any scene, and nothing: refused, and the field shows the point's R again
+        r_field.fill(bad)
+        r_field.blur()
+        assert float(r_field.input_value()) == before[0]  # found using the app: "1e9" stayed in the field
+        refused = page.locator(".markups-refused")
+        refused.wait_for()  # and the user is told why
+        message = refused.inner_text()  # "... at most 100000 mm from the origin", "... three finite numbers in mm"
+        assert message.startswith("move a markup point: ") and " mm" in message, message
+        refused.click()  # dismissed
+        refused.wait_for(state="detached")
     time.sleep(1.0)
     assert _markup(page, node_id)["points"][0]["ras"] == before
+
+
+MARKUPS_SCHEMA = "https://raw.githubusercontent.com/slicer/slicer/master/Modules/Loadable/Markups/Resources/Schema/markups-schema-v1.0.3.json#"
+
+
+def _open_file(page, path) -> None:
+    with page.expect_file_chooser() as chooser:
+        page.locator(".data-io-open").click()
+    chooser.value.set_files(str(path))
+
+
+def test_a_mrk_json_opened_from_the_browser_is_listed_and_a_hostile_one_is_refused_with_why(a_page, tmp_path):
+    """Found using the app: an uploaded .mrk.json was stored as ".json" and refused as no file this viewer reads."""
+    page = a_page
+    line = {"@schema": MARKUPS_SCHEMA, "markups": [{
+        "type": "Line", "coordinateSystem": "LPS", "name": "ruler",
+        "controlPoints": [{"label": "a", "position": [0.0, 0.0, 0.0]}, {"label": "b", "position": [30.0, 40.0, 0.0]}],
+    }]}
+    good = tmp_path / "ruler.mrk.json"
+    good.write_text(json.dumps(line))
+    _open_file(page, good)
+    items = wait_for_state(page, "markups_items", lambda items: any(m["name"] == "ruler" for m in items or []), 60)
+    ruler = next(m for m in items if m["name"] == "ruler")
+    assert _measurement(ruler, "length") == pytest.approx(50.0)
+
+    line["markups"][0]["controlPoints"][1]["position"] = [1.0, "2", 3.0]
+    hostile = tmp_path / "damaged.mrk.json"
+    hostile.write_text(json.dumps(line))
+    _open_file(page, hostile)
+    page.wait_for_selector(".data-io-error-text", timeout=60_000)
+    message = page.locator(".data-io-error-text").inner_text()
+    assert "damaged.mrk.json" in message and "position" in message, message
+    assert sum(m["name"] == "ruler" for m in state(page, "markups_items")) == 1  # nothing lost, nothing added
+
+
+def test_a_planes_size_and_a_curves_type_are_set_in_the_panel_and_undone(a_page):
+    page = a_page
+    _place(page, "plane")
+    plane_id = state(page, "markups_placing")["placing"]
+    _click(page, *_at(page, 0.5, 0.4))
+    wait_for_state(page, "markups_items", lambda items: (_markup(page, plane_id) or {}).get("point_count") == 1)
+    if not page.locator(".markups-row").first.is_visible():
+        open_feature_panel(page, "markups")
+    row = page.locator(f".markups-row[data-markup-id='{plane_id}']")
+    row.locator(".markups-points-toggle").click()
+    width = row.locator(".markups-plane-size-W")
+    width.fill("30")
+    width.blur()
+    item = wait_for_state(page, "markups_items", lambda items: _markup(page, plane_id)["plane"]["size"][0] == 30)
+    plane = next(m for m in item if m["id"] == plane_id)
+    assert plane["plane"]["size_mode"] == "absolute"
+    assert _measurement(plane, "area") == pytest.approx(30 * plane["plane"]["size"][1] / 100, rel=1e-3)
+    page.locator(".undo-undo").click()
+    wait_for_state(page, "markups_items", lambda items: _markup(page, plane_id)["plane"]["size_mode"] == "auto")
+
+    page.locator(".markups-place-menu").click()
+    page.locator(".markups-persistent").click()
+    page.locator(".markups-place-list").wait_for(state="detached")
+    _place(page, "open_curve")
+    curve_id = state(page, "markups_placing")["placing"]
+    for point in ((0.3, 0.7), (0.5, 0.85), (0.7, 0.7)):
+        _click(page, *_at(page, *point))
+    page.keyboard.press("Escape")
+    wait_for_state(page, "markups_placing", None)
+    spline = _measurement(_markup(page, curve_id), "length")
+    row = page.locator(f".markups-row[data-markup-id='{curve_id}']")
+    row.locator(".markups-points-toggle").click()
+    row.locator(".markups-curve-type").click()
+    page.locator(".v-overlay--active .v-list-item", has_text="Linear").click()
+    wait_for_state(page, "markups_items", lambda items: _markup(page, curve_id)["curve"]["type"] == "linear")
+    assert _measurement(_markup(page, curve_id), "length") < spline  # two chords are shorter than the spline
+    page.locator(".undo-undo").click()
+    wait_for_state(page, "markups_items", lambda items: _markup(page, curve_id)["curve"]["type"] == "spline")
+    assert _measurement(_markup(page, curve_id), "length") == spline

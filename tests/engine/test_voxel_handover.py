@@ -39,6 +39,14 @@ LYING_COMMAND = (sys.executable, "-c", LYING_PROBE)
 IDENTITY = [1.0, 0, 0, 0, 0, 1.0, 0, 0, 0, 0, 1.0, 0, 0, 0, 0, 1.0]
 
 
+@pytest.fixture(autouse=True)
+def no_spare_reader():
+    """The memfd counts below are this module's own: a spare reader that an earlier test's session
+    started holds one, and is replaced 5 s after each use, so whether it was there before or after a
+    test would depend on how long the test took."""
+    sandboxed_reading.stop_spare_reader()
+
+
 def open_memfds() -> int:
     """The memfds of this process that hold handed-over voxels."""
     count = 0

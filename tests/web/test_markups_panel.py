@@ -55,6 +55,13 @@ HOSTILE_CALLS = [
     ("roi_action", ("vtkMRMLMarkupsLineNode1", "rm -rf")),
     ("place", ("../../etc", True)),
     ("place", (None,)),
+    ("set_plane_normal", ("vtkMRMLMarkupsLineNode1", [0, 0, 1])),  # a line has no normal
+    ("set_plane_normal", ("vtkMRMLMarkupsLineNode1", [0, 0, 0])),
+    ("set_plane_size", ("vtkMRMLMarkupsLineNode1", [10, 10])),
+    ("set_plane_size", ("vtkMRMLMarkupsLineNode1", [-1, 1e12])),
+    ("set_curve_type", ("vtkMRMLMarkupsLineNode1", "linear")),  # a line is no curve
+    ("set_curve_type", ("vtkMRMLMarkupsLineNode1", "bezier")),
+    ("set_curve_type", ("vtkMRMLMarkupsLineNode1", "shortest_distance_on_surface", {"id": 1})),
 ]
 
 
@@ -131,3 +138,74 @@ def test_points_are_added_to_a_point_list_but_not_to_a_full_line(the_app):
     markups(the_app).stop()
     assert engine.interaction_modes.current == "window_level"
     assert engine.scene.IsNodePresent(points)  # the list the user chose stays, empty as it was
+
+
+def test_a_planes_normal_and_size_and_a_curves_type_are_each_one_undo_step(the_app):
+    engine = the_app.session.engine
+    plane = engine.markups_logic.AddNewMarkupsNode("vtkMRMLMarkupsPlaneNode", "")
+    plane.AddControlPointWorld((0.0, 0.0, 0.0))
+    curve = engine.markups_logic.AddNewMarkupsNode("vtkMRMLMarkupsCurveNode", "")
+    for point in ((0.0, 0.0, 0.0), (30.0, 40.0, 0.0), (60.0, 0.0, 0.0)):
+        curve.AddControlPointWorld(point)
+    curve.GetMeasurement("length").SetEnabled(True)  # as placing does (Slicer leaves a curve's length off)
+    panel = markups(the_app)
+
+    def row(node):
+        return next(m for m in items(the_app) if m["id"] == node.GetID())
+
+    panel.set_plane_normal(plane.GetID(), [1, 0, 0])
+    panel.set_plane_size(plane.GetID(), [20, 30])
+    panel.set_curve_type(curve.GetID(), "linear", None)
+    assert row(plane)["plane"]["normal"] == [1, 0, 0] and row(plane)["plane"]["size"] == [20, 30]
+    assert row(curve)["curve"]["type"] == "linear"
+    assert [m["value"] for m in row(curve)["measurements"] if m["name"] == "length"] == [100.0]
+    undo = the_app.session.undo
+    undo.undo()
+    assert row(curve)["curve"]["type"] == "spline"
+    undo.undo()
+    assert row(plane)["plane"]["size_mode"] == "auto" and row(plane)["plane"]["normal"] == [1, 0, 0]
+    undo.undo()
+    assert row(plane)["plane"]["normal"] == [0, 0, 1]
+
+
+def test_an_roi_crops_the_shown_volume_into_a_new_one_and_the_rendering_each_one_undo_step(the_app):
+    engine = the_app.session.engine
+    roi = engine.markups_logic.AddNewMarkupsNode("vtkMRMLMarkupsROINode", "")
+    roi.AddControlPointWorld((-120.0, -120.0, 80.0))
+    roi.SetSize(40.0, 30.0, 20.0)
+
+    def volumes():
+        collection = engine.scene.GetNodesByClass("vtkMRMLScalarVolumeNode")
+        return [collection.GetItemAsObject(i) for i in range(collection.GetNumberOfItems())]
+
+    [ct] = volumes()
+    markups(the_app).roi_action(roi.GetID(), "crop_volume")
+    [cropped] = [v for v in volumes() if v is not ct]
+    dims = cropped.GetImageData().GetDimensions()
+    # Voxel-based crop at the CT's own spacing: the box's size in voxels (give or take the edge voxel).
+    assert [d * s for d, s in zip(dims, cropped.GetSpacing(), strict=True)] == pytest.approx(
+        [40.0, 30.0, 20.0], abs=2 * max(ct.GetSpacing()))
+    assert the_app.session.undo.undo()
+    assert volumes() == [ct]
+
+    markups(the_app).roi_action(roi.GetID(), "crop_rendering")
+    display = engine.volume_rendering_logic.GetFirstVolumeRenderingDisplayNode(ct)
+    assert display.GetROINodeID() == roi.GetID() and display.GetCroppingEnabled() and display.GetVisibility()
+    assert the_app.session.undo.undo()
+    assert not display.GetCroppingEnabled() or not display.GetVisibility()
+
+
+def test_undo_after_starting_a_line_takes_the_line_back_before_what_was_done_before_it(the_app):
+    """Found in Chromium: paint, then place a line; undo removed the paint first and the line last."""
+    session = the_app.session
+    session.segments.create_segmentation()
+    session.segments.add_segment()
+    low, high = session.segments.threshold_range()
+    painted = session.segments.apply_threshold((low + high) / 2, high)
+    assert painted > 0
+    markups(the_app).place("line")
+    new_line = session.engine.app_logic.GetSelectionNode().GetActivePlaceNodeID()
+    assert session.engine.scene.GetNodeByID(new_line) is not None
+    assert session.undo.undo()
+    assert session.engine.scene.GetNodeByID(new_line) is None
+    assert int(session.segments.segment_array().sum()) == painted, "undo took back the threshold too"

@@ -41,6 +41,7 @@ def test_a_file_arrives_whole_under_a_generated_name(a_store):
 @pytest.mark.parametrize("name, suffix", [
     ("a.nrrd", ".nrrd"), ("b.seg.nrrd", ".seg.nrrd"), ("IM0001", ""), (".bashrc", ""),
     ("x.tar.gz", ".gz"), ("evil.n$rd", ""), ("x.verylongsuffix", ""),
+    ("F.MRK.JSON", ".mrk.json"),  # uploaded markups were stored as ".json" and refused as no file we read
 ])
 def test_suffixes_are_sanitised(name, suffix):
     assert safe_suffix(name) == suffix

@@ -28,7 +28,7 @@ MAX_OPEN_UPLOADS = 16  # uploads begun and not yet finished (each holds a file d
 MAX_DISPLAY_NAME_CHARS = 255
 UPLOAD_FOLDER_PREFIX = "slicer-upload-"
 # Extensions that are more than their last part; the longest match wins.
-COMPOUND_SUFFIXES = (".seg.nii.gz", ".seg.nrrd", ".nii.gz")
+COMPOUND_SUFFIXES = (".seg.nii.gz", ".seg.nrrd", ".nii.gz", ".mrk.json")  # a bare ".json" is no file we read
 _SUFFIX_PART = re.compile(r"\.[a-z0-9]{1,8}")
 _CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
 

@@ -241,13 +241,55 @@ def test_editable_area_inside_all_segments(segments):
 
 
 def test_overwrite_visible_spares_hidden_segments(segments):
+    """Slicer's OverwriteVisibleSegments: a hidden segment keeps its voxels, a visible one loses them."""
     hidden = segments.add_segment("hidden")
     segments.apply_modifier(box_mask(), "add", BOX_OFFSET)
     segments.set_segment_visible(hidden, False)
-    segments.add_segment("painter")
-    segments.set_overwrite("visible")
+    segments.set_overwrite("none")
+    shown = segments.add_segment("shown")
     segments.apply_modifier(box_mask(), "add", BOX_OFFSET)
+    painter = segments.add_segment("painter")
+    segments.set_overwrite("visible")
+    assert segments.state()["masking"]["overwrite"] == "visible"
+    segments.apply_modifier(box_mask((20, 40, 20)), "add", BOX_OFFSET)
     assert segments.segment_array(hidden).sum() == 20 * 40 * 40
+    assert segments.segment_array(shown).sum() == 20 * 40 * 20
+    assert not (segments.segment_array(shown) & segments.segment_array(painter)).any()
+
+
+def test_opacity_per_display_kind_round_trips_and_undoes(segments, an_undo):
+    """2D fill, 2D outline and 3D each have their own opacity, as Slicer's segmentation display node."""
+    segment = segments.add_segment("s")
+    display = segments.editor.segmentation.GetDisplayNode()
+    segments.set_segment_opacity(segment, 0.2, "fill_2d")
+    segments.set_segment_opacity(segment, 0.6, "outline_2d")
+    segments.set_segment_opacity(segment, 0.9, "surface_3d")
+    assert (display.GetSegmentOpacity2DFill(segment), display.GetSegmentOpacity2DOutline(segment),
+            display.GetSegmentOpacity3D(segment)) == pytest.approx((0.2, 0.6, 0.9))
+    row = segments.state()["segments"][0]
+    assert (row["opacity_fill_2d"], row["opacity_outline_2d"], row["opacity_surface_3d"]) == (0.2, 0.6, 0.9)
+    display.SetSegmentOpacity2DOutline(segment, 0.35)  # set in MRML (a loaded scene, Python): the state follows
+    assert segments.state()["segments"][0]["opacity_outline_2d"] == 0.35
+    display.SetSegmentOpacity2DOutline(segment, 0.6)
+    an_undo.undo()
+    assert display.GetSegmentOpacity3D(segment) == pytest.approx(1.0)
+    assert display.GetSegmentOpacity2DFill(segment) == pytest.approx(0.2)
+    an_undo.undo()
+    an_undo.undo()
+    assert display.GetSegmentOpacity2DFill(segment) == pytest.approx(1.0)
+    an_undo.redo()
+    assert display.GetSegmentOpacity2DFill(segment) == pytest.approx(0.2)
+    segments.set_segment_opacity(segment, 0.5)  # no kind: all three, as Slicer's SetSegmentOpacity
+    assert {k: v for k, v in segments.state()["segments"][0].items() if k.startswith("opacity")} == {
+        "opacity": 0.5, "opacity_fill_2d": 0.5, "opacity_outline_2d": 0.5, "opacity_surface_3d": 0.5}
+
+
+@pytest.mark.parametrize("kind", ["volume", "", 3, [1]])
+def test_a_bad_opacity_kind_is_refused(segments, kind):
+    segment = segments.add_segment("s")
+    with pytest.raises(SegmentEditorError, match="opacity kind"):
+        segments.set_segment_opacity(segment, 0.5, kind)
+    assert segments.state()["segments"][0]["opacity_fill_2d"] == 1.0
 
 
 def test_an_effect_with_no_segmentation_says_so(an_engine, a_ct_volume):
@@ -306,3 +348,24 @@ def test_an_edit_records_only_the_segments_it_changed(segments, an_undo):
     assert sorted(region.key for region in step.regions) == sorted(ids[:2])
     an_undo.undo()
     assert [int(segments.segment_array(i).sum()) for i in ids[:3]] == [200, 200, 200]
+
+
+def test_the_slice_view_draws_the_fill_and_the_outline_at_their_own_opacities(segments, an_engine):
+    """Rendered: the 2D fill's opacity changes the inside of the segment in Red, not its outline, and the
+    outline's opacity changes the border, not the inside."""
+    view = an_engine.slice_views["Red"]
+    view.resize(200, 200)
+    ijk_to_ras = np.array(segments.geometry()["ijk_to_ras"]).reshape(4, 4)
+    view.logic.SetSliceOffset(float((ijk_to_ras @ np.array([110.0, 110.0, 50.0, 1.0]))[2]))
+    segment = segments.add_segment("shown", "#ff0000")
+    segments.apply_modifier(box_mask(), "add", BOX_OFFSET)
+    shown = view.capture().astype(int)
+    segments.set_segment_opacity(segment, 0.0, "fill_2d")
+    no_fill = view.capture().astype(int)
+    changed_by_fill = np.abs(no_fill - shown).sum(axis=2) > 0
+    segments.set_segment_opacity(segment, 1.0, "fill_2d")
+    assert np.array_equal(view.capture().astype(int), shown)
+    segments.set_segment_opacity(segment, 0.0, "outline_2d")
+    changed_by_outline = np.abs(view.capture().astype(int) - shown).sum(axis=2) > 0
+    assert changed_by_fill.sum() > 4 * changed_by_outline.sum() > 0  # the inside is larger than its border
+    assert (changed_by_fill & changed_by_outline).sum() < 0.5 * changed_by_outline.sum()

@@ -8,7 +8,7 @@ from slicer import vtkMRMLVolumeArchetypeStorageNode
 
 from ..errors import EngineError
 from ..scene.data_kinds import node_kind
-from .dicom.dicom_seg import DICOM_SEG_SUFFIX, dicom_source_of, save_dicom_seg
+from .dicom.dicom_sources import DICOM_SEG_SUFFIX, dicom_source_of
 from .markups_files import MARKUPS_SAVE_SUFFIXES, save_markups
 from .models import MODEL_SAVE_SUFFIXES, save_model
 from .segmentations import SEGMENTATION_SAVE_SUFFIXES, save_segmentation
@@ -48,6 +48,8 @@ def save_data_node(engine, node, path: Path) -> Path:
     """Write ``node`` to ``path``; the suffix of ``path`` picks the format."""
     kind = node_kind(node)
     if kind == "segmentation" and path.name.lower().endswith(DICOM_SEG_SUFFIX):
+        from .dicom.dicom_seg import save_dicom_seg  # pydicom, loaded when a SEG is written
+
         return save_dicom_seg(engine, node, path)
     if kind == "segmentation":
         return save_segmentation(engine, node, path)

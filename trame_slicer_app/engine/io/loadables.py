@@ -255,7 +255,7 @@ def remember_dicom_files(node, paths: list[Path], limits: IOLimits = DEFAULT_IO_
 def _remember_series(node, series) -> None:
     # A SEG references single-frame images, one per slice of one volume (not of a time series).
     if series.frames_per_file == 1 and series.time_points == 1:
-        from .dicom.dicom_seg import remember_dicom_source
+        from .dicom.dicom_sources import remember_dicom_source
 
         remember_dicom_source(node, series.files, series.series_uid)
 

@@ -4,4 +4,4 @@ Above volume_rendering in the engine's layers (an ROI crops a rendering), below 
 hold markups' control points).
 """
 
-__all__ = ["markup_types", "markups_edit", "markups_snapshot", "measurements", "placing", "roi_tools"]
+__all__ = ["markup_types", "markups_edit", "markups_snapshot", "measurements", "placing", "roi_tools", "shape_settings"]

@@ -9,6 +9,7 @@ import re
 from ..display.scene_tree import clean_node_name, delete_node
 from .markup_types import MarkupsError, markup_type_of, require_markups_node
 from .measurements import measurements
+from .shape_settings import shape_settings_of
 
 # Slicer's views are bounded by the scene; a coordinate beyond this is a typing slip or hostile.
 MAX_COORDINATE_MM = 1.0e5
@@ -50,6 +51,7 @@ def markup_row(node) -> dict:
         "points": points,
         "point_count": len(placed),
         "measurements": measurements(node),
+        **shape_settings_of(node),  # a plane's normal and size, a curve's type
     }
 
 

@@ -105,11 +105,21 @@ def set_segment_visible(segmentation_node, segment_id: str, visible: bool, kind:
     setters[kind](segment_id, visible)
 
 
-def set_segment_opacity(segmentation_node, segment_id: str, opacity: float) -> None:
+def set_segment_opacity(segmentation_node, segment_id: str, opacity: float, kind: str | None = None) -> None:
+    """A segment's opacity 0..1 everywhere (kind None), or for one of VISIBILITY_KINDS only, as
+    Slicer's segmentation display keeps them (2D fill, 2D outline and 3D each their own)."""
     require_segment(segmentation_node, segment_id)
     if isinstance(opacity, bool) or not isinstance(opacity, (int, float)) or not 0.0 <= float(opacity) <= 1.0:
         raise SegmentEditorError("opacity is a number from 0 to 1")
-    segmentation_node.GetDisplayNode().SetSegmentOpacity(segment_id, float(opacity))
+    display = segmentation_node.GetDisplayNode()
+    setters = {"fill_2d": display.SetSegmentOpacity2DFill, "outline_2d": display.SetSegmentOpacity2DOutline,
+               "surface_3d": display.SetSegmentOpacity3D}
+    if kind is None:
+        display.SetSegmentOpacity(segment_id, float(opacity))
+        return
+    if kind not in setters:
+        raise SegmentEditorError(f"opacity kind is one of {', '.join(VISIBILITY_KINDS)}, not {str(kind)[:40]!r}")
+    setters[kind](segment_id, float(opacity))
 
 
 def set_segment_locked(segmentation_node, segment_id: str, locked: bool) -> None:
@@ -145,6 +155,9 @@ def segments_state(segmentation_node) -> list[dict]:
             "outline_2d": bool(display.GetSegmentVisibility2DOutline(segment_id)),
             "surface_3d": bool(display.GetSegmentVisibility3D(segment_id)),
             "opacity": round(float(display.GetSegmentOpacity3D(segment_id)), 3),
+            "opacity_fill_2d": round(float(display.GetSegmentOpacity2DFill(segment_id)), 3),
+            "opacity_outline_2d": round(float(display.GetSegmentOpacity2DOutline(segment_id)), 3),
+            "opacity_surface_3d": round(float(display.GetSegmentOpacity3D(segment_id)), 3),
             "locked": is_locked(segment),
         })
     return rows

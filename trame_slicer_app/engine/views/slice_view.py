@@ -80,6 +80,13 @@ class SliceView(SlicerView):
         # intersection lines in the other slice views are drawn in it.
         self.slice_node.SetLayoutColor(*SLICE_VIEW_COLORS.get(name, vtkMRMLSliceNode.GetGrayColor()))
         self._set_view_node(self.slice_node)
+        # Displayable managers hold their updates while a scene is opened (imported) or restored, and
+        # the segmentations' one then builds the pipeline of a segmentation the scene brought without
+        # cutting it at this slice: until the slice node next changed, the view showed the scene
+        # without it. Slicer's slice widgets get that change from their controllers; here the view
+        # announces its slice node itself once the scene is whole.
+        for event in (vtkMRMLScene.EndImportEvent, vtkMRMLScene.EndRestoreEvent):
+            scene.AddObserver(event, self._on_scene_complete)
 
         # Slicer's style handles every mouse/key event; the VTK style must do nothing.
         self.interactor.SetInteractorStyle(vtkInteractorStyleUser())
@@ -117,6 +124,11 @@ class SliceView(SlicerView):
 
     def _after_resize(self) -> None:
         self.logic.ResizeSliceNode(*self.size)
+
+    def _on_scene_complete(self, *_args) -> None:
+        if "logic" in self.__dict__:  # not while the view is torn down
+            self.slice_node.Modified()
+            self.request_render()
 
     def reset_view(self) -> None:
         self._after_resize()

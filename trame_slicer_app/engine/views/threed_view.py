@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from slicer import (
     vtkMRMLApplicationLogic,
+    vtkMRMLCameraDisplayableManager,
     vtkMRMLScene,
     vtkMRMLThreeDViewDisplayableManagerFactory,
     vtkMRMLThreeDViewInteractorStyle,
@@ -59,6 +60,15 @@ class ThreeDView(SlicerView):
         self.interactor_style = vtkMRMLThreeDViewInteractorStyle()
         self.interactor_style.SetDisplayableManagers(self.displayable_managers)
         self.interactor_style.SetInteractor(self.interactor)
+        # Wired as Slicer's 3D view wires it: the interactor style knows the view's camera node, and the
+        # new one when the camera displayable manager changes it (it had none here until now).
+        camera_manager = self.displayable_managers.GetDisplayableManagerByClassName("vtkMRMLCameraDisplayableManager")
+        camera_manager.AddObserver(vtkMRMLCameraDisplayableManager.ActiveCameraChangedEvent,
+                                   self._give_the_style_its_camera)
+        self._give_the_style_its_camera()
+
+    def _give_the_style_its_camera(self, *_args) -> None:
+        self.interactor_style.SetCameraNode(self.camera_node)
 
     @property
     def camera_node(self):

@@ -18,7 +18,7 @@ from trame.widgets import html
 from trame.widgets import vuetify3 as v3
 
 from ...engine.errors import EngineError
-from ...engine.markups import csv_export, markups_edit, placing, roi_tools
+from ...engine.markups import csv_export, markups_edit, placing, roi_tools, shape_settings
 from ...engine.markups.markup_types import MARKUP_TYPES
 from ...layouts import SLICE_VIEWS
 from ..mrml_binding import BindingError, a_flag, a_text, one_of
@@ -50,10 +50,38 @@ def a_position(value):
         raise BindingError(str(error)) from None
 
 
+def a_normal(value):
+    try:
+        return shape_settings.checked_normal(value)
+    except EngineError as error:
+        raise BindingError(str(error)) from None
+
+
+def a_plane_size(value):
+    try:
+        return shape_settings.checked_plane_size(value)
+    except EngineError as error:
+        raise BindingError(str(error)) from None
+
+
+def a_surface_id_or_none(value):
+    if value is not None and (not isinstance(value, str) or len(value) > 200):
+        raise BindingError("not a model id")
+    return value
+
+
+def typed(send: str, shown: str) -> str:
+    """A typed field's change handler: send the value, then show the markup's own value again. An accepted
+    value comes back through the state (and replaces it); a refused one no longer stays in the field as
+    if it had been applied (found using the app: "1e9" stayed in a point's R field)."""
+    return f"{send}; $event.target.value = {shown}"
+
+
 @dataclass
 class MarkupsTabState:
     markups_persistent: bool = False  # the next placement goes on until Escape
     markups_open_id: str | None = None  # the row whose points are shown
+    markups_refused: str = ""  # why this tab's last panel edit was refused ("" when it was applied)
 
 
 class MarkupsPanel(Feature):
@@ -66,6 +94,9 @@ class MarkupsPanel(Feature):
         super().__init__(host)
         self.engine = self.session.engine
         self.binding.bind("markups_items", lambda: markups_edit.markups_rows(self.engine))
+        self.binding.bind("markups_surfaces", lambda: shape_settings.surfaces(self.engine))
+        self.server.state.markups_curve_types = [{"value": key, "title": title}
+                                                 for key, title in shape_settings.CURVE_TYPES.items()]
         self.binding.add_poll_hook(self._placing_state)
         self.server.state.update(self._placing_state())
         self.session.key_listeners.append(self._on_key)
@@ -88,12 +119,12 @@ class MarkupsPanel(Feature):
     # -- placing --------------------------------------------------------------------
     @trigger("markups_place")
     def place(self, type_name=None, persistent=False, *_ignored) -> None:
-        """Start placing; the undo step is taken at each click (the view's press), not here."""
-        try:
-            placing.start_placing(self.engine, one_of(MARKUP_TYPES)(type_name), a_flag(bool(persistent)))
-        except (BindingError, EngineError) as error:
-            log.warning("could not start placing %.40r: %s", type_name, error)
-        self.binding.refresh()
+        """Start placing. Making the new markup is an undo step of its own, taken here before it is made
+        (each click is one more, at the view's press): without it, the markup belonged to the step
+        before, and undo took back whatever was done before it (a paint stroke) while it stayed."""
+        self.binding.edit_checked(
+            "place a markup", lambda kind, persistent: placing.start_placing(self.engine, kind, persistent),
+            (one_of(MARKUP_TYPES), type_name), (a_flag, bool(persistent)))
         self._refresh_placing()
 
     @trigger("markups_continue")
@@ -131,6 +162,27 @@ class MarkupsPanel(Feature):
         return False
 
     # -- edits ------------------------------------------------------------------------
+    def _edit_checked(self, label: str, action, *checked) -> None:
+        """As the binding's ``edit_checked`` (checked before the undo checkpoint), and the calling tab is told
+        why an edit was refused: a typed coordinate out of bounds, a locked markup."""
+        try:
+            args = [check(value) for check, value in checked]
+        except (BindingError, TypeError) as error:
+            log.warning("ignored %s: %s", label, error)
+            self.tabs.update(markups_refused=f"{label}: {error}")
+            self.binding.refresh()
+            return
+        refused: list[str] = []
+
+        def run(*values):
+            try:
+                return action(*values)
+            except EngineError as error:
+                refused.append(str(error))
+                raise
+
+        self.binding.edit(label, run, *args)
+        self.tabs.update(markups_refused=f"{label}: {refused[0]}" if refused else "")
     _SETTERS = {
         "visible": (markups_edit.set_visible, a_flag),
         "locked": (markups_edit.set_locked, a_flag),
@@ -138,12 +190,12 @@ class MarkupsPanel(Feature):
         "name": (markups_edit.rename, a_text),
     }
 
-    @trigger("markups_set")
+    @tab_trigger("markups_set")
     def set_property(self, node_id=None, prop=None, value=None, *_ignored) -> None:
         if not isinstance(prop, str) or prop not in self._SETTERS:
             return
         setter, validate = self._SETTERS[prop]
-        self.binding.edit_checked(f"markup {prop}", partial(setter, self.engine),
+        self._edit_checked(f"markup {prop}", partial(setter, self.engine),
                                   (one_of(self._ids), node_id), (validate, value))
 
     @trigger("markups_delete")
@@ -151,31 +203,49 @@ class MarkupsPanel(Feature):
         self.binding.edit_checked("delete a markup", partial(markups_edit.delete, self.engine),
                                   (one_of(self._ids), node_id))
 
-    @trigger("markups_delete_point")
+    @tab_trigger("markups_delete_point")
     def delete_point(self, node_id=None, index=None, *_ignored) -> None:
-        self.binding.edit_checked("delete a markup point", partial(markups_edit.delete_point, self.engine),
+        self._edit_checked("delete a markup point", partial(markups_edit.delete_point, self.engine),
                                   (one_of(self._ids), node_id), (a_point_index, index))
 
-    @trigger("markups_set_point")
+    @tab_trigger("markups_set_point")
     def set_point(self, node_id=None, index=None, ras=None, *_ignored) -> None:
-        self.binding.edit_checked("move a markup point", partial(markups_edit.set_point_position, self.engine),
+        self._edit_checked("move a markup point", partial(markups_edit.set_point_position, self.engine),
                                   (one_of(self._ids), node_id), (a_point_index, index), (a_position, ras))
 
-    @trigger("markups_jump")
+    @tab_trigger("markups_jump")
     def jump(self, node_id=None, index=None, *_ignored) -> None:
-        self.binding.edit_checked("jump to a markup point", partial(markups_edit.jump_to_point, self.engine),
+        self._edit_checked("jump to a markup point", partial(markups_edit.jump_to_point, self.engine),
                                   (one_of(self._ids), node_id), (a_point_index, index))
 
-    @trigger("markups_roi")
+    @tab_trigger("markups_plane_normal")
+    def set_plane_normal(self, node_id=None, normal=None, *_ignored) -> None:
+        self._edit_checked("plane normal", partial(shape_settings.set_plane_normal, self.engine),
+                                  (one_of(self._ids), node_id), (a_normal, normal))
+
+    @tab_trigger("markups_plane_size")
+    def set_plane_size(self, node_id=None, size=None, *_ignored) -> None:
+        """[width, height] in mm, or None for Slicer's automatic size."""
+        self._edit_checked("plane size", partial(shape_settings.set_plane_size, self.engine),
+                                  (one_of(self._ids), node_id), (a_plane_size, size))
+
+    @tab_trigger("markups_curve_type")
+    def set_curve_type(self, node_id=None, type_name=None, surface_id=None, *_ignored) -> None:
+        self._edit_checked("curve type", partial(shape_settings.set_curve_type, self.engine),
+                                  (one_of(self._ids), node_id), (one_of(shape_settings.CURVE_TYPES), type_name),
+                                  (a_surface_id_or_none, surface_id))
+
+    @tab_trigger("markups_roi")
     def roi_action(self, node_id=None, action=None, *_ignored) -> None:
         volume_id = self.engine.app_logic.GetSelectionNode().GetActiveVolumeID()
         if not volume_id:
             log.warning("no volume shown to crop")
+            self.tabs.update(markups_refused="no volume is shown to crop")
             return
         act = {"crop_rendering": roi_tools.use_as_rendering_crop_box, "crop_volume": roi_tools.crop_volume}
         if action not in act:
             return
-        self.binding.edit_checked(f"ROI {action}", partial(act[action], self.engine),
+        self._edit_checked(f"ROI {action}", partial(act[action], self.engine),
                                   (one_of(self._ids), node_id), (lambda v: v, volume_id))
 
     @tab_trigger("markups_export_csv")
@@ -212,6 +282,8 @@ class MarkupsPanel(Feature):
             v3.VSpacer()
             v3.VBtn("CSV", prepend_icon="mdi-download", size="small", variant="text", classes="markups-export-csv",
                     disabled=("!markups_items.length",), click="trigger('markups_export_csv')")
+        html.Div("{{ markups_refused }}", v_if="markups_refused", title="Click to dismiss",
+                 classes="markups-refused text-caption text-error mb-1", click="markups_refused = ''")
         # Tests find a row by its markup's id (trame passes data-* attributes through __properties).
         with html.Div(v_for="m in markups_items", key="m.id", classes="markups-row mb-2",
                       __properties=[("data_markup_id", "data-markup-id")], data_markup_id=("m.id",)):
@@ -221,7 +293,7 @@ class MarkupsPanel(Feature):
                            change="trigger('markups_set', [m.id, 'color', $event.target.value])")
                 html.Input(value=("m.name",), title="Rename", classes="markups-name text-body-2 flex-grow-1",
                            style="min-width: 0; color: inherit;",
-                           change="trigger('markups_set', [m.id, 'name', $event.target.value])")
+                           change=typed("trigger('markups_set', [m.id, 'name', $event.target.value])", "m.name"))
                 v3.VBtn(icon=("m.visible ? 'mdi-eye' : 'mdi-eye-off'",), size="x-small", variant="text",
                         title="Show or hide", classes="markups-visible",
                         click="trigger('markups_set', [m.id, 'visible', !m.visible])")
@@ -247,19 +319,64 @@ class MarkupsPanel(Feature):
                         click="trigger('markups_roi', [m.id, 'crop_rendering'])")
                 v3.VBtn("Crop volume", size="x-small", variant="tonal", classes="markups-roi-crop-volume",
                         click="trigger('markups_roi', [m.id, 'crop_volume'])")
+            self._build_plane_settings()
+            self._build_curve_settings()
             with html.Div(v_if="markups_open_id === m.id", classes="markups-points"), \
                     html.Div(v_for="p in m.points", key="p.index", classes="markups-point d-flex align-center ga-1"):
                     html.Span("{{ p.label }}", classes="text-caption", style="width: 48px; overflow: hidden;")
                     for axis, letter in enumerate("RAS"):
                         html.Input(type="number", step="0.1", value=(f"p.ras[{axis}]",), title=letter,
                                    classes=f"markups-point-{letter}", style="width: 64px; color: inherit;",
-                                   change=(f"trigger('markups_set_point', [m.id, p.index, "
-                                           f"[0, 1, 2].map(i => i !== {axis} ? p.ras[i] "
-                                           f": ($event.target.value === '' ? null : Number($event.target.value)))])"))
+                                   change=typed(f"trigger('markups_set_point', [m.id, p.index, "
+                                                f"[0, 1, 2].map(i => i !== {axis} ? p.ras[i] : ($event.target.value"
+                                                f" === '' ? null : Number($event.target.value)))])",
+                                                f"p.ras[{axis}]"))
                     v3.VBtn(icon="mdi-target", size="x-small", variant="text", title="Jump slices here",
                             classes="markups-point-jump", click="trigger('markups_jump', [m.id, p.index])")
                     v3.VBtn(icon="mdi-close", size="x-small", variant="text", title="Delete this point",
                             classes="markups-point-delete", click="trigger('markups_delete_point', [m.id, p.index])")
+
+
+    @staticmethod
+    def _build_plane_settings() -> None:
+        """Slicer's plane settings: the normal (for a point-and-normal plane) and the size (auto or absolute)."""
+        with html.Div(v_if="m.plane && markups_open_id === m.id", classes="markups-plane text-caption"):
+            with html.Div(classes="d-flex align-center ga-1"):
+                html.Span("Normal", style="width: 48px;")
+                for axis, letter in enumerate("RAS"):
+                    html.Input(type="number", step="0.1", value=(f"m.plane.normal[{axis}]",), title=f"Normal {letter}",
+                               classes=f"markups-plane-normal-{letter}", style="width: 64px; color: inherit;",
+                               disabled=("!m.plane.normal_editable || m.locked",),
+                               change=typed(f"trigger('markups_plane_normal', [m.id, [0, 1, 2].map(i => i !== "
+                                            f"{axis} ? m.plane.normal[i] : ($event.target.value === '' ? null "
+                                            f": Number($event.target.value)))])", f"m.plane.normal[{axis}]"))
+            with html.Div(classes="d-flex align-center ga-1"):
+                html.Span("Size", style="width: 48px;")
+                for axis, letter in enumerate("WH"):
+                    html.Input(type="number", step="1", value=(f"m.plane.size[{axis}]",),
+                               title=("Width (mm)", "Height (mm)")[axis], classes=f"markups-plane-size-{letter}",
+                               style="width: 64px; color: inherit;", disabled=("m.locked",),
+                               change=typed(f"trigger('markups_plane_size', [m.id, [0, 1].map(i => i !== {axis} "
+                                            f"? m.plane.size[i] : ($event.target.value === '' ? null "
+                                            f": Number($event.target.value)))])", f"m.plane.size[{axis}]"))
+                v3.VBtn("auto", size="x-small", variant=("m.plane.size_mode === 'auto' ? 'tonal' : 'text'",),
+                        title="Size follows the scene (Slicer's automatic size)", classes="markups-plane-size-auto",
+                        disabled=("m.locked",), click="trigger('markups_plane_size', [m.id, null])")
+
+    @staticmethod
+    def _build_curve_settings() -> None:
+        """Slicer's curve settings: how points are joined, and the model a shortest-distance curve follows."""
+        with html.Div(v_if="m.curve && markups_open_id === m.id", classes="markups-curve d-flex align-center ga-1"):
+            v3.VSelect(label="Curve type", items=("markups_curve_types",), model_value=("m.curve.type",),
+                       density="compact", hide_details=True, classes="markups-curve-type", disabled=("m.locked",),
+                       update_modelValue=("trigger('markups_curve_type', [m.id, $event, "
+                                          "$event === 'shortest_distance_on_surface' "
+                                          "? (m.curve.surface_id || (markups_surfaces[0] || {}).id || null) : null])"))
+            v3.VSelect(label="Surface", items=("markups_surfaces",), item_title="name", item_value="id",
+                       model_value=("m.curve.surface_id",), density="compact", hide_details=True,
+                       classes="markups-curve-surface", v_if="m.curve.type === 'shortest_distance_on_surface'",
+                       disabled=("m.locked",),
+                       update_modelValue="trigger('markups_curve_type', [m.id, m.curve.type, $event])")
 
 
 FEATURE = MarkupsPanel

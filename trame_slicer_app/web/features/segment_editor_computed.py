@@ -116,8 +116,9 @@ class ComputedEffects:
             "seg_margin": lambda mm=None, *_: s.apply_margin(a_number(-margin.MAX_MARGIN_MM, margin.MAX_MARGIN_MM)(mm)),
             "seg_hollow": lambda mm=None, mode=None, *_: s.apply_hollow(
                 a_number(0, hollow.MAX_SHELL_MM)(mm), one_of(hollow.SHELL_MODES)(mode)),
-            "seg_smooth": lambda method=None, mm=None, *_: s.apply_smoothing(
-                one_of(smoothing.METHODS)(method), a_number(0, smoothing.MAX_KERNEL_MM)(mm)),
+            "seg_smooth": lambda method=None, mm=None, factor=0.5, *_: s.apply_smoothing(
+                one_of(smoothing.METHODS)(method), a_number(0, smoothing.MAX_KERNEL_MM)(mm), a_number(0, 1)(factor)),
+            "seg_seed_locality": lambda value=None, *_: self._seed_locality(value),
             "seg_islands": lambda operation=None, minimum=1000, *_: self._islands(operation, minimum),
             "seg_logical": lambda operation=None, other=None, *_: s.apply_logical(
                 one_of(logical.OPERATIONS)(operation),
@@ -164,6 +165,12 @@ class ComputedEffects:
             preview = self.segments.auto_complete_start(effect, axis=one_of(list(AXES))(option))
         self._auto_effect = effect
         self._show_auto(preview)
+
+    def _seed_locality(self, value) -> None:
+        """The slider moved: while grow from seeds runs its preview follows (Slicer's auto-update)."""
+        preview = self.segments.set_seed_locality(a_number(0, MAX_SEED_LOCALITY)(value))
+        if preview is not None and self._auto_effect == "grow_from_seeds":
+            self._show_auto(preview)
 
     def _show_auto(self, preview: dict) -> None:
         state = self.segments.state()

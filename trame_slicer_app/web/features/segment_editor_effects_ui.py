@@ -9,6 +9,7 @@ from trame.widgets import vuetify3 as v3
 
 from ...engine.segment_editor.effects import hollow, islands, logical, mask_volume, smoothing, threshold
 from ...engine.segment_editor.effects.fill_between_slices import AXES
+from ...engine.segment_editor.effects.grow_from_seeds import MAX_SEED_LOCALITY
 
 COMPUTED_EFFECT_BUTTONS: dict[str, tuple[str, str]] = {  # name -> (title, icon)
     "threshold": ("Threshold", "mdi-contrast-box"),
@@ -28,13 +29,14 @@ OPTION_DEFAULTS = {
     "seg_opt_smooth_mm": 3.0, "seg_opt_islands_op": "keep_largest", "seg_opt_islands_min": 1000,
     "seg_opt_logical_op": "copy", "seg_opt_logical_other": None, "seg_opt_mask_mode": "outside",
     "seg_opt_mask_fill": 0.0, "seg_opt_mask_inside": 1.0, "seg_opt_seed_locality": 0.0, "seg_opt_fill_axis": "all",
+    "seg_opt_joint_factor": 0.5,
 }
 
 
 def _select(key: str, label: str, choices, css: str) -> None:
-    v3.VSelect(v_model=(key,), label=label, items=("items", [{"title": c.replace("_", " "), "value": c}
-                                                              for c in choices]),
-               density="compact", hide_details=True, classes=css)
+    # the items as a JS literal: ("items", [...]) would bind every select to one shared state key
+    items = "[" + ", ".join(f"{{title: '{c.replace('_', ' ')}', value: '{c}'}}" for c in choices) + "]"
+    v3.VSelect(v_model=(key,), label=label, items=(items,), density="compact", hide_details=True, classes=css)
 
 
 def _number(key: str, label: str, css: str) -> None:
@@ -75,8 +77,13 @@ def build_effect_options() -> None:
         _apply("seg_hollow", "[seg_opt_hollow_mm, seg_opt_hollow_mode]", css="seg-hollow-apply")
     with html.Div(v_if="seg_effect === 'smoothing'"):
         _select("seg_opt_smooth_method", "Method", smoothing.METHODS, "seg-smooth-method")
-        _number("seg_opt_smooth_mm", "Kernel size (mm)", "seg-smooth-mm")
-        _apply("seg_smooth", "[seg_opt_smooth_method, seg_opt_smooth_mm]", css="seg-smooth-apply")
+        with html.Div(v_if="seg_opt_smooth_method !== 'joint'"):
+            _number("seg_opt_smooth_mm", "Kernel size (mm)", "seg-smooth-mm")
+        v3.VSlider(v_if="seg_opt_smooth_method === 'joint'", v_model=("seg_opt_joint_factor",), min=0, max=1,
+                   step=0.05, label="Smoothing factor", density="compact", hide_details=True, thumb_label=True,
+                   classes="seg-joint-factor")
+        _apply("seg_smooth", "[seg_opt_smooth_method, seg_opt_smooth_mm, seg_opt_joint_factor]",
+               css="seg-smooth-apply")
     with html.Div(v_if="seg_effect === 'islands'"):
         _select("seg_opt_islands_op", "Operation", islands.OPERATIONS, "seg-islands-op")
         _number("seg_opt_islands_min", "Minimum size (voxels)", "seg-islands-min")
@@ -96,8 +103,10 @@ def build_effect_options() -> None:
     for effect, option in (("grow_from_seeds", "seg_opt_seed_locality"),
                            ("fill_between_slices", "seg_opt_fill_axis")):
         with html.Div(v_if=f"seg_effect === '{effect}'"):
-            if effect == "grow_from_seeds":
-                _number(option, "Seed locality (0..10)", "seg-seed-locality")
+            if effect == "grow_from_seeds":  # Slicer's slider; a change while growing updates the preview
+                v3.VSlider(v_model=(option,), min=0, max=MAX_SEED_LOCALITY, step=0.1, label="Seed locality",
+                           density="compact", hide_details=True, thumb_label=True, classes="seg-seed-locality",
+                           end="trigger('seg_seed_locality', [$event])")
             else:
                 _select(option, "Axis", list(AXES), "seg-fill-axis")
             with html.Div(classes="d-flex flex-wrap ga-1"):

@@ -65,6 +65,8 @@ class SegmentEditorTabState:
 
     seg_renaming: dict | None = None
     seg_statistics: list | None = None
+    seg_filter: str = ""  # the segment list's filter text (Slicer's segments table filter), typed here
+    seg_display_open: bool = False  # the active segment's 2D fill / 2D outline / 3D rows are shown
     seg_opt_auto_method: str = OPTION_DEFAULTS["seg_opt_auto_method"]
     seg_opt_auto_mode: str = OPTION_DEFAULTS["seg_opt_auto_mode"]
     seg_opt_margin_mm: float = OPTION_DEFAULTS["seg_opt_margin_mm"]
@@ -80,6 +82,7 @@ class SegmentEditorTabState:
     seg_opt_mask_fill: float = OPTION_DEFAULTS["seg_opt_mask_fill"]
     seg_opt_mask_inside: float = OPTION_DEFAULTS["seg_opt_mask_inside"]
     seg_opt_seed_locality: float = OPTION_DEFAULTS["seg_opt_seed_locality"]
+    seg_opt_joint_factor: float = OPTION_DEFAULTS["seg_opt_joint_factor"]
     seg_opt_fill_axis: str = OPTION_DEFAULTS["seg_opt_fill_axis"]
 
 
@@ -216,8 +219,8 @@ class SegmentEditorPanel(Feature):
                                                                                           a_colour(colour)),
             "seg_visible": lambda segment_id=None, kind=None, shown=None, *_: s.set_segment_visible(
                 segment(segment_id), a_flag(shown), one_of(VISIBILITY_KINDS)(kind)),
-            "seg_opacity": lambda segment_id=None, value=None, *_: s.set_segment_opacity(segment(segment_id),
-                                                                                           a_number(0, 1)(value)),
+            "seg_opacity": lambda segment_id=None, value=None, kind=None, *_: s.set_segment_opacity(
+                segment(segment_id), a_number(0, 1)(value), one_of(VISIBILITY_KINDS)(kind)),
             "seg_lock": lambda segment_id=None, locked=None, *_: s.set_segment_locked(segment(segment_id),
                                                                                         a_flag(locked)),
             "seg_show_3d": lambda shown=None, *_: s.show_3d(a_flag(shown)),

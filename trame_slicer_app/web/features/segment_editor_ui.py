@@ -44,12 +44,18 @@ EDITABLE_AREA_ITEMS = [("Everywhere", "everywhere"), ("Inside all segments", "in
                        ("Outside visible segments", "outside_visible_segments"),
                        ("Inside one segment", "inside_segment")]
 OVERWRITE_ITEMS = [("Overwrite all", "all"), ("Overwrite visible", "visible"), ("Allow overlap", "none")]
+DISPLAY_KINDS = (("fill_2d", "2D fill"), ("outline_2d", "2D outline"), ("surface_3d", "3D surface"))
+# The segment rows the list shows: those whose name holds the filter text, in any case.
+SHOWN_SEGMENTS = ("(seg_filter ? seg_state.segments.filter("
+                  "s => s.name.toLowerCase().includes(seg_filter.toLowerCase())) : seg_state.segments)")
 _RENAME_VALID = (f"(seg_renaming && seg_renaming.name.trim().length > 0"
                  f" && seg_renaming.name.length <= {MAX_TEXT_LENGTH})")
 
 
-def _items(pairs) -> list[dict]:
-    return [{"title": title, "value": value} for title, value in pairs]
+def _items(pairs) -> tuple[str]:
+    """A select's items as a JS literal of the template. Not ("items", [...]): that binds every select
+    to one shared state key "items", the last list declared, so each select offered the same options."""
+    return ("[" + ", ".join(f"{{title: '{title}', value: '{value}'}}" for title, value in pairs) + "]",)
 
 
 def build_panel() -> None:
@@ -93,7 +99,8 @@ def _build_segmentation_bar() -> None:
 
 def _build_segment_list() -> None:
     html.Div("No segment: add one.", v_if="!seg_state.segments.length", classes="text-medium-emphasis")
-    with html.Div(v_for="s in seg_state.segments", key="s.id",
+    _build_filter_bar()
+    with html.Div(v_for=f"s in {SHOWN_SEGMENTS}", key="s.id",
                   classes=("['seg-row', 'px-1', s.id === seg_state.active_segment_id ? 'seg-active' : '']",),
                   style=("s.id === seg_state.active_segment_id ? 'background: rgba(100,140,255,0.18)' : ''",)):
         with html.Div(classes="d-flex align-center ga-1"):
@@ -123,6 +130,39 @@ def _build_segment_list() -> None:
         v3.VSlider(v_if="s.id === seg_state.active_segment_id", model_value=("s.opacity",), min=0, max=1,
                    step=0.05, label="Opacity", density="compact", hide_details=True, classes="seg-opacity",
                    end="trigger('seg_opacity', [s.id, $event])")
+        _build_display_kinds()
+
+
+def _build_filter_bar() -> None:
+    """Slicer's segments table filter: the rows whose name holds the typed text (any case). The text is
+    this tab's and stays in the browser (it filters what the tab shows, nothing on the server)."""
+    with html.Div(v_if="seg_state.segments.length", classes="d-flex align-center ga-1"):
+        v3.VTextField(v_model=("seg_filter",), placeholder="Filter by name", prepend_inner_icon="mdi-magnify",
+                      clearable=True, density="compact", variant="plain", hide_details=True, maxlength=MAX_TEXT_LENGTH,
+                      classes="seg-filter")
+        html.Span(f"{{{{ {SHOWN_SEGMENTS}.length }}}} of {{{{ seg_state.segments.length }}}}",
+                  v_if="seg_filter", classes="seg-filter-count text-caption text-medium-emphasis text-no-wrap")
+    html.Div("No segment's name holds this text.", v_if=f"seg_filter && !{SHOWN_SEGMENTS}.length",
+             classes="seg-filter-empty text-caption text-medium-emphasis")
+
+
+def _build_display_kinds() -> None:
+    """The active segment's display as Slicer's segmentation display node keeps it: 2D fill, 2D outline
+    and 3D, each with its own visibility and opacity."""
+    with html.Div(v_if="s.id === seg_state.active_segment_id", classes="d-flex justify-end"):
+        v3.VBtn("Display", size="x-small", variant="text", classes="seg-display-toggle",
+                append_icon=("seg_display_open ? 'mdi-chevron-up' : 'mdi-chevron-down'",),
+                click="seg_display_open = !seg_display_open")
+    with html.Div(v_if="s.id === seg_state.active_segment_id && seg_display_open", classes="seg-display-kinds"):
+        for kind, title in DISPLAY_KINDS:
+            with html.Div(classes=f"d-flex align-center ga-1 seg-display-{kind.replace('_', '-')}"):
+                v3.VCheckboxBtn(model_value=(f"s.{kind}",), density="compact", title=f"Show the {title}",
+                                classes="seg-display-visible flex-grow-0",
+                                update_modelValue=f"trigger('seg_visible', [s.id, '{kind}', $event])")
+                html.Span(title, classes="text-caption text-no-wrap", style="width: 64px")
+                v3.VSlider(model_value=(f"s.opacity_{kind}",), min=0, max=1, step=0.05, density="compact",
+                           hide_details=True, thumb_label=True, classes="seg-display-opacity",
+                           end=f"trigger('seg_opacity', [s.id, $event, '{kind}'])")
 
 
 def _build_effects() -> None:
@@ -150,7 +190,7 @@ def _build_effects() -> None:
     _build_smoothing_brush()
     with html.Div(v_if="seg_effect === 'scissors'", classes="seg-scissors-options"):
         for key, (label, pairs) in SCISSORS_CHOICES.items():
-            v3.VSelect(v_model=(key,), label=label, items=("items", _items(pairs)), density="compact",
+            v3.VSelect(v_model=(key,), label=label, items=_items(pairs), density="compact",
                        hide_details=True, classes=key.replace("_", "-"))
         v3.VTextField(v_if="seg_scissors_cut !== 'unlimited'", model_value=("seg_scissors_depth_mm",),
                       type="number", label="Depth (mm, 0: this slice)", density="compact", hide_details=True,
@@ -166,7 +206,7 @@ def _build_smoothing_brush() -> None:
             html.Div("Left drag in a slice or the 3D view smooths the segment under the brush only.",
                      classes="text-caption text-medium-emphasis")
             v3.VSelect(v_model=("seg_smooth_brush_method",), label="Brush method",
-                       items=("items", _items([(m.capitalize(), m) for m in BRUSH_METHODS])),
+                       items=_items([(m.capitalize(), m) for m in BRUSH_METHODS]),
                        density="compact", hide_details=True, classes="seg-smooth-brush-method")
             v3.VTextField(model_value=("seg_smooth_brush_mm",), type="number", label="Brush kernel (mm)",
                           density="compact", hide_details=True, classes="seg-smooth-brush-mm",
@@ -187,7 +227,7 @@ def _build_masking() -> None:
         v3.VExpansionPanelTitle("Masking", classes="seg-masking-title")
         with v3.VExpansionPanelText():
             v3.VSelect(model_value=("seg_state.masking.editable_area",), label="Editable area",
-                       items=("items", _items(EDITABLE_AREA_ITEMS)), density="compact", hide_details=True,
+                       items=_items(EDITABLE_AREA_ITEMS), density="compact", hide_details=True,
                        classes="seg-editable-area",
                        update_modelValue="trigger('seg_editable_area', [$event, seg_state.masking.mask_segment_id"
                                          " || (seg_state.segments[0] && seg_state.segments[0].id)])")
@@ -208,7 +248,7 @@ def _build_masking() -> None:
                                   density="compact", hide_details=True, classes=f"seg-intensity-{label.lower()}",
                                   change=f"trigger('seg_intensity_mask', [true, {values}])")
             v3.VSelect(model_value=("seg_state.masking.overwrite",), label="Modify other segments",
-                       items=("items", _items(OVERWRITE_ITEMS)), density="compact", hide_details=True,
+                       items=_items(OVERWRITE_ITEMS), density="compact", hide_details=True,
                        classes="seg-overwrite", update_modelValue="trigger('seg_overwrite', [$event])")
 
 

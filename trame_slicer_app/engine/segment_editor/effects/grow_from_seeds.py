@@ -41,9 +41,14 @@ class GrowFromSeeds(AutoComplete):
         editor.voxel_edit_listeners.append(self._on_voxel_edit)
 
     def set_seed_locality(self, value: float) -> None:
+        """The filter's distance penalty from the next run on (an update keeps the filter's state)."""
+        self.seed_locality = self.check_seed_locality(value)
+
+    @staticmethod
+    def check_seed_locality(value: object) -> float:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= MAX_SEED_LOCALITY:
             raise SegmentEditorError(f"seed locality is a number from 0 to {MAX_SEED_LOCALITY:g}")
-        self.seed_locality = float(value)
+        return float(value)
 
     def compute(self) -> None:
         if self._box is not None and self._only_edited_inside_box():

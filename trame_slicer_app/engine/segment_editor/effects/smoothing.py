@@ -1,5 +1,6 @@
 """Smoothing of the active segment with Slicer's methods: median, opening (removes extrusions),
-closing (fills holes), Gaussian; and joint smoothing of all visible segments together.
+closing (fills holes), Gaussian; and joint smoothing of all visible segments together
+(joint_smoothing.py, Slicer's surface method).
 
 Kernel sizes are in mm and become an odd number of voxels per axis (at least 1), as in Slicer's
 effect; they are bounded by MAX_KERNEL_MM and MAX_KERNEL_VOXELS so that a slip of the slider
@@ -13,7 +14,7 @@ from vtkmodules.vtkImagingMorphological import vtkImageOpenClose3D
 
 from ..errors import SegmentEditorError
 from ..segment_editor import SegmentEditor
-from ..segment_list import segment_ids
+from . import joint_smoothing
 from .effect_input import active_segment_voxels, choice, size_mm, spacing_xyz
 from .vtk_images import run_filter, to_vtk_image
 
@@ -70,38 +71,17 @@ def smoothed(mask: np.ndarray, method: str, kernel_mm: float, spacing) -> np.nda
     return gaussian(mask, kernel_mm, spacing)
 
 
-def apply(editor: SegmentEditor, method: str, kernel_mm: float) -> int:
-    """Smooth the active segment (or, with "joint", every visible segment together); one undo step."""
+def apply(editor: SegmentEditor, method: str, kernel_mm: float,
+          joint_factor: float = joint_smoothing.DEFAULT_FACTOR) -> int:
+    """Smooth the active segment, or with "joint" every visible segment together by Slicer's method
+    (``joint_factor`` 0..1; the kernel is not used: joint_smoothing.py); one undo step."""
     choice(method, METHODS, "the smoothing method")
-    kernel_mm = size_mm(kernel_mm, "the smoothing kernel", MAX_KERNEL_MM)
     if method == "joint":
-        return _joint(editor, kernel_mm)
+        return joint_smoothing.apply(editor, joint_factor)
+    kernel_mm = size_mm(kernel_mm, "the smoothing kernel", MAX_KERNEL_MM)
     _segment_id, voxels = active_segment_voxels(editor)
     return editor.apply_modifier(smoothed(voxels, method, kernel_mm, spacing_xyz(editor)), "set", (0, 0, 0),
                                  f"Smoothing ({method})")
-
-
-def _joint(editor: SegmentEditor, kernel_mm: float) -> int:
-    """Each visible segment Gaussian-smoothed, then each voxel given to the segment whose smoothed
-    value is highest there (at least half): segments stay without gaps or overlaps between them."""
-    segmentation, _volume = editor.require()
-    display = segmentation.GetDisplayNode()
-    ids = [sid for sid in segment_ids(segmentation) if display.GetSegmentVisibility(sid)]
-    if not ids:
-        raise SegmentEditorError("joint smoothing needs at least one visible segment")
-    spacing = spacing_xyz(editor)
-    kernel_voxels(kernel_mm, spacing)
-    blurred = []
-    for sid in ids:
-        f = vtkImageGaussianSmooth()
-        f.SetStandardDeviations(*(kernel_mm / 2.0 / s for s in spacing))
-        blurred.append(run_filter(f, to_vtk_image(editor.segment_array(sid).astype(np.float32))))
-    stack = np.stack(blurred)
-    winner = np.argmax(stack, axis=0)
-    strong = stack.max(axis=0) >= 0.5
-    return editor.apply_segment_masks({sid: strong & (winner == index) for index, sid in enumerate(ids)},
-                                      "Joint smoothing")
-
 
 
 def reach_voxels(method: str, kernel_mm: float, spacing) -> tuple[int, int, int]:

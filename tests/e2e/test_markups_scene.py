@@ -1,0 +1,66 @@
+"""Markups in a saved scene, in Chromium: place, save the scene, close it, open the saved .mrb again, and the
+markup is back with its points and measurement; and a second tab sees what the first placed."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import RunningApp
+
+from e2e.test_markups import _at, _click, _markup, _place
+from e2e.views import state, wait_for_state, wait_for_views
+
+pytestmark = pytest.mark.browser
+
+VIEWPORT = {"width": 1400, "height": 900}
+LOAD_TIMEOUT_S = 60
+
+
+@pytest.fixture(scope="module")
+def an_app(a_ct_path):
+    app = RunningApp("--data", str(a_ct_path))
+    yield app
+    app.stop()
+
+
+def _a_page(browser, app):
+    page = browser.new_page(viewport=VIEWPORT, accept_downloads=True)
+    page.goto(app.url)
+    wait_for_views(page)
+    return page
+
+
+def test_a_line_saved_in_a_scene_comes_back_when_the_scene_is_reopened(a_browser, an_app, tmp_path):
+    page = _a_page(a_browser, an_app)
+    try:
+        _place(page, "line")
+        node_id = state(page, "markups_placing")["placing"]
+        _click(page, *_at(page, 0.3, 0.5))
+        _click(page, *_at(page, 0.7, 0.5))
+        placed = wait_for_state(page, "markups_items", lambda items: (
+            _markup(page, node_id) or {}).get("point_count") == 2)
+        line = next(m for m in placed if m["id"] == node_id)
+
+        other = _a_page(a_browser, an_app)  # a second tab shows the same scene
+        try:
+            wait_for_state(other, "markups_items", lambda items: any(m["id"] == node_id for m in items or []))
+        finally:
+            other.close()
+
+        page.locator(".data-io-save").click()
+        with page.expect_download(timeout=LOAD_TIMEOUT_S * 1000) as info:
+            page.locator(".data-io-save-scene").click()
+        bundle = tmp_path / "with a line.mrb"
+        info.value.save_as(bundle)
+        page.locator(".data-io-close").click()
+        page.locator(".data-io-close-confirm").click()
+        wait_for_state(page, "markups_items", [])
+
+        with page.expect_file_chooser() as chooser:
+            page.locator(".data-io-open").click()
+        chooser.value.set_files(str(bundle))
+        items = wait_for_state(page, "markups_items", lambda items: len(items or []) == 1, LOAD_TIMEOUT_S)
+        [again] = items
+        for key in ("name", "type", "color", "points", "measurements"):
+            assert again[key] == line[key], key
+    finally:
+        page.close()
