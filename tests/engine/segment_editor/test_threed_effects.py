@@ -281,21 +281,6 @@ def test_joint_smoothing_is_refused_as_a_brush(segments, bone):
     assert np.array_equal(segments.segment_array(), bone)
 
 
-def test_a_set_inside_a_box_changes_nothing_outside_it(segments, bone, an_undo):
-    """The smoothing brush sets its box: Slicer's Set alone cleared the segment outside the box."""
-    box = (slice(45, 55), slice(160, 200), slice(80, 120))
-    inside = np.zeros((10, 40, 40), bool)
-    inside[2:8, 10:30, 10:30] = True
-    changed = segments.apply_modifier(inside, "set", (45, 160, 80))
-    after = segments.segment_array()
-    expected = bone.copy()
-    expected[box] = inside
-    assert np.array_equal(after, expected)
-    assert changed == int((expected != bone).sum())
-    an_undo.undo()
-    assert np.array_equal(segments.segment_array(), bone)
-
-
 def test_the_locator_pick_lands_where_a_bare_cell_picker_does(editing, bone_in_3d):
     """The 3D brush picks through cell locators (0.2 ms instead of 80 ms a pick here): same points."""
     from vtkmodules.vtkRenderingCore import vtkCellPicker

@@ -194,13 +194,7 @@ class SegmentEditor:
         (bz, by, bx), (nz, ny, nx) = box
         oz, oy, ox = offset
         clipped = mask[bz - oz:bz - oz + nz, by - oy:by - oy + ny, bx - ox:bx - ox + nx]
-        changes = [(segment_id, clipped, mode)]
-        if mode == "set" and box[1] != volume_shape(volume):
-            # Slicer's Set replaces the segment's whole mask even when given the box's extent (measured:
-            # the voxels outside the box were cleared, unrecorded): a set inside a box is a remove of what
-            # the mask leaves out and an add of what it holds, both inside the box (docs/decisions/0024).
-            changes = [(segment_id, ~clipped, "remove"), (segment_id, clipped, "add")]
-        edit = self._recorded(segmentation, volume, box, changes, bypass_masking,
+        edit = self._recorded(segmentation, volume, box, [(segment_id, clipped, mode)], bypass_masking,
                               label or f"{mode.capitalize()} {segment.GetName()}")
         return changed_voxels(edit, segment_id)
 

@@ -107,14 +107,32 @@ def apply_in_region(editor: SegmentEditor, method: str, kernel_mm: float, region
     segment_id, voxels = active_segment_voxels(editor, allow_empty=True)
     if region.shape != voxels.shape:
         raise SegmentEditorError(f"a brush region is {voxels.shape} voxels (z, y, x), not {region.shape}")
-    where = [np.nonzero(region.any(axis=tuple(a for a in range(3) if a != axis)))[0] for axis in range(3)]
-    if any(w.size == 0 for w in where):
+    stroke = _bounding_box(region)
+    if stroke is None:
         return 0
     spacing = spacing_xyz(editor)
     reach_zyx = tuple(reversed(reach_voxels(method, kernel_mm, spacing)))
-    grown = tuple(slice(max(0, int(w[0]) - r), min(n, int(w[-1]) + 1 + r))
-                  for w, r, n in zip(where, reach_zyx, voxels.shape, strict=True))
+    grown = tuple(slice(max(0, s.start - r), min(n, s.stop + r))
+                  for s, r, n in zip(stroke, reach_zyx, voxels.shape, strict=True))
     original = voxels[grown]
     result = np.where(region[grown], smoothed(original, method, kernel_mm, spacing), original)
-    return editor.apply_modifier(result, "set", tuple(s.start for s in grown), f"Smoothing brush ({method})",
+    # Slicer's Set, given a box, replaces the segment's whole mask (voxels outside the box are cleared,
+    # measured: docs/decisions/0024): the box set is the union of the stroke's and the segment's boxes.
+    box = _union(grown, _bounding_box(voxels))
+    written = voxels[box].copy()
+    written[tuple(slice(g.start - b.start, g.stop - b.start) for g, b in zip(grown, box, strict=True))] = result
+    return editor.apply_modifier(written, "set", tuple(s.start for s in box), f"Smoothing brush ({method})",
                                  segment_id=segment_id)
+
+
+def _bounding_box(mask: np.ndarray) -> tuple[slice, ...] | None:
+    where = [np.nonzero(mask.any(axis=tuple(a for a in range(3) if a != axis)))[0] for axis in range(3)]
+    if any(w.size == 0 for w in where):
+        return None
+    return tuple(slice(int(w[0]), int(w[-1]) + 1) for w in where)
+
+
+def _union(box: tuple[slice, ...], other: tuple[slice, ...] | None) -> tuple[slice, ...]:
+    if other is None:
+        return box
+    return tuple(slice(min(a.start, b.start), max(a.stop, b.stop)) for a, b in zip(box, other, strict=True))
