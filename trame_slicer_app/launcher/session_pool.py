@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from wslink.launcher import ResourceManager
 
 from .app_process import AppProcess
+from .fork_client import ForkServer
 from .settings import LauncherSettings
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,7 @@ class SessionPool:
         self._refill_lock = asyncio.Lock()
         self._background: set[asyncio.Task] = set()
         self._closing = False
+        self.fork_server = ForkServer() if settings.fork_server else None
 
     def _in_background(self, coroutine) -> None:
         # asyncio keeps only weak references to tasks: hold them until they finish.
@@ -69,6 +71,8 @@ class SessionPool:
     # -- life --------------------------------------------------------------------------------------
     async def start(self) -> None:
         self.settings.sessions_root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if self.fork_server is not None:
+            await self.fork_server.start()
         self._watch_task = asyncio.ensure_future(self._watch())
         self._in_background(self.refill())
 
@@ -82,6 +86,8 @@ class SessionPool:
         self._pool.clear()
         self.sessions.clear()
         await asyncio.gather(*(app.stop() for app in apps), return_exceptions=True)
+        if self.fork_server is not None:
+            await self.fork_server.close()
 
     @property
     def process_count(self) -> int:
@@ -96,7 +102,7 @@ class SessionPool:
         port = self._free_port()
         name = secrets.token_hex(16)
         return AppProcess(name, port, secrets.token_urlsafe(32), self.settings.sessions_root / name,
-                          self.settings.app_args)
+                          self.settings.app_args, self.fork_server)
 
     def _free_port(self) -> int:
         # A port someone else holds is set aside (not handed back) so that it is not tried again at once.
@@ -118,6 +124,8 @@ class SessionPool:
     async def refill(self) -> None:
         """Starts processes until the pool holds ``pool_size`` of them, within the cap."""
         async with self._refill_lock:
+            if self.fork_server is not None:  # a starting fork server gives cheaper processes: wait for it
+                await self.fork_server.wait_ready(self.settings.start_timeout_s)
             while (not self._closing and len(self._pool) < self.settings.pool_size
                    and self.process_count < self.settings.max_sessions):
                 try:
