@@ -21,6 +21,7 @@ datagram this process sends is ``{"ready": true}``, once the imports are done.""
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import ctypes
 import gc
@@ -83,11 +84,14 @@ def _run_app(main, request: dict, output_fd: int, launcher_pid: int, middle_pid:
         code = main(request["argv"]) or 0
     except SystemExit as stop:
         code = stop.code if isinstance(stop.code, int) else 1
-    except BaseException:  # noqa: BLE001  (its traceback goes to its own log, as an exec'd app's would)
+    except BaseException:  # its traceback goes to its own log, as an exec'd app's would
         import traceback
 
         traceback.print_exc()
     finally:
+        # What an interpreter's exit would run; then out at once (never back up the forks' stack).
+        with contextlib.suppress(Exception):
+            atexit._run_exitfuncs()
         with contextlib.suppress(Exception):
             sys.stdout.flush()
             sys.stderr.flush()
