@@ -49,10 +49,16 @@ def _import_the_app():
     from trame_slicer_app.native_heap import keep_heap_compact
 
     keep_heap_compact()  # the heap's settings, inherited by every fork
-    # Modules the app imports later, at its start: loaded once here, shared by every fork.
-    import PIL.Image  # noqa: F401  (the JPEG encoder)
-    import wslink.backends.aiohttp  # noqa: F401  (trame's server)
+    # Modules the app imports later, as it starts: loaded once here, shared by every fork.
+    import PIL.Image
+    import trame_client.module.vue3  # noqa: F401
+    import trame_server.utils.server  # noqa: F401
+    import wslink.backends.aiohttp  # noqa: F401
 
+    from trame_slicer_app.web.features import feature_classes
+
+    PIL.Image.init()  # its image plugins (the JPEG encoder, screenshots)
+    feature_classes()  # the web features' modules
     return main
 
 
@@ -83,7 +89,7 @@ def _run_app(main, request: dict, output_fd: int, launcher_pid: int, middle_pid:
     try:
         code = main(request["argv"]) or 0
     except SystemExit as stop:
-        code = stop.code if isinstance(stop.code, int) else 1
+        code = 0 if stop.code is None else stop.code if isinstance(stop.code, int) else 1
     except BaseException:  # its traceback goes to its own log, as an exec'd app's would
         import traceback
 
