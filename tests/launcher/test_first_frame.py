@@ -1,7 +1,6 @@
 """A new browser's first frames through the launcher: each view is sized once, at the size it shows,
 so its first frame is the one it keeps (a frame at a size the page was about to leave cost the
-slowest render of the session and held back the real one), and the page's assets arrive before
-the page asks for them."""
+slowest render of the session and held back the real one)."""
 
 from __future__ import annotations
 
