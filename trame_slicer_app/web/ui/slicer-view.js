@@ -16,7 +16,6 @@
   const RESIZE_THROTTLE_MS = 100;
   const SAMPLE_LIMIT = 1000;
   const SESSION_RETRY_MS = 200;
-  const SETTLE_MAX_FRAMES = 6; // the first size waits at most this many frames for the layout to settle
   const WHEEL_GESTURE_GAP_MS = 400; // a pause this long starts a new wheel gesture
   // The quickest tiny reply seen is how long the server's stamped messages take
   // to arrive with nothing ahead of them (clock offset included); forgotten
@@ -125,19 +124,12 @@
         sendSettledSize();
         scheduleFlush(); // input queued before the connection opened
       }
-      // The first size goes once the page's layout has settled: at mount the app's drawer has not
-      // taken its room yet, and a frame rendered at that size (the slowest, the first) was thrown
-      // away at once and delayed the real one (docs/decisions/0022, addendum).
-      function sendSettledSize(previous = "", frames = 0) {
-        if (disposed) return;
-        const el = rootEl.value;
-        const rect = el ? el.getBoundingClientRect() : { width: 0, height: 0 };
-        const key = rect.width + "x" + rect.height;
-        if (key !== previous && frames < SETTLE_MAX_FRAMES) {
-          requestAnimationFrame(() => sendSettledSize(key, frames + 1));
-          return;
-        }
-        sendResize();
+      // The first size goes at the next frame: at mount, Vuetify's layout has not yet given the app
+      // bar and the drawer their room (it does in the same task), and a frame rendered at the size of
+      // the whole window (the slowest, the first) was thrown away and held back the real one
+      // (docs/decisions/0022, addendum). Waiting for sizes to settle over frames cost more than it saved.
+      function sendSettledSize() {
+        requestAnimationFrame(() => { if (!disposed) sendResize(); });
       }
 
       // ---- size (throttled, trailing call always reads the final size) ---
