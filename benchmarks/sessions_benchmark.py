@@ -12,7 +12,9 @@ views made, empty scene), then the same number of sessions, each with the head C
 views painted in a browser. Drags (``--only drags``): 1, 2 (and ``--drag-sessions 4``) sessions, each
 with the head CT in One-Up Red (800x600) in a Chromium of its own (a driver process each), step together
 through ``--steps`` pan steps; each session's step p50 against one session alone. The machine is shared:
-figures drift between runs.
+figures drift between runs. ``--launcher-option=--no-fork-server`` (repeatable) passes options to the
+launcher: the memory with and without the fork server. The fork server's own PSS is reported apart, and
+each app process's share of it.
 """
 
 from __future__ import annotations
