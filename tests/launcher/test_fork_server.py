@@ -136,3 +136,34 @@ def test_the_fork_server_refuses_malformed_requests_and_goes_on(tmp_path):
     finally:
         ours.close()  # it ends when the launcher's end closes
         assert server.wait(30) == 0
+
+
+def zombie_children(pid: int) -> list[int]:
+    zombies = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if fields[0] == "Z" and int(fields[1]) == pid:
+                zombies.append(int(entry.name))
+    return zombies
+
+
+def test_the_orphans_a_killed_session_leaves_are_reaped_by_the_launcher(tmp_path):
+    """The launcher adopts orphans below it (a child subreaper, for the forked app processes): the
+    sandboxed reader of a killed app process comes to it when it exits, and must not stay a zombie."""
+    launcher = RunningLauncher(tmp_path / "sessions", "--pool-size", "1", "--max-sessions", "1", "--idle-s", "60")
+    try:
+        folder = launcher.session_folders()[0]
+        app = app_pid(folder)
+        launcher.wait_until(lambda: children_of(app), "the app process has no sandboxed reader")
+        orphans = children_of(app)
+        os.kill(app, signal.SIGKILL)  # the app alone: its reader (a session of its own) is orphaned
+        launcher.wait_until(lambda: not any(Path(f"/proc/{pid}").exists() for pid in orphans),
+                            "the orphaned reader was not reaped", timeout_s=60)
+        assert not zombie_children(launcher.process.pid)
+        assert launcher.process.poll() is None
+    finally:
+        launcher.stop()

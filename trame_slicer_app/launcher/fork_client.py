@@ -37,6 +37,28 @@ def become_subreaper() -> bool:
         return False
 
 
+def reap_orphans(known: set[int]) -> int:
+    """Reaps the launcher's exited children that nobody waits for: as a subreaper it also adopts the
+    orphans below it (the sandboxed readers of an app process that was killed with them), which would
+    otherwise stay zombies for the launcher's lifetime. ``known``: the pids that are waited for
+    elsewhere (asyncio's own children, the forked app processes). How many were reaped."""
+    me = os.getpid()
+    reaped = 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit() or int(entry.name) in known:
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[0] == b"Z" and int(fields[1]) == me:
+            with contextlib.suppress(ChildProcessError):
+                if os.waitpid(int(entry.name), os.WNOHANG)[0]:
+                    reaped += 1
+    return reaped
+
+
 class ForkedProcess:
     """An app process from the fork server, with what AppProcess uses of asyncio's Process:
     ``pid``, ``returncode``, ``stdout`` (its output) and ``wait()``."""

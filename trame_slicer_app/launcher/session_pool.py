@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from wslink.launcher import ResourceManager
 
 from .app_process import AppProcess
-from .fork_client import ForkServer
+from .fork_client import ForkServer, reap_orphans
 from .settings import LauncherSettings
 
 log = logging.getLogger(__name__)
@@ -61,6 +61,7 @@ class SessionPool:
         self._background: set[asyncio.Task] = set()
         self._closing = False
         self.fork_server = ForkServer() if settings.fork_server else None
+        self._leaving: set[AppProcess] = set()  # being stopped
 
     def _in_background(self, coroutine) -> None:
         # asyncio keeps only weak references to tasks: hold them until they finish.
@@ -118,7 +119,11 @@ class SessionPool:
                     log.warning("port %d is taken by another program; skipped", port)
 
     async def _discard(self, app: AppProcess) -> None:
-        await app.stop()
+        self._leaving.add(app)  # still waited for (reap_orphans must leave it alone)
+        try:
+            await app.stop()
+        finally:
+            self._leaving.discard(app)
         self._ports.freeResource(LOOPBACK, app.port)
 
     async def refill(self) -> None:
@@ -215,6 +220,10 @@ class SessionPool:
             elif (session.connections == 0 and app.ready.is_set()
                   and now - session.last_seen > self.settings.idle_s):
                 await self.end(session.id, f"no browser was connected to it for {self.settings.idle_s:g} s")
+        if self.fork_server is not None and self.fork_server.subreaper:
+            apps = [*self._pool, *(s.app for s in self.sessions.values()), *self._leaving]
+            known = {a.process.pid for a in apps if a.process is not None}
+            reap_orphans(known | ({self.fork_server.pid} if self.fork_server.pid else set()))
         for app in list(self._pool):
             if app.ended.is_set() or (not app.ready.is_set()
                                       and now - app.started_at > self.settings.start_timeout_s):
