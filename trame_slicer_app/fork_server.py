@@ -71,8 +71,9 @@ def _run_app(main, request: dict, output_fd: int, launcher_pid: int, middle_pid:
     os.dup2(output_fd, 2)
     os.close(null)
     os.close(output_fd)
-    sys.stdout.reconfigure(line_buffering=True)
-    sys.stderr.reconfigure(line_buffering=True)
+    for stream in (sys.stdout, sys.stderr):  # fds 1 and 2 are its output now: each line as it comes
+        if stream is not None and hasattr(stream, "reconfigure"):
+            stream.reconfigure(line_buffering=True)
     os.chdir(request["cwd"])
     os.environ.clear()
     os.environ.update(request["env"])
