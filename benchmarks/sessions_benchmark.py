@@ -12,13 +12,16 @@ views made, empty scene), then the same number of sessions, each with the head C
 views painted in a browser. Drags (``--only drags``): 1, 2 (and ``--drag-sessions 4``) sessions, each
 with the head CT in One-Up Red (800x600) in a Chromium of its own (a driver process each), step together
 through ``--steps`` pan steps; each session's step p50 against one session alone. The machine is shared:
-figures drift between runs.
+figures drift between runs. ``--launcher-option=--no-fork-server`` (repeatable) passes options to the
+launcher: the memory with and without the fork server. The fork server's own PSS is reported apart, and
+each app process's share of it.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -47,6 +50,21 @@ def rss_mb(pid: int) -> float:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def fork_server_pids(launcher) -> list[int]:
+    """The launcher's fork server (trame_slicer_app/fork_server.py), if it runs one: a child of the
+    launcher that runs in no session folder."""
+    found = []
+    for pid in Path(f"/proc/{launcher.process.pid}/task/{launcher.process.pid}/children").read_text().split():
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes()
+            folder = Path(os.readlink(f"/proc/{pid}/cwd"))
+        except OSError:
+            continue
+        if b"trame_slicer_app.fork_server" in command and launcher.root not in folder.parents:
+            found.append(int(pid))
+    return found
 
 
 def app_pids(launcher) -> list[int]:
@@ -92,9 +110,9 @@ def direct_first_frames(browser, runs: int) -> list[dict]:
         app.stop()
 
 
-def first_frames(browser, root: Path, pool_size: int, runs: int) -> list[dict]:
+def first_frames(browser, root: Path, pool_size: int, runs: int, options: tuple[str, ...] = ()) -> list[dict]:
     launcher = RunningLauncher(root, "--pool-size", str(pool_size), "--max-sessions", "2", "--idle-s", "5",
-                               wait_for_pool=pool_size > 0)
+                               *options, wait_for_pool=pool_size > 0)
     try:
         results = []
         for _ in range(runs):
@@ -110,14 +128,16 @@ def first_frames(browser, root: Path, pool_size: int, runs: int) -> list[dict]:
         launcher.stop()
 
 
-def memory(browser, root: Path, sessions: int) -> dict:
+def memory(browser, root: Path, sessions: int, options: tuple[str, ...] = ()) -> dict:
     launcher = RunningLauncher(root, "--pool-size", str(sessions), "--max-sessions", str(sessions),
-                               "--idle-s", "600", app_args=("--empty",))
+                               "--idle-s", "600", *options, app_args=("--empty",))
     contexts = []
     try:
         launcher.wait_until(lambda: launcher.health().get("pooled", 0) >= sessions, "the pool did not fill")
         time.sleep(3)
         idle = [(pss_mb(pid), rss_mb(pid)) for pid in app_pids(launcher)]
+        # Its pages are the apps' too; its own share counts against them (per app process, below).
+        forker = sum(pss_mb(pid) for pid in fork_server_pids(launcher))
         for _ in range(sessions):
             context = browser.new_context(viewport={"width": 1200, "height": 800})
             page = context.new_page()
@@ -135,6 +155,8 @@ def memory(browser, root: Path, sessions: int) -> dict:
         return {
             "sessions": sessions,
             "idle_pss_mb": [round(p) for p, _ in idle], "idle_rss_mb": [round(r) for _, r in idle],
+            "fork_server_pss_mb": round(forker),
+            "idle_pss_with_fork_server_share_mb": round((sum(p for p, _ in idle) + forker) / max(1, len(idle))),
             "ct_pss_mb": [round(p) for p, _ in loaded], "ct_rss_mb": [round(r) for _, r in loaded],
         }
     finally:
@@ -202,7 +224,10 @@ def main() -> None:
     parser.add_argument("--drag-sessions", default="1,2", help="how many sessions drag at once, in turn")
     parser.add_argument("--steps", type=int, default=30)
     parser.add_argument("--drive", metavar="URL", help=argparse.SUPPRESS)
+    parser.add_argument("--launcher-option", action="append", default=[], metavar="OPTION",
+                        help="passed to the launcher (e.g. --launcher-option=--no-fork-server)")
     args = parser.parse_args()
+    launcher_options = tuple(args.launcher_option)
     if args.drive:
         drive(args.drive, args.steps)
         return
@@ -216,7 +241,7 @@ def main() -> None:
         if "first-frame" in args.only:
             for label, pool in (("direct", None), ("warm", 1), ("cold", 0)):
                 runs = (direct_first_frames(browser, args.runs) if pool is None
-                        else first_frames(browser, Path(scratch) / label, pool, args.runs))
+                        else first_frames(browser, Path(scratch) / label, pool, args.runs, launcher_options))
                 report[label] = {"runs": runs,
                                  "median_in_page_s": statistics.median(r["in_page_s"] for r in runs),
                                  "median_driver_s": statistics.median(r["driver_s"] for r in runs)}
@@ -224,7 +249,7 @@ def main() -> None:
             counts = [int(c) for c in args.drag_sessions.split(",")]
             report["drags"] = concurrent_drags(Path(scratch), counts, args.steps)
         if "memory" in args.only:
-            report["memory"] = memory(browser, Path(scratch) / "memory", args.sessions)
+            report["memory"] = memory(browser, Path(scratch) / "memory", args.sessions, launcher_options)
         browser.close()
     print(json.dumps(report, indent=2))
     if args.json:

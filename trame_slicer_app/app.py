@@ -139,6 +139,9 @@ class SlicerWebApp(TrameApp):
             layout.title.set_text("Slicer")
             layout.icon.click = "main_drawer = !main_drawer"
             layout.footer.hide()  # the views get the height
+            # ...from the start: a hidden footer that is still a layout item takes 32 px until it is
+            # measured, so every view got a size, and a first frame, that was wrong (0022, addendum).
+            layout.footer.app = False
             with layout.toolbar:
                 for feature in self.features:
                     if hasattr(feature, "build_toolbar"):

@@ -17,6 +17,8 @@ import sys
 import time
 from pathlib import Path
 
+from .fork_client import ForkedProcess, ForkServer
+
 log = logging.getLogger(__name__)
 
 READY_LINE = b"App running at"  # trame's banner once the websocket listens
@@ -33,13 +35,16 @@ def _end_with_the_launcher() -> None:
 
 
 class AppProcess:
-    def __init__(self, name: str, port: int, secret: str, folder: Path, app_args: tuple[str, ...]) -> None:
+    def __init__(self, name: str, port: int, secret: str, folder: Path, app_args: tuple[str, ...],
+                 fork_server: ForkServer | None = None) -> None:
         self.name = name
+        self.fork_server = fork_server
         self.port = port
         self.secret = secret
         self.folder = folder
         self.app_args = app_args
-        self.process: asyncio.subprocess.Process | None = None
+        self.process: asyncio.subprocess.Process | ForkedProcess | None = None
+        self.forked = False  # from the fork server (sharing its imported pages) or started on its own
         self.ready = asyncio.Event()
         self.ended = asyncio.Event()
         self.started_at = time.monotonic()
@@ -54,15 +59,19 @@ class AppProcess:
         secret_file.touch(mode=0o600)
         secret_file.write_text(self.secret, encoding="utf-8")
         env = dict(os.environ, TMPDIR=str(temp), TRAME_SERVER="1")
-        command = [sys.executable, "-m", "trame_slicer_app", "--server", "--host", "127.0.0.1",
-                   "--port", str(self.port), "--authKeyFile", str(secret_file), "--timeout", "0",
-                   *self.app_args]
-        self.process = await asyncio.create_subprocess_exec(
-            *command, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.STDOUT, cwd=str(self.folder), env=env,
-            start_new_session=True,  # its own process group: its sandboxed readers end with it
-            preexec_fn=_end_with_the_launcher,
-        )
+        app_argv = ["--server", "--host", "127.0.0.1", "--port", str(self.port), "--authKeyFile", str(secret_file),
+                    "--timeout", "0", *self.app_args]
+        if self.fork_server is not None:
+            self.process = await self.fork_server.spawn(app_argv, str(self.folder), env)
+            self.forked = self.process is not None
+        if self.process is None:
+            self.process = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "trame_slicer_app", *app_argv,
+                stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.STDOUT, cwd=str(self.folder), env=env,
+                start_new_session=True,  # its own process group: its sandboxed readers end with it
+                preexec_fn=_end_with_the_launcher,
+            )
         self._output_task = asyncio.ensure_future(self._follow_output())
 
     async def _follow_output(self) -> None:

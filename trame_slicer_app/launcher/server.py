@@ -119,7 +119,10 @@ async def health(request: web.Request) -> web.Response:
     pool = request.app[POOL]
     settings = request.app[SETTINGS]
     ready = settings.pool_size == 0 or pool.ready_in_pool > 0 or pool.process_count >= settings.max_sessions
-    return web.json_response({"ready": ready, "sessions": len(pool.sessions), "pooled": pool.ready_in_pool},
+    fork_server = pool.fork_server
+    return web.json_response({"ready": ready, "sessions": len(pool.sessions), "pooled": pool.ready_in_pool,
+                              "fork_server": bool(fork_server and fork_server.ready),
+                              "fork_server_restarts": fork_server.restarts if fork_server else 0},
                              status=200 if ready else 503)
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from wslink.launcher import ResourceManager
 
 from .app_process import AppProcess
+from .fork_client import ForkServer, reap_orphans
 from .settings import LauncherSettings
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,8 @@ class SessionPool:
         self._refill_lock = asyncio.Lock()
         self._background: set[asyncio.Task] = set()
         self._closing = False
+        self.fork_server = ForkServer() if settings.fork_server else None
+        self._leaving: set[AppProcess] = set()  # being stopped
 
     def _in_background(self, coroutine) -> None:
         # asyncio keeps only weak references to tasks: hold them until they finish.
@@ -69,6 +72,8 @@ class SessionPool:
     # -- life --------------------------------------------------------------------------------------
     async def start(self) -> None:
         self.settings.sessions_root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if self.fork_server is not None:
+            await self.fork_server.start()
         self._watch_task = asyncio.ensure_future(self._watch())
         self._in_background(self.refill())
 
@@ -82,6 +87,8 @@ class SessionPool:
         self._pool.clear()
         self.sessions.clear()
         await asyncio.gather(*(app.stop() for app in apps), return_exceptions=True)
+        if self.fork_server is not None:
+            await self.fork_server.close()
 
     @property
     def process_count(self) -> int:
@@ -96,7 +103,7 @@ class SessionPool:
         port = self._free_port()
         name = secrets.token_hex(16)
         return AppProcess(name, port, secrets.token_urlsafe(32), self.settings.sessions_root / name,
-                          self.settings.app_args)
+                          self.settings.app_args, self.fork_server)
 
     def _free_port(self) -> int:
         # A port someone else holds is set aside (not handed back) so that it is not tried again at once.
@@ -112,12 +119,18 @@ class SessionPool:
                     log.warning("port %d is taken by another program; skipped", port)
 
     async def _discard(self, app: AppProcess) -> None:
-        await app.stop()
+        self._leaving.add(app)  # still waited for (reap_orphans must leave it alone)
+        try:
+            await app.stop()
+        finally:
+            self._leaving.discard(app)
         self._ports.freeResource(LOOPBACK, app.port)
 
     async def refill(self) -> None:
         """Starts processes until the pool holds ``pool_size`` of them, within the cap."""
         async with self._refill_lock:
+            if self.fork_server is not None:  # a starting fork server gives cheaper processes: wait for it
+                await self.fork_server.wait_ready(self.settings.start_timeout_s)
             while (not self._closing and len(self._pool) < self.settings.pool_size
                    and self.process_count < self.settings.max_sessions):
                 try:
@@ -207,6 +220,10 @@ class SessionPool:
             elif (session.connections == 0 and app.ready.is_set()
                   and now - session.last_seen > self.settings.idle_s):
                 await self.end(session.id, f"no browser was connected to it for {self.settings.idle_s:g} s")
+        if self.fork_server is not None and self.fork_server.subreaper:
+            apps = [*self._pool, *(s.app for s in self.sessions.values()), *self._leaving]
+            known = {a.process.pid for a in apps if a.process is not None}
+            reap_orphans(known | ({self.fork_server.pid} if self.fork_server.pid else set()))
         for app in list(self._pool):
             if app.ended.is_set() or (not app.ready.is_set()
                                       and now - app.started_at > self.settings.start_timeout_s):

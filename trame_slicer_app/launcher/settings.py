@@ -27,6 +27,7 @@ class LauncherSettings:
     app_args: tuple[str, ...] = ()  # passed on to every app process (e.g. --data-dir /data)
     check_interval_s: float = 1.0  # how often sessions are looked at (idle, memory, exit)
     refill_delay_s: float = 5.0  # after a claim, the pool's next process starts this much later
+    fork_server: bool = True  # app processes forked from one that imported the engine (shared pages)
 
 
 def parse_settings(argv: list[str] | None = None) -> LauncherSettings:
@@ -51,6 +52,9 @@ def parse_settings(argv: list[str] | None = None) -> LauncherSettings:
     parser.add_argument("--refill-delay-s", type=float, default=defaults.refill_delay_s,
                         help="after a browser takes a pooled process, wait this long before starting the next "
                         "(the new session's first frame goes first)")
+    parser.add_argument("--no-fork-server", dest="fork_server", action="store_false",
+                        help="start each app process on its own instead of forking it from one that has "
+                        "imported the engine already (which shares those pages among them)")
     parser.add_argument("--ports", default="{}-{}".format(*defaults.port_range), metavar="FIRST-LAST",
                         help="loopback ports for the app processes")
     parser.add_argument("--sessions-root", type=Path, default=defaults.sessions_root,
@@ -74,7 +78,7 @@ def parse_settings(argv: list[str] | None = None) -> LauncherSettings:
     return LauncherSettings(
         host=args.host, port=args.port, pool_size=args.pool_size, max_sessions=args.max_sessions,
         idle_s=args.idle_s, refill_delay_s=args.refill_delay_s, session_memory_mb=args.session_memory_mb,
-        start_timeout_s=args.start_timeout_s,
+        start_timeout_s=args.start_timeout_s, fork_server=args.fork_server,
         port_range=(int(first), int(last or first)), sessions_root=args.sessions_root,
         access_token=args.access_token, public=args.public, allowed_origins=tuple(args.allowed_origin),
         app_args=tuple(app_args),

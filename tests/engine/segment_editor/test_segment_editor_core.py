@@ -369,3 +369,11 @@ def test_the_slice_view_draws_the_fill_and_the_outline_at_their_own_opacities(se
     changed_by_outline = np.abs(view.capture().astype(int) - shown).sum(axis=2) > 0
     assert changed_by_fill.sum() > 4 * changed_by_outline.sum() > 0  # the inside is larger than its border
     assert (changed_by_fill & changed_by_outline).sum() < 0.5 * changed_by_outline.sum()
+
+
+@pytest.mark.parametrize("kind", ["volume", "", 3, [1], {"fill_2d": 1}])
+def test_a_bad_visibility_kind_is_refused(segments, kind):
+    segment = segments.add_segment("s")
+    with pytest.raises(SegmentEditorError, match="visibility kind"):
+        segments.set_segment_visible(segment, False, kind)
+    assert segments.state()["segments"][0]["visible"]

@@ -98,8 +98,8 @@ def set_segment_visible(segmentation_node, segment_id: str, visible: bool, kind:
     if kind is None:
         display.SetSegmentVisibility(segment_id, visible)
         return
-    if kind not in setters:
-        raise SegmentEditorError(f"visibility kind is one of {', '.join(VISIBILITY_KINDS)}, not {kind!r}")
+    if not isinstance(kind, str) or kind not in setters:  # a list or a dict from a client is no key
+        raise SegmentEditorError(f"visibility kind is one of {', '.join(VISIBILITY_KINDS)}, not {str(kind)[:40]!r}")
     if visible:
         display.SetSegmentVisibility(segment_id, True)
     setters[kind](segment_id, visible)
@@ -117,7 +117,7 @@ def set_segment_opacity(segmentation_node, segment_id: str, opacity: float, kind
     if kind is None:
         display.SetSegmentOpacity(segment_id, float(opacity))
         return
-    if kind not in setters:
+    if not isinstance(kind, str) or kind not in setters:  # a list or a dict from a client is no key
         raise SegmentEditorError(f"opacity kind is one of {', '.join(VISIBILITY_KINDS)}, not {str(kind)[:40]!r}")
     setters[kind](segment_id, float(opacity))
 

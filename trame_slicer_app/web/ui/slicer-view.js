@@ -121,8 +121,15 @@
         session = s;
         try { subscription = session.subscribe("slicer.stream.frame", onFrames); } catch (e) { subscription = null; }
         lastSizeKey = ""; // the server has not heard our size yet
-        sendResize();
+        sendSettledSize();
         scheduleFlush(); // input queued before the connection opened
+      }
+      // The first size goes at the next frame: at mount, Vuetify's layout has not yet given the app
+      // bar and the drawer their room (it does in the same task), and a frame rendered at the size of
+      // the whole window (the slowest, the first) was thrown away and held back the real one
+      // (docs/decisions/0022, addendum). Waiting for sizes to settle over frames cost more than it saved.
+      function sendSettledSize() {
+        requestAnimationFrame(() => { if (!disposed) sendResize(); });
       }
 
       // ---- size (throttled, trailing call always reads the final size) ---
