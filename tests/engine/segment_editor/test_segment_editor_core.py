@@ -377,3 +377,21 @@ def test_a_bad_visibility_kind_is_refused(segments, kind):
     with pytest.raises(SegmentEditorError, match="visibility kind"):
         segments.set_segment_visible(segment, False, kind)
     assert segments.state()["segments"][0]["visible"]
+
+
+def test_set_in_a_small_box_changes_the_box_only_and_undo_restores_all(segments, an_undo):
+    """Slicer's Set clears a segment outside the modifier's box, where the undo step did not look (found
+    by the smoothing brush): "set" now changes its box only, and undo brings back every voxel."""
+    segments.add_segment("s")
+    big = np.ones((20, 40, 40), dtype=bool)
+    assert segments.apply_modifier(big, "add", (30, 40, 40)) == big.sum()
+    before = segments.segment_array().copy()
+    small = np.zeros((5, 10, 10), dtype=bool)  # a hole set in a corner of the block
+    changed = segments.apply_modifier(small, "set", (35, 45, 45))
+    after = segments.segment_array()
+    assert changed == small.size
+    expected = before.copy()
+    expected[35:40, 45:55, 45:55] = False
+    assert np.array_equal(after, expected), "voxels outside the box changed"
+    assert an_undo.undo()
+    assert np.array_equal(segments.segment_array(), before)

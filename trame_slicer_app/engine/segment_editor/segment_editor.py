@@ -194,6 +194,8 @@ class SegmentEditor:
         (bz, by, bx), (nz, ny, nx) = box
         oz, oy, ox = offset
         clipped = mask[bz - oz:bz - oz + nz, by - oy:by - oy + ny, bx - ox:bx - ox + nx]
+        if mode == "set":
+            box, clipped = _keep_outside_the_box(whole_segment_mask(segmentation, segment_id, volume), box, clipped)
         edit = self._recorded(segmentation, volume, box, [(segment_id, clipped, mode)], bypass_masking,
                               label or f"{mode.capitalize()} {segment.GetName()}")
         return changed_voxels(edit, segment_id)
@@ -277,6 +279,23 @@ class SegmentEditor:
         commands, self._collected = self._collected, None
         if commands:
             self._push(label, commands[0] if len(commands) == 1 else CompositeCommand(commands))
+
+
+def _keep_outside_the_box(segment: np.ndarray, box, mask: np.ndarray):
+    """Slicer's Set clears the segment outside the modifier's extent, where the undo step would not see it:
+    the box grows to cover the segment, and outside the given box the mask holds the segment's own voxels,
+    so "set" changes the box only and undo records everything it changed."""
+    (bz, by, bx), (nz, ny, nx) = box
+    where = np.nonzero(segment)
+    if where[0].size == 0:
+        return box, mask
+    low = [min(b, int(w.min())) for b, w in zip((bz, by, bx), where, strict=True)]
+    high = [max(b + n, int(w.max()) + 1) for b, n, w in zip((bz, by, bx), (nz, ny, nx), where, strict=True)]
+    if low == [bz, by, bx] and high == [bz + nz, by + ny, bx + nx]:
+        return box, mask
+    grown = segment[low[0]:high[0], low[1]:high[1], low[2]:high[2]].copy()
+    grown[bz - low[0]:bz - low[0] + nz, by - low[1]:by - low[1] + ny, bx - low[2]:bx - low[2] + nx] = mask
+    return (tuple(low), tuple(h - lo for h, lo in zip(high, low, strict=True))), grown
 
 
 def _checked_mask(mask: object, offset: object) -> tuple[np.ndarray, tuple[int, int, int]]:
