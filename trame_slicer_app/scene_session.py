@@ -87,6 +87,13 @@ class SceneSession:
         """Slicer's number for the layout the scene holds (a scene that was opened may bring one)."""
         return view_arrangement(self.engine)
 
+    def desktop_layout(self) -> None:
+        """No desktop of its own: the browser chooses the layout (a live host's desktop decides, hosts/)."""
+        return None
+
+    def on_views_changed(self, callback: Callable[[], None]) -> None:
+        """Its four views never change."""
+
     def render_window(self, view_name: str):
         return self.engine.view(view_name).render_window
 

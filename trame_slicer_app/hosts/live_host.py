@@ -7,10 +7,14 @@ fits hosts/host.py's SceneHost as the headless SceneSession does.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import logging
+from collections.abc import Callable, Iterable
 
 from ..scene_session import SceneSession
+from .host import DesktopLayout
 from .live_engine import LiveEngine
+
+log = logging.getLogger(__name__)
 
 
 class LiveSlicerHost(SceneSession):
@@ -19,6 +23,30 @@ class LiveSlicerHost(SceneSession):
 
     def __init__(self, engine: LiveEngine) -> None:
         super().__init__(engine, own_settings=False)
+        self._render_callbacks: list[Callable[[str], None]] = []
+        self._heard = set(engine.views.values())  # the views the render callbacks listen to
+        engine.live_views.listeners.append(self._listen_to_new_views)
+
+    def on_render_request(self, callback: Callable[[str], None]) -> None:
+        """As the headless host's, and for the views a later layout brings too."""
+        self._render_callbacks.append(callback)
+        for view in self.engine.views.values():
+            view.add_render_listener(lambda v, callback=callback: callback(v.name))
+
+    def _listen_to_new_views(self) -> None:
+        for view in self.engine.views.values():
+            if view not in self._heard:
+                self._heard.add(view)
+                for callback in self._render_callbacks:
+                    view.add_render_listener(lambda v, callback=callback: callback(v.name))
+
+    def on_views_changed(self, callback: Callable[[], None]) -> None:
+        """``callback()`` after the desktop's layout changed (views may have come or gone)."""
+        self.engine.live_views.listeners.append(callback)
+
+    def desktop_layout(self) -> DesktopLayout:
+        views = self.engine.live_views
+        return DesktopLayout(views.arrangement, views.layout_rows())
 
     def apply_input(self, view, event: dict) -> None:
         super().apply_input(view, event)
@@ -29,4 +57,13 @@ class LiveSlicerHost(SceneSession):
                     other.changed_elsewhere()
 
     def set_layout_views(self, names: Iterable[str], slicer_arrangement: int | None = None) -> None:
-        """The browser's layout picks the views it shows; the desktop keeps its own layout."""
+        """The browser's layout choice is the desktop's: Slicer's layout manager shows ``slicer_arrangement``
+        (its layoutChanged then tells the browser which views it shows)."""
+        views = self.engine.live_views
+        if slicer_arrangement is None or int(slicer_arrangement) == views.arrangement:
+            return
+        log.info("the browser sets the desktop's layout to %d", slicer_arrangement)
+        views.set_arrangement(slicer_arrangement)
+
+    def stored_layout(self) -> int:
+        return self.engine.live_views.arrangement
