@@ -33,12 +33,14 @@ def _end_with_the_launcher() -> None:
 
 
 class AppProcess:
-    def __init__(self, name: str, port: int, secret: str, folder: Path, app_args: tuple[str, ...]) -> None:
+    def __init__(self, name: str, port: int, secret: str, folder: Path, app_args: tuple[str, ...],
+                 slicer_command: tuple[str, ...] = ()) -> None:
         self.name = name
         self.port = port
         self.secret = secret
         self.folder = folder
         self.app_args = app_args
+        self.slicer_command = slicer_command
         self.process: asyncio.subprocess.Process | None = None
         self.ready = asyncio.Event()
         self.ended = asyncio.Event()
@@ -54,9 +56,7 @@ class AppProcess:
         secret_file.touch(mode=0o600)
         secret_file.write_text(self.secret, encoding="utf-8")
         env = dict(os.environ, TMPDIR=str(temp), TRAME_SERVER="1")
-        command = [sys.executable, "-m", "trame_slicer_app", "--server", "--host", "127.0.0.1",
-                   "--port", str(self.port), "--authKeyFile", str(secret_file), "--timeout", "0",
-                   *self.app_args]
+        command = self.command(secret_file)
         self.process = await asyncio.create_subprocess_exec(
             *command, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.STDOUT, cwd=str(self.folder), env=env,
@@ -64,6 +64,16 @@ class AppProcess:
             preexec_fn=_end_with_the_launcher,
         )
         self._output_task = asyncio.ensure_future(self._follow_output())
+
+    def command(self, secret_file: Path) -> list[str]:
+        """This package's app, or a Slicer (SlicerCAT) without a main window serving its own scene and views
+        (hosts/slicer_start.py's ``serve_session``, which prints the same ready line)."""
+        if self.slicer_command:
+            code = ("import trame_slicer_app.hosts.slicer_start as web; "
+                    f"web.serve_session({self.port}, {str(secret_file)!r})")
+            return [*self.slicer_command, "--no-main-window", "--no-splash", *self.app_args, "--python-code", code]
+        return [sys.executable, "-m", "trame_slicer_app", "--server", "--host", "127.0.0.1",
+                "--port", str(self.port), "--authKeyFile", str(secret_file), "--timeout", "0", *self.app_args]
 
     async def _follow_output(self) -> None:
         # The app's output stays in its own folder (it may name the user's files) and goes with it.

@@ -96,7 +96,7 @@ class SessionPool:
         port = self._free_port()
         name = secrets.token_hex(16)
         return AppProcess(name, port, secrets.token_urlsafe(32), self.settings.sessions_root / name,
-                          self.settings.app_args)
+                          self.settings.app_args, self.settings.slicer_command)
 
     def _free_port(self) -> int:
         # A port someone else holds is set aside (not handed back) so that it is not tried again at once.
