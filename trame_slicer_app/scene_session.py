@@ -77,6 +77,11 @@ class SceneSession:
     def view(self, name: str) -> SlicerView:
         return self.engine.view(name)
 
+    def view_kind(self, name) -> str | None:
+        """"slice" or "3d" for a view of the host (a live desktop's extra views too); None for any other name."""
+        view = self.engine.views.get(name) if isinstance(name, str) else None
+        return view.kind if view is not None else None
+
     def set_layout_views(self, names: Iterable[str], slicer_arrangement: int | None = None) -> None:
         """The views the layout shows and, when given, Slicer's number for the layout (saved with the scene)."""
         self.engine.set_views_in_layout(set(names))

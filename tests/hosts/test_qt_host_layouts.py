@@ -154,3 +154,22 @@ def test_a_view_the_desktop_hid_shows_a_change_made_meanwhile(a_page, the_qt_hos
     wait_for_state(a_page, "layout_name", "four_up")
     wait_for_views(a_page, FOUR_UP)
     assert changed(before_yellow, view_pixels(a_page, "Yellow")) > 0.05
+
+
+def test_an_extra_slice_view_probes_and_its_drag_is_an_undo_step(a_page, the_qt_host):
+    """The panels' per-view parts ask the host which views are slice views: the fourth slice view gets the
+    data probe's readout, and its window/level drag is undone with Ctrl+Z like one in Red."""
+    the_qt_host.command("layout custom")
+    wait_for_state(a_page, "layout_name", "desktop")
+    wait_for_views(a_page, CUSTOM)
+    box = a_page.locator(".slicer-view-Slice4").bounding_box()
+    a_page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    a_page.wait_for_selector(".readouts-probe-Slice4", timeout=STATE_TIMEOUT_S * 1000)
+    assert "cranium_ct" in a_page.locator(".readouts-probe-Slice4").inner_text()
+    before = the_qt_host.desktop_readouts()["window"]
+    drag(a_page, "Slice4", 90, 0)
+    wait_for_readout(a_page, lambda r: r["window"] != before)
+    settled_readout(a_page)
+    a_page.keyboard.press("Control+z")
+    wait_for_readout(a_page, lambda r: r["window"] == before)
+    assert the_qt_host.desktop_readouts()["window"] == before
