@@ -53,7 +53,8 @@ def measure(browser, url: str, qt_host: QtHostProcess | None, steps: int, drag_s
         result["jitter_idle"] = qt_host.command("jitter")["jitter"]
     drag = bm.continuous_drag(page, "Red", "window_level", seconds=drag_s)
     if qt_host is not None:
-        result["jitter_drag"] = qt_host.command("jitter")["jitter"]
+        reply = qt_host.command("jitter")
+        result["jitter_drag"], result["renders_drag"] = reply["jitter"], reply["renders"]
     result["drag_red_fps"] = drag.get("fps", drag)
     for name, gesture in GESTURES:
         figures = bm.step_latency(page, name, steps, gesture)
@@ -99,6 +100,8 @@ def main() -> int:
         for key in ("jitter_idle", "jitter_drag", "jitter_steps"):
             if key in run:
                 print(f"  Qt timer lateness {key[7:]:>6}: {run[key]}")
+        if "renders_drag" in run:
+            print(f"  desktop renders during the drag: {run['renders_drag']}")
         print(f"  Red drag fps: {run['drag_red_fps']}")
         for name, gesture in GESTURES:
             figures = run[f"steps_{name}_{gesture}"]

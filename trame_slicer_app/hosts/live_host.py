@@ -7,7 +7,10 @@ fits hosts/host.py's SceneHost as the headless SceneSession does.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import time
 from collections.abc import Callable, Iterable
 
 from ..scene_session import SceneSession
@@ -15,17 +18,27 @@ from .host import DesktopLayout
 from .live_engine import LiveEngine
 
 log = logging.getLogger(__name__)
+# While a browser drags in one view, the desktop redraws the others at most this often (docs/decisions/0023:
+# every desktop render is main-thread time, and the desktop's timer waits for it).
+LINKED_DESKTOP_FPS = 5.0
+# A drag whose release never came (a browser gone mid-drag) gives the desktop its rates back after this.
+HOLD_QUIET_S = 2.0
 
 
 class LiveSlicerHost(SceneSession):
     """A SceneSession over an application's engine. Unlike the headless one it leaves the desktop's
     settings alone (crosshair, layout) and starts no spare file reader of its own."""
 
+    # One frame per streamer pass: the desktop's events (Qt's turn) come between renders on its main thread.
+    frames_per_pass = 1
+
     def __init__(self, engine: LiveEngine) -> None:
         super().__init__(engine, own_settings=False)
         self._render_callbacks: list[Callable[[str], None]] = []
         self._heard = set(engine.views.values())  # the views the render callbacks listen to
         engine.live_views.listeners.append(self._listen_to_new_views)
+        self._holding = False  # the desktop's rates of the views a browser's drag does not touch are held lower
+        self._last_input_at = 0.0
 
     def on_render_request(self, callback: Callable[[str], None]) -> None:
         """As the headless host's, and for the views a later layout brings too."""
@@ -51,10 +64,40 @@ class LiveSlicerHost(SceneSession):
     def apply_input(self, view, event: dict) -> None:
         super().apply_input(view, event)
         view.after_input(event)
+        self._hold_linked_rates(view, event)
         if event.get("type") != "move" or view.buttons_down:
             for other in self.engine.views.values():
                 if other is not view and not other.shown_on_desktop():
                     other.changed_elsewhere()
+
+    def _hold_linked_rates(self, view, event: dict) -> None:
+        """A browser's drag: the views it does not touch redraw on the desktop at a lower rate until release."""
+        kind = event.get("type")
+        self._last_input_at = time.monotonic()
+        if kind == "press" and not self._holding:
+            self._holding = True
+            for other in self.engine.views.values():
+                if other is not view:
+                    other.hold_desktop_rate(LINKED_DESKTOP_FPS)
+            self._release_if_quiet()
+        elif kind == "release" and not view.buttons_down:
+            self._release_rates()
+
+    def _release_rates(self) -> None:
+        if self._holding:
+            self._holding = False
+            for other in self.engine.views.values():
+                other.hold_desktop_rate(None)
+
+    def _release_if_quiet(self) -> None:
+        if not self._holding:
+            return
+        if time.monotonic() - self._last_input_at >= HOLD_QUIET_S:
+            self._release_rates()
+            return
+        # Without a loop (a host driven by hand) the rates come back at the next release instead.
+        with contextlib.suppress(RuntimeError):
+            asyncio.get_event_loop().call_later(HOLD_QUIET_S, self._release_if_quiet)
 
     def set_layout_views(self, names: Iterable[str], slicer_arrangement: int | None = None) -> None:
         """The browser's layout choice is the desktop's: Slicer's layout manager shows ``slicer_arrangement``

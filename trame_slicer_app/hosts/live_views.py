@@ -3,10 +3,11 @@ as the streaming, input and engine code see a view.
 
 Only Slicer's Python-visible API is used (checked against Slicer's Libs/MRML/Widgets sources):
 ``layoutManager.threeDViewCount`` (a property), ``threeDWidget(i)``, ``sliceViewNames()``,
-``sliceWidget(name)``, the ``layoutChanged`` signal; a 3D widget's ``threeDView()`` and
-``mrmlViewNode()``; a slice widget's ``sliceView()``, ``sliceLogic()`` and ``mrmlSliceNode()``; a
-render view's ``renderWindow()``, ``interactor()``, ``scheduleRender()`` and
-``displayableManagerByClassName()``.
+``sliceWidget(name)``, the ``layout`` property and ``setLayout``, the ``layoutChanged`` signal; a 3D
+widget's ``threeDView()`` and ``mrmlViewNode()``; a slice widget's ``sliceView()``, ``sliceLogic()`` and
+``mrmlSliceNode()``; a render view's ``renderWindow()``, ``interactor()``, ``scheduleRender()``,
+``forceRender()``, ``isVisible()`` and ``displayableManagerByClassName()``; a view node's
+``IsMappedInLayout()``.
 
 The desktop owns each view: its size, its multisampling and when it renders. A browser frame is the
 desktop's own last render, read back: every render of the view's window (the desktop's, after
@@ -55,6 +56,7 @@ class LiveView:
         self._capturing = False
         self._fresh = False  # the window holds a render newer than the last frame read
         self._buttons_down: set = set()
+        self._kept_rate: float | None = None  # the desktop's own maximum update rate while it is held lower
 
     # -- binding to the layout manager's widget ------------------------------------------------
     def bind(self, widget) -> None:
@@ -137,6 +139,22 @@ class LiveView:
             self._fresh = False
             self._tell_listeners()
 
+    def hold_desktop_rate(self, fps: float | None) -> None:
+        """While a browser's hand is on another view: the desktop redraws this one at most ``fps`` times a
+        second (ctkVTKAbstractView's maximum update rate), leaving the main thread to the focused view and
+        to the desktop's own events; None gives the desktop its own rate back."""
+        view = self._render_view
+        if view is None or not hasattr(view, "setMaximumUpdateRate"):
+            return
+        if fps is None:
+            if self._kept_rate is not None:
+                view.setMaximumUpdateRate(self._kept_rate)
+                self._kept_rate = None
+            return
+        if self._kept_rate is None:
+            self._kept_rate = float(view.maximumUpdateRate)
+        view.setMaximumUpdateRate(min(float(fps), self._kept_rate))
+
     def shown_on_desktop(self) -> bool:
         """Whether the desktop's layout shows the view (a hidden view is not repainted by Qt)."""
         return bool(self._render_view.isVisible())
@@ -169,7 +187,12 @@ class LiveView:
         if not self._fresh:
             self._capturing = True
             try:
-                self._window.Render()
+                if self.shown_on_desktop():
+                    # The desktop's own render, now: ctkVTKAbstractView's forceRender also stops the render it
+                    # had scheduled, so one render serves the browser and the desktop (not one each).
+                    self._render_view.forceRender()
+                else:
+                    self._window.Render()  # forceRender does nothing for a hidden view
             finally:
                 self._capturing = False
         self._fresh = False

@@ -14,7 +14,8 @@ Commands on standard input, one a line (what the tests and the benchmark use to 
 or ``custom``, a layout of its own with a second 3D view ``2`` and a fourth slice view ``Slice4``, made the
 first time it is shown, as Slicer makes a layout's views), ``state`` (prints one JSON line of the
 desktop's MRML readouts, the views it shows and its layout number), ``jitter`` (prints the Qt
-timer jitter figures since the last ``jitter``, then starts again), ``quit``.
+timer jitter figures and the renders of each view, count and ms, since the last ``jitter``, then starts
+again), ``quit``.
 """
 
 from __future__ import annotations
@@ -83,12 +84,20 @@ class _ViewWidget(QVTKRenderWindowInteractor):
         self._repaint.setSingleShot(True)
         self._repaint.timeout.connect(self.update)
         self._last_paint = 0.0
+        self.max_fps = float(DESKTOP_MAX_FPS)
 
     def schedule_render(self) -> None:
         """Slicer's scheduleRender: one repaint, no sooner than its maximum update rate allows."""
         if not self._repaint.isActive():
-            wait_s = self._last_paint + 1 / DESKTOP_MAX_FPS - time.perf_counter()
+            wait_s = self._last_paint + 1 / self.max_fps - time.perf_counter()
             self._repaint.start(max(0, int(wait_s * 1000)))
+
+    def force_render(self) -> None:
+        """Slicer's forceRender: the render it had scheduled is cancelled, the view renders now."""
+        self._repaint.stop()
+        if self.isVisible():
+            self._last_paint = time.perf_counter()
+            self.GetRenderWindow().Render()
 
     def paintEvent(self, event) -> None:
         self._last_paint = time.perf_counter()
@@ -117,6 +126,16 @@ class _RenderView:
 
     def scheduleRender(self) -> None:
         self._widget.schedule_render()
+
+    def forceRender(self) -> None:
+        self._widget.force_render()
+
+    @property
+    def maximumUpdateRate(self) -> float:  # a property in Slicer's Python, as ctkVTKAbstractView's Q_PROPERTY
+        return self._widget.max_fps
+
+    def setMaximumUpdateRate(self, fps: float) -> None:
+        self._widget.max_fps = max(0.1, float(fps))
 
     def displayableManagerByClassName(self, name: str):
         return self._view.displayable_managers.GetDisplayableManagerByClassName(name)
@@ -265,6 +284,37 @@ class TimerJitter:
                 "max_ms": round(values[-1], 2)}
 
 
+class RenderTimes:
+    """How many renders each view's window made, and their time: where the main thread's time goes."""
+
+    def __init__(self, widgets: dict[str, _ViewWidget]) -> None:
+        self._widgets = widgets
+        self._watched: set[str] = set()
+        self._started: dict[str, float] = {}
+        self._figures: dict[str, list] = {}
+        self._watch()
+
+    def _watch(self) -> None:
+        for name, widget in self._widgets.items():  # views a layout made later too
+            if name not in self._watched:
+                self._watched.add(name)
+                window = widget.GetRenderWindow()
+                window.AddObserver("StartEvent", lambda *_a, n=name: self._started.__setitem__(n, time.perf_counter()))
+                window.AddObserver("EndEvent", lambda *_a, n=name: self._ended(n))
+
+    def _ended(self, name: str) -> None:
+        started = self._started.pop(name, None)
+        if started is not None:
+            figures = self._figures.setdefault(name, [0, 0.0])
+            figures[0] += 1
+            figures[1] += (time.perf_counter() - started) * 1000
+
+    def take(self) -> dict:
+        self._watch()
+        figures, self._figures = self._figures, {}
+        return {name: {"count": count, "ms": round(ms, 1)} for name, (count, ms) in sorted(figures.items())}
+
+
 class DesktopCommands:
     """Reads commands from standard input through a QSocketNotifier (no thread, no blocking)."""
 
@@ -272,6 +322,7 @@ class DesktopCommands:
                  layout_manager: QtLayoutManager) -> None:
         self.host, self.widgets, self.jitter, self.app = host, widgets, jitter, app
         self.layout_manager = layout_manager
+        self.renders = RenderTimes(widgets)
         self._buffer = b""
         self._notifier = QSocketNotifier(sys.stdin.fileno(), QSocketNotifier.Type.Read)
         self._notifier.activated.connect(self._on_input)
@@ -308,7 +359,7 @@ class DesktopCommands:
             self._reply({"state": self.host.readouts(), "shown": shown, "layout": self.layout_manager.layout})
             return
         elif command == "jitter":
-            self._reply({"jitter": self.jitter.take()})
+            self._reply({"jitter": self.jitter.take(), "renders": self.renders.take()})
             return
         elif command == "quit":
             self.app.quit()
