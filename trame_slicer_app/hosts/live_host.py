@@ -18,9 +18,10 @@ from .host import DesktopLayout
 from .live_engine import LiveEngine
 
 log = logging.getLogger(__name__)
-# While a browser drags in one view, the desktop redraws the others at most this often (docs/decisions/0023:
-# every desktop render is main-thread time, and the desktop's timer waits for it).
-LINKED_DESKTOP_FPS = 5.0
+# While a browser drags, the desktop's own redraws come at most this often (docs/decisions/0023: every desktop
+# render is main-thread time, and the desktop's timer waits for it); the dragged view is still drawn for each
+# browser frame (LiveView.capture's forceRender), at the pace the browser takes frames.
+HELD_DESKTOP_FPS = 5.0
 # A drag whose release never came (a browser gone mid-drag) gives the desktop its rates back after this.
 HOLD_QUIET_S = 2.0
 
@@ -64,21 +65,21 @@ class LiveSlicerHost(SceneSession):
     def apply_input(self, view, event: dict) -> None:
         super().apply_input(view, event)
         view.after_input(event)
-        self._hold_linked_rates(view, event)
+        self._hold_desktop_rates(view, event)
         if event.get("type") != "move" or view.buttons_down:
             for other in self.engine.views.values():
                 if other is not view and not other.shown_on_desktop():
                     other.changed_elsewhere()
 
-    def _hold_linked_rates(self, view, event: dict) -> None:
-        """A browser's drag: the views it does not touch redraw on the desktop at a lower rate until release."""
+    def _hold_desktop_rates(self, view, event: dict) -> None:
+        """A browser's drag: the desktop's own redraws come at a lower rate until release (the dragged view is
+        drawn for each browser frame, which the desktop shows too)."""
         kind = event.get("type")
         self._last_input_at = time.monotonic()
         if kind == "press" and not self._holding:
             self._holding = True
-            for other in self.engine.views.values():
-                if other is not view:
-                    other.hold_desktop_rate(LINKED_DESKTOP_FPS)
+            for each in self.engine.views.values():
+                each.hold_desktop_rate(HELD_DESKTOP_FPS)
             self._release_if_quiet()
         elif kind == "release" and not view.buttons_down:
             self._release_rates()

@@ -140,9 +140,9 @@ class LiveView:
             self._tell_listeners()
 
     def hold_desktop_rate(self, fps: float | None) -> None:
-        """While a browser's hand is on another view: the desktop redraws this one at most ``fps`` times a
-        second (ctkVTKAbstractView's maximum update rate), leaving the main thread to the focused view and
-        to the desktop's own events; None gives the desktop its own rate back."""
+        """While a browser drags: the desktop redraws this view of its own accord at most ``fps`` times a
+        second (ctkVTKAbstractView's maximum update rate), leaving the main thread to the browser's frames
+        (each a desktop render too) and to the desktop's own events; None gives the desktop its rate back."""
         view = self._render_view
         if view is None or not hasattr(view, "setMaximumUpdateRate"):
             return
