@@ -173,3 +173,15 @@ def test_an_extra_slice_view_probes_and_its_drag_is_an_undo_step(a_page, the_qt_
     a_page.keyboard.press("Control+z")
     wait_for_readout(a_page, lambda r: r["window"] == before)
     assert the_qt_host.desktop_readouts()["window"] == before
+
+
+def test_a_page_opened_anew_shows_the_desktop_layout(a_page, the_qt_host):
+    """The page opened again (trame's client takes the secret out of the address bar, so a reload is a new
+    opening of the printed address) comes back in the desktop's custom layout, extra views and all."""
+    the_qt_host.command("layout custom")
+    wait_for_state(a_page, "layout_name", "desktop")
+    wait_for_views(a_page, CUSTOM)
+    a_page.goto(the_qt_host.url(SECRET))
+    wait_for_views(a_page, CUSTOM)
+    assert state(a_page, "layout_name") == "desktop"
+    assert views_in_page(a_page) == set(CUSTOM)
