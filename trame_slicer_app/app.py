@@ -113,7 +113,6 @@ class SlicerWebApp(TrameApp):
 
         views = {name: self.session.view(name) for name in self.session.view_names}
         self.streamer = ViewStreamer(views, self.session.apply_input, publish)
-        self.streamer.frames_per_pass = getattr(self.session, "frames_per_pass", None)
         self.session.on_render_request(self.streamer.on_render_requested)
 
         def configure(root_protocol) -> None:

@@ -38,8 +38,6 @@ class SceneSession:
     ``engine``: whose scene and views to serve; by default an engine of its own over slicer-core.
     A live Slicer gives its application's (hosts/live_engine.py)."""
 
-    frames_per_pass: int | None = None  # the streamer renders what is due (hosts/host.py)
-
     def __init__(self, engine=None, own_settings: bool = True) -> None:
         """``own_settings``: False leaves a live application's settings (crosshair) alone and starts no
         spare file reader (inside Slicer, ``sys.executable`` is not a plain Python)."""

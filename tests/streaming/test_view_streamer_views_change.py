@@ -1,5 +1,5 @@
-"""A host's views that come and go (a live desktop's layout) and a limit of frames per pass, on the
-streamer end to end (tests/stream_harness.py's fake views and hand-moved clock)."""
+"""A host's views that come and go (a live desktop's layout), on the streamer end to end
+(tests/stream_harness.py's fake views and hand-moved clock)."""
 
 from __future__ import annotations
 
@@ -46,40 +46,3 @@ def test_a_new_view_object_under_a_name_gets_a_fresh_channel():
         assert replacement.captures == 1
 
     run_with_a_stream(scenario)
-
-
-def loop_turns_at_each_render(limit: int | None) -> list[int]:
-    """How many turns the event loop had made at each of three views' first renders (a task counts them)."""
-    seen: list[int] = []
-
-    async def scenario(stream: AStream) -> None:
-        import asyncio
-
-        stream.streamer.frames_per_pass = limit
-        turns = [0]
-
-        async def count_turns() -> None:
-            while True:
-                turns[0] += 1
-                await asyncio.sleep(0)
-
-        counter = asyncio.ensure_future(count_turns())
-        try:
-            for view in stream.views.values():
-                view.while_rendering = lambda: seen.append(turns[0])
-            stream.streamer.set_visible(set(stream.views))
-            frames = [await stream.next_frame() for _ in stream.views]
-            assert sorted(f.view for f in frames) == sorted(stream.views)
-            assert stream.captures() == dict.fromkeys(stream.views, 1)
-        finally:
-            counter.cancel()
-
-    run_with_a_stream(scenario)
-    return seen
-
-
-def test_one_frame_per_pass_lets_the_loop_turn_between_renders():
-    unlimited = loop_turns_at_each_render(None)
-    assert len(set(unlimited)) == 1  # one pass renders all three, back to back
-    one_a_pass = loop_turns_at_each_render(1)
-    assert len(set(one_a_pass)) == 3  # the loop's other work ran between them

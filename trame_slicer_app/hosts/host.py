@@ -47,9 +47,6 @@ class SceneHost(Protocol):
     undo: Any  # engine/undo/scene_undo.py's SceneUndo
     scene_changes: Any  # engine/scene/scene_changes.py's SceneChangeTracker
     gesture_listeners: list[Callable[[str, str], None]]
-    # At most this many frames per pass of the streamer (None: no limit): a host whose thread is a desktop's
-    # lets the desktop's events in between renders.
-    frames_per_pass: int | None
 
     @property
     def view_names(self) -> tuple[str, ...]: ...

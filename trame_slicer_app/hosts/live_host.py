@@ -30,9 +30,6 @@ class LiveSlicerHost(SceneSession):
     """A SceneSession over an application's engine. Unlike the headless one it leaves the desktop's
     settings alone (crosshair, layout) and starts no spare file reader of its own."""
 
-    # One frame per streamer pass: the desktop's events (Qt's turn) come between renders on its main thread.
-    frames_per_pass = 1
-
     def __init__(self, engine: LiveEngine) -> None:
         super().__init__(engine, own_settings=False)
         self._render_callbacks: list[Callable[[str], None]] = []

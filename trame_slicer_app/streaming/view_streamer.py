@@ -124,9 +124,6 @@ class ViewStreamer:
         self._clock = clock
         self._target_fps = target_fps
         self._channels: dict[str, _ViewChannel] = {}
-        # At most this many frames a pass (None: no limit), so that the loop, and whatever shares its thread
-        # (a live desktop's Qt events, hosts/), gets a turn between renders.
-        self.frames_per_pass: int | None = None
         self._wake = asyncio.Event()
         self.set_views(views)
         self._sending: set = set()
@@ -366,11 +363,7 @@ class ViewStreamer:
                     channel.linked.note_changed(now)
         linked_rendered = False
         held = False
-        frames = 0
         for channel in sorted(visible, key=lambda c: self._turn(c, focused, now)):
-            if self.frames_per_pass is not None and frames >= self.frames_per_pass:
-                next_look = self._clock()  # the rest at the next pass, after the loop's other work
-                break
             if held and channel not in focused:
                 continue
             held = self._still_frame_held_back(channel, now, focused)
@@ -386,12 +379,10 @@ class ViewStreamer:
                     next_look = now
                     continue
                 linked_rendered, look_again = self._maybe_render_linked(channel, now, focused)
-                frames += linked_rendered
             else:
                 kind, look_again = channel.pacer.next_frame(now, channel.quality.credit())
                 if kind is not None:
                     self._render_and_send(channel, kind)
-                    frames += 1
                     self._linked_overran = False
                     look_again = now
             if look_again is not None:
