@@ -185,3 +185,20 @@ def test_a_page_opened_anew_shows_the_desktop_layout(a_page, the_qt_host):
     wait_for_views(a_page, CUSTOM)
     assert state(a_page, "layout_name") == "desktop"
     assert views_in_page(a_page) == set(CUSTOM)
+
+
+def test_the_layout_screenshot_holds_the_desktop_layouts_extra_views(a_page, the_qt_host, tmp_path):
+    """The Save menu's screenshot of the layout composes the views the page shows, the custom layout's too."""
+    from PIL import Image
+
+    the_qt_host.command("layout custom")
+    wait_for_state(a_page, "layout_name", "desktop")
+    wait_for_views(a_page, CUSTOM)
+    a_page.locator(".data-io-save").click()
+    with a_page.expect_download(timeout=STATE_TIMEOUT_S * 3000) as download:
+        a_page.locator(".data-io-screenshot-layout").click()
+    path = tmp_path / "layout.png"
+    download.value.save_as(path)
+    picture = Image.open(path)
+    # Two rows (the 3D views, the four slice views), each view at the desktop's 480x400 or so.
+    assert picture.width >= 4 * 400 and picture.height >= 2 * 300
