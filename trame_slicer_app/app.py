@@ -7,13 +7,26 @@ import logging
 
 from trame.app import TrameApp
 from trame.decorators import change
+from trame.ui.html import DivLayout
 from trame.ui.vuetify3 import SinglePageLayout
-from trame.widgets import html
+from trame.widgets import client, html
 from trame.widgets import vtk as vtk_widgets
 from trame.widgets import vuetify3 as v3
 
 from .hosts.host import SceneHost
-from .layouts import ALL_VIEWS, DEFAULT_LAYOUT, GREEN, LAYOUTS, RED, THREED, YELLOW, grid_area, layout_of_arrangement
+from .layouts import (
+    DEFAULT_LAYOUT,
+    DESKTOP_LAYOUT,
+    GREEN,
+    LAYOUTS,
+    RED,
+    THREED,
+    YELLOW,
+    Layout,
+    grid_area,
+    layout_of_arrangement,
+    layout_of_desktop,
+)
 from .scene_session import SceneSession
 from .streaming.view_streamer import ViewStreamer
 from .web.app_config import STREAM_MODES, STREAM_PACED, STREAM_VTK_REMOTE, AppConfig
@@ -27,6 +40,8 @@ log = logging.getLogger(__name__)
 __all__ = ["STREAM_MODES", "STREAM_PACED", "STREAM_VTK_REMOTE", "AppConfig", "SlicerWebApp"]
 
 VIEW_COLORS = {THREED: "#6a75b5", RED: "#f34a33", YELLOW: "#edd54c", GREEN: "#6eb04b"}
+OTHER_VIEW_COLOR = "#9e9e9e"  # a live desktop's extra views (a second 3D view, a fourth slice view)
+VIEWS_TEMPLATE = "slicer_views"  # the views' part of the page, rebuilt alone when a host's views change
 READOUT_INTERVAL_S = 0.25
 PANELS_WIDTH_PX = 340
 # Narrower windows get the drawer over the views, closed until asked for (Vuetify's
@@ -44,8 +59,15 @@ class SlicerWebApp(TrameApp):
         self.session = session or SceneSession()
         stream_mode = self.config.stream_mode
         self.state.trame__title = "Slicer"
-        # A scene opened from the command line may hold the layout it was saved in.
-        self.state.layout_name = layout_of_arrangement(self.session.stored_layout()) or DEFAULT_LAYOUT
+        # A live host's desktop layout (hosts/host.py's DesktopLayout) when it has one, which the browser follows.
+        self._desktop_layout: Layout | None = None
+        self._served_views = tuple(self.session.view_names)
+        desktop = self.session.desktop_layout()
+        if desktop is not None:
+            self.state.layout_name = self._know_desktop_layout(desktop).name
+        else:
+            # A scene opened from the command line may hold the layout it was saved in.
+            self.state.layout_name = layout_of_arrangement(self.session.stored_layout()) or DEFAULT_LAYOUT
         # The scene and its layout are shared by every tab; these belong to each tab.
         self.client_state = ClientState(self.server)
         # None: the drawer opens or not by the window's width (see _build_drawer).
@@ -66,6 +88,7 @@ class SlicerWebApp(TrameApp):
         self.ctrl.on_server_ready.add(lambda **_: self.binding.start())
         self.features = [cls(self) for cls in feature_classes()]
         self._build_ui()
+        self.session.on_views_changed(self._on_host_views_changed)
 
     # -- readouts ---------------------------------------------------------------
     def _start_readout_updates(self, **_) -> None:
@@ -116,16 +139,58 @@ class SlicerWebApp(TrameApp):
                 widget.update()
 
     # -- layout -------------------------------------------------------------
+    def _layout(self, layout_name) -> Layout | None:
+        if layout_name == DESKTOP_LAYOUT:
+            return self._desktop_layout
+        return LAYOUTS.get(layout_name) if isinstance(layout_name, str) else None
+
+    def layout_rows(self) -> tuple[tuple[str, ...], ...]:
+        """The shown layout's grid of view names (web/features' screenshots compose it)."""
+        layout = self._layout(self.state.layout_name)
+        return layout.rows if layout is not None else LAYOUTS[DEFAULT_LAYOUT].rows
+
     @change("layout_name")
     def _on_layout_change(self, layout_name, **_):
-        if not isinstance(layout_name, str) or layout_name not in LAYOUTS:  # any value may come from a client
+        if self._layout(layout_name) is None:  # any value may come from a client
             log.warning("unknown layout %.40r, keeping the default", layout_name)
-            self.state.layout_name = DEFAULT_LAYOUT
+            # A live desktop's layout stays as it is: the page goes back to it.
+            desktop = self.session.desktop_layout()
+            self.state.layout_name = self._know_desktop_layout(desktop).name if desktop else DEFAULT_LAYOUT
             return
         self._apply_layout(layout_name)
 
+    def _know_desktop_layout(self, desktop) -> Layout:
+        """This viewer's layout for what a live host's desktop shows (its own when none fits)."""
+        layout = layout_of_desktop(desktop.rows, desktop.arrangement)
+        # Only while the desktop shows a layout of its own may the page show it.
+        self._desktop_layout = layout if layout.name == DESKTOP_LAYOUT else None
+        return layout
+
+    def _on_host_views_changed(self) -> None:
+        # Told from the host's own code (Qt's layoutChanged signal, on this thread but outside the loop's
+        # step): followed on the loop's next turn, which the thread-safe call also wakes.
+        asyncio.get_event_loop().call_soon_threadsafe(self._follow_host_views)
+
+    def _follow_host_views(self) -> None:
+        """The host's views or its desktop's layout changed: stream the views it has now and show its layout."""
+        with self.state:
+            names = tuple(self.session.view_names)
+            if names != self._served_views:
+                self._served_views = names
+                if self.streamer is not None:
+                    self.streamer.set_views({name: self.session.view(name) for name in names})
+                self._build_views()
+            desktop = self.session.desktop_layout()
+            if desktop is None:
+                return
+            layout = self._know_desktop_layout(desktop)
+            if self.state.layout_name != layout.name:
+                self.state.layout_name = layout.name  # its change handler applies it
+            else:
+                self._apply_layout(layout.name)
+
     def _apply_layout(self, layout_name: str) -> None:
-        layout = LAYOUTS[layout_name]
+        layout = self._layout(layout_name)
         self.state.visible_views = list(layout.views)
         self.state.layout_grid = layout.css_grid()
         self.session.set_layout_views(layout.views, layout.slicer_arrangement)
@@ -167,12 +232,16 @@ class SlicerWebApp(TrameApp):
                             v3.VExpansionPanelTitle(feature.title)
                             with v3.VExpansionPanelText():
                                 feature.build_panel()
-            with layout.content, html.Div(
-                classes="slicer-layout",
-                style=("{display: 'grid', height: '100%', gap: '2px', background: '#222', ...layout_grid}",),
-            ):
-                for name in ALL_VIEWS:
-                    self._build_view(name)
+            with layout.content:
+                client.ServerTemplate(name=VIEWS_TEMPLATE)
+        self._build_views()
+
+    def _build_views(self) -> None:
+        """The host's views in the layout's grid; each is shown while the layout has it."""
+        with DivLayout(self.server, template_name=VIEWS_TEMPLATE, connect_parent=False, classes="slicer-layout",
+                       style=("{display: 'grid', height: '100%', gap: '2px', background: '#222', ...layout_grid}",)):
+            for name in self._served_views:
+                self._build_view(name)
 
     @staticmethod
     def _build_drawer():
@@ -187,7 +256,7 @@ class SlicerWebApp(TrameApp):
             v_if=f"visible_views.includes('{name}')",
             classes=f"slicer-view slicer-view-{name}",
             style=f"grid-area: {grid_area(name)}; position: relative; min-height: 0; min-width: 0;"
-            f"border-top: 3px solid {VIEW_COLORS[name]};",
+            f"border-top: 3px solid {VIEW_COLORS.get(name, OTHER_VIEW_COLOR)};",
         ):
             if self.streamer is not None:
                 SlicerStreamView(name=name, show_stats=("show_stream_stats",))

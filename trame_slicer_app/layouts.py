@@ -35,10 +35,12 @@ class Layout:
     def css_grid(self) -> dict[str, str]:
         """The CSS grid that places each view where Slicer places it."""
         areas = " ".join('"' + " ".join(_area(cell) for cell in row) + '"' for row in self.rows)
+        # A desktop's layout may show no 3D or slice view at all (a table alone): an empty grid.
+        columns, rows = (len(self.rows[0]), len(self.rows)) if self.rows else (1, 1)
         return {
-            "gridTemplateAreas": areas,
-            "gridTemplateColumns": f"repeat({len(self.rows[0])}, minmax(0, 1fr))",
-            "gridTemplateRows": f"repeat({len(self.rows)}, minmax(0, 1fr))",
+            "gridTemplateAreas": areas or "none",
+            "gridTemplateColumns": f"repeat({columns}, minmax(0, 1fr))",
+            "gridTemplateRows": f"repeat({rows}, minmax(0, 1fr))",
         }
 
 
@@ -63,6 +65,26 @@ LAYOUTS: dict[str, Layout] = {
     )
 }
 DEFAULT_LAYOUT = "conventional"
+
+
+# A live host's desktop (hosts/) may show a layout of its own, with views beyond these four: the
+# browser then shows it under this name (it has no button; the buttons set the desktop's layout).
+DESKTOP_LAYOUT = "desktop"
+
+
+def desktop_layout(rows: tuple[tuple[str, ...], ...], arrangement: int) -> Layout:
+    """The layout a desktop shows, as rows of view names, for the browser to follow."""
+    return Layout(DESKTOP_LAYOUT, "The desktop's layout", "mdi-monitor", rows, arrangement)
+
+
+def layout_of_desktop(rows: tuple[tuple[str, ...], ...], arrangement: int) -> Layout:
+    """This viewer's own layout for what a desktop shows, when it has one with the same views and number;
+    else the desktop's own."""
+    known = LAYOUTS.get(layout_of_arrangement(arrangement) or "")
+    shown = {name for row in rows for name in row}
+    if known is not None and set(known.views) == shown:
+        return known
+    return desktop_layout(rows, arrangement)
 
 
 def layout_of_arrangement(arrangement: int) -> str | None:

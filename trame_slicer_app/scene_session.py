@@ -77,6 +77,11 @@ class SceneSession:
     def view(self, name: str) -> SlicerView:
         return self.engine.view(name)
 
+    def view_kind(self, name) -> str | None:
+        """"slice" or "3d" for a view of the host (a live desktop's extra views too); None for any other name."""
+        view = self.engine.views.get(name) if isinstance(name, str) else None
+        return view.kind if view is not None else None
+
     def set_layout_views(self, names: Iterable[str], slicer_arrangement: int | None = None) -> None:
         """The views the layout shows and, when given, Slicer's number for the layout (saved with the scene)."""
         self.engine.set_views_in_layout(set(names))
@@ -86,6 +91,13 @@ class SceneSession:
     def stored_layout(self) -> int:
         """Slicer's number for the layout the scene holds (a scene that was opened may bring one)."""
         return view_arrangement(self.engine)
+
+    def desktop_layout(self) -> None:
+        """No desktop of its own: the browser chooses the layout (a live host's desktop decides, hosts/)."""
+        return None
+
+    def on_views_changed(self, callback: Callable[[], None]) -> None:
+        """Its four views never change."""
 
     def render_window(self, view_name: str):
         return self.engine.view(view_name).render_window

@@ -121,22 +121,6 @@ def test_undo_in_the_browser_restores_the_desktop_scene(a_page, the_qt_host):
     assert the_qt_host.desktop_readouts()["window"] == before
 
 
-def test_views_the_desktop_layout_hides_still_follow_a_browser_drag(a_page, the_qt_host):
-    """Slicer's layout manager hides the views a layout does not show, and Qt then paints none of them:
-    the browser's Yellow view must still follow a window/level drag in Red."""
-    the_qt_host.command("layout Red")
-    try:
-        assert the_qt_host.command("state")["shown"] == ["Red"]
-        before_yellow = view_pixels(a_page, "Yellow")
-        before = the_qt_host.desktop_readouts()["window"]
-        drag(a_page, "Red", -70, 40)
-        wait_for_readout(a_page, lambda r: r["window"] != before)
-        settled_readout(a_page)
-        assert changed(before_yellow, view_pixels(a_page, "Yellow")) > 0.05
-    finally:
-        the_qt_host.command("layout four-up")
-
-
 def test_a_panel_works_on_the_desktop_scene_volume_rendering_on(a_page, the_qt_host):
     """The panels drive the desktop's scene through the live host: the 3D panel's volume rendering
     switch, seen in the browser's 3D view."""

@@ -31,3 +31,23 @@ def test_off_loopback_without_a_token_or_public_a_token_is_made_and_printed(caps
     local = parse_settings([])
     secure_by_default(local)
     assert local.access_token is None
+
+
+def test_a_slicer_command_starts_each_session_as_a_headless_slicercat(tmp_path):
+    """``--slicer-command``: each session is a SlicerCAT without a main window whose Python serves its views
+    (hosts/slicer_start.py's serve_session); the secret stays in its file, off the command line."""
+    from trame_slicer_app.launcher.app_process import AppProcess
+
+    settings = parse_settings(["--slicer-command", "xvfb-run -a '/opt/My CAT/MyCAT'", "--", "--disable-modules"])
+    assert settings.slicer_command == ("xvfb-run", "-a", "/opt/My CAT/MyCAT")
+    app = AppProcess("s1", 9123, "the-secret", tmp_path / "s1", settings.app_args,
+                     slicer_command=settings.slicer_command)
+    command = app.command(tmp_path / "s1" / "secret")
+    assert command[:5] == ["xvfb-run", "-a", "/opt/My CAT/MyCAT", "--no-main-window", "--no-splash"]
+    assert "--disable-modules" in command
+    assert command[-2] == "--python-code"
+    assert "serve_session(9123, " in command[-1] and str(tmp_path / "s1" / "secret") in command[-1]
+    assert not any("the-secret" in part for part in command)
+    # Without it, the package's own app, as before.
+    plain = AppProcess("s2", 9124, "x", tmp_path / "s2", ()).command(tmp_path / "s2" / "secret")
+    assert plain[1:3] == ["-m", "trame_slicer_app"]

@@ -8,6 +8,7 @@ nor Qt is imported here; the web layer may import this module and nothing else o
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -21,6 +22,19 @@ class HostView(StreamableView, Protocol):
 
     def client_to_display(self, x: float, y: float) -> tuple[int, int]: ...
     def add_render_listener(self, listener: Callable[[Any], None]) -> None: ...
+
+
+@dataclass(frozen=True)
+class DesktopLayout:
+    """The layout a host's own desktop shows, which the browser follows: Slicer's number for it and its
+    views as rows of a grid (a name repeated in neighbouring cells spans them, as in layouts.py)."""
+
+    arrangement: int
+    rows: tuple[tuple[str, ...], ...]
+
+    @property
+    def views(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(name for row in self.rows for name in row))
 
 
 @runtime_checkable
@@ -37,6 +51,7 @@ class SceneHost(Protocol):
     @property
     def view_names(self) -> tuple[str, ...]: ...
     def view(self, name: str) -> HostView: ...
+    def view_kind(self, name: str) -> str | None: ...  # "slice", "3d", or None for a name it has not
     def set_layout_views(self, names: Iterable[str], slicer_arrangement: int | None = None) -> None: ...
     def stored_layout(self) -> int: ...
     def render_window(self, view_name: str) -> Any: ...
@@ -45,3 +60,8 @@ class SceneHost(Protocol):
     def on_render_request(self, callback: Callable[[str], None]) -> None: ...
     def open_paths(self, paths: Iterable[str | Path]) -> list[dict]: ...
     def readouts(self) -> dict: ...
+    # A host with a desktop of its own (a running Slicer): the layout it shows, which the browser
+    # follows, and word of each change of its views or layout. None / never for the headless host,
+    # whose layout the browser chooses.
+    def desktop_layout(self) -> DesktopLayout | None: ...
+    def on_views_changed(self, callback: Callable[[], None]) -> None: ...

@@ -9,7 +9,7 @@ its layout manager's.
 from __future__ import annotations
 
 from ..engine.views.interaction_mode import VIEW_TRANSFORM, WINDOW_LEVEL, InteractionModes
-from ..layouts import ALL_VIEWS, THREED
+from ..view_names import THREED
 from .live_views import LiveSliceView, LiveThreeDView, LiveViews
 
 # Attribute -> Slicer module whose logic it is; the names engine/ reads.
@@ -21,9 +21,11 @@ MODULE_LOGICS = {
 
 
 class LiveEngine:
-    """The application's own scene and views; the layout decides which views exist."""
+    """The application's own scene and views; the layout decides which views exist.
 
-    def __init__(self, scene, app_logic, layout_manager, view_names: tuple[str, ...] = ALL_VIEWS) -> None:
+    ``view_names``: serve only these views (None: every 3D and slice view the layout manager has)."""
+
+    def __init__(self, scene, app_logic, layout_manager, view_names: tuple[str, ...] | None = None) -> None:
         self.scene = scene
         self.app_logic = app_logic
         for attribute, module in MODULE_LOGICS.items():

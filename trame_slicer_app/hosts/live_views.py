@@ -3,10 +3,11 @@ as the streaming, input and engine code see a view.
 
 Only Slicer's Python-visible API is used (checked against Slicer's Libs/MRML/Widgets sources):
 ``layoutManager.threeDViewCount`` (a property), ``threeDWidget(i)``, ``sliceViewNames()``,
-``sliceWidget(name)``, the ``layoutChanged`` signal; a 3D widget's ``threeDView()`` and
-``mrmlViewNode()``; a slice widget's ``sliceView()``, ``sliceLogic()`` and ``mrmlSliceNode()``; a
-render view's ``renderWindow()``, ``interactor()``, ``scheduleRender()`` and
-``displayableManagerByClassName()``.
+``sliceWidget(name)``, the ``layout`` property and ``setLayout``, the ``layoutChanged`` signal; a 3D
+widget's ``threeDView()`` and ``mrmlViewNode()``; a slice widget's ``sliceView()``, ``sliceLogic()`` and
+``mrmlSliceNode()``; a render view's ``renderWindow()``, ``interactor()``, ``scheduleRender()``,
+``forceRender()``, ``isVisible()`` and ``displayableManagerByClassName()``; a view node's
+``IsMappedInLayout()``.
 
 The desktop owns each view: its size, its multisampling and when it renders. A browser frame is the
 desktop's own last render, read back: every render of the view's window (the desktop's, after
@@ -17,6 +18,8 @@ desktop view's size and the client scales them.
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Callable
 
 import numpy as np
@@ -27,6 +30,9 @@ from ..engine.views.slice_view import SliceView
 from ..engine.views.threed_view import ThreeDView
 from ..engine.views.view import MIN_VIEW_SIZE_PX, SlicerView
 
+# The names the page may show: a name goes into the page's template and its CSS grid areas, so one that
+# Slicer allows but these do not (spaces, quotes) is listed in ``unserved``, not streamed.
+SERVABLE_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
 THREED_NAME_PREFIX = "View"  # Slicer's 3D view nodes are View1, View2... named "1", "2" in layouts
 
 
@@ -50,6 +56,7 @@ class LiveView:
         self._capturing = False
         self._fresh = False  # the window holds a render newer than the last frame read
         self._buttons_down: set = set()
+        self._kept_rate: float | None = None  # the desktop's own maximum update rate while it is held lower
 
     # -- binding to the layout manager's widget ------------------------------------------------
     def bind(self, widget) -> None:
@@ -63,6 +70,17 @@ class LiveView:
         self._end_observer = self._window.AddObserver(vtkCommand.EndEvent, self._on_rendered)
         self._bind_widget(widget)
         self.request_render()
+
+    def unbind(self) -> None:
+        """Stop listening to the window (its widget is gone from the layout manager)."""
+        if self._window is not None and self._end_observer is not None:
+            self._window.RemoveObserver(self._end_observer)
+        self._render_view = self._window = self._end_observer = None
+
+    def mapped_in_layout(self) -> bool:
+        """Whether the desktop's current layout shows the view: its view node says so."""
+        node = getattr(self, "view_node", None)
+        return bool(node is not None and node.IsMappedInLayout())
 
     def _render_view_of(self, widget):
         raise NotImplementedError
@@ -121,6 +139,22 @@ class LiveView:
             self._fresh = False
             self._tell_listeners()
 
+    def hold_desktop_rate(self, fps: float | None) -> None:
+        """While a browser drags: the desktop redraws this view of its own accord at most ``fps`` times a
+        second (ctkVTKAbstractView's maximum update rate), leaving the main thread to the browser's frames
+        (each a desktop render too) and to the desktop's own events; None gives the desktop its rate back."""
+        view = self._render_view
+        if view is None or not hasattr(view, "setMaximumUpdateRate"):
+            return
+        if fps is None:
+            if self._kept_rate is not None:
+                view.setMaximumUpdateRate(self._kept_rate)
+                self._kept_rate = None
+            return
+        if self._kept_rate is None:
+            self._kept_rate = float(view.maximumUpdateRate)
+        view.setMaximumUpdateRate(min(float(fps), self._kept_rate))
+
     def shown_on_desktop(self) -> bool:
         """Whether the desktop's layout shows the view (a hidden view is not repainted by Qt)."""
         return bool(self._render_view.isVisible())
@@ -153,7 +187,12 @@ class LiveView:
         if not self._fresh:
             self._capturing = True
             try:
-                self._window.Render()
+                if self.shown_on_desktop():
+                    # The desktop's own render, now: ctkVTKAbstractView's forceRender also stops the render it
+                    # had scheduled, so one render serves the browser and the desktop (not one each).
+                    self._render_view.forceRender()
+                else:
+                    self._window.Render()  # forceRender does nothing for a hidden view
             finally:
                 self._capturing = False
         self._fresh = False
@@ -217,12 +256,18 @@ class LiveSliceView(LiveView):
 
 class LiveViews:
     """The layout manager's 3D and slice views by name, rebound whenever its layout changes (Slicer
-    may hand a name a new widget). ``names``: the views to serve; others are listed, not served."""
+    creates a view's widget the first time a layout shows it, and may hand a name a new widget).
 
-    def __init__(self, layout_manager, names: tuple[str, ...]) -> None:
+    Every view the layout manager has is served; ``shown`` lists those its current layout shows (the
+    view nodes it marks mapped in the layout, as Slicer's layout view factory does), 3D views first.
+    ``names``: serve only these (None: all of them). ``listeners`` are told after each rebind."""
+
+    def __init__(self, layout_manager, names: tuple[str, ...] | None = None) -> None:
         self.layout_manager = layout_manager
         self.views: dict[str, LiveView] = {}
         self.unserved: list[str] = []
+        self.shown: tuple[str, ...] = ()
+        self.listeners: list[Callable[[], None]] = []
         self._names = names
         self.rebind()
         layout_manager.layoutChanged.connect(self._on_layout_changed)
@@ -243,15 +288,43 @@ class LiveViews:
 
     def rebind(self) -> None:
         widgets = self._widgets()
-        for name in self._names:
-            if name not in widgets:
-                continue
+        served = [name for name in widgets if (self._names is None or name in self._names)
+                  and SERVABLE_NAME.fullmatch(name)]
+        for name in served:
             view_class, widget = widgets[name]
             view = self.views.get(name)
+            if view is not None and not isinstance(view, view_class):
+                view.unbind()
+                view = None
             if view is None:
                 view = self.views[name] = view_class(name)
             view.bind(widget)
-        self.unserved = sorted(set(widgets) - set(self._names))
+        for name in set(self.views) - set(served):  # a view whose widget the layout manager no longer has
+            self.views.pop(name).unbind()
+        self.unserved = sorted(set(widgets) - set(served))
+        self.shown = tuple(name for name in served if self.views[name].mapped_in_layout())
+
+    @property
+    def arrangement(self) -> int:
+        """Slicer's number for the layout the desktop shows."""
+        return int(self.layout_manager.layout)
+
+    def set_arrangement(self, arrangement: int) -> None:
+        """Show Slicer's layout ``arrangement`` on the desktop (its layoutChanged then rebinds)."""
+        self.layout_manager.setLayout(int(arrangement))
+
+    def layout_rows(self) -> tuple[tuple[str, ...], ...]:
+        """The shown views as rows of a grid: the 3D views side by side above the slice views side by side
+        (Slicer's own geometry lives in its layout description; the browser gets this simpler grid)."""
+        three_d = tuple(n for n in self.shown if self.views[n].kind == "3d")
+        slices = tuple(n for n in self.shown if self.views[n].kind == "slice")
+        rows = [row for row in (three_d, slices) if row]
+        if len(rows) < 2:
+            return tuple(rows)
+        columns = math.lcm(len(three_d), len(slices))  # each view spans whole columns of a common grid
+        return tuple(tuple(name for name in row for _ in range(columns // len(row))) for row in rows)
 
     def _on_layout_changed(self, *_args) -> None:
         self.rebind()
+        for listener in list(self.listeners):
+            listener()

@@ -10,9 +10,12 @@ and the web server's asyncio loop runs on the Qt main thread (qt_asyncio.py).
 
 Commands on standard input, one a line (what the tests and the benchmark use to act on the desktop):
 ``wheel VIEW STEPS`` (Qt wheel events on a view), ``drag VIEW DX DY`` (a left-button drag),
-``layout NAME`` (the desktop's layout: ``four-up`` or one view alone, ``1``, ``Red``...), ``state``
-(prints one JSON line of the desktop's MRML readouts and the views it shows), ``jitter`` (prints the Qt
-timer jitter figures since the last ``jitter``, then starts again), ``quit``.
+``layout NAME`` (the desktop's layout: ``four-up``, ``conventional``, one view alone, ``1``, ``Red``...,
+or ``custom``, a layout of its own with a second 3D view ``2`` and a fourth slice view ``Slice4``, made the
+first time it is shown, as Slicer makes a layout's views), ``state`` (prints one JSON line of the
+desktop's MRML readouts, the views it shows and its layout number), ``jitter`` (prints the Qt
+timer jitter figures and the renders of each view, count and ms, since the last ``jitter``, then starts
+again), ``quit``.
 """
 
 from __future__ import annotations
@@ -41,9 +44,11 @@ from PySide6.QtWidgets import QApplication, QGridLayout, QWidget  # noqa: E402
 from vtkmodules.qt.QVTKRenderWindowInteractor import QVTKRenderWindowInteractor  # noqa: E402
 
 from ..engine.scene.slicer_engine import SlicerEngine  # noqa: E402
+from ..engine.views.slice_view import SliceView  # noqa: E402
+from ..engine.views.threed_view import ThreeDView  # noqa: E402
 from ..engine.views.view import MIN_VIEW_SIZE_PX  # noqa: E402
-from ..layouts import ALL_VIEWS  # noqa: E402
 from ..scene_session import SceneSession  # noqa: E402
+from ..view_names import RED  # noqa: E402
 from .live_engine import LiveEngine  # noqa: E402
 from .live_host import LiveSlicerHost  # noqa: E402
 from .qt_serving import QtServedApp  # noqa: E402
@@ -54,9 +59,18 @@ VIEW_SIZE_PX = (480, 400)
 # desktop's repaints of views a browser's drag changes then leave the main thread room.
 DESKTOP_MAX_FPS = 30
 JITTER_INTERVAL_MS = 10  # a desktop animation's timer: how late it fires is how stuck the UI is
-GRID = {"1": (0, 0), "Red": (0, 1), "Yellow": (1, 0), "Green": (1, 1)}
-# Slicer's numbers for these layouts (vtkMRMLLayoutNode::SlicerLayout*View).
-LAYOUT_NUMBERS = {"four-up": 3, "1": 4, "Red": 6, "Yellow": 7, "Green": 8}
+# Slicer's numbers for these layouts (vtkMRMLLayoutNode::SlicerLayout*View) and their views as rows of a
+# grid; 501: a SlicerCAT's own layout (custom layouts are registered from 500 up), with views the others lack.
+CUSTOM_LAYOUT = 501
+EXTRA_VIEWS = {"2": ThreeDView, "Slice4": SliceView}
+DESKTOP_LAYOUTS = {
+    2: (("1", "1", "1"), ("Red", "Yellow", "Green")),
+    3: (("1", "Red"), ("Yellow", "Green")),
+    4: (("1",),), 6: (("Red",),), 7: (("Yellow",),), 8: (("Green",),),
+    CUSTOM_LAYOUT: (("1", "1", "2", "2"), ("Red", "Yellow", "Green", "Slice4")),
+}
+LAYOUT_NUMBERS = {"conventional": 2, "four-up": 3, "1": 4, "Red": 6, "Yellow": 7, "Green": 8, "custom": CUSTOM_LAYOUT}
+FIRST_LAYOUT = 3
 
 
 class _ViewWidget(QVTKRenderWindowInteractor):
@@ -70,12 +84,20 @@ class _ViewWidget(QVTKRenderWindowInteractor):
         self._repaint.setSingleShot(True)
         self._repaint.timeout.connect(self.update)
         self._last_paint = 0.0
+        self.max_fps = float(DESKTOP_MAX_FPS)
 
     def schedule_render(self) -> None:
         """Slicer's scheduleRender: one repaint, no sooner than its maximum update rate allows."""
         if not self._repaint.isActive():
-            wait_s = self._last_paint + 1 / DESKTOP_MAX_FPS - time.perf_counter()
+            wait_s = self._last_paint + 1 / self.max_fps - time.perf_counter()
             self._repaint.start(max(0, int(wait_s * 1000)))
+
+    def force_render(self) -> None:
+        """Slicer's forceRender: the render it had scheduled is cancelled, the view renders now."""
+        self._repaint.stop()
+        if self.isVisible():
+            self._last_paint = time.perf_counter()
+            self.GetRenderWindow().Render()
 
     def paintEvent(self, event) -> None:
         self._last_paint = time.perf_counter()
@@ -104,6 +126,16 @@ class _RenderView:
 
     def scheduleRender(self) -> None:
         self._widget.schedule_render()
+
+    def forceRender(self) -> None:
+        self._widget.force_render()
+
+    @property
+    def maximumUpdateRate(self) -> float:  # a property in Slicer's Python, as ctkVTKAbstractView's Q_PROPERTY
+        return self._widget.max_fps
+
+    def setMaximumUpdateRate(self, fps: float) -> None:
+        self._widget.max_fps = max(0.1, float(fps))
 
     def displayableManagerByClassName(self, name: str):
         return self._view.displayable_managers.GetDisplayableManagerByClassName(name)
@@ -135,14 +167,56 @@ class _SliceWidget:
 
 
 class QtLayoutManager(QObject):
-    """The part of Slicer's qMRMLLayoutManager that the live host reads, over this window's views."""
+    """The part of Slicer's qMRMLLayoutManager that the live host reads, over this window's views: its
+    layout (a number, ``setLayout``), its 3D and slice widgets, ``layoutChanged``. As Slicer's, a layout
+    makes the views it needs the first time, hides the others and marks its own mapped in the layout."""
 
     layoutChanged = Signal(int)
 
-    def __init__(self, engine: SlicerEngine, widgets: dict[str, _ViewWidget]) -> None:
+    def __init__(self, engine: SlicerEngine, window: QtHostWindow, widgets: dict[str, _ViewWidget]) -> None:
         super().__init__()
+        self._engine, self._window, self._widgets = engine, window, widgets
+        self._views = dict(engine.views)
         self._three_d = [_ThreeDWidget(engine.threed_view, widgets[engine.threed_view.name])]
         self._slices = {name: _SliceWidget(view, widgets[name]) for name, view in engine.slice_views.items()}
+        self._layout = 0
+
+    @property
+    def layout(self) -> int:
+        return self._layout
+
+    def setLayout(self, number: int) -> None:  # Slicer's names
+        rows = DESKTOP_LAYOUTS.get(int(number))
+        if rows is None or number == self._layout:
+            return
+        names = {name for row in rows for name in row}
+        for name in sorted(names - set(self._views)):
+            self._make_view(name)
+        for item in range(self._window.grid.count() - 1, -1, -1):
+            self._window.grid.takeAt(item)
+        for name, view in self._views.items():
+            shown = name in names
+            self._widgets[name].setVisible(shown)
+            view.view_node.SetMappedInLayout(shown)
+            if shown:
+                cells = [(r, c) for r, row in enumerate(rows) for c, cell in enumerate(row) if cell == name]
+                (top, left), (bottom, right) = min(cells), max(cells)
+                self._window.grid.addWidget(self._widgets[name], top, left, bottom - top + 1, right - left + 1)
+        self._layout = int(number)
+        self.layoutChanged.emit(self._layout)
+
+    def _make_view(self, name: str) -> None:
+        view = EXTRA_VIEWS[name](name, self._engine.scene, self._engine.app_logic, self._window.make_window)
+        widget = attach_to_desktop(view, self._window)
+        self._views[name], self._widgets[name] = view, widget
+        if view.kind == "slice":
+            # A new slice view shows what the others show (Slicer propagates the selected volume).
+            red = self._engine.slice_views[RED].logic.GetSliceCompositeNode()
+            view.logic.GetSliceCompositeNode().SetBackgroundVolumeID(red.GetBackgroundVolumeID())
+            self._slices[name] = _SliceWidget(view, widget)
+        else:
+            self._three_d.append(_ThreeDWidget(view, widget))
+        QTimer.singleShot(0, view.reset_view)  # fitted once Qt has given it its size
 
     @property
     def threeDViewCount(self) -> int:
@@ -210,6 +284,37 @@ class TimerJitter:
                 "max_ms": round(values[-1], 2)}
 
 
+class RenderTimes:
+    """How many renders each view's window made, and their time: where the main thread's time goes."""
+
+    def __init__(self, widgets: dict[str, _ViewWidget]) -> None:
+        self._widgets = widgets
+        self._watched: set[str] = set()
+        self._started: dict[str, float] = {}
+        self._figures: dict[str, list] = {}
+        self._watch()
+
+    def _watch(self) -> None:
+        for name, widget in self._widgets.items():  # views a layout made later too
+            if name not in self._watched:
+                self._watched.add(name)
+                window = widget.GetRenderWindow()
+                window.AddObserver("StartEvent", lambda *_a, n=name: self._started.__setitem__(n, time.perf_counter()))
+                window.AddObserver("EndEvent", lambda *_a, n=name: self._ended(n))
+
+    def _ended(self, name: str) -> None:
+        started = self._started.pop(name, None)
+        if started is not None:
+            figures = self._figures.setdefault(name, [0, 0.0])
+            figures[0] += 1
+            figures[1] += (time.perf_counter() - started) * 1000
+
+    def take(self) -> dict:
+        self._watch()
+        figures, self._figures = self._figures, {}
+        return {name: {"count": count, "ms": round(ms, 1)} for name, (count, ms) in sorted(figures.items())}
+
+
 class DesktopCommands:
     """Reads commands from standard input through a QSocketNotifier (no thread, no blocking)."""
 
@@ -217,6 +322,7 @@ class DesktopCommands:
                  layout_manager: QtLayoutManager) -> None:
         self.host, self.widgets, self.jitter, self.app = host, widgets, jitter, app
         self.layout_manager = layout_manager
+        self.renders = RenderTimes(widgets)
         self._buffer = b""
         self._notifier = QSocketNotifier(sys.stdin.fileno(), QSocketNotifier.Type.Read)
         self._notifier.activated.connect(self._on_input)
@@ -250,10 +356,10 @@ class DesktopCommands:
             self._layout(args[0])
         elif command == "state":
             shown = [name for name, widget in self.widgets.items() if widget.isVisible()]
-            self._reply({"state": self.host.readouts(), "shown": shown})
+            self._reply({"state": self.host.readouts(), "shown": shown, "layout": self.layout_manager.layout})
             return
         elif command == "jitter":
-            self._reply({"jitter": self.jitter.take()})
+            self._reply({"jitter": self.jitter.take(), "renders": self.renders.take()})
             return
         elif command == "quit":
             self.app.quit()
@@ -262,13 +368,8 @@ class DesktopCommands:
         self._reply({"done": command})
 
     def _layout(self, name: str) -> None:
-        """The desktop's layout: ``four-up`` or one view alone (``1``, ``Red``, ...); as Slicer's
-        layout manager does, the other views' widgets are hidden, then layoutChanged is emitted."""
-        if name != "four-up" and name not in self.widgets:
-            raise KeyError(name)
-        for view_name, widget in self.widgets.items():
-            widget.setVisible(name in ("four-up", view_name))
-        self.layout_manager.layoutChanged.emit(LAYOUT_NUMBERS[name])
+        """The desktop's layout, as a user picks it from Slicer's layout menu."""
+        self.layout_manager.setLayout(LAYOUT_NUMBERS[name])
 
     @staticmethod
     def _centre(widget) -> QPointF:
@@ -307,31 +408,35 @@ def _resize_slice_node(view, width: int, height: int) -> None:
         view.request_render()
 
 
+def attach_to_desktop(view, window: QtHostWindow) -> _ViewWidget:
+    """The widget a view of the engine draws in, set up as a desktop view: no multisampling, redrawn when
+    asked, its slice node sized with it."""
+    # A software GL (Xvfb's) pays 4x for multisampling at every desktop render; the engine's still
+    # frames ask for it, this desktop declines (in Slicer, Slicer's own setting decides).
+    view.still_multisamples = 0
+    view.render_window.SetMultiSamples(0)
+    widget = next(w for w in window.widgets if w.GetRenderWindow() is view.render_window)
+    # The desktop redraws when a displayable manager or the slice logic asks (Slicer's render timer).
+    view.add_render_listener(lambda _view, w=widget: w.schedule_render())
+    if view.kind == "slice":
+        widget.on_resize = lambda v=view, w=widget: _resize_slice_node(v, w.width(), w.height())
+    return widget
+
+
 def build(data: list[str]):
     """The window, its engine (views in the window's widgets) and the live host over them."""
     window = QtHostWindow()
     engine = SlicerEngine(window_maker=window.make_window)
-    widgets = {}
-    for name, view in engine.views.items():
-        # A software GL (Xvfb's) pays 4x for multisampling at every desktop render; the engine's still
-        # frames ask for it, this desktop declines (in Slicer, Slicer's own setting decides).
-        view.still_multisamples = 0
-        view.render_window.SetMultiSamples(0)
-        widget = next(w for w in window.widgets if w.GetRenderWindow() is view.render_window)
-        widgets[name] = widget
-        window.grid.addWidget(widget, *GRID[name])
-        # The desktop redraws when a displayable manager or the slice logic asks (Slicer's render timer).
-        view.add_render_listener(lambda _view, w=widget: w.schedule_render())
-        if view.kind == "slice":
-            widget.on_resize = lambda v=view, w=widget: _resize_slice_node(v, w.width(), w.height())
+    widgets = {name: attach_to_desktop(view, window) for name, view in engine.views.items()}
     # The files are opened by the engine's own loading, as the headless app opens them.
     loader = SceneSession(engine)
     if data:
         loader.open_paths(data)
     else:
         loader.open_sample()
-    layout_manager = QtLayoutManager(engine, widgets)
-    live = LiveEngine(engine.scene, engine.app_logic, layout_manager, ALL_VIEWS)
+    layout_manager = QtLayoutManager(engine, window, widgets)
+    layout_manager.setLayout(FIRST_LAYOUT)
+    live = LiveEngine(engine.scene, engine.app_logic, layout_manager)
     return window, engine, widgets, LiveSlicerHost(live), layout_manager
 
 

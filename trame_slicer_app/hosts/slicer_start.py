@@ -65,6 +65,23 @@ def start(port: int = 8080, secret: str | None = None, driver: str = "notifier")
     return f"{served.url}?secret={secret}"
 
 
+def serve_session(port: int, secret_file: str) -> str:
+    """One web session's SlicerCAT, started by the many-users launcher (``--slicer-command``) as
+    ``SlicerCAT --no-main-window --no-splash --python-code "...serve_session(PORT, 'SECRET_FILE')"``: the
+    secret comes from a file only this user reads (never the command line); the launcher's ready line
+    goes to the process's own standard output (Slicer's Python console takes ``print``)."""
+    import os
+    from pathlib import Path
+
+    secret = Path(secret_file).read_text(encoding="utf-8").strip()
+    if not secret:
+        raise SlicerHostError(f"no secret in {secret_file}")
+    start(port=port, secret=secret)
+    url = f"http://127.0.0.1:{_served.server.port}/"
+    os.write(1, f"App running at {url}\n".encode())
+    return url
+
+
 def stop() -> None:
     global _served
     if _served is not None:

@@ -36,13 +36,14 @@ def _end_with_the_launcher() -> None:
 
 class AppProcess:
     def __init__(self, name: str, port: int, secret: str, folder: Path, app_args: tuple[str, ...],
-                 fork_server: ForkServer | None = None) -> None:
+                 fork_server: ForkServer | None = None, slicer_command: tuple[str, ...] = ()) -> None:
         self.name = name
         self.fork_server = fork_server
         self.port = port
         self.secret = secret
         self.folder = folder
         self.app_args = app_args
+        self.slicer_command = slicer_command
         self.process: asyncio.subprocess.Process | ForkedProcess | None = None
         self.forked = False  # from the fork server (sharing its imported pages) or started on its own
         self.ready = asyncio.Event()
@@ -59,20 +60,31 @@ class AppProcess:
         secret_file.touch(mode=0o600)
         secret_file.write_text(self.secret, encoding="utf-8")
         env = dict(os.environ, TMPDIR=str(temp), TRAME_SERVER="1")
-        app_argv = ["--server", "--host", "127.0.0.1", "--port", str(self.port), "--authKeyFile", str(secret_file),
-                    "--timeout", "0", *self.app_args]
-        if self.fork_server is not None:
-            self.process = await self.fork_server.spawn(app_argv, str(self.folder), env)
+        if self.fork_server is not None and not self.slicer_command:  # a SlicerCAT is never forked
+            self.process = await self.fork_server.spawn(self._app_argv(secret_file), str(self.folder), env)
             self.forked = self.process is not None
         if self.process is None:
             self.process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "trame_slicer_app", *app_argv,
-                stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
+                *self.command(secret_file), stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
                 stderr=asyncio.subprocess.STDOUT, cwd=str(self.folder), env=env,
                 start_new_session=True,  # its own process group: its sandboxed readers end with it
                 preexec_fn=_end_with_the_launcher,
             )
         self._output_task = asyncio.ensure_future(self._follow_output())
+
+    def command(self, secret_file: Path) -> list[str]:
+        """This package's app, or a Slicer (SlicerCAT) without a main window serving its own scene and views
+        (hosts/slicer_start.py's ``serve_session``, which prints the same ready line)."""
+        if self.slicer_command:
+            code = ("import trame_slicer_app.hosts.slicer_start as web; "
+                    f"web.serve_session({self.port}, {str(secret_file)!r})")
+            return [*self.slicer_command, "--no-main-window", "--no-splash", *self.app_args, "--python-code", code]
+        return [sys.executable, "-m", "trame_slicer_app", *self._app_argv(secret_file)]
+
+    def _app_argv(self, secret_file: Path) -> list[str]:
+        """This package's app's arguments, started on its own or forked from the fork server."""
+        return ["--server", "--host", "127.0.0.1", "--port", str(self.port), "--authKeyFile", str(secret_file),
+                "--timeout", "0", *self.app_args]
 
     async def _follow_output(self) -> None:
         # The app's output stays in its own folder (it may name the user's files) and goes with it.

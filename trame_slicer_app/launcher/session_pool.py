@@ -60,7 +60,8 @@ class SessionPool:
         self._refill_lock = asyncio.Lock()
         self._background: set[asyncio.Task] = set()
         self._closing = False
-        self.fork_server = ForkServer() if settings.fork_server else None
+        # A SlicerCAT per session is its own program: only this package's app is forked.
+        self.fork_server = ForkServer() if settings.fork_server and not settings.slicer_command else None
         self._leaving: set[AppProcess] = set()  # being stopped
 
     def _in_background(self, coroutine) -> None:
@@ -103,7 +104,7 @@ class SessionPool:
         port = self._free_port()
         name = secrets.token_hex(16)
         return AppProcess(name, port, secrets.token_urlsafe(32), self.settings.sessions_root / name,
-                          self.settings.app_args, self.fork_server)
+                          self.settings.app_args, self.fork_server, self.settings.slicer_command)
 
     def _free_port(self) -> int:
         # A port someone else holds is set aside (not handed back) so that it is not tried again at once.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -25,6 +26,9 @@ class LauncherSettings:
     public: bool = False  # off loopback, serve anyone without a token (behind a gate of one's own)
     allowed_origins: tuple[str, ...] = ()
     app_args: tuple[str, ...] = ()  # passed on to every app process (e.g. --data-dir /data)
+    # Each session a headless Slicer or SlicerCAT instead of this package's app (its command, split as a
+    # shell would: e.g. ("xvfb-run", "-a", "/opt/MyCAT/MyCAT")); empty: this package's own app.
+    slicer_command: tuple[str, ...] = ()
     check_interval_s: float = 1.0  # how often sessions are looked at (idle, memory, exit)
     refill_delay_s: float = 5.0  # after a claim, the pool's next process starts this much later
     fork_server: bool = True  # app processes forked from one that imported the engine (shared pages)
@@ -66,6 +70,10 @@ def parse_settings(argv: list[str] | None = None) -> LauncherSettings:
                         help="off loopback, give anyone who reaches the port a session without a token")
     parser.add_argument("--allowed-origin", action="append", default=[], metavar="ORIGIN",
                         help="a page origin besides the served host whose websockets are accepted")
+    parser.add_argument("--slicer-command", default="", metavar="COMMAND",
+                        help="start each session as this Slicer or SlicerCAT without a main window, serving its "
+                        "views (e.g. 'xvfb-run -a /opt/MyCAT/MyCAT'; trame-slicer-app installed in its Python); "
+                        "options after -- then go to it")
     argv = list(sys.argv[1:] if argv is None else argv)
     app_args: list[str] = []
     if "--" in argv:
@@ -81,5 +89,5 @@ def parse_settings(argv: list[str] | None = None) -> LauncherSettings:
         start_timeout_s=args.start_timeout_s, fork_server=args.fork_server,
         port_range=(int(first), int(last or first)), sessions_root=args.sessions_root,
         access_token=args.access_token, public=args.public, allowed_origins=tuple(args.allowed_origin),
-        app_args=tuple(app_args),
+        app_args=tuple(app_args), slicer_command=tuple(shlex.split(args.slicer_command)),
     )

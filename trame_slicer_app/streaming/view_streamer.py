@@ -122,11 +122,10 @@ class ViewStreamer:
         self._apply_input = apply_input
         self._publish = publish
         self._clock = clock
-        self._channels = {
-            name: _ViewChannel(view, FramePacer(target_fps), QualityController(target_fps), StreamStats(name))
-            for name, view in views.items()
-        }
+        self._target_fps = target_fps
+        self._channels: dict[str, _ViewChannel] = {}
         self._wake = asyncio.Event()
+        self.set_views(views)
         self._sending: set = set()
         self._encoder = ThreadPoolExecutor(ENCODER_THREADS, thread_name_prefix="jpeg")
         self._task: asyncio.Task | None = None
@@ -266,6 +265,19 @@ class ViewStreamer:
             channel.pacer.in_flight = 0
 
     # -- from the app -------------------------------------------------------
+    def set_views(self, views: dict[str, StreamableView]) -> None:
+        """The views to stream, when a host's views come and go (a live desktop's layout): a new one gets
+        a channel, a gone one's channel is dropped (its client's messages are then refused), the others
+        keep theirs; a view object that changed under a name gets a fresh channel."""
+        fps = self._target_fps
+        for name in set(self._channels) - set(views):
+            del self._channels[name]
+        for name, view in views.items():
+            channel = self._channels.get(name)
+            if channel is None or channel.view is not view:
+                self._channels[name] = _ViewChannel(view, FramePacer(fps), QualityController(fps), StreamStats(name))
+        self.wake()
+
     def set_visible(self, names) -> None:
         for name, channel in self._channels.items():
             was_visible = channel.visible
@@ -323,7 +335,7 @@ class ViewStreamer:
         while not self._stopping:
             if self._sending:
                 await asyncio.wait(set(self._sending), timeout=SEND_WAIT_S)
-            for channel in self._channels.values():
+            for channel in list(self._channels.values()):
                 if channel.pending_events:
                     self._apply_pending_input(channel)
             next_look = self._look_at_views()

@@ -21,7 +21,7 @@ from ... import scene_data
 from ...data_folder import FILE, DataFolder, DataFolderError
 from ...engine.display.scene_tree import rename_node
 from ...engine.errors import EngineError
-from ...layouts import LAYOUTS, VIEW_TITLES, layout_of_arrangement
+from ...layouts import VIEW_TITLES, layout_of_arrangement
 from ..browser_components import enable_browser_components
 from ..downloads import DownloadFolder, download_name
 from ..file_sizes import size_text
@@ -331,7 +331,7 @@ class DataIO(Feature):
             return
         try:
             if which == LAYOUT_SCREENSHOT:
-                rows = LAYOUTS[self.state.layout_name].rows
+                rows = self.host.layout_rows()  # a live desktop's own layout included
                 picture = compose_layout(rows, {name: self._capture(name) for name in visible})
             else:
                 picture = self._capture(which)

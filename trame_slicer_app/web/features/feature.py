@@ -33,6 +33,8 @@ class FeatureHost(Protocol):
     input_listeners: list  # told (tab, view name, events) of each streamed input message
     features: list  # every feature, in drawer order: one may use another's service (a download)
 
+    def layout_rows(self) -> tuple[tuple[str, ...], ...]: ...  # the shown layout's grid of view names
+
 
 def tab_trigger(*names: str) -> Callable[[F], F]:
     """As trame's ``@trigger``, served through ``ClientState.trigger``: the handler's per-tab updates

@@ -20,7 +20,6 @@ from trame.widgets import vuetify3 as v3
 from ...engine.errors import EngineError
 from ...engine.markups import csv_export, markups_edit, placing, roi_tools, shape_settings
 from ...engine.markups.markup_types import MARKUP_TYPES
-from ...layouts import SLICE_VIEWS
 from ..mrml_binding import BindingError, a_flag, a_text, one_of
 from .feature import Feature, FeatureHost, tab_trigger
 
@@ -145,7 +144,7 @@ class MarkupsPanel(Feature):
     def _on_gesture_start(self, view_name: str, kind: str) -> None:
         """A press in the 3D view is no undo step (its camera is not undoable, as in Slicer), unless it
         places a point or grabs one: then it is, as a press in a slice view always is."""
-        if kind != "press" or view_name in SLICE_VIEWS:
+        if kind != "press" or self.session.view_kind(view_name) == "slice":
             return
         if placing.placing_state(self.engine)["placing"] or markups_edit.pointer_on_a_markup(self.engine):
             self.binding.checkpoint(f"markup in {view_name}")

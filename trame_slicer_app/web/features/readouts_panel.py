@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from trame.widgets import html
 
-from ...layouts import SLICE_VIEWS
 from ..client_pointers import ClientPointers
 from .feature import Feature, FeatureHost
 
@@ -56,7 +55,8 @@ class ReadoutsPanel(Feature):
         for client in set(self._shown) | set(positions):
             where = positions.get(client)
             try:
-                readout = self.probe(*where) if where is not None and where[0] in SLICE_VIEWS else None
+                in_a_slice_view = where is not None and self.session.view_kind(where[0]) == "slice"
+                readout = self.probe(*where) if in_a_slice_view else None
             except (ValueError, TypeError, KeyError) as error:
                 log.debug("no probe at %s: %s", where, error)
                 readout = None
@@ -79,7 +79,7 @@ class ReadoutsPanel(Feature):
         }
 
     def build_view_overlay(self, view_name: str) -> None:
-        if view_name not in SLICE_VIEWS:
+        if self.session.view_kind(view_name) != "slice":  # a live desktop's extra slice views too
             return
         with html.Div(v_if=f"readouts_probe && readouts_probe.view === '{view_name}'",
                       classes=f"readouts-probe readouts-probe-{view_name}", style=OVERLAY_STYLE):

@@ -7,7 +7,6 @@ import logging
 from trame.decorators import trigger
 from trame.widgets import vuetify3 as v3
 
-from ...layouts import SLICE_VIEWS
 from ..browser_components import enable_browser_components
 from .feature import Feature, FeatureHost
 
@@ -32,7 +31,7 @@ class UndoPanel(Feature):
         enable_browser_components(self.server)  # the keys: web/ui/slicer-shortcuts.js
 
     def _on_gesture_start(self, view_name: str, kind: str) -> None:
-        if view_name not in SLICE_VIEWS:
+        if self.session.view_kind(view_name) != "slice":  # a live desktop's extra slice views too
             return
         if kind == "press":
             self.binding.checkpoint(f"drag in {view_name}")
