@@ -69,6 +69,7 @@
       // Shared with window.__slicerStreamStats so tests/benchmarks see live values.
       const stats = {
         frames: 0, linkedFrames: 0, bytes: 0, lastFrameAt: 0, latenciesMs: [], frameTimes: [], lastMeta: null, breakdowns: [],
+        frameSizes: [],  // [width, height, still] of each frame (bounded): a frame at a size the view left shows here
         inputsInFlight: 0, pendingInputs: 0, maxInputsInFlightSeen: 0, maxPendingSeen: 0,
       };
 
@@ -322,6 +323,7 @@
         stats.frames++; stats.bytes += bytes; stats.lastFrameAt = now;
         if (p.linked) stats.linkedFrames++;  // rendered because another view was under the hand
         pushBounded(stats.frameTimes, now);
+        pushBounded(stats.frameSizes, [p.width, p.height, !!p.still]);
         stats.lastMeta = {
           scale: p.scale, quality: p.quality, still: p.still, width: p.width, height: p.height,
           render_ms: p.render_ms, encode_ms: p.encode_ms, bytes,
