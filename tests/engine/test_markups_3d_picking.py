@@ -50,19 +50,38 @@ def _voxel_diagonal_mm(volume) -> float:
     return math.dist((0, 0, 0), volume.GetSpacing())
 
 
-def test_a_click_on_a_model_places_the_point_on_its_surface(an_engine, a_3d_view):
-    centre = np.array((10.0, 20.0, 30.0))
+def _show_a_sphere(engine, view, centre: np.ndarray) -> None:
+    """A fine sphere model (its 96-sided facets within 0.02 mm of the sphere), the 3D view fitted to it."""
     sphere = vtkSphereSource()
     sphere.SetCenter(*centre)
     sphere.SetRadius(SPHERE_RADIUS_MM)
     sphere.SetThetaResolution(96)
     sphere.SetPhiResolution(96)
     sphere.Update()
-    model = an_engine.scene.AddNewNodeByClass("vtkMRMLModelNode", "sphere")
+    model = engine.scene.AddNewNodeByClass("vtkMRMLModelNode", "sphere")
     model.SetAndObservePolyData(sphere.GetOutput())
     model.CreateDefaultDisplayNodes()
-    a_3d_view.reset_view()
-    a_3d_view.render()
+    view.reset_view()
+    view.render()
+
+
+def _show_the_ct_rendered(engine, ct_path, view):
+    """The CT with volume rendering on and the slice planes hidden (they reach past the head, into the air
+    before it); returns the volume and the rendering's opacity transfer function."""
+    volume = load_volume(engine, ct_path)
+    show_volume(engine, volume)
+    vr.show_volume_rendering(engine, volume.GetID(), True)
+    for slice_view in engine.slice_views.values():
+        slice_view.slice_node.SetSliceVisible(False)
+    view.reset_view()
+    view.render()
+    display = engine.volume_rendering_logic.GetFirstVolumeRenderingDisplayNode(volume)
+    return volume, display.GetVolumePropertyNode().GetVolumeProperty().GetScalarOpacity()
+
+
+def test_a_click_on_a_model_places_the_point_on_its_surface(an_engine, a_3d_view):
+    centre = np.array((10.0, 20.0, 30.0))
+    _show_a_sphere(an_engine, a_3d_view, centre)
     camera = np.array(a_3d_view.renderer.GetActiveCamera().GetPosition())
     for x, y in CLICKS:
         point = _place_a_point_at(an_engine, x, y)
@@ -86,16 +105,7 @@ def _trilinear(voxels: np.ndarray, ijk) -> float | None:
 def test_a_point_dragged_in_3d_over_a_model_stays_on_its_surface(an_engine, a_3d_view):
     """Slicer's markups snap to the visible surface by default: a drag in 3D slides the point over the model."""
     centre = np.array((0.0, 0.0, 0.0))
-    sphere = vtkSphereSource()
-    sphere.SetRadius(SPHERE_RADIUS_MM)
-    sphere.SetThetaResolution(96)
-    sphere.SetPhiResolution(96)
-    sphere.Update()
-    model = an_engine.scene.AddNewNodeByClass("vtkMRMLModelNode", "sphere")
-    model.SetAndObservePolyData(sphere.GetOutput())
-    model.CreateDefaultDisplayNodes()
-    a_3d_view.reset_view()
-    a_3d_view.render()
+    _show_a_sphere(an_engine, a_3d_view, centre)
     start = _place_a_point_at(an_engine, 150, 150)
     node = an_engine.scene.GetNodesByClass("vtkMRMLMarkupsFiducialNode").GetItemAsObject(0)
     threed = an_engine.threed_view
@@ -130,15 +140,7 @@ def _first_opaque_point_along(volume, opacity, start: np.ndarray, through: np.nd
 
 
 def test_a_click_on_the_volume_rendering_places_the_point_on_the_skin(an_engine, a_ct_path, a_3d_view):
-    volume = load_volume(an_engine, a_ct_path)
-    show_volume(an_engine, volume)
-    vr.show_volume_rendering(an_engine, volume.GetID(), True)
-    for view in an_engine.slice_views.values():
-        view.slice_node.SetSliceVisible(False)  # the slice planes reach past the head, into the air before it
-    a_3d_view.reset_view()
-    a_3d_view.render()
-    display = an_engine.volume_rendering_logic.GetFirstVolumeRenderingDisplayNode(volume)
-    opacity = display.GetVolumePropertyNode().GetVolumeProperty().GetScalarOpacity()
+    volume, opacity = _show_the_ct_rendered(an_engine, a_ct_path, a_3d_view)
     camera = np.array(a_3d_view.renderer.GetActiveCamera().GetPosition())
     for x, y in CLICKS:
         point = _place_a_point_at(an_engine, x, y)
@@ -152,16 +154,8 @@ def test_shift_move_over_the_volume_rendering_puts_the_crosshair_on_the_skin(an_
     included, not the far side or the air in front of it."""
     from trame_slicer_app.engine.display.slice_controls import set_crosshair_visible
 
-    volume = load_volume(an_engine, a_ct_path)
-    show_volume(an_engine, volume)
-    vr.show_volume_rendering(an_engine, volume.GetID(), True)
-    for view in an_engine.slice_views.values():
-        view.slice_node.SetSliceVisible(False)
     set_crosshair_visible(an_engine, True)
-    a_3d_view.reset_view()
-    a_3d_view.render()
-    display = an_engine.volume_rendering_logic.GetFirstVolumeRenderingDisplayNode(volume)
-    opacity = display.GetVolumePropertyNode().GetVolumeProperty().GetScalarOpacity()
+    volume, opacity = _show_the_ct_rendered(an_engine, a_ct_path, a_3d_view)
     camera = np.array(a_3d_view.renderer.GetActiveCamera().GetPosition())
     crosshair = an_engine.scene.GetFirstNodeByClass("vtkMRMLCrosshairNode")
     for x, y in CLICKS:
