@@ -4,8 +4,9 @@ The server creates one memfd per child run and passes it to the child (``pass_fd
 each scalar volume's voxels to it (``os.pwrite``, no mapping) and describes them in its JSON answer:
 where they lie in the memfd, dims, scalar type, the IJK-to-RAS matrix, window/level, attributes. The
 server then seals the memfd (no one can grow, shrink or write it any more), checks every number of the
-description against ``IOLimits`` and the memfd's size, and reads the voxels straight into the
-vtkImageData's own array (``os.preadv``): one copy, from the kernel's pages into the engine's array.
+description against ``IOLimits`` and the memfd's size, and gives the volume the memfd's own pages
+(mapped privately, ``adopted_pages``) when the memfd holds that volume alone, or else reads the voxels
+into the vtkImageData's own array (``os.preadv``): one copy, from the kernel's pages into the engine's.
 
 A memfd has no name: it is freed when its last descriptor is closed, so nothing can be left in /dev/shm
 by a crash of either process. The child's ``RLIMIT_FSIZE`` bounds how much it can write into it.
@@ -15,6 +16,7 @@ See docs/decisions/0015-large-volume-loading.md.
 from __future__ import annotations
 
 import fcntl
+import logging
 import math
 import os
 import threading
@@ -22,6 +24,8 @@ from dataclasses import dataclass
 
 from ..errors import EngineError
 from .untrusted.io_limits import DEFAULT_IO_LIMITS, IOLimits
+
+log = logging.getLogger(__name__)
 
 HANDOVER_FD_ENV = "TRAME_SLICER_HANDOVER_FD"
 MEMFD_NAME = "trame-slicer-voxels"
@@ -149,6 +153,10 @@ class VoxelHandover:
             self.released = True
             self.buffer.release()
 
+    def holds_its_buffer_alone(self) -> bool:
+        """Its voxels are all the memfd holds (one volume read): mapping them keeps nothing else alive."""
+        return self.offset == 0 and self.nbytes == self.buffer.size
+
 
 def _whole(value, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
@@ -224,14 +232,36 @@ def validate(description, buffer: HandoverBuffer, limits: IOLimits = DEFAULT_IO_
 
 
 def read_into_image(handover: VoxelHandover):
-    """A vtkImageData whose own array receives the voxels from the memfd (the one copy)."""
-    from vtkmodules.util.numpy_support import vtk_to_numpy
+    """A vtkImageData holding the voxels: the memfd's own pages when it holds this volume alone
+    (``adopted_pages``: no copy), otherwise the array's own memory, filled from the memfd (one copy)."""
     from vtkmodules.vtkCommonCore import vtkDataArray
     from vtkmodules.vtkCommonDataModel import vtkImageData
 
     scalars = vtkDataArray.CreateDataArray(handover.scalar_type)
     scalars.SetName("ImageScalars")
     scalars.SetNumberOfComponents(1)
+    if not (handover.holds_its_buffer_alone() and _adopted(scalars, handover)):
+        _copy_into(scalars, handover)
+    image = vtkImageData()
+    image.SetDimensions(*handover.dims)
+    image.GetPointData().SetScalars(scalars)
+    return image
+
+
+def _adopted(scalars, handover: VoxelHandover) -> bool:
+    from .adopted_pages import AdoptionFailed, adopt_pages
+
+    try:
+        adopt_pages(scalars, handover.buffer.fd, handover.offset, handover.nbytes, math.prod(handover.dims))
+    except AdoptionFailed as error:  # e.g. no address space left under RLIMIT_AS: copy instead
+        log.info("voxels copied, not adopted: %s", error)
+        return False
+    return True
+
+
+def _copy_into(scalars, handover: VoxelHandover) -> None:
+    from vtkmodules.util.numpy_support import vtk_to_numpy
+
     scalars.SetNumberOfTuples(math.prod(handover.dims))
     target = memoryview(vtk_to_numpy(scalars)).cast("B")
     if len(target) != handover.nbytes:
@@ -242,10 +272,6 @@ def read_into_image(handover: VoxelHandover):
         if got <= 0:
             raise HandoverError("the shared voxels ended early")
         done += got
-    image = vtkImageData()
-    image.SetDimensions(*handover.dims)
-    image.GetPointData().SetScalars(scalars)
-    return image
 
 
 def add_handed_over_volume(engine, handover: VoxelHandover, name: str, file_path=None):

@@ -105,8 +105,21 @@ class SliceView(SlicerView):
         if connection is not self._image_mapper.GetInputConnection(0, 0):
             self._image_mapper.SetInputConnection(connection)
         self._image_actor.SetVisibility(connection is not None)
+        self._let_go_of_removed_volumes()
         self._keep_colour_out_of_window_level()
         self.request_render()
+
+    def _let_go_of_removed_volumes(self) -> None:
+        """Slicer's layer logic gives its reslice filters a volume's image when it shows one, and leaves
+        them holding it when the volume goes (it updates them only while it has a volume): a removed or
+        closed volume's voxels stayed in memory, 216 MiB for a real-size CT, until another volume was
+        shown in the same layer. An empty layer lets go of its image here."""
+        for layer in (self.logic.GetBackgroundLayer(), self.logic.GetForegroundLayer(), self.logic.GetLabelLayer()):
+            if layer is None or layer.GetVolumeNode() is not None:
+                continue
+            for reslice in (layer.GetReslice(), layer.GetResliceUVW()):
+                if reslice.GetNumberOfInputConnections(0):
+                    reslice.RemoveAllInputConnections(0)
 
     def _keep_colour_out_of_window_level(self) -> None:
         """Dragging window/level does not touch a colour (vector) volume: it is shown in its own colours,
