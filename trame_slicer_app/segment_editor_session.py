@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 from vtkmodules.vtkCommonMath import vtkMatrix4x4
 
+from .engine.scene.scene_nodes import nodes_of_class
 from .engine.segment_editor import masking
 from .engine.segment_editor import segment_list as segments
 from .engine.segment_editor.effects import hollow, islands, logical, margin, mask_volume, smoothing, threshold
@@ -67,8 +68,7 @@ class SegmentEditorSession:
 
     def segmentations(self) -> list[dict]:
         """Every segmentation in the scene: [{"id", "name"}], in scene order."""
-        collection = self._engine.scene.GetNodesByClass("vtkMRMLSegmentationNode")
-        nodes = [collection.GetItemAsObject(i) for i in range(collection.GetNumberOfItems())]
+        nodes = nodes_of_class(self._engine.scene, "vtkMRMLSegmentationNode")
         return [{"id": node.GetID(), "name": node.GetName()} for node in nodes]
 
     def create_segmentation(self, name: str | None = None) -> str:

@@ -7,6 +7,7 @@ import math
 from slicer import vtkMRMLCameraNode
 
 from ..errors import EngineError
+from ..scene.scene_nodes import nodes_of_class
 from ..scene.slicer_engine import SlicerEngine
 
 # Slicer names the camera direction by where the camera stands: "A" puts it anterior of the
@@ -32,9 +33,7 @@ def scene_centre(engine: SlicerEngine) -> tuple[float, float, float]:
     out. The origin when nothing is shown.
     """
     low, high = [math.inf] * 3, [-math.inf] * 3
-    nodes = engine.scene.GetNodesByClass("vtkMRMLDisplayableNode")
-    for index in range(nodes.GetNumberOfItems()):
-        node = nodes.GetItemAsObject(index)
+    for node in nodes_of_class(engine.scene, "vtkMRMLDisplayableNode"):
         display = node.GetDisplayNode()
         if node.GetHideFromEditors() or display is None or not display.GetVisibility():
             continue

@@ -4,6 +4,7 @@ and which volume each slice layer (background, foreground, label) shows."""
 from __future__ import annotations
 
 from ..scene.node_lookup import DisplayControlError, require_bool, require_finite, require_node
+from ..scene.scene_nodes import nodes_of_class
 from ..scene.slicer_engine import SlicerEngine
 from .window_level_presets import AUTO_PRESET, PRESET_COLOR_NODE_ID, WINDOW_LEVEL_PRESETS
 
@@ -97,9 +98,7 @@ def apply_window_level_preset(engine: SlicerEngine, volume_id: str, name: str) -
 def color_maps(engine: SlicerEngine) -> list[dict]:
     """Colour maps a volume can use: [{"id", "name"}], Slicer's useful built-ins first."""
     by_name, loaded = {}, []
-    nodes = engine.scene.GetNodesByClass("vtkMRMLColorNode")
-    for index in range(nodes.GetNumberOfItems()):
-        node = nodes.GetItemAsObject(index)
+    for node in nodes_of_class(engine.scene, "vtkMRMLColorNode"):
         entry = {"id": node.GetID(), "name": node.GetName()}
         if node.GetHideFromEditors():
             by_name.setdefault(node.GetName(), entry)

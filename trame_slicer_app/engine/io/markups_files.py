@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import EngineError
+from ..scene.scene_nodes import nodes_of_class
 from .untrusted.io_limits import DEFAULT_IO_LIMITS, IOLimits
 from .untrusted.markups_checks import FCSV_SUFFIX, MARKUPS_JSON_SUFFIX, check_fcsv, check_markups_json
 
@@ -18,8 +19,7 @@ class MarkupsLoadError(EngineError):
 
 
 def _markups_ids(scene) -> set[str]:
-    collection = scene.GetNodesByClass("vtkMRMLMarkupsNode")
-    return {collection.GetItemAsObject(i).GetID() for i in range(collection.GetNumberOfItems())}
+    return {node.GetID() for node in nodes_of_class(scene, "vtkMRMLMarkupsNode")}
 
 
 def load_markups(engine, path: Path, name: str, limits: IOLimits = DEFAULT_IO_LIMITS) -> list:

@@ -17,6 +17,7 @@ from slicer import vtkMRMLMessageCollection, vtkMRMLStorableNode
 
 from ..errors import EngineError
 from ..scene.data_kinds import is_user_data
+from ..scene.scene_nodes import nodes_of_class
 from .segmentations import remove_with_helpers
 from .untrusted.file_references import check_mrml, is_inside
 from .untrusted.io_limits import DEFAULT_IO_LIMITS, IOLimits
@@ -169,7 +170,7 @@ def _remove_data(engine) -> None:
             if scene.IsNodePresent(node):
                 remove_with_helpers(engine, node)
         for class_name in DATA_HELPER_NODE_CLASSES:
-            for node in list(scene.GetNodesByClass(class_name)):
+            for node in nodes_of_class(scene, class_name):
                 if not node.GetSingletonTag():
                     remove_with_helpers(engine, node)
         selection.SetActiveVolumeID(None)

@@ -61,8 +61,9 @@ def _is_sequence_proxy(node) -> bool:
     scene = node.GetScene()
     if scene is None:
         return False
-    browsers = scene.GetNodesByClass("vtkMRMLSequenceBrowserNode")
-    return any(browsers.GetItemAsObject(k).IsProxyNodeID(node.GetID()) for k in range(browsers.GetNumberOfItems()))
+    from ..scene.scene_nodes import nodes_of_class
+
+    return any(browser.IsProxyNodeID(node.GetID()) for browser in nodes_of_class(scene, "vtkMRMLSequenceBrowserNode"))
 
 
 def write_voxels(node, fd: int, budget_bytes: int) -> dict | None:

@@ -7,6 +7,7 @@ import math
 import re
 
 from ..display.scene_tree import clean_node_name, delete_node
+from ..scene.scene_nodes import nodes_of_class
 from .markup_types import MarkupsError, markup_type_of, require_markups_node
 from .measurements import measurements
 from .shape_settings import shape_settings_of
@@ -23,8 +24,7 @@ def _hex(rgb) -> str:
 
 
 def markups_nodes(engine) -> list:
-    collection = engine.scene.GetNodesByClass("vtkMRMLMarkupsNode")
-    nodes = [collection.GetItemAsObject(i) for i in range(collection.GetNumberOfItems())]
+    nodes = nodes_of_class(engine.scene, "vtkMRMLMarkupsNode")
     return [node for node in nodes if not node.GetHideFromEditors() and markup_type_of(node) is not None]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+from ..scene.scene_nodes import nodes_of_class
 from .markup_types import MarkupsError, require_markups_node
 
 # The user's words for Slicer's curve types (vtkCurveGenerator's order); "shortest distance on surface" needs
@@ -112,10 +113,8 @@ def curve_settings(node) -> dict:
 
 def surfaces(engine) -> list[dict]:
     """The models a curve may follow: those with a surface to walk on."""
-    collection = engine.scene.GetNodesByClass("vtkMRMLModelNode")
     found = []
-    for index in range(collection.GetNumberOfItems()):
-        model = collection.GetItemAsObject(index)
+    for model in nodes_of_class(engine.scene, "vtkMRMLModelNode"):
         if model.GetHideFromEditors() or model.GetPolyData() is None or model.GetPolyData().GetNumberOfCells() == 0:
             continue
         found.append({"id": model.GetID(), "name": model.GetName() or ""})

@@ -14,6 +14,7 @@ from vtkmodules.vtkCommonMath import vtkMatrix4x4
 from ..io.sequences import sequence_nodes_of
 from ..markups.markups_snapshot import MarkupRecord, capture_markups, restore_markups
 from ..scene.data_kinds import node_kind
+from ..scene.scene_nodes import nodes_of_class
 from ..scene.slicer_engine import SlicerEngine
 from ..volume_rendering import volume_rendering as vr
 
@@ -42,8 +43,7 @@ class SceneSnapshot:
 
 
 def _nodes(engine: SlicerEngine, class_name: str) -> list:
-    collection = engine.scene.GetNodesByClass(class_name)
-    return [collection.GetItemAsObject(i) for i in range(collection.GetNumberOfItems())]
+    return nodes_of_class(engine.scene, class_name)
 
 
 def _is_data(node) -> bool:
