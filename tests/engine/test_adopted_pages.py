@@ -102,3 +102,21 @@ def test_volumes_read_together_are_copied(an_engine, a_ct_path):
     for item in loaded:
         image = an_engine.scene.GetNodeByID(item["node_id"]).GetImageData()
         assert image.GetPointData().GetScalars().GetRange() != (0.0, 0.0)
+
+
+def test_a_refused_mapping_falls_back_to_the_copy(an_engine, a_ct_path, monkeypatch):
+    """The kernel may refuse the mapping (no address space left): the voxels are then copied."""
+    import errno
+
+    from trame_slicer_app.engine.io import adopted_pages
+
+    def refuse(*_args):
+        raise adopted_pages.AdoptionFailed(errno.ENOMEM)
+
+    monkeypatch.setattr(adopted_pages, "adopt_pages", refuse)
+    before = memfd_mappings()
+    [loadable] = scene_data.inspect_paths([a_ct_path])
+    [loaded] = scene_data.load_loadables(an_engine, [loadable])
+    scalars = an_engine.scene.GetNodeByID(loaded["node_id"]).GetImageData().GetPointData().GetScalars()
+    assert scalars.GetNumberOfTuples() == 256 * 256 * 108 and scalars.GetRange()[1] > 1000
+    assert memfd_mappings() == before

@@ -17,6 +17,8 @@ import ctypes
 import mmap
 import os
 
+from ..errors import EngineError
+
 _libc = ctypes.CDLL(None, use_errno=True)
 _mmap = _libc.mmap
 _mmap.restype = ctypes.c_void_p
@@ -36,8 +38,11 @@ _MAP_FAILED = ctypes.c_void_p(-1).value
 _FLAGS = mmap.MAP_PRIVATE | getattr(mmap, "MAP_POPULATE", 0)
 
 
-class AdoptionFailed(OSError):
+class AdoptionFailed(EngineError):
     """The kernel refused the mapping; the caller copies the voxels instead."""
+
+    def __init__(self, errno: int) -> None:
+        super().__init__(f"the handed-over voxels could not be mapped ({os.strerror(errno)})")
 
 
 def adopt_pages(scalars, fd: int, offset: int, nbytes: int, value_count: int) -> None:
@@ -46,12 +51,11 @@ def adopt_pages(scalars, fd: int, offset: int, nbytes: int, value_count: int) ->
     the array. ``fd`` may be closed afterwards: the mapping keeps the memfd's pages."""
     address = _mmap(None, nbytes, mmap.PROT_READ, _FLAGS, fd, offset)
     if address in (None, _MAP_FAILED):
-        error = ctypes.get_errno()
-        raise AdoptionFailed(error, os.strerror(error))
+        raise AdoptionFailed(ctypes.get_errno())
     if _mprotect(address, nbytes, mmap.PROT_READ | mmap.PROT_WRITE) != 0:
         error = ctypes.get_errno()
         _munmap(address, nbytes)
-        raise AdoptionFailed(error, os.strerror(error))
+        raise AdoptionFailed(error)
     memory = (ctypes.c_char * nbytes).from_address(address)
     try:
         scalars.SetVoidArray(memory, value_count, 1)  # 1: VTK must never free it (it is not malloc's)
