@@ -26,10 +26,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
 
-    from trame_slicer_app.engine.io.loadables import distinct_values, load_item
-    from trame_slicer_app.engine.io.volumes import show_volume
     from vtkmodules.vtkCommonCore import vtkDataArray
 
+    from trame_slicer_app.engine.io.loadables import distinct_values, load_item
+    from trame_slicer_app.engine.io.volumes import show_volume
     from trame_slicer_app.engine.io.voxel_handover import (
         HandoverBuffer,
         _copy_into,
