@@ -19,6 +19,7 @@ from trame_slicer_app.engine.display.slice_controls import (
     slice_intersections_visible,
     slice_state,
 )
+from trame_slicer_app.engine.io.volumes import load_volume, show_volume
 from trame_slicer_app.engine.scene.node_lookup import DisplayControlError
 from trame_slicer_app.engine.views.view_input import apply_input_event
 
@@ -252,3 +253,26 @@ def test_the_crosshair_is_drawn_only_when_shown(an_engine, a_ct):
     changed = np.abs(shown - hidden).max(axis=2) > 40
     # Two lines across the view through the crosshair, and little else.
     assert VIEW_SIZE_PX[0] < changed.sum() < 6 * (VIEW_SIZE_PX[0] + VIEW_SIZE_PX[1])
+
+
+def test_the_first_volume_shown_brings_the_crosshair_to_its_centre(an_engine, a_ct_path, an_mri_path):
+    """The crosshair is drawn from the start at the origin, a corner of the head CT: a stray line along
+    the edge of every slice view. The first volume shown centres it; later ones leave it alone."""
+    from trame_slicer_app.engine.io.scene_files import close_scene
+
+    ct = load_volume(an_engine, a_ct_path)
+    show_volume(an_engine, ct)
+    bounds = [0.0] * 6
+    ct.GetRASBounds(bounds)
+    centre = [(bounds[2 * axis] + bounds[2 * axis + 1]) / 2 for axis in range(3)]
+    assert crosshair_ras(an_engine) == pytest.approx(centre)
+
+    placed = (centre[0] + 20.0, centre[1] - 10.0, centre[2] + 5.0)  # where a Shift+move put it
+    an_engine.scene.GetFirstNodeByClass("vtkMRMLCrosshairNode").SetCrosshairRAS(*placed)
+    show_volume(an_engine, load_volume(an_engine, an_mri_path))
+    assert crosshair_ras(an_engine) == pytest.approx(placed)
+
+    close_scene(an_engine)
+    ct = load_volume(an_engine, a_ct_path)
+    show_volume(an_engine, ct)
+    assert crosshair_ras(an_engine) == pytest.approx(centre)

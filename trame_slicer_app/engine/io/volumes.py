@@ -166,6 +166,7 @@ def ras_to_ijk(node: vtkMRMLVolumeNode, ras: tuple[float, float, float]) -> tupl
 def show_volume(engine: SlicerEngine, node: vtkMRMLVolumeNode) -> None:
     """Show a volume as background of every slice view, fit the slices to it,
     show the slice planes in 3D and centre the 3D camera on it."""
+    first_shown = not _a_volume_is_shown(engine)
     selection = engine.app_logic.GetSelectionNode()
     selection.SetActiveVolumeID(node.GetID())
     engine.app_logic.PropagateBackgroundVolumeSelection(0)
@@ -175,3 +176,24 @@ def show_volume(engine: SlicerEngine, node: vtkMRMLVolumeNode) -> None:
     bounds_ras = [0.0] * 6
     node.GetRASBounds(bounds_ras)
     engine.threed_view.reset_view(bounds_ras)
+    if first_shown:
+        _centre_the_crosshair(engine, bounds_ras)
+
+
+def _a_volume_is_shown(engine: SlicerEngine) -> bool:
+    scene = engine.scene
+    for view in engine.slice_views.values():
+        volume_id = view.logic.GetSliceCompositeNode().GetBackgroundVolumeID()
+        if volume_id and scene.GetNodeByID(volume_id) is not None:
+            return True
+    return False
+
+
+def _centre_the_crosshair(engine: SlicerEngine, bounds_ras) -> None:
+    """The viewer draws the crosshair from the start, where it last was: at the origin after a start or
+    a closed scene, which lies at an edge or a corner of most scanners' volumes (a stray line along the
+    side of every slice view). The first volume shown brings it to its centre; later ones leave it where
+    the user put it."""
+    crosshair = engine.scene.GetFirstNodeByClass("vtkMRMLCrosshairNode")
+    if crosshair is not None:
+        crosshair.SetCrosshairRAS(*((bounds_ras[2 * axis] + bounds_ras[2 * axis + 1]) / 2.0 for axis in range(3)))
