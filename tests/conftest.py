@@ -62,7 +62,9 @@ def a_multiframe_dicom_file() -> Path:
 def an_engine():
     from trame_slicer_app.engine.scene.slicer_engine import SlicerEngine
 
-    return SlicerEngine()
+    engine = SlicerEngine()
+    yield engine
+    engine.close()  # a dropped engine is never freed (engine.close says why): its data at least goes
 
 
 @pytest.fixture

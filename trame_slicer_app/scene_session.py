@@ -67,8 +67,7 @@ class SceneSession:
         half collected."""
         self.scene_changes.close()
         self.undo.close()
-        self.engine.interaction_modes.close()
-        self.engine.scene.Clear(True)
+        self.engine.close()
 
     @property
     def view_names(self) -> tuple[str, ...]:

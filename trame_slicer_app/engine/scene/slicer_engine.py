@@ -103,6 +103,17 @@ class SlicerEngine:
     def view(self, name: str) -> SlicerView:
         return self.views[name]
 
+    def close(self) -> None:
+        """Empty the scene and let go of the views' GL contexts, while the interpreter is whole.
+        The engine's Python observers make reference cycles through VTK objects, which Python's
+        collector cannot see: a dropped engine is never freed, with its data and its views' frame
+        buffers (270 MiB with the big CT shown). A process serves one engine for its life, but a test
+        process makes hundreds; a closed engine keeps about 30 MiB."""
+        self.interaction_modes.close()
+        self.scene.Clear(True)
+        for view in self.views.values():
+            view.render_window.Finalize()
+
     def set_views_in_layout(self, names) -> None:
         """Mark the views the layout shows, as Slicer's layout manager does: a slice view draws
         the intersection lines of the other slice views only while they are in the layout."""
