@@ -29,7 +29,7 @@ import vtkmodules.vtkRenderingVolumeOpenGL2
 
 import vtkmodules.vtkRenderingFreeType  # noqa: F401  isort: skip
 
-from .lean_framebuffers import keep_frame_buffers_lean  # noqa: E402
+from .lean_framebuffers import keep_frame_buffers_lean
 
 DEFAULT_VIEW_SIZE_PX = (400, 400)
 
