@@ -40,11 +40,11 @@ LARGE_CT = REPO / "benchmarks" / "results" / "ct_512x512x432.nrrd"  # made by ma
 START_TIMEOUT_S = 180
 # Mapping names, first match wins: the families the addendum of decision 0015 counts.
 FAMILIES = [
+    ("itk", re.compile(r"libITK|libitk")),
+    ("slicer", re.compile(r"/slicer_core/|libMRML|libvtkSlicer|libqSlicer|libvtkAddon|libvtkTeem|libteem")),
     ("vtk", re.compile(r"libvtk|/vtkmodules/")),
     ("llvm", re.compile(r"libLLVM")),
     ("mesa", re.compile(r"libgallium|swrast|dri\.so|libGL|libEGL|libglapi|libgbm|mesa")),
-    ("itk", re.compile(r"libITK|libitk")),
-    ("slicer", re.compile(r"libMRML|libvtkSlicer|libqSlicer|libSlicer|/slicer/|vtkAddon|libvtkTeem|libteem")),
     ("python", re.compile(r"python3|\.cpython-|libpython")),
     ("other_libraries", re.compile(r"\.so")),
     ("heap", re.compile(r"^\[heap\]$")),
