@@ -29,6 +29,8 @@ import vtkmodules.vtkRenderingVolumeOpenGL2
 
 import vtkmodules.vtkRenderingFreeType  # noqa: F401  isort: skip
 
+from .lean_framebuffers import keep_frame_buffers_lean
+
 DEFAULT_VIEW_SIZE_PX = (400, 400)
 
 
@@ -45,6 +47,7 @@ def make_offscreen_window(
     window = vtkRenderWindow()
     window.SetOffScreenRendering(1)
     window.ShowWindowOff()
+    keep_frame_buffers_lean(window)
     window.SetNumberOfLayers(layers)
     window.AddRenderer(renderer)
     window.SetSize(*DEFAULT_VIEW_SIZE_PX)
