@@ -179,7 +179,7 @@ class AStream:
         assert self.published.empty()
 
 
-def run_with_a_stream(scenario: Callable[[AStream], Awaitable[None]]) -> None:
+def run_with_a_stream(scenario: Callable[[AStream], Awaitable[None]], **streamer_options) -> None:
     async def main() -> None:
         clock = AClock()
         views = {name: AFakeView(name) for name in VIEW_NAMES}
@@ -190,6 +190,7 @@ def run_with_a_stream(scenario: Callable[[AStream], Awaitable[None]]) -> None:
             recorder,
             lambda name, meta, data, recipients: published.put_nowait(APublishedFrame(name, meta, data, recipients)),
             clock=clock,
+            **streamer_options,
         )
         streamer.start()
         try:

@@ -112,7 +112,7 @@ class SlicerWebApp(TrameApp):
             return protocol.publish_frame(meta, data, clients) if protocol is not None else None
 
         views = {name: self.session.view(name) for name in self.session.view_names}
-        self.streamer = ViewStreamer(views, self.session.apply_input, publish)
+        self.streamer = ViewStreamer(views, self.session.apply_input, publish, wait_for_first_size=True)
         self.session.on_render_request(self.streamer.on_render_requested)
 
         def configure(root_protocol) -> None:

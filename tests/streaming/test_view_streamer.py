@@ -52,6 +52,26 @@ def test_a_view_made_visible_gets_exactly_one_frame_and_hidden_views_get_none():
     run_with_a_stream(scenario)
 
 
+def test_waiting_for_its_size_a_view_renders_nothing_until_a_client_sends_it_then_renders_at_it():
+    """The app's streamer: a page subscribes to frames before it has laid its views out; a frame
+    rendered at the size the view was made with would go out only to be replaced at once."""
+    async def scenario(stream: AStream) -> None:
+        stream.streamer.set_visible({"Red", "Green"})
+        stream.streamer.on_render_requested("Red")
+        stream.time_passes(FRAME_INTERVAL_S)
+        await stream.let_it_run()
+        assert stream.published.empty()
+        assert stream.captures() == {"Red": 0, "Green": 0, "Yellow": 0}
+
+        stream.streamer.on_resize("Red", 300, 200, client="tab")
+        frame = await stream.next_frame()
+        assert frame.view == "Red" and (frame.meta["width"], frame.meta["height"]) == (300, 200)
+        await stream.let_it_run()
+        assert stream.captures() == {"Red": 1, "Green": 0, "Yellow": 0}  # Green still waits for its size
+
+    run_with_a_stream(scenario, wait_for_first_size=True)
+
+
 def test_hidden_views_do_not_render_even_when_asked_to():
     async def scenario(stream: AStream) -> None:
         first = await stream.first_frame_of("Red")

@@ -108,6 +108,7 @@ class _ViewChannel:
     client_frames: dict = field(default_factory=dict)
     skipped_clients: set = field(default_factory=set)
     linked: LinkedPacing = field(default_factory=LinkedPacing)
+    sized: bool = False  # a client has told the size it shows the view at
 
 
 class ViewStreamer:
@@ -118,8 +119,13 @@ class ViewStreamer:
         publish: Publish,
         target_fps: float = TARGET_FPS,
         clock: Callable[[], float] = time.monotonic,
+        wait_for_first_size: bool = False,
     ) -> None:
+        """``wait_for_first_size``: a view is not rendered before a client has sent its size. A page
+        subscribes to frames before it has laid out its views, so a view rendered at once went out at
+        the size it was made with, only to be rendered again a moment later at the page's."""
         self._apply_input = apply_input
+        self._wait_for_first_size = wait_for_first_size
         self._publish = publish
         self._clock = clock
         self._target_fps = target_fps
@@ -209,6 +215,7 @@ class ViewStreamer:
         width = int(min(max(width, MIN_VIEW_SIZE_PX), MAX_VIEW_SIZE_PX))
         height = int(min(max(height, MIN_VIEW_SIZE_PX), MAX_VIEW_SIZE_PX))
         channel.view.resize(width, height)
+        channel.sized = True
         # A client sends its size when its view mounts: frames sent before
         # then went nowhere, so their credit comes back; and a view mounted again (a layout
         # switch) numbers its input from 1 again, so the count it had is forgotten.
@@ -352,7 +359,8 @@ class ViewStreamer:
         due and returns when to look again."""
         now = self._clock()
         next_look = now + IDLE_WAKE_S
-        visible = [c for c in self._channels.values() if c.visible]
+        visible = [c for c in self._channels.values()
+                   if c.visible and (c.sized or not self._wait_for_first_size)]
         focused = [c for c in visible if c.pacer.under_hand(now)]
         for channel in visible:
             if not focused:
