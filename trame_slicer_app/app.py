@@ -17,11 +17,9 @@ from .hosts.host import SceneHost
 from .layouts import (
     DEFAULT_LAYOUT,
     DESKTOP_LAYOUT,
-    GREEN,
     LAYOUTS,
-    RED,
-    THREED,
-    YELLOW,
+    OTHER_VIEW_COLOR,
+    VIEW_COLORS,  # noqa: F401 (once defined here)
     Layout,
     grid_area,
     layout_of_arrangement,
@@ -39,8 +37,6 @@ log = logging.getLogger(__name__)
 
 __all__ = ["STREAM_MODES", "STREAM_PACED", "STREAM_VTK_REMOTE", "AppConfig", "SlicerWebApp"]
 
-VIEW_COLORS = {THREED: "#6a75b5", RED: "#f34a33", YELLOW: "#edd54c", GREEN: "#6eb04b"}
-OTHER_VIEW_COLOR = "#9e9e9e"  # a live desktop's extra views (a second 3D view, a fourth slice view)
 VIEWS_TEMPLATE = "slicer_views"  # the views' part of the page, rebuilt alone when a host's views change
 READOUT_INTERVAL_S = 0.25
 PANELS_WIDTH_PX = 340
@@ -62,6 +58,9 @@ class SlicerWebApp(TrameApp):
         # A live host's desktop layout (hosts/host.py's DesktopLayout) when it has one, which the browser follows.
         self._desktop_layout: Layout | None = None
         self._served_views = tuple(self.session.view_names)
+        # Every served view's colour, label and title (hosts/host.py's ViewLook), for the menus and panels
+        # that list views (a live desktop's extra views included).
+        self.state.view_looks = [look.as_state() for look in self.session.view_looks()]
         desktop = self.session.desktop_layout()
         if desktop is not None:
             self.state.layout_name = self._know_desktop_layout(desktop).name
@@ -159,6 +158,13 @@ class SlicerWebApp(TrameApp):
             return
         self._apply_layout(layout_name)
 
+    @change("view_looks")
+    def _on_view_looks_change(self, view_looks, **_):
+        # The host says how its views look: a client's own value (any may come) is put back.
+        looks = [look.as_state() for look in self.session.view_looks()]
+        if view_looks != looks:
+            self.state.view_looks = looks
+
     def _know_desktop_layout(self, desktop) -> Layout:
         """This viewer's layout for what a live host's desktop shows (its own when none fits)."""
         layout = layout_of_desktop(desktop.rows, desktop.arrangement)
@@ -175,11 +181,15 @@ class SlicerWebApp(TrameApp):
         """The host's views or its desktop's layout changed: stream the views it has now and show its layout."""
         with self.state:
             names = tuple(self.session.view_names)
+            self.state.view_looks = [look.as_state() for look in self.session.view_looks()]
             if names != self._served_views:
                 self._served_views = names
                 if self.streamer is not None:
                     self.streamer.set_views({name: self.session.view(name) for name in names})
                 self._build_views()
+                for feature in self.features:  # the features with per-view parts follow (web/features)
+                    if hasattr(feature, "on_views_changed"):
+                        feature.on_views_changed()
             desktop = self.session.desktop_layout()
             if desktop is None:
                 return
@@ -251,12 +261,16 @@ class SlicerWebApp(TrameApp):
                                     mobile_breakpoint=PANELS_BESIDE_VIEWS_FROM, disable_route_watcher=True,
                                     classes="slicer-drawer")
 
+    def _view_color(self, name: str) -> str:
+        # From the host, not from the state, which any client may write.
+        return next((look.color for look in self.session.view_looks() if look.name == name), OTHER_VIEW_COLOR)
+
     def _build_view(self, name: str) -> None:
         with html.Div(
             v_if=f"visible_views.includes('{name}')",
             classes=f"slicer-view slicer-view-{name}",
             style=f"grid-area: {grid_area(name)}; position: relative; min-height: 0; min-width: 0;"
-            f"border-top: 3px solid {VIEW_COLORS.get(name, OTHER_VIEW_COLOR)};",
+            f"border-top: 3px solid {self._view_color(name)};",
         ):
             if self.streamer is not None:
                 SlicerStreamView(name=name, show_stats=("show_stream_stats",))

@@ -9,9 +9,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 # The view names (view_names.py), also taken from here by the web layer.
+from .hosts.host import ViewLook
 from .view_names import ALL_VIEWS, GREEN, RED, SLICE_VIEWS, THREED, YELLOW  # noqa: F401
 
 VIEW_TITLES = {THREED: "3D", RED: "Red", YELLOW: "Yellow", GREEN: "Green"}  # as the user reads them
+# The headless app's looks of its four views (a live host reads its desktop's own from the view nodes).
+VIEW_COLORS = {THREED: "#6a75b5", RED: "#f34a33", YELLOW: "#edd54c", GREEN: "#6eb04b"}
+VIEW_LABELS = {THREED: "1", RED: "R", YELLOW: "Y", GREEN: "G"}  # Slicer's short labels
+OTHER_VIEW_COLOR = "#9e9e9e"  # a view with no colour of its own
+
+
+def standard_view_look(name: str, kind: str) -> ViewLook:
+    """The look of one of the headless app's views (any other name gets its name and a neutral grey)."""
+    return ViewLook(name, kind, VIEW_TITLES.get(name, name), VIEW_LABELS.get(name, name),
+                    VIEW_COLORS.get(name, OTHER_VIEW_COLOR))
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,8 @@ from .engine.segment_editor.effect_interaction import EffectInteraction
 from .engine.undo.scene_undo import SceneUndo
 from .engine.views.view import SlicerView
 from .engine.views.view_input import apply_input_event
+from .hosts.host import ViewLook
+from .layouts import standard_view_look
 from .scene_data import DataError, open_paths
 from .segment_editor_session import SegmentEditorSession
 
@@ -97,6 +99,10 @@ class SceneSession:
 
     def on_views_changed(self, callback: Callable[[], None]) -> None:
         """Its four views never change."""
+
+    def view_looks(self) -> tuple[ViewLook, ...]:
+        """Its four views' colours, labels and titles, as the page has always shown them."""
+        return tuple(standard_view_look(name, self.view_kind(name)) for name in self.view_names)
 
     def render_window(self, view_name: str):
         return self.engine.view(view_name).render_window

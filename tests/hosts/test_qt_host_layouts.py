@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
 import pytest
 from e2e.views import (
     STATE_TIMEOUT_S,
     drag,
+    open_feature_panel,
     readout,
     settled_readout,
     state,
@@ -202,3 +204,122 @@ def test_the_layout_screenshot_holds_the_desktop_layouts_extra_views(a_page, the
     picture = Image.open(path)
     # Two rows (the 3D views, the four slice views), each view at the desktop's 480x400 or so.
     assert picture.width >= 4 * 400 and picture.height >= 2 * 300
+
+
+# -- extra views, first-class: their desktop colour and title, the Slices panel, the screenshot menu -------------
+SLICE4_COLOR = "rgb(140, 76, 176)"  # the Qt host's layout gives Slice4 this colour (qt_host.EXTRA_VIEW_LOOKS)
+THREED_BLUE = "rgb(116, 131, 233)"  # Slicer's 3D views' own colour (vtkMRMLAbstractViewNode), View 2's too
+RED_COLOR = "rgb(243, 74, 51)"
+
+
+def show_custom_layout(page, host: QtHostProcess) -> None:
+    host.command("layout custom")
+    wait_for_state(page, "layout_name", "desktop")
+    wait_for_views(page, CUSTOM)
+
+
+def border_color(page, selector: str, side: str = "top") -> str:
+    return page.evaluate(f"getComputedStyle(document.querySelector({selector!r})).border{side.title()}Color")
+
+
+def slice4_offset_settled(page, host: QtHostProcess, changed_from: float) -> float:
+    """Slice4's offset once it moved from ``changed_from`` and settled: the page's and the desktop's agree."""
+    wait_for_readout(page, lambda r: r["slice_offsets_mm"]["Slice4"] != changed_from)
+    offset = settled_readout(page)["slice_offsets_mm"]["Slice4"]
+    assert host.desktop_readouts()["slice_offsets_mm"]["Slice4"] == offset
+    return offset
+
+
+def test_extra_views_bear_their_desktop_colour_and_title(a_page, a_browser, the_qt_host, artifacts):
+    """Each view's bar is its view node's layout colour, as the desktop's: Slice4 its own, View 2 the 3D blue;
+    the Slices panel lists Slice4 under its title and colour, in this tab, a second one and after a reload."""
+    show_custom_layout(a_page, the_qt_host)
+    assert border_color(a_page, ".slicer-view-Slice4") == SLICE4_COLOR
+    assert border_color(a_page, ".slicer-view-2") == border_color(a_page, ".slicer-view-1") == THREED_BLUE
+    assert border_color(a_page, ".slicer-view-Red") == RED_COLOR
+    looks = {look["name"]: look for look in state(a_page, "view_looks")}
+    assert looks["Slice4"] == {"name": "Slice4", "kind": "slice", "title": "Slice4", "label": "S4",
+                               "color": "#8c4cb0"}
+    assert looks["2"]["title"] == "3D 2" and looks["2"]["label"] == "2"
+    second = a_browser.new_page(viewport=PAGE_VIEWPORT)
+    try:
+        second.goto(the_qt_host.url(SECRET))
+        wait_for_views(second, CUSTOM)
+        for page in (a_page, second):
+            open_feature_panel(page, "slices")
+            title = page.locator(".slices-Slice4-title")
+            title.wait_for(timeout=STATE_TIMEOUT_S * 1000)
+            assert title.inner_text() == "Slice4"
+            assert border_color(page, ".slices-Slice4", "left") == SLICE4_COLOR
+            assert border_color(page, ".slices-Red", "left") == RED_COLOR
+        a_page.screenshot(path=str(artifacts / "qt-host-slices-panel-slice4.png"))
+    finally:
+        second.close()
+    a_page.goto(the_qt_host.url(SECRET))
+    wait_for_views(a_page, CUSTOM)
+    open_feature_panel(a_page, "slices")
+    assert a_page.locator(".slices-Slice4-title").inner_text() == "Slice4"
+
+
+def test_the_slices_panel_moves_the_extra_slice_view_on_the_desktop(a_page, the_qt_host, artifacts):
+    """Slice4's slider in the Slices panel (the keyboard on its thumb, as a user steps a slider) moves the
+    desktop's Slice4; Ctrl+Z puts it back; a hostile value for its key is put right and moves nothing."""
+    show_custom_layout(a_page, the_qt_host)
+    open_feature_panel(a_page, "slices")
+    before = settled_readout(a_page)["slice_offsets_mm"]["Slice4"]
+    before_pixels = view_pixels(a_page, "Slice4")
+    thumb = a_page.locator(".slices-Slice4-offset [role=slider]")
+    thumb.focus()
+    for _ in range(8):
+        thumb.press("ArrowRight")
+    moved = slice4_offset_settled(a_page, the_qt_host, before)
+    assert moved > before
+    assert float(state(a_page, "slices_Slice4_offset_mm")) == pytest.approx(moved, abs=0.01)
+    a_page.wait_for_function(f"Math.abs(window.trame.state.get('slices_Slice4_offset_mm') - {moved}) < 0.01")
+    assert changed(before_pixels, view_pixels(a_page, "Slice4")) > 0.01
+    a_page.screenshot(path=str(artifacts / "qt-host-slice4-moved-from-panel.png"))
+    a_page.keyboard.press("Control+z")  # the slider keeps the focus; Ctrl+Z is the app's undo there too
+    assert slice4_offset_settled(a_page, the_qt_host, moved) == pytest.approx(before, abs=0.01)
+    for hostile in ("x", None, 1e300, [1]):
+        a_page.evaluate("value => window.trame.state.set('slices_Slice4_offset_mm', value)", hostile)
+        wait_for_state(a_page, "slices_Slice4_offset_mm", lambda v: isinstance(v, (int, float)) and abs(v) < 1e6)
+    assert the_qt_host.desktop_readouts()["slice_offsets_mm"]["Slice4"] == pytest.approx(before, abs=0.01)
+
+
+def test_a_screenshot_of_the_extra_slice_view(a_page, the_qt_host, tmp_path, artifacts):
+    """The Save menu offers each shown view, Slice4 under its title; its screenshot is the desktop's Slice4."""
+    from PIL import Image
+
+    show_custom_layout(a_page, the_qt_host)
+    a_page.locator(".data-io-save").click()
+    entry = a_page.locator(".data-io-screenshot-Slice4")
+    entry.wait_for(timeout=STATE_TIMEOUT_S * 1000)
+    assert "Screenshot of Slice4" in entry.inner_text()
+    assert "Screenshot of 3D 2" in a_page.locator(".data-io-screenshot-2").inner_text()
+    a_page.wait_for_function(  # the menu's opening transition over, for the picture
+        "getComputedStyle(document.querySelector('.data-io-screenshot-Slice4').closest('.v-overlay__content'))"
+        ".opacity === '1'")
+    a_page.screenshot(path=str(artifacts / "qt-host-screenshot-menu-extra-views.png"))
+    with a_page.expect_download(timeout=STATE_TIMEOUT_S * 3000) as download:
+        entry.click()
+    assert download.value.suggested_filename == "Slicer Slice4.png"
+    path = artifacts / "qt-host-slice4-screenshot.png"
+    download.value.save_as(path)
+    picture = np.asarray(Image.open(path).convert("RGB")).astype(int)
+    assert picture.shape[1] >= 400 and picture.shape[0] >= 300  # the desktop's view, 480x400 or so
+    assert (picture.max(axis=2) > 40).mean() > 0.05  # the CT, not a black frame
+    # Back in Four-Up the menu offers the four views only.
+    a_page.keyboard.press("Escape")
+    the_qt_host.command("layout four-up")
+    wait_for_state(a_page, "layout_name", "four_up")
+    a_page.locator(".data-io-save").click()
+    a_page.locator(".data-io-screenshot-Red").wait_for(timeout=STATE_TIMEOUT_S * 1000)
+    assert a_page.locator(".data-io-screenshot-Slice4").count() == 0
+    a_page.keyboard.press("Escape")
+
+
+def test_a_hostile_view_looks_value_is_put_back(a_page, the_qt_host):
+    looks = state(a_page, "view_looks")
+    for hostile in ("x", None, [{"name": "<b>"}], 7):
+        a_page.evaluate("value => window.trame.state.set('view_looks', value)", hostile)
+        wait_for_state(a_page, "view_looks", looks)

@@ -37,6 +37,22 @@ class DesktopLayout:
         return tuple(dict.fromkeys(name for row in self.rows for name in row))
 
 
+@dataclass(frozen=True)
+class ViewLook:
+    """How the page names and marks one view, as its host's desktop does: ``color`` ("#rrggbb", Slicer keeps
+    it on the view node: its layout colour, the bar above the view), ``label`` (Slicer's short one: R, 1, ...)
+    and ``title`` (as a user reads it in menus and panels). ``kind``: "slice" or "3d"."""
+
+    name: str
+    kind: str
+    title: str
+    label: str
+    color: str
+
+    def as_state(self) -> dict:
+        return {"name": self.name, "kind": self.kind, "title": self.title, "label": self.label, "color": self.color}
+
+
 @runtime_checkable
 class SceneHost(Protocol):
     """One scene and the views that show it."""
@@ -65,3 +81,6 @@ class SceneHost(Protocol):
     # whose layout the browser chooses.
     def desktop_layout(self) -> DesktopLayout | None: ...
     def on_views_changed(self, callback: Callable[[], None]) -> None: ...
+    # Each served view's colour, label and title, in view_names' order (a live desktop's extra views
+    # included): the web layer shows every view with these, never with a list of its own.
+    def view_looks(self) -> tuple[ViewLook, ...]: ...

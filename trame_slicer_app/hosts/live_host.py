@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterable
 
 from ..scene_session import SceneSession
-from .host import DesktopLayout
+from .host import DesktopLayout, ViewLook
 from .live_engine import LiveEngine
 
 log = logging.getLogger(__name__)
@@ -58,6 +58,10 @@ class LiveSlicerHost(SceneSession):
     def desktop_layout(self) -> DesktopLayout:
         views = self.engine.live_views
         return DesktopLayout(views.arrangement, views.layout_rows())
+
+    def view_looks(self) -> tuple[ViewLook, ...]:
+        """Each view as the desktop marks it (its view node's layout colour and label), extra views included."""
+        return tuple(self.engine.views[name].look() for name in self.view_names)
 
     def apply_input(self, view, event: dict) -> None:
         super().apply_input(view, event)

@@ -29,6 +29,8 @@ from ..engine.views.offscreen import read_rgb
 from ..engine.views.slice_view import SliceView
 from ..engine.views.threed_view import ThreeDView
 from ..engine.views.view import MIN_VIEW_SIZE_PX, SlicerView
+from ..layouts import OTHER_VIEW_COLOR, VIEW_TITLES
+from .host import ViewLook
 
 # The names the page may show: a name goes into the page's template and its CSS grid areas, so one that
 # Slicer allows but these do not (spaces, quotes) is listed in ``unserved``, not streamed.
@@ -81,6 +83,17 @@ class LiveView:
         """Whether the desktop's current layout shows the view: its view node says so."""
         node = getattr(self, "view_node", None)
         return bool(node is not None and node.IsMappedInLayout())
+
+    def look(self) -> ViewLook:
+        """The view as the desktop marks it: its view node's layout colour and label (which a layout's
+        ``viewcolor`` and ``viewlabel`` properties set in Slicer), and a title from its name."""
+        node = getattr(self, "view_node", None)
+        label = str(node.GetLayoutLabel() or "") if node is not None else ""
+        color = css_color(node.GetLayoutColor()) if node is not None else None
+        return ViewLook(self.name, self.kind, self._title(), label or self.name, color or OTHER_VIEW_COLOR)
+
+    def _title(self) -> str:
+        return VIEW_TITLES.get(self.name, self.name)
 
     def _render_view_of(self, widget):
         raise NotImplementedError
@@ -214,8 +227,23 @@ class _DisplayableManagers:
         return self._render_view.displayableManagerByClassName(name)
 
 
+def css_color(rgb) -> str | None:
+    """A view node's colour (three numbers from 0 to 1) as "#rrggbb"; None for anything else."""
+    try:
+        channels = [float(c) for c in rgb]
+    except (TypeError, ValueError):
+        return None
+    if len(channels) != 3 or not all(math.isfinite(c) for c in channels):
+        return None
+    return "#" + "".join(f"{round(min(max(c, 0.0), 1.0) * 255):02x}" for c in channels)
+
+
 class LiveThreeDView(LiveView):
     kind = "3d"
+
+    def _title(self) -> str:
+        # Slicer names its 3D views by number ("1", "2"): the page says which kind of view it is.
+        return VIEW_TITLES.get(self.name) or f"3D {self.name}"
 
     def _render_view_of(self, widget):
         return widget.threeDView()

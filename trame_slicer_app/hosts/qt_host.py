@@ -63,6 +63,9 @@ JITTER_INTERVAL_MS = 10  # a desktop animation's timer: how late it fires is how
 # grid; 501: a SlicerCAT's own layout (custom layouts are registered from 500 up), with views the others lack.
 CUSTOM_LAYOUT = 501
 EXTRA_VIEWS = {"2": ThreeDView, "Slice4": SliceView}
+# Their labels and colours (0-255), as a Slicer layout description's ``viewlabel`` and ``viewcolor`` properties
+# set them on the view nodes; the second 3D view keeps the 3D views' default colour, as in Slicer's Dual 3D.
+EXTRA_VIEW_LOOKS = {"2": ("2", None), "Slice4": ("S4", (140, 76, 176))}
 DESKTOP_LAYOUTS = {
     2: (("1", "1", "1"), ("Red", "Yellow", "Green")),
     3: (("1", "Red"), ("Yellow", "Green")),
@@ -82,26 +85,32 @@ class _ViewWidget(QVTKRenderWindowInteractor):
         self.setMinimumSize(*VIEW_SIZE_PX)
         self._repaint = QTimer(self)
         self._repaint.setSingleShot(True)
-        self._repaint.timeout.connect(self.update)
-        self._last_paint = 0.0
+        self._repaint.timeout.connect(self._on_repaint_due)
+        self._requested_at: float | None = None  # the first render request not rendered yet
         self.max_fps = float(DESKTOP_MAX_FPS)
 
     def schedule_render(self) -> None:
-        """Slicer's scheduleRender: one repaint, no sooner than its maximum update rate allows."""
-        if not self._repaint.isActive():
-            wait_s = self._last_paint + 1 / self.max_fps - time.perf_counter()
-            self._repaint.start(max(0, int(wait_s * 1000)))
+        """Slicer's scheduleRender, as ctkVTKAbstractView's: the first request waits one period of the maximum
+        update rate (the requests of that period make one render); a request made when that period is over
+        (its timer not served yet: a busy main thread) renders now."""
+        now = time.perf_counter()
+        period_s = 1 / self.max_fps
+        if self._requested_at is None:
+            self._requested_at = now
+            self._repaint.start(int(period_s * 1000))
+        elif now - self._requested_at > period_s:
+            self.force_render()
+
+    def _on_repaint_due(self) -> None:
+        self._requested_at = None
+        self.update()  # Qt's paint renders the view
 
     def force_render(self) -> None:
         """Slicer's forceRender: the render it had scheduled is cancelled, the view renders now."""
         self._repaint.stop()
+        self._requested_at = None
         if self.isVisible():
-            self._last_paint = time.perf_counter()
             self.GetRenderWindow().Render()
-
-    def paintEvent(self, event) -> None:
-        self._last_paint = time.perf_counter()
-        super().paintEvent(event)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
@@ -207,6 +216,10 @@ class QtLayoutManager(QObject):
 
     def _make_view(self, name: str) -> None:
         view = EXTRA_VIEWS[name](name, self._engine.scene, self._engine.app_logic, self._window.make_window)
+        label, color = EXTRA_VIEW_LOOKS[name]
+        view.view_node.SetLayoutLabel(label)
+        if color is not None:
+            view.view_node.SetLayoutColor(*(channel / 255 for channel in color))
         widget = attach_to_desktop(view, self._window)
         self._views[name], self._widgets[name] = view, widget
         if view.kind == "slice":

@@ -21,7 +21,7 @@ from ... import scene_data
 from ...data_folder import FILE, DataFolder, DataFolderError
 from ...engine.display.scene_tree import rename_node
 from ...engine.errors import EngineError
-from ...layouts import VIEW_TITLES, layout_of_arrangement
+from ...layouts import layout_of_arrangement
 from ..browser_components import enable_browser_components
 from ..downloads import DownloadFolder, download_name
 from ..file_sizes import size_text
@@ -341,7 +341,8 @@ class DataIO(Feature):
             log.exception("screenshot of %s", which)
             self._fail(f"Could not take the screenshot: {error}")
             return
-        self._offer(path, f"Slicer {VIEW_TITLES.get(which, which)}{SCREENSHOT_SUFFIX}")
+        titles = {look.name: look.title for look in self.session.view_looks()}  # a live desktop's extra views too
+        self._offer(path, f"Slicer {titles.get(which, which)}{SCREENSHOT_SUFFIX}")
 
     def _capture(self, view_name: str):
         view = self.session.view(view_name)

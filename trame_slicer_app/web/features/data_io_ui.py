@@ -9,8 +9,6 @@ from __future__ import annotations
 from trame.widgets import html
 from trame.widgets import vuetify3 as v3
 
-from ...layouts import ALL_VIEWS, VIEW_TITLES
-
 DIALOG_WIDTH_PX = 560
 KIND_SELECT_WIDTH_PX = 150
 KIND_TITLES_JS = "({ volume: 'Volume', labelmap: 'Label map' })"
@@ -36,10 +34,12 @@ def build_toolbar_items(upload_manager_class) -> None:
             v3.VDivider()
             v3.VListItem(title="Screenshot of the layout", prepend_icon="mdi-camera",
                          classes="data-io-screenshot-layout", click="trigger('data_io_screenshot', ['layout'])")
-            for name in ALL_VIEWS:
-                v3.VListItem(title=f"Screenshot of {VIEW_TITLES[name]}", prepend_icon="mdi-camera-outline",
-                             v_if=f"visible_views.includes('{name}')", classes=f"data-io-screenshot-{name}",
-                             click=f"trigger('data_io_screenshot', ['{name}'])")
+            # One entry per view the layout shows, the host's every view (a live desktop's extra ones too),
+            # titled as the host names it (app.py's view_looks).
+            with html.Template(v_for="look in view_looks", key="look.name"):
+                v3.VListItem(title=("`Screenshot of ${look.title}`",), prepend_icon="mdi-camera-outline",
+                             v_if="visible_views.includes(look.name)", classes=("`data-io-screenshot-${look.name}`",),
+                             click="trigger('data_io_screenshot', [look.name])")
     v3.VBtn(icon="mdi-close-box-outline", title="Close scene", classes="data-io-close",
             disabled=("data_io_busy",), click="data_io_close_dialog = true")
     v3.VProgressLinear(

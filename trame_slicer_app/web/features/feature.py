@@ -58,7 +58,9 @@ class Feature(TrameComponent):
 
     - ``shared_state``: a dataclass whose fields are state keys shared by every tab, with their defaults;
     - ``tab_state``: a dataclass whose fields are per-tab keys (``ClientState``), with their defaults;
-    - ``build_panel()``, ``build_toolbar()``, ``build_view_overlay(view_name)``: its widgets.
+    - ``build_panel()``, ``build_toolbar()``, ``build_view_overlay(view_name)``: its widgets;
+    - ``on_views_changed()``: the host's views changed (a live desktop's layout brought or dropped views), for a
+      feature with per-view parts (the host's ``view_looks()`` lists them).
 
     Keys bound to MRML are declared with ``self.binding.bind`` (docs/decisions/0007), not here.
     """
