@@ -90,6 +90,12 @@ class SlicerWebApp(TrameApp):
         self._build_ui()
         self.session.on_views_changed(self._on_host_views_changed)
 
+    def close(self) -> None:
+        """Remove the files its features hold (uploads, downloads); for an app that ends before its
+        process does (the in-process tests). A process's end removes them anyway (temp_folders.py)."""
+        for feature in self.features:
+            feature.close()
+
     # -- readouts ---------------------------------------------------------------
     def _start_readout_updates(self, **_) -> None:
         asyncio.get_event_loop().create_task(self._update_readouts())

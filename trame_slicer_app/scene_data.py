@@ -9,17 +9,15 @@ so such a file is parsed once; other data is read again by the server.
 
 from __future__ import annotations
 
-import atexit
 import hashlib
 import json
 import os
-import shutil
-import tempfile
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 
+from . import temp_folders
 from .engine.io.bundle_file_names import files_named_after_nodes, safe_file_stem
 from .engine.io.data_saving import save_data_node, save_suffixes
 from .engine.io.freesurfer import FREESURFER_SUFFIXES
@@ -87,15 +85,6 @@ _inspected_lock = threading.Lock()  # inspect_paths may run in worker threads
 # oldest first, at most ``IOLimits.max_handover_bytes`` in all (older ones are dropped: those volumes
 # are then read from their file again when loaded).
 _handovers: OrderedDict[str, VoxelHandover] = OrderedDict()
-_unpacked_dirs: list[Path] = []
-
-
-@atexit.register
-def _remove_unpacked() -> None:
-    for folder in _unpacked_dirs:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
 def _fingerprint(kind: str, paths: list[Path]) -> str:
     parts = [kind]
     for path in paths:
@@ -136,8 +125,7 @@ def _candidates(path: Path, limits: IOLimits, user_name: str | None = None) -> l
     if kind == "dicom" and file_suffix(path) == ".zip":
         from .engine.io.archives import extract_zip
 
-        folder = Path(tempfile.mkdtemp(prefix="trame-slicer-zip-"))
-        _unpacked_dirs.append(folder)
+        folder = temp_folders.make("trame-slicer-zip-")  # removed when the process ends
         files = extract_zip(path, folder, limits)
         return _dicom_candidates(files, path.name, limits)
     if kind == "dicom":

@@ -14,11 +14,10 @@ from __future__ import annotations
 import os
 import re
 import secrets
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import temp_folders
 from ..engine.io.untrusted.io_limits import DEFAULT_IO_LIMITS, MIB, IOLimits
 
 MAX_UPLOAD_CHUNK_BYTES = 4 * MIB  # the browser sends 1 MiB; anything larger is refused
@@ -100,7 +99,7 @@ class UploadStore:
         max_files: int = MAX_UPLOAD_FILES_PER_SESSION,
         max_total_bytes: int = MAX_UPLOAD_BYTES_PER_SESSION,
     ) -> None:
-        self.folder = Path(folder) if folder is not None else Path(tempfile.mkdtemp(prefix=UPLOAD_FOLDER_PREFIX))
+        self.folder = Path(folder) if folder is not None else temp_folders.make(UPLOAD_FOLDER_PREFIX)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.limits = limits
         self.max_files = max_files
@@ -228,4 +227,4 @@ class UploadStore:
             os.close(upload.fd)
         self._open.clear()
         self._done.clear()
-        shutil.rmtree(self.folder, ignore_errors=True)
+        temp_folders.remove(self.folder)

@@ -201,6 +201,9 @@ class SegmentEditorPanel(Feature):
         undo = self.session.undo
         return {"undo_can_undo": undo.can_undo, "undo_can_redo": undo.can_redo}
 
+    def close(self) -> None:
+        self.computed.downloads.close()  # saved segmentations, statistics CSVs
+
     def segment_ids(self) -> list[str]:
         return [row["id"] for row in self.segments.state()["segments"]]
 

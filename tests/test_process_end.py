@@ -1,0 +1,100 @@
+"""An app process asked to end by a signal ends as it ends on its own: exit status 0, its temporary
+folders (uploads, downloads, the sandboxed readers' scratch) and its readers gone, also while it is
+still loading its data; a process killed outright leaves folders that the next one removes
+(docs/decisions/0026). Real processes, each with a TMPDIR of its own."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import ARTIFACTS, REPO, RunningApp
+
+EXIT_TIMEOUT_S = 30
+APPEAR_TIMEOUT_S = 60
+
+
+def processes_using(temp: Path) -> list[int]:
+    """Processes whose TMPDIR is ``temp`` or inside it (the app, its sandboxed readers)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            environ = (entry / "environ").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        for item in environ:
+            if item.startswith(b"TMPDIR=") and item[7:].decode(errors="replace").startswith(str(temp)):
+                found.append(int(entry.name))
+    return found
+
+
+def wait_for(condition, what: str, timeout_s: float = APPEAR_TIMEOUT_S):
+    deadline = time.monotonic() + timeout_s
+    while not (value := condition()):
+        if time.monotonic() > deadline:
+            raise AssertionError(what)
+        time.sleep(0.05)
+    return value
+
+
+@pytest.fixture
+def a_temp_dir(tmp_path, monkeypatch) -> Path:
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temp))  # the app's temporary folders go here, and only here
+    return temp
+
+
+def start_loading(data: Path, log: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "trame_slicer_app", "--server", "--host", "127.0.0.1", "--port", "0",
+         "--data", str(data)],
+        stdout=log.open("w"), stderr=subprocess.STDOUT, cwd=REPO, env=dict(os.environ),
+    )
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_a_signal_while_the_data_loads_ends_the_app_cleanly_with_nothing_left(signum, a_temp_dir, a_ct_path):
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = ARTIFACTS / f"signal-while-loading-{signum.name}.log"
+    app = start_loading(a_ct_path, log)
+    try:
+        # The sandboxed reader's scratch folder: the CT is being read (the server does not serve yet).
+        wait_for(lambda: list(a_temp_dir.glob(f"slicer-reader-{app.pid}-*")), "no reader started")
+        assert "App running at" not in log.read_text()
+        app.send_signal(signum)
+        assert app.wait(EXIT_TIMEOUT_S) == 0, log.read_text()
+        assert list(a_temp_dir.iterdir()) == []
+        wait_for(lambda: not processes_using(a_temp_dir), "a sandboxed reader outlived the app", EXIT_TIMEOUT_S)
+    finally:
+        if app.poll() is None:
+            app.kill()
+
+
+def test_the_folders_of_a_killed_app_are_removed_by_the_next_one(a_temp_dir):
+    killed = RunningApp("--empty")
+    try:
+        left = wait_for(lambda: sorted(a_temp_dir.glob(f"slicer-*-{killed.process.pid}-*")), "no folders made")
+        assert {p.name.split("-")[1] for p in left} >= {"upload", "download"}
+        killed.process.kill()  # SIGKILL: nothing of its own runs
+        killed.process.wait(EXIT_TIMEOUT_S)
+        assert all(p.is_dir() for p in left)
+    finally:
+        killed.stop()
+    wait_for(lambda: not processes_using(a_temp_dir), "its spare reader outlived it", EXIT_TIMEOUT_S)
+    after = RunningApp("--empty")
+    try:
+        assert not any(p.exists() for p in left)
+        assert list(a_temp_dir.glob(f"slicer-upload-{after.process.pid}-*"))  # its own are there
+    finally:
+        after.process.send_signal(signal.SIGTERM)
+        assert after.process.wait(EXIT_TIMEOUT_S) == 0
+        after.stop()
+    assert list(a_temp_dir.iterdir()) == []
