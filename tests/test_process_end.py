@@ -9,47 +9,14 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 from conftest import ARTIFACTS, REPO, RunningApp
+from process_checks import a_temp_dir, processes_using, wait_for  # noqa: F401 (a fixture)
 
 EXIT_TIMEOUT_S = 30
 APPEAR_TIMEOUT_S = 60
-
-
-def processes_using(temp: Path) -> list[int]:
-    """Processes whose TMPDIR is ``temp`` or inside it (the app, its sandboxed readers)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            environ = (entry / "environ").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        for item in environ:
-            if item.startswith(b"TMPDIR=") and item[7:].decode(errors="replace").startswith(str(temp)):
-                found.append(int(entry.name))
-    return found
-
-
-def wait_for(condition, what: str, timeout_s: float = APPEAR_TIMEOUT_S):
-    deadline = time.monotonic() + timeout_s
-    while not (value := condition()):
-        if time.monotonic() > deadline:
-            raise AssertionError(what)
-        time.sleep(0.05)
-    return value
-
-
-@pytest.fixture
-def a_temp_dir(tmp_path, monkeypatch) -> Path:
-    temp = tmp_path / "tmp"
-    temp.mkdir()
-    monkeypatch.setenv("TMPDIR", str(temp))  # the app's temporary folders go here, and only here
-    return temp
 
 
 def start_loading(data: Path, log: Path) -> subprocess.Popen:
@@ -61,13 +28,14 @@ def start_loading(data: Path, log: Path) -> subprocess.Popen:
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
-def test_a_signal_while_the_data_loads_ends_the_app_cleanly_with_nothing_left(signum, a_temp_dir, a_ct_path):
+def test_a_signal_while_the_data_loads_ends_the_app_cleanly_with_nothing_left(
+        signum, a_temp_dir, a_ct_path):  # noqa: F811 (the fixture imported above)
     ARTIFACTS.mkdir(exist_ok=True)
     log = ARTIFACTS / f"signal-while-loading-{signum.name}.log"
     app = start_loading(a_ct_path, log)
     try:
         # The sandboxed reader's scratch folder: the CT is being read (the server does not serve yet).
-        wait_for(lambda: list(a_temp_dir.glob(f"slicer-reader-{app.pid}-*")), "no reader started")
+        wait_for(lambda: list(a_temp_dir.glob(f"slicer-reader-{app.pid}-*")), "no reader started", APPEAR_TIMEOUT_S)
         assert "App running at" not in log.read_text()
         app.send_signal(signum)
         assert app.wait(EXIT_TIMEOUT_S) == 0, log.read_text()
@@ -78,10 +46,11 @@ def test_a_signal_while_the_data_loads_ends_the_app_cleanly_with_nothing_left(si
             app.kill()
 
 
-def test_the_folders_of_a_killed_app_are_removed_by_the_next_one(a_temp_dir):
+def test_the_folders_of_a_killed_app_are_removed_by_the_next_one(a_temp_dir):  # noqa: F811
     killed = RunningApp("--empty")
     try:
-        left = wait_for(lambda: sorted(a_temp_dir.glob(f"slicer-*-{killed.process.pid}-*")), "no folders made")
+        pid = killed.process.pid
+        left = wait_for(lambda: sorted(a_temp_dir.glob(f"slicer-*-{pid}-*")), "no folders made", APPEAR_TIMEOUT_S)
         assert {p.name.split("-")[1] for p in left} >= {"upload", "download"}
         killed.process.kill()  # SIGKILL: nothing of its own runs
         killed.process.wait(EXIT_TIMEOUT_S)
