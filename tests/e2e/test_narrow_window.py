@@ -48,3 +48,27 @@ def test_at_800_by_600_the_drawer_overlays_and_the_slice_views_keep_the_width(a_
     page.wait_for_function(f"document.querySelector('.slicer-view-Red').getBoundingClientRect().left"
                            f" >= {DRAWER_WIDTH_PX}", timeout=UI_TIMEOUT_MS)
     page.close()
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+def test_on_a_phone_every_toolbar_button_can_be_reached_and_used(a_browser, the_app_on_the_ct, artifacts):
+    # The toolbar is wider than a phone: what does not fit scrolls into view (it was cut off: the
+    # layouts, Help and the streaming figures could not be reached at all).
+    page = a_browser.new_page(viewport=PHONE)
+    page.goto(the_app_on_the_ct.url)
+    wait_for_views(page, names=("Red", "Yellow", "Green"))
+    page.screenshot(path=artifacts / "phone-toolbar.png")
+    buttons = page.locator(".v-app-bar .v-btn")
+    assert buttons.count() >= 14
+    for index in range(buttons.count()):
+        button = buttons.nth(index)
+        button.scroll_into_view_if_needed(timeout=UI_TIMEOUT_MS)
+        box = button.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] + 1, f"button {index} is out of reach"
+    page.locator(".layout-one_up_red").click(timeout=UI_TIMEOUT_MS)
+    page.wait_for_function("window.trame.state.get('layout_name') === 'one_up_red'", timeout=UI_TIMEOUT_MS)
+    page.locator(".layout-conventional").click(timeout=UI_TIMEOUT_MS)
+    page.wait_for_function("window.trame.state.get('layout_name') === 'conventional'", timeout=UI_TIMEOUT_MS)
+    page.close()
