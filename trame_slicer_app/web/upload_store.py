@@ -55,6 +55,7 @@ class _OpenUpload:
     declared_bytes: int
     received_bytes: int
     fd: int
+    owner: object = None  # the tab (wslink connection) that began it: its end cancels the upload
 
 
 def display_name_of(client_name: object) -> str:
@@ -119,8 +120,8 @@ class UploadStore:
         return len(self._done) + len(self._open)
 
     # -- the calls the browser makes -------------------------------------------
-    def begin(self, client_name: object, declared_bytes: object) -> str:
-        """Start an upload; returns its id. Nothing is written yet."""
+    def begin(self, client_name: object, declared_bytes: object, owner: object = None) -> str:
+        """Start an upload for ``owner`` (a tab); returns its id. Nothing is written yet."""
         display_name = display_name_of(client_name)
         size = _check_int(declared_bytes, "the file size")
         if size < 0:
@@ -144,7 +145,7 @@ class UploadStore:
         path = self.folder / f"upload-{self._counter:05d}-{upload_id[:8]}{safe_suffix(display_name)}"
         # O_EXCL: never reuse or follow anything already there.
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
-        self._open[upload_id] = _OpenUpload(upload_id, path, display_name, size, 0, fd)
+        self._open[upload_id] = _OpenUpload(upload_id, path, display_name, size, 0, fd, owner)
         return upload_id
 
     def _open_upload(self, upload_id: object) -> _OpenUpload:
@@ -197,6 +198,15 @@ class UploadStore:
         os.close(upload.fd)
         upload.path.unlink(missing_ok=True)
         del self._open[upload.upload_id]
+
+    def cancel_owned_by(self, owner: object) -> int:
+        """The tab ``owner`` closed (a reload, a closed tab, a lost connection): its unfinished uploads
+        can never finish, and would hold their file, a descriptor and their room in the session's
+        limits for good. Returns how many were cancelled."""
+        owned = [u.upload_id for u in self._open.values() if owner is not None and u.owner == owner]
+        for upload_id in owned:
+            self.cancel(upload_id)
+        return len(owned)
 
     # -- the server's side -------------------------------------------------
     def uploaded(self, upload_ids: object) -> list[UploadedFile]:
