@@ -47,13 +47,12 @@ PANELS_WIDTH_PX = 340
 # Narrower windows get the drawer over the views, closed until asked for (Vuetify's
 # temporary drawer): beside them, 340 px would leave three slice views of ~200 px or less.
 PANELS_BESIDE_VIEWS_FROM = "md"  # Vuetify's breakpoint: 960 px
-# The toolbar's buttons need about 700 px: on a narrower window (a phone) they scroll sideways instead of
-# being cut off, and the title makes room (Vuetify's "xs" is below 600 px).
+# The toolbar's buttons need about 700 px, more while a chip shows what a left drag does (placing, an
+# effect): what does not fit scrolls sideways instead of being cut off, and on a phone the title makes
+# room (Vuetify's "xs" is below 600 px).
 NARROW_TOOLBAR_CSS = """
-@media (max-width: 699.98px) {
-  .v-app-bar .v-toolbar__content { overflow-x: auto; overflow-y: hidden; scrollbar-width: thin; }
-  .v-app-bar .v-toolbar__content > * { flex-shrink: 0; }
-}
+.v-app-bar .v-toolbar__content { overflow-x: auto; overflow-y: hidden; scrollbar-width: thin; }
+.v-app-bar .v-toolbar__content > * { flex-shrink: 0; }
 @media (max-width: 599.98px) { .v-app-bar .v-toolbar-title { display: none; } }
 """
 

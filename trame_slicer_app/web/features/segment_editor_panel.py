@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ...engine.segment_editor.brush_geometry import MAX_BRUSH_DIAMETER_MM, MIN_BRUSH_DIAMETER_MM
@@ -57,6 +57,9 @@ class SegmentEditorState:
     seg_auto_complete: str | None = None  # the grow from seeds / fill between slices in progress
     seg_shortcut_keys: tuple = SHORTCUT_KEYS
     seg_effects_available: tuple = ()
+    # The effects that take the left button: their titles and icons, for the toolbar's chip.
+    seg_effect_titles: dict = field(default_factory=lambda: {n: t for n, (t, _i) in ui.EFFECTS.items()})
+    seg_effect_icons: dict = field(default_factory=lambda: {n: i for n, (_t, i) in ui.EFFECTS.items()})
 
 
 @dataclass(frozen=True)
@@ -272,6 +275,9 @@ class SegmentEditorPanel(Feature):
     # -- widgets ----------------------------------------------------------------------------------
     def build_panel(self) -> None:
         ui.build_panel()
+
+    def build_toolbar(self) -> None:
+        ui.build_active_effect_chip()
 
 
 FEATURE = SegmentEditorPanel

@@ -21,6 +21,18 @@ EFFECTS: dict[str, tuple[str, str]] = {  # name -> (title, icon)
     "level_tracing": ("Level tracing", "mdi-vector-polyline"),
     "scissors": ("Scissors", "mdi-content-cut"),
 }
+
+
+def build_active_effect_chip() -> None:
+    """In the toolbar, while an effect takes the left button in the views: which one, and a close that
+    puts it away. The effect is the scene's (every tab's); a tab whose panel is closed (a reloaded page,
+    another user's) would otherwise paint with a left drag where it expects window/level."""
+    v3.VChip("{{ seg_effect_titles[seg_effect] }}: a left drag edits the segment; Esc ends",
+             v_if="seg_effect && seg_effect_titles[seg_effect]", closable=True, size="small", color="primary",
+             prepend_icon=("seg_effect_icons[seg_effect]",), classes="seg-active-effect",
+             click_close="seg_effect = null")
+
+
 EFFECT_HELP = {
     "paint": "Left drag in a slice view paints; in the 3D view it paints on the surface under the pointer. "
              "Shift+wheel or - / + sizes the brush.",
