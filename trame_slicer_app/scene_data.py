@@ -385,6 +385,14 @@ def _load_known(engine: SlicerEngine, known: dict) -> list:
             handover.release()
 
 
+def _name_apart(name: str, taken: set[str]) -> str:
+    """``name_1``, ``name_2``, ...: the first the scene's data does not have yet."""
+    number = 1
+    while f"{name}_{number}" in taken:
+        number += 1
+    return f"{name}_{number}"
+
+
 def load_loadables(
     engine: SlicerEngine, loadables: list[dict], progress: ProgressCallback | None = None
 ) -> list[dict]:
@@ -404,6 +412,10 @@ def load_loadables(
     something_shown = any(view.logic.GetSliceCompositeNode().GetBackgroundVolumeID()
                           for view in engine.slice_views.values())
     scene_opened = False
+    # As Slicer does: a node loaded from a data file under a name the scene's data already has gets its
+    # own ("ch2_1"), so that the panels' lists and the Save dialog tell them apart; a scene's nodes keep
+    # the names they were saved with.
+    taken = {node.GetName() for node in data_nodes(engine)}
     for number, given in enumerate(loadables):
         try:
             known = _known_loadable(given)
@@ -415,6 +427,9 @@ def load_loadables(
             continue
         for node in nodes:
             kind = node_kind(node)
+            if node.GetName() in taken and known["kind"] != "scene":
+                node.SetName(_name_apart(node.GetName(), taken))
+            taken.add(node.GetName())
             loaded.append({"node_id": node.GetID(), "name": node.GetName(), "kind": kind})
             if node.GetAttribute(LOAD_WARNING_ATTRIBUTE):  # what the reader guessed, for the user to see
                 loaded[-1]["warning"] = _shown(node.GetAttribute(LOAD_WARNING_ATTRIBUTE))
