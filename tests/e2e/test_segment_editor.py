@@ -254,3 +254,15 @@ def test_after_a_reload_the_toolbar_says_which_effect_takes_the_left_button_and_
     chip.locator(".v-chip__close").click()
     wait_for_state(page, "seg_effect", None)
     chip.wait_for(state="detached", timeout=UI_TIMEOUT_MS)
+
+
+def test_the_brush_size_is_shown_in_numbers(a_page):
+    page = a_page
+    open_segment_editor(page)
+    if page.locator(".seg-create").count():
+        page.locator(".seg-create").click()
+        page.locator(".seg-add").wait_for(timeout=UI_TIMEOUT_MS)
+    choose_effect(page, "paint")
+    page.evaluate("window.trame.state.set('seg_brush_diameter_mm', 12.5)")
+    wait_for_state(page, "seg_brush_diameter_mm", 12.5)
+    page.locator(".seg-brush-diameter", has_text="12.5 mm").wait_for(timeout=UI_TIMEOUT_MS)
