@@ -6,9 +6,11 @@ still loading its data; a process killed outright leaves folders that the next o
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -67,3 +69,30 @@ def test_the_folders_of_a_killed_app_are_removed_by_the_next_one(a_temp_dir):  #
         assert after.process.wait(EXIT_TIMEOUT_S) == 0
         after.stop()
     assert list(a_temp_dir.iterdir()) == []
+
+
+def test_a_signal_the_app_was_started_ignoring_stays_ignored(a_temp_dir):  # noqa: F811
+    # nohup: the starter wants the server to outlive its terminal.
+    def ignore_hangups() -> None:
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = ARTIFACTS / "signal-ignored.log"
+    app = subprocess.Popen(
+        [sys.executable, "-m", "trame_slicer_app", "--server", "--host", "127.0.0.1", "--port", "0", "--empty"],
+        stdout=log.open("w"), stderr=subprocess.STDOUT, cwd=REPO, env=dict(os.environ), preexec_fn=ignore_hangups,
+    )
+    try:
+        wait_for(lambda: "App running at" in log.read_text(), "the app did not start", APPEAR_TIMEOUT_S)
+        port = re.search(r"http://127\.0\.0\.1:(\d+)/", log.read_text()).group(1)
+        app.send_signal(signal.SIGHUP)
+        # Its main thread serves the page: a signal it were to act on would have been acted on first.
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=EXIT_TIMEOUT_S) as answer:
+            assert answer.status == 200
+        assert app.poll() is None
+        app.send_signal(signal.SIGTERM)
+        assert app.wait(EXIT_TIMEOUT_S) == 0
+        assert list(a_temp_dir.iterdir()) == []
+    finally:
+        if app.poll() is None:
+            app.kill()

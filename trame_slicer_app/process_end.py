@@ -8,6 +8,9 @@ aiohttp answers SIGINT and SIGTERM itself (a graceful stop of the server, then o
 all three before the server runs (while the data given on the command line loads) and after it stopped,
 are answered here. Once the process is ending, further signals are ignored, so that a second Ctrl+C or
 a repeated SIGTERM cannot cut the removal of its files short (SIGKILL still ends it).
+
+A signal the process was started with ignored stays ignored, as Python itself leaves an ignored SIGINT:
+`nohup` (SIGHUP) and a shell's background job (SIGINT) mean the starter wants the server to outlive them.
 """
 
 from __future__ import annotations
@@ -49,7 +52,8 @@ def end_cleanly_on_signals() -> None:
     global _ending
     _ending = False
     for signum in ENDING_SIGNALS:
-        signal.signal(signum, _end)
+        if signal.getsignal(signum) is not signal.SIG_IGN:
+            signal.signal(signum, _end)
 
 
 def finish_without_interruption() -> None:
@@ -59,7 +63,8 @@ def finish_without_interruption() -> None:
     global _ending
     _ending = True
     for signum in ENDING_SIGNALS:
-        signal.signal(signum, _while_ending)
+        if signal.getsignal(signum) is not signal.SIG_IGN:
+            signal.signal(signum, _while_ending)
     for callback in _on_ending:
         with contextlib.suppress(Exception):
             callback()
