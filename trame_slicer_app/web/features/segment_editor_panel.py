@@ -171,6 +171,10 @@ class SegmentEditorPanel(Feature):
         # owner ends it): the panel follows.
         if self._effect in INTERACTIVE_EFFECTS and self.effects.active != self._effect:
             self._effect = None
+        # With no segmentation to edit (the scene closed, the segmentation deleted) no effect is chosen:
+        # kept, it held the left button, and the next volume's left drag did nothing (no window/level).
+        if self._effect is not None and not self.segments.editing:
+            self._choose_effect(None)
         return self._effect
 
     def _choose_effect(self, name) -> None:
