@@ -179,6 +179,10 @@ def pytest_sessionfinish(session, exitstatus):
 
 @pytest.hookimpl(trylast=True)
 def pytest_unconfigure(config):
+    # No atexit runs after os._exit: the temporary folders the in-process apps made go first.
+    temp_folders = sys.modules.get("trame_slicer_app.temp_folders")
+    if temp_folders is not None:
+        temp_folders.remove_all()
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(_pytest_status[0])

@@ -142,8 +142,10 @@ def test_saved_nodes_load_back_equal(loaded, tmp_path):
         scene_data.save_node(engine, model.GetID(), ".vtk", tmp_path),
         scene_data.save_node(engine, ct.GetID(), ".mha", tmp_path),
     ]
+    # The model files of one mesh, all "skull", were named apart as they loaded ("skull_6").
+    assert model.GetName().startswith("skull")
     assert [p.name for p in written] == ["cranium_ct.nrrd", "ch2better.nii.gz", "head_label.seg.nrrd",
-                                         "skull.stl", "skull.vtk", "cranium_ct.mha"]
+                                         f"{model.GetName()}.stl", f"{model.GetName()}.vtk", "cranium_ct.mha"]
     from trame_slicer_app.engine.scene.slicer_engine import SlicerEngine
 
     again = SlicerEngine()
@@ -319,7 +321,8 @@ def test_a_label_map_with_a_plain_name_loads_as_segments_when_the_user_switches_
     assert as_volume["kind"] == "volume"
     [as_segments] = scene_data.load_loadables(an_engine, [{"id": labels["id"], "kind": "labelmap"}])
     segmentation = an_engine.scene.GetNodeByID(as_segments["node_id"])
-    assert as_segments["kind"] == "segmentation" and as_segments["name"] == "scan_0001"
+    # The same file opened again: a name of its own beside the volume's.
+    assert as_segments["kind"] == "segmentation" and as_segments["name"] == "scan_0001_1"
     names = [segmentation.GetSegmentation().GetNthSegment(i).GetName()
              for i in range(segmentation.GetSegmentation().GetNumberOfSegments())]
     assert names == ["Label_1", "Label_2"]  # one segment per label above 0
@@ -411,3 +414,16 @@ def test_a_model_opened_into_an_empty_scene_is_framed_in_3d(an_engine, sources):
     before = camera.GetPosition()
     scene_data.load_loadables(an_engine, scene_data.inspect_paths([sources[".stl"]]))
     assert camera.GetPosition() != before
+
+
+def test_a_file_opened_again_or_another_of_the_same_name_gets_a_name_of_its_own(an_engine, an_mri_path, tmp_path):
+    # Two "ch2" (the same file opened twice, or T1.nii.gz of two subjects) could not be told apart in the
+    # Data panel, the Volumes panel's list or the Save dialog; Slicer names the second "ch2_1".
+    other = tmp_path / "subject 2"
+    other.mkdir()
+    (other / an_mri_path.name).write_bytes(an_mri_path.read_bytes())
+    first = scene_data.open_paths(an_engine, [an_mri_path])
+    again = scene_data.open_paths(an_engine, [an_mri_path, other / an_mri_path.name])
+    names = [entry["name"] for entry in first + again]
+    assert names == ["ch2", "ch2_1", "ch2_2"]
+    assert sorted(node.GetName() for node in data_nodes(an_engine)) == names

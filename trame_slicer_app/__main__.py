@@ -12,7 +12,9 @@ from trame.app import get_server
 from .app import STREAM_MODES, STREAM_PACED, AppConfig, SlicerWebApp
 from .desktop import desktop_problem, desktop_start_options, prepare_desktop_rendering, tie_window_to_server
 from .native_heap import keep_heap_compact
+from .process_end import end_cleanly_on_signals, finish_without_interruption
 from .scene_session import DataError, SceneSession
+from .temp_folders import remove_orphans
 from .web.access_guard import AccessGuard, serving_secret
 from .web.session_end import report_session_end
 from .web.wslink_hardening import harden_wslink
@@ -28,6 +30,10 @@ work as usual; --app opens a native window instead of a browser (desktop mode: p
 
 
 def main(argv: list[str] | None = None) -> int:
+    # From its first line a signal ends the process through its exit, which removes its files
+    # (uploads, downloads: patient data); folders left by app processes that were killed go too.
+    end_cleanly_on_signals()
+    remove_orphans()
     # Nearly every byte on the websocket is JPEG frames or uploaded files, which
     # deflate cannot shrink: compressing them only costs CPU on both ends (uploads
     # ran 2-3x faster without it, see docs/decisions/0005). A deployment may still
@@ -83,7 +89,10 @@ def main(argv: list[str] | None = None) -> int:
     report_session_end(server.state)
     if args.app:
         tie_window_to_server(app.server)
-    app.server.start(**(desktop_start_options() if args.app else {}))
+    try:
+        app.server.start(**(desktop_start_options() if args.app else {}))
+    finally:
+        finish_without_interruption()
     return 0
 
 

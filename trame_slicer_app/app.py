@@ -43,6 +43,14 @@ PANELS_WIDTH_PX = 340
 # Narrower windows get the drawer over the views, closed until asked for (Vuetify's
 # temporary drawer): beside them, 340 px would leave three slice views of ~200 px or less.
 PANELS_BESIDE_VIEWS_FROM = "md"  # Vuetify's breakpoint: 960 px
+# The toolbar's buttons need about 700 px, more while a chip shows what a left drag does (placing, an
+# effect): what does not fit scrolls sideways instead of being cut off, and on a phone the title makes
+# room (Vuetify's "xs" is below 600 px).
+NARROW_TOOLBAR_CSS = """
+.v-app-bar .v-toolbar__content { overflow-x: auto; overflow-y: hidden; scrollbar-width: thin; }
+.v-app-bar .v-toolbar__content > * { flex-shrink: 0; }
+@media (max-width: 599.98px) { .v-app-bar .v-toolbar-title { display: none; } }
+"""
 
 
 class SlicerWebApp(TrameApp):
@@ -88,6 +96,12 @@ class SlicerWebApp(TrameApp):
         self.features = [cls(self) for cls in feature_classes()]
         self._build_ui()
         self.session.on_views_changed(self._on_host_views_changed)
+
+    def close(self) -> None:
+        """Remove the files its features hold (uploads, downloads); for an app that ends before its
+        process does (the in-process tests). A process's end removes them anyway (temp_folders.py)."""
+        for feature in self.features:
+            feature.close()
 
     # -- readouts ---------------------------------------------------------------
     def _start_readout_updates(self, **_) -> None:
@@ -218,6 +232,7 @@ class SlicerWebApp(TrameApp):
             # measured, so every view got a size, and a first frame, that was wrong (0022, addendum).
             layout.footer.app = False
             with layout.toolbar:
+                client.Style(NARROW_TOOLBAR_CSS)
                 for feature in self.features:
                     if hasattr(feature, "build_toolbar"):
                         feature.build_toolbar()

@@ -9,17 +9,15 @@ so such a file is parsed once; other data is read again by the server.
 
 from __future__ import annotations
 
-import atexit
 import hashlib
 import json
 import os
-import shutil
-import tempfile
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 
+from . import temp_folders
 from .engine.io.bundle_file_names import files_named_after_nodes, safe_file_stem
 from .engine.io.data_saving import save_data_node, save_suffixes
 from .engine.io.freesurfer import FREESURFER_SUFFIXES
@@ -87,15 +85,6 @@ _inspected_lock = threading.Lock()  # inspect_paths may run in worker threads
 # oldest first, at most ``IOLimits.max_handover_bytes`` in all (older ones are dropped: those volumes
 # are then read from their file again when loaded).
 _handovers: OrderedDict[str, VoxelHandover] = OrderedDict()
-_unpacked_dirs: list[Path] = []
-
-
-@atexit.register
-def _remove_unpacked() -> None:
-    for folder in _unpacked_dirs:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
 def _fingerprint(kind: str, paths: list[Path]) -> str:
     parts = [kind]
     for path in paths:
@@ -136,8 +125,7 @@ def _candidates(path: Path, limits: IOLimits, user_name: str | None = None) -> l
     if kind == "dicom" and file_suffix(path) == ".zip":
         from .engine.io.archives import extract_zip
 
-        folder = Path(tempfile.mkdtemp(prefix="trame-slicer-zip-"))
-        _unpacked_dirs.append(folder)
+        folder = temp_folders.make("trame-slicer-zip-")  # removed when the process ends
         files = extract_zip(path, folder, limits)
         return _dicom_candidates(files, path.name, limits)
     if kind == "dicom":
@@ -397,6 +385,14 @@ def _load_known(engine: SlicerEngine, known: dict) -> list:
             handover.release()
 
 
+def _name_apart(name: str, taken: set[str]) -> str:
+    """``name_1``, ``name_2``, ...: the first the scene's data does not have yet."""
+    number = 1
+    while f"{name}_{number}" in taken:
+        number += 1
+    return f"{name}_{number}"
+
+
 def load_loadables(
     engine: SlicerEngine, loadables: list[dict], progress: ProgressCallback | None = None
 ) -> list[dict]:
@@ -416,6 +412,10 @@ def load_loadables(
     something_shown = any(view.logic.GetSliceCompositeNode().GetBackgroundVolumeID()
                           for view in engine.slice_views.values())
     scene_opened = False
+    # As Slicer does: a node loaded from a data file under a name the scene's data already has gets its
+    # own ("ch2_1"), so that the panels' lists and the Save dialog tell them apart; a scene's nodes keep
+    # the names they were saved with.
+    taken = {node.GetName() for node in data_nodes(engine)}
     for number, given in enumerate(loadables):
         try:
             known = _known_loadable(given)
@@ -427,6 +427,9 @@ def load_loadables(
             continue
         for node in nodes:
             kind = node_kind(node)
+            if node.GetName() in taken and known["kind"] != "scene":
+                node.SetName(_name_apart(node.GetName(), taken))
+            taken.add(node.GetName())
             loaded.append({"node_id": node.GetID(), "name": node.GetName(), "kind": kind})
             if node.GetAttribute(LOAD_WARNING_ATTRIBUTE):  # what the reader guessed, for the user to see
                 loaded[-1]["warning"] = _shown(node.GetAttribute(LOAD_WARNING_ATTRIBUTE))

@@ -44,6 +44,11 @@ class SegmentEditorSession:
         self._auto_complete: AutoComplete | None = None
 
     # -- what is being edited -----------------------------------------------------------------
+    @property
+    def editing(self) -> bool:
+        """Whether a segmentation is being edited (cheap: read at every refresh of the panel's keys)."""
+        return self.editor.segmentation is not None
+
     def state(self) -> dict:
         """Everything the panel shows, as plain data:
         ``segmentation_id``/``segmentation_name`` (None when none is edited), ``source_volume_id``,

@@ -3,11 +3,13 @@ markup is back with its points and measurement; and a second tab sees what the f
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from conftest import RunningApp
 
 from e2e.test_markups import _at, _click, _markup, _place
-from e2e.views import state, wait_for_state, wait_for_views
+from e2e.views import settled_readout, state, wait_for_readout, wait_for_state, wait_for_views
 
 pytestmark = pytest.mark.browser
 
@@ -62,5 +64,17 @@ def test_a_line_saved_in_a_scene_comes_back_when_the_scene_is_reopened(a_browser
         [again] = items
         for key in ("name", "type", "color", "points", "measurements"):
             assert again[key] == line[key], key
+
+        # The reopened scene's interaction node does not take the mouse mode with it: a left drag in a
+        # slice view still sets window/level (it did nothing after a scene was opened).
+        before = settled_readout(page)
+        x, y = _at(page, 0.5, 0.2)  # away from the line, which a left drag would move
+        page.mouse.move(x, y)
+        page.mouse.down()
+        for step in range(1, 21):
+            page.mouse.move(x + 6 * step, y + 3 * step)
+            time.sleep(0.02)
+        page.mouse.up()
+        wait_for_readout(page, lambda r: r["window"] != before["window"])
     finally:
         page.close()

@@ -231,3 +231,38 @@ def test_the_segment_editor_keys_work_while_its_panel_is_open_and_help_lists_the
 def centre_of(page, view: str) -> tuple[float, float]:
     box = page.locator(f".slicer-view-{view}").bounding_box()
     return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+
+def test_after_a_reload_the_toolbar_says_which_effect_takes_the_left_button_and_ends_it(a_page):
+    # The effect is the scene's, shared by the tabs; a reloaded page has its panels closed, so a left
+    # drag painted into the segmentation with nothing on screen saying why (no window/level either).
+    page = a_page
+    open_segment_editor(page)
+    if page.locator(".seg-create").count():
+        page.locator(".seg-create").click()
+        page.locator(".seg-add").wait_for(timeout=UI_TIMEOUT_MS)
+    page.locator(".seg-add").click()
+    choose_effect(page, "paint")
+    chip = page.locator(".seg-active-effect")
+    chip.wait_for(timeout=UI_TIMEOUT_MS)
+    assert "Paint" in chip.inner_text()
+    page.reload()
+    page.locator(".slicer-view-Red").wait_for(timeout=UI_TIMEOUT_MS)
+    assert not page.locator(".segment-editor-panel").is_visible()
+    chip.wait_for(timeout=UI_TIMEOUT_MS)
+    assert "Paint" in chip.inner_text()
+    chip.locator(".v-chip__close").click()
+    wait_for_state(page, "seg_effect", None)
+    chip.wait_for(state="detached", timeout=UI_TIMEOUT_MS)
+
+
+def test_the_brush_size_is_shown_in_numbers(a_page):
+    page = a_page
+    open_segment_editor(page)
+    if page.locator(".seg-create").count():
+        page.locator(".seg-create").click()
+        page.locator(".seg-add").wait_for(timeout=UI_TIMEOUT_MS)
+    choose_effect(page, "paint")
+    page.evaluate("window.trame.state.set('seg_brush_diameter_mm', 12.5)")
+    wait_for_state(page, "seg_brush_diameter_mm", 12.5)
+    page.locator(".seg-brush-diameter", has_text="12.5 mm").wait_for(timeout=UI_TIMEOUT_MS)

@@ -125,3 +125,28 @@ def test_escape_or_placing_a_markup_puts_the_tool_away_and_tells_it(modes, a_too
     modes.end_passing_mode()
     assert modes.current == WINDOW_LEVEL
     assert not modes.leave(PAINT)  # not current: nothing to do
+
+
+def test_opening_a_saved_scene_keeps_the_mouse_mode_left_drag_still_sets_window_level(a_ct_path, tmp_path):
+    # A saved scene holds Slicer's interaction node, which comes back in view/transform: the views were
+    # left in that mode, where a left drag in a slice view did nothing (window/level was gone until reload).
+    from trame_slicer_app import scene_data
+    from trame_slicer_app.scene_session import SceneSession
+
+    session = SceneSession()
+    try:
+        session.open_volumes([a_ct_path])
+        engine = session.engine
+        node = engine.app_logic.GetInteractionNode()
+        scene_data.save_scene(engine, tmp_path / "scene.mrb")
+        scene_data.close_scene(engine)
+        session.open_paths([tmp_path / "scene.mrb"])
+        assert engine.interaction_modes.current == WINDOW_LEVEL
+        assert node.GetCurrentInteractionMode() == vtkMRMLInteractionNode.AdjustWindowLevel
+        # A mode chosen before the scene was opened is kept too.
+        engine.interaction_modes.set(VIEW_TRANSFORM)
+        session.open_paths([tmp_path / "scene.mrb"])
+        assert engine.interaction_modes.current == VIEW_TRANSFORM
+        assert node.GetCurrentInteractionMode() == vtkMRMLInteractionNode.ViewTransform
+    finally:
+        session.close()

@@ -596,3 +596,32 @@ def test_a_frame_after_a_resize_does_not_teach_the_controller_the_render_time():
         assert controller.full_scale_frame_s == pytest.approx(0.2, rel=0.05)
 
     run_with_a_stream(scenario)
+
+
+def test_a_client_that_leaves_in_the_middle_of_a_drag_has_its_buttons_released():
+    """A reload or a closed tab in mid-drag: the view's interactor (a paint stroke, a window/level drag)
+    gets the release it would otherwise wait for for ever, at the pointer's last place; another
+    client's drag goes on."""
+    async def scenario(stream: AStream) -> None:
+        streamer = stream.streamer
+        await stream.first_frame_of("Red")
+        streamer.on_input("Red", 1, [a_press(10, 10), a_move(20, 25)], client="leaving")
+        streamer.on_input("Red", 1, [a_press(50, 50, button=2)], client="staying")
+        streamer.on_input("Red", 2, [a_press(5, 5, button=1), a_release(6, 6, button=1)], client="leaving")
+        await stream.let_it_run()
+        stream.time_passes(FRAME_INTERVAL_S)
+        await stream.let_it_run()
+        applied_before = len(stream.recorder.applied)
+
+        streamer.on_client_gone("leaving")
+        stream.time_passes(FRAME_INTERVAL_S)
+        await stream.let_it_run()
+
+        released = [e for name, e in stream.recorder.applied[applied_before:] if e["type"] == "release"]
+        assert [(e["button"], e["x"], e["y"]) for e in released] == [(0, 6, 6)]
+        streamer.on_client_gone("leaving")  # twice: nothing more
+        stream.time_passes(FRAME_INTERVAL_S)
+        await stream.let_it_run()
+        assert not [e for _n, e in stream.recorder.applied[applied_before + 1:] if e["type"] == "release"]
+
+    run_with_a_stream(scenario)

@@ -29,4 +29,5 @@ def an_app_on_the_ct(a_session_on_the_ct):
 
     app = SlicerWebApp(_new_server(), a_session_on_the_ct)
     app.state.ready()
-    return app
+    yield app
+    app.close()  # its upload and download folders

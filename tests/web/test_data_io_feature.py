@@ -215,7 +215,7 @@ def test_a_label_file_gets_the_same_kind_uploaded_or_from_the_data_folder(the_da
     run_coroutine(feature.on_uploaded([upload_id]))
     assert not error_of(app)
     kinds = [(node["name"], node["kind"]) for node in data_tree(app.session.engine)]
-    assert kinds == [("head_label", "segmentation"), ("head_label", "segmentation")]
+    assert kinds == [("head_label", "segmentation"), ("head_label_1", "segmentation")]  # opened twice
 
 
 def test_an_empty_upload_is_called_empty_by_the_user_s_name(the_data_feature):

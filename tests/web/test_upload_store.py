@@ -109,3 +109,16 @@ def test_a_cancelled_upload_leaves_no_file(a_store):
         a_store.uploaded([upload_id])
     with pytest.raises(UploadError):
         a_store.uploaded("not a list")
+
+
+def test_a_closed_tabs_unfinished_uploads_are_cancelled_and_free_their_room(tmp_path):
+    store = UploadStore(tmp_path / "uploads", max_total_bytes=100)
+    mine = store.begin("a.nrrd", 60, owner="tab-1")
+    store.write_chunk(mine, 0, b"x" * 10)
+    other = store.begin("b.nrrd", 20, owner="tab-2")
+    assert store.cancel_owned_by("tab-1") == 1
+    assert [p.name for p in store.folder.iterdir()] == [store._open[other].path.name]
+    assert store.kept_bytes == 20
+    store.begin("c.nrrd", 80, owner="tab-2")  # the room the closed tab held is free again
+    assert store.cancel_owned_by(None) == 0  # uploads begun outside any tab are never matched
+    store.close()

@@ -106,6 +106,10 @@ class _ViewChannel:
     # Per client (several browsers may show one session): frame id -> sent at, for
     # frames it has not acknowledged. A client at its credit is skipped, not queued.
     client_frames: dict = field(default_factory=dict)
+    # Per client: the buttons it holds down in this view and where its pointer last was, so that a
+    # client that leaves in mid-drag (a reload, a closed tab) can be given its releases.
+    client_buttons: dict = field(default_factory=dict)
+    client_pointer: dict = field(default_factory=dict)
     skipped_clients: set = field(default_factory=set)
     linked: LinkedPacing = field(default_factory=LinkedPacing)
     sized: bool = False  # a client has told the size it shows the view at
@@ -153,6 +157,7 @@ class ViewStreamer:
             raise InputError("seq must be an integer")
         now = self._clock()
         events = [{**event, "at": now} for event in parse_input_message(events)]
+        self._follow_buttons(channel, client, events)
         channel.pending_events = compact(channel.pending_events + events)
         channel.pending_seqs[client] = (max(seq, channel.pending_seqs.get(client, (0, now))[0]), now)
         channel.stats.on_input_message()
@@ -229,6 +234,31 @@ class ViewStreamer:
             channel.client_frames.pop(client, None)
             channel.client_inputs.pop(client, None)
             channel.skipped_clients.discard(client)
+            self._release_buttons_of(channel, client)
+
+    @staticmethod
+    def _follow_buttons(channel: _ViewChannel, client, events: list[dict]) -> None:
+        held = channel.client_buttons.setdefault(client, set())
+        for event in events:
+            channel.client_pointer[client] = (event["x"], event["y"])
+            if event["type"] == "press":
+                held.add(event["button"])
+            elif event["type"] == "release":
+                held.discard(event["button"])
+
+    def _release_buttons_of(self, channel: _ViewChannel, client) -> None:
+        """A client that left in mid-drag never sends its release: the view's interactor (a paint stroke,
+        a window/level drag, a tool's gesture) would wait for it for good, its feedback left on screen."""
+        held = channel.client_buttons.pop(client, set())
+        x, y = channel.client_pointer.pop(client, (0, 0))
+        if not held:
+            return
+        now = self._clock()
+        channel.pending_events = channel.pending_events + [
+            {"type": "release", "button": button, "x": x, "y": y, "shift": False, "ctrl": False, "alt": False,
+             "at": now}
+            for button in sorted(held)]
+        self.wake()
 
     # -- per-client credit ----------------------------------------------------
     @staticmethod

@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 import secrets
 import shutil
-import tempfile
 import unicodedata
 from pathlib import Path
 from urllib.parse import quote
+
+from .. import temp_folders
 
 MAX_KEPT_DOWNLOADS = 8  # older downloads are deleted when a new one is made
 DOWNLOAD_FOLDER_PREFIX = "slicer-download-"
@@ -34,7 +35,7 @@ def download_name(title: str, suffix: str) -> str:
 
 class DownloadFolder:
     def __init__(self, folder: Path | None = None) -> None:
-        self.folder = Path(folder) if folder is not None else Path(tempfile.mkdtemp(prefix=DOWNLOAD_FOLDER_PREFIX))
+        self.folder = Path(folder) if folder is not None else temp_folders.make(DOWNLOAD_FOLDER_PREFIX)
         self.url_prefix = f"__slicer_download_{secrets.token_hex(16)}"
         self._count = 0
 
@@ -61,4 +62,4 @@ class DownloadFolder:
         return f"{self.url_prefix}/{quote(relative.as_posix())}"
 
     def close(self) -> None:
-        shutil.rmtree(self.folder, ignore_errors=True)
+        temp_folders.remove(self.folder)

@@ -28,10 +28,21 @@ class UploadProtocol(LinkProtocol):
         log.warning("refused upload %s: %s", what, error)
         return {"error": str(error)}
 
+    def _calling_tab(self):
+        # wslink notes the connection whose message it serves just before calling the RPC (as
+        # web/client_state.py reads it; pinned wslink 2.6.0).
+        handler = getattr(self.publish, "__self__", None)
+        return getattr(getattr(handler, "web_app", None), "last_active_client_id", None)
+
+    def onClose(self, client_id) -> None:
+        """A tab went away (reload, closed, connection lost): its unfinished uploads go with it."""
+        if self._store.cancel_owned_by(client_id):
+            log.info("a closed tab's unfinished uploads were cancelled")
+
     @export_rpc("slicer.upload.begin")
     def begin(self, name=None, size_bytes=None):
         try:
-            return {"upload_id": self._store.begin(name, size_bytes)}
+            return {"upload_id": self._store.begin(name, size_bytes, owner=self._calling_tab())}
         except UploadError as error:
             return self._refused("begin", error)
 

@@ -14,11 +14,10 @@ from __future__ import annotations
 import os
 import re
 import secrets
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import temp_folders
 from ..engine.io.untrusted.io_limits import DEFAULT_IO_LIMITS, MIB, IOLimits
 
 MAX_UPLOAD_CHUNK_BYTES = 4 * MIB  # the browser sends 1 MiB; anything larger is refused
@@ -56,6 +55,7 @@ class _OpenUpload:
     declared_bytes: int
     received_bytes: int
     fd: int
+    owner: object = None  # the tab (wslink connection) that began it: its end cancels the upload
 
 
 def display_name_of(client_name: object) -> str:
@@ -100,7 +100,7 @@ class UploadStore:
         max_files: int = MAX_UPLOAD_FILES_PER_SESSION,
         max_total_bytes: int = MAX_UPLOAD_BYTES_PER_SESSION,
     ) -> None:
-        self.folder = Path(folder) if folder is not None else Path(tempfile.mkdtemp(prefix=UPLOAD_FOLDER_PREFIX))
+        self.folder = Path(folder) if folder is not None else temp_folders.make(UPLOAD_FOLDER_PREFIX)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.limits = limits
         self.max_files = max_files
@@ -120,8 +120,8 @@ class UploadStore:
         return len(self._done) + len(self._open)
 
     # -- the calls the browser makes -------------------------------------------
-    def begin(self, client_name: object, declared_bytes: object) -> str:
-        """Start an upload; returns its id. Nothing is written yet."""
+    def begin(self, client_name: object, declared_bytes: object, owner: object = None) -> str:
+        """Start an upload for ``owner`` (a tab); returns its id. Nothing is written yet."""
         display_name = display_name_of(client_name)
         size = _check_int(declared_bytes, "the file size")
         if size < 0:
@@ -145,7 +145,7 @@ class UploadStore:
         path = self.folder / f"upload-{self._counter:05d}-{upload_id[:8]}{safe_suffix(display_name)}"
         # O_EXCL: never reuse or follow anything already there.
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
-        self._open[upload_id] = _OpenUpload(upload_id, path, display_name, size, 0, fd)
+        self._open[upload_id] = _OpenUpload(upload_id, path, display_name, size, 0, fd, owner)
         return upload_id
 
     def _open_upload(self, upload_id: object) -> _OpenUpload:
@@ -199,6 +199,15 @@ class UploadStore:
         upload.path.unlink(missing_ok=True)
         del self._open[upload.upload_id]
 
+    def cancel_owned_by(self, owner: object) -> int:
+        """The tab ``owner`` closed (a reload, a closed tab, a lost connection): its unfinished uploads
+        can never finish, and would hold their file, a descriptor and their room in the session's
+        limits for good. Returns how many were cancelled."""
+        owned = [u.upload_id for u in self._open.values() if owner is not None and u.owner == owner]
+        for upload_id in owned:
+            self.cancel(upload_id)
+        return len(owned)
+
     # -- the server's side -------------------------------------------------
     def uploaded(self, upload_ids: object) -> list[UploadedFile]:
         """Finished uploads by id, in the order given; unknown ids are refused."""
@@ -228,4 +237,4 @@ class UploadStore:
             os.close(upload.fd)
         self._open.clear()
         self._done.clear()
-        shutil.rmtree(self.folder, ignore_errors=True)
+        temp_folders.remove(self.folder)

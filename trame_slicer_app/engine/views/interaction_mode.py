@@ -14,6 +14,10 @@ stays with whoever took its press, even when the mode changes in mid-drag, so ne
 Passing modes (place, a tool) end on Escape or when another mode is chosen; placing also ends on its own
 in Slicer (after one markup, unless persistent), and the node then falls back to view/transform. The
 owner then brings the views back to the mode chosen before ("the resting mode"), window/level here.
+
+The mode is the app's, not the scene's: a scene file holds Slicer's interaction node, whose import puts
+it in view/transform (where a left drag in a slice view does nothing here); the mode chosen before the
+import is put back once it ends.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
-from slicer import vtkMRMLInteractionNode
+from slicer import vtkMRMLInteractionNode, vtkMRMLScene
 
 from ..errors import EngineError
 
@@ -75,6 +79,9 @@ class InteractionModes:
         self._node.SetCurrentInteractionMode(self._modes[initial].mrml_mode)
         self._observer = self._node.AddObserver(vtkMRMLInteractionNode.InteractionModeChangedEvent,
                                                 self._on_node_mode_changed)
+        self._scene = interaction_node.GetScene()
+        self._import_observer = (self._scene.AddObserver(vtkMRMLScene.EndImportEvent, self._after_import)
+                                 if self._scene is not None else None)
 
     # -- registry ---------------------------------------------------------------
     def register(self, mode: InteractionMode) -> None:
@@ -145,7 +152,7 @@ class InteractionModes:
             listener(name)
 
     def _on_node_mode_changed(self, *_args) -> None:
-        if self._applying:
+        if self._applying or (self._scene is not None and self._scene.IsImporting()):
             return
         # Slicer changed the mode itself: a single placement finished (it falls back to view/transform).
         node_mode = self._node.GetCurrentInteractionMode()
@@ -179,5 +186,17 @@ class InteractionModes:
         handler = self._modes[self._current].handler
         return handler is not None and handler.handle_input(view, event)
 
+    def _after_import(self, *_args) -> None:
+        """A scene was opened: its interaction node's mode is not the app's (see the module's docstring)."""
+        wanted = self._modes[self._current].mrml_mode
+        if self._node.GetCurrentInteractionMode() != wanted:
+            self._applying = True
+            try:
+                self._node.SetCurrentInteractionMode(wanted)
+            finally:
+                self._applying = False
+
     def close(self) -> None:
         self._node.RemoveObserver(self._observer)
+        if self._import_observer is not None:
+            self._scene.RemoveObserver(self._import_observer)

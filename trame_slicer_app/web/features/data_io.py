@@ -10,7 +10,6 @@ browser through ``data_io_download`` (``web/ui/slicer-upload.js`` clicks a link)
 from __future__ import annotations
 
 import asyncio
-import atexit
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -99,8 +98,7 @@ class DataIO(Feature):
         super().__init__(host)
         self.uploads = UploadStore()
         self.downloads = DownloadFolder()
-        atexit.register(self.uploads.close)
-        atexit.register(self.downloads.close)
+        # Both folders are removed when the process ends, however it ends (temp_folders.py), or by close().
         self.data_folder = DataFolder(self.config.data_dir) if self.config.data_dir is not None else None
         self._pending: dict = {}  # tab -> the loadables waiting for its user's choice
         self.tabs.close_listeners.append(lambda client: self._pending.pop(client, None))
@@ -111,6 +109,10 @@ class DataIO(Feature):
         self.server.add_protocol_to_configure(
             lambda root: root.registerLinkProtocol(UploadProtocol(self.uploads)))
         self.state.data_io_has_data_dir = self.data_folder is not None
+
+    def close(self) -> None:
+        self.uploads.close()
+        self.downloads.close()
 
     # -- messages ------------------------------------------------------------
     def _fail(self, message: str) -> None:

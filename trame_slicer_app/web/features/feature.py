@@ -93,6 +93,11 @@ class Feature(TrameComponent):
             for trigger_name in method.__dict__.get("_tab_trigger_names", ()):
                 self.tabs.trigger(trigger_name)(method)
 
+    def close(self) -> None:
+        """Release what the feature holds outside the process's memory (its files); the app's ``close()``
+        calls it. The process's end removes those too (temp_folders.py); this is for an app that ends
+        before its process does (the in-process tests)."""
+
     @classmethod
     def declared_keys(cls) -> tuple[str, ...]:
         """Every state key the feature declares through its dataclasses."""

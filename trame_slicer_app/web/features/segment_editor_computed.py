@@ -8,7 +8,6 @@ numbers within the engine's named limits) before they reach the engine, which ch
 
 from __future__ import annotations
 
-import atexit
 import math
 import zipfile
 from pathlib import Path
@@ -65,8 +64,7 @@ class ComputedEffects:
         panel.binding.bind("seg_threshold_limits", self._threshold_limits)
         # Saved files and CSVs reach the tab that asked through the Data feature's download link
         # (its per-tab ``data_io_download``, which web/ui/slicer-upload.js follows).
-        self.downloads = DownloadFolder()
-        atexit.register(self.downloads.close)
+        self.downloads = DownloadFolder()  # removed at the process's end (temp_folders.py) or by close()
         panel.host.server.enable_module({"serve": self.downloads.serve})
         self._download_count = 0
 

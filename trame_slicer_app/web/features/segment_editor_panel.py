@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ...engine.segment_editor.brush_geometry import MAX_BRUSH_DIAMETER_MM, MIN_BRUSH_DIAMETER_MM
@@ -57,6 +57,9 @@ class SegmentEditorState:
     seg_auto_complete: str | None = None  # the grow from seeds / fill between slices in progress
     seg_shortcut_keys: tuple = SHORTCUT_KEYS
     seg_effects_available: tuple = ()
+    # The effects that take the left button: their titles and icons, for the toolbar's chip.
+    seg_effect_titles: dict = field(default_factory=lambda: {n: t for n, (t, _i) in ui.EFFECTS.items()})
+    seg_effect_icons: dict = field(default_factory=lambda: {n: i for n, (_t, i) in ui.EFFECTS.items()})
 
 
 @dataclass(frozen=True)
@@ -168,6 +171,10 @@ class SegmentEditorPanel(Feature):
         # owner ends it): the panel follows.
         if self._effect in INTERACTIVE_EFFECTS and self.effects.active != self._effect:
             self._effect = None
+        # With no segmentation to edit (the scene closed, the segmentation deleted) no effect is chosen:
+        # kept, it held the left button, and the next volume's left drag did nothing (no window/level).
+        if self._effect is not None and not self.segments.editing:
+            self._choose_effect(None)
         return self._effect
 
     def _choose_effect(self, name) -> None:
@@ -200,6 +207,9 @@ class SegmentEditorPanel(Feature):
     def _undo_state(self) -> dict:
         undo = self.session.undo
         return {"undo_can_undo": undo.can_undo, "undo_can_redo": undo.can_redo}
+
+    def close(self) -> None:
+        self.computed.downloads.close()  # saved segmentations, statistics CSVs
 
     def segment_ids(self) -> list[str]:
         return [row["id"] for row in self.segments.state()["segments"]]
@@ -269,6 +279,9 @@ class SegmentEditorPanel(Feature):
     # -- widgets ----------------------------------------------------------------------------------
     def build_panel(self) -> None:
         ui.build_panel()
+
+    def build_toolbar(self) -> None:
+        ui.build_active_effect_chip()
 
 
 FEATURE = SegmentEditorPanel

@@ -14,6 +14,11 @@ from ...engine.segment_editor.smoothing_brush import BRUSH_METHODS
 from ..mrml_binding import MAX_TEXT_LENGTH
 from . import segment_editor_effects_ui as effects_ui
 
+# The brush's size in its label: the slider's thumb shows the number only while it is dragged, and a new
+# user could not tell how big the brush was (Slicer shows it beside its slider).
+BRUSH_MM_LABEL = "`Diameter ${seg_brush_diameter_mm} mm`"
+BRUSH_PERCENT_LABEL = "`Diameter ${seg_brush_percent} % of the view`"
+
 EFFECTS: dict[str, tuple[str, str]] = {  # name -> (title, icon)
     "paint": ("Paint", "mdi-brush"),
     "draw": ("Draw", "mdi-draw"),
@@ -21,6 +26,18 @@ EFFECTS: dict[str, tuple[str, str]] = {  # name -> (title, icon)
     "level_tracing": ("Level tracing", "mdi-vector-polyline"),
     "scissors": ("Scissors", "mdi-content-cut"),
 }
+
+
+def build_active_effect_chip() -> None:
+    """In the toolbar, while an effect takes the left button in the views: which one, and a close that
+    puts it away. The effect is the scene's (every tab's); a tab whose panel is closed (a reloaded page,
+    another user's) would otherwise paint with a left drag where it expects window/level."""
+    v3.VChip("{{ seg_effect_titles[seg_effect] }}: a left drag edits the segment; Esc ends",
+             v_if="seg_effect && seg_effect_titles[seg_effect]", closable=True, size="small", color="primary",
+             prepend_icon=("seg_effect_icons[seg_effect]",), classes="seg-active-effect",
+             click_close="seg_effect = null")
+
+
 EFFECT_HELP = {
     "paint": "Left drag in a slice view paints; in the 3D view it paints on the surface under the pointer. "
              "Shift+wheel or - / + sizes the brush.",
@@ -181,10 +198,10 @@ def _build_effects() -> None:
             v3.VSwitch(v_model=("seg_brush_sphere",), label="Sphere", density="compact", hide_details=True,
                        classes="seg-brush-sphere")
         v3.VSlider(v_if="!seg_brush_relative", v_model=("seg_brush_diameter_mm",), min=0.5, max=100, step=0.5,
-                   label="Diameter (mm)", density="compact", hide_details=True, thumb_label=True,
+                   label=(BRUSH_MM_LABEL,), density="compact", hide_details=True, thumb_label=True,
                    classes="seg-brush-diameter")
         v3.VSlider(v_if="seg_brush_relative", v_model=("seg_brush_percent",), min=0.5, max=50, step=0.5,
-                   label="Diameter (%)", density="compact", hide_details=True, thumb_label=True,
+                   label=(BRUSH_PERCENT_LABEL,), density="compact", hide_details=True, thumb_label=True,
                    classes="seg-brush-percent")
     effects_ui.build_effect_options()
     _build_smoothing_brush()
@@ -215,10 +232,10 @@ def _build_smoothing_brush() -> None:
             v3.VSwitch(v_model=("seg_brush_sphere",), label="Sphere", density="compact", hide_details=True,
                        classes="seg-smooth-brush-sphere")
             v3.VSlider(v_if="!seg_brush_relative", v_model=("seg_brush_diameter_mm",), min=0.5, max=100, step=0.5,
-                       label="Diameter (mm)", density="compact", hide_details=True, thumb_label=True,
+                       label=(BRUSH_MM_LABEL,), density="compact", hide_details=True, thumb_label=True,
                        classes="seg-smooth-brush-diameter")
             v3.VSlider(v_if="seg_brush_relative", v_model=("seg_brush_percent",), min=0.5, max=50, step=0.5,
-                       label="Diameter (%)", density="compact", hide_details=True, thumb_label=True,
+                       label=(BRUSH_PERCENT_LABEL,), density="compact", hide_details=True, thumb_label=True,
                        classes="seg-smooth-brush-percent")
 
 

@@ -24,6 +24,7 @@ import typing
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from .... import process_end, temp_folders
 from ...errors import EngineError
 from ..voxel_handover import HANDOVER_FD_ENV, HandoverBuffer, HandoverError, VoxelHandover, validate
 from .io_limits import DEFAULT_IO_LIMITS, IOLimits
@@ -64,23 +65,44 @@ def _failure_reason(returncode: int | None, stderr: str, limits: IOLimits, timed
 
 @dataclass
 class _Child:
-    """A started reader: its process, the file its messages go to, the memfd it hands voxels over in."""
+    """A started reader: its process, the file its messages go to, the memfd it hands voxels over in,
+    and its scratch folder (its TMPDIR: an .mrb or a zip it unpacks), removed here once it has ended,
+    however it ended (a reader killed for its time limit runs no clean-up of its own)."""
 
     command: tuple[str, ...]
     process: subprocess.Popen
     messages: typing.BinaryIO
     buffer: HandoverBuffer
+    scratch: Path
 
     def dispose(self) -> None:
         """End a child that was never given a request (an empty request ends it), free what it holds."""
         try:
             self.process.communicate("", timeout=SPARE_EXIT_TIMEOUT_S)
         except (subprocess.TimeoutExpired, OSError, ValueError):
-            with contextlib.suppress(OSError):
-                os.killpg(self.process.pid, signal.SIGKILL)
+            self.kill()
             self.process.wait()
         self.messages.close()
         self.buffer.release()
+        self.ended()
+
+    def kill(self) -> None:
+        """Its whole process group (it may have started processes of its own)."""
+        with contextlib.suppress(OSError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+
+    def ended(self) -> None:
+        """The child is gone: its scratch folder goes too."""
+        with _live_lock:
+            _live.discard(self)
+        temp_folders.remove(self.scratch)
+
+    __hash__ = object.__hash__  # one per started process (a set member)
+
+
+# Every reader started and not yet ended: the server's end ends them (end_all_readers).
+_live: set[_Child] = set()
+_live_lock = threading.Lock()
 
 
 def _start_child(command: tuple[str, ...]) -> _Child:
@@ -88,8 +110,10 @@ def _start_child(command: tuple[str, ...]) -> _Child:
     # Readers may print without end on a hostile file: their messages go to a file, of which only
     # the tail is read back, never to the server's memory.
     messages = tempfile.TemporaryFile()  # noqa: SIM115 (closed by _run_child or dispose)
+    scratch = temp_folders.make("slicer-reader-")
     env = _child_environment()
     env[HANDOVER_FD_ENV] = str(buffer.fd)
+    env["TMPDIR"] = str(scratch)
     try:
         process = subprocess.Popen(
             list(command), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=messages, env=env, text=True,
@@ -98,8 +122,12 @@ def _start_child(command: tuple[str, ...]) -> _Child:
     except BaseException:
         messages.close()
         buffer.release()
+        temp_folders.remove(scratch)
         raise
-    return _Child(tuple(command), process, messages, buffer)
+    child = _Child(tuple(command), process, messages, buffer, scratch)
+    with _live_lock:
+        _live.add(child)
+    return child
 
 
 _spare: _Child | None = None
@@ -133,7 +161,6 @@ def _restart_spare() -> None:
             log.exception("could not start a spare sandboxed reader")
 
 
-@atexit.register
 def stop_spare_reader() -> None:
     global _spare, _keep_spare
     with _spare_lock:
@@ -141,6 +168,20 @@ def stop_spare_reader() -> None:
         spare, _spare = _spare, None
     if spare is not None:
         spare.dispose()
+
+
+@atexit.register
+def end_all_readers() -> None:
+    """The server is ending: no spare any more, and a reader still reading is killed (the request
+    that waits on it gets a failure at once, not after the reader's time limit)."""
+    stop_spare_reader()
+    with _live_lock:
+        reading = list(_live)
+    for child in reading:
+        child.kill()
+
+
+process_end.on_ending(end_all_readers)
 
 
 def _take_child(command: tuple[str, ...]) -> _Child:
@@ -172,8 +213,13 @@ def _run_child(
             stdout, _ = child.process.communicate(request, timeout=limits.child_time_s)
         except subprocess.TimeoutExpired:
             timed_out = True
-            os.killpg(child.process.pid, signal.SIGKILL)
+            child.kill()
             stdout, _ = child.process.communicate()
+        except BaseException:  # the server is ending (a signal's SystemExit): the reader ends with it
+            child.kill()
+            raise
+        finally:
+            child.ended()
     with child.messages as messages:
         messages.seek(max(0, messages.seek(0, os.SEEK_END) - MAX_CHILD_STDERR_CHARACTERS))
         stderr = messages.read().decode("utf-8", "replace")
