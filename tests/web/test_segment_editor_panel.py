@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from app_state import feature, set_state
+from segment_long_edits import trigger_to_the_end
 
 from trame_slicer_app.engine.views.interaction_mode import PAINT, WINDOW_LEVEL
 
@@ -270,7 +271,7 @@ def test_fill_between_slices_previews_in_the_label_layer_and_applies(the_app, pa
     segments.apply_modifier(np.ones((1, 10, 10), dtype=bool), "add", (30, 100, 100))
     segments.apply_modifier(np.ones((1, 10, 10), dtype=bool), "add", (40, 100, 100))
     set_state(the_app, seg_effect="fill_between_slices")
-    panel.triggers["seg_auto_start"]("all")
+    assert trigger_to_the_end(the_app, panel.triggers["seg_auto_start"], "all")
     assert the_app.state.seg_auto_complete == "fill_between_slices"
     assert panel.computed.label_preview.visible
     composite = the_app.session.view("Red").logic.GetSliceCompositeNode()

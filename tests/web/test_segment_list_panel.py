@@ -9,6 +9,7 @@ from dataclasses import fields
 import numpy as np
 import pytest
 from app_state import feature, set_state
+from segment_long_edits import trigger_to_the_end
 
 HOSTILE = [3, float("nan"), [1], {"a": 1}, "x" * 10_000, True, "volume"]
 
@@ -120,8 +121,8 @@ def test_joint_smoothing_with_its_factor_through_the_panel(the_app, panel):
     panel.triggers["seg_smooth"]("joint", 3.0, "strong")  # a bad factor: a message, nothing changed
     assert "not a number" in the_app.state.seg_message
     assert np.array_equal(segments.segment_array(first), bone)
-    panel.triggers["seg_smooth"]("joint", 3.0, 0.5)
-    assert the_app.state.seg_message == ""
+    assert trigger_to_the_end(the_app, panel.triggers["seg_smooth"], "joint", 3.0, 0.5)  # in a worker
+    assert the_app.state.seg_message == "" and the_app.state.seg_busy is None
     assert the_app.session.undo.undo_label == "Joint smoothing"
     assert not (segments.segment_array(first) & segments.segment_array(second)).any()
     assert not np.array_equal(segments.segment_array(first), bone)
@@ -145,11 +146,11 @@ def test_moving_the_seed_locality_while_growing_updates_the_preview(the_app, pan
     seeds[60, 200:205, 40:200] = True
     segments.apply_modifier(seeds, "add")
     set_state(the_app, seg_effect="grow_from_seeds")
-    panel.triggers["seg_auto_start"](0.0)
+    assert trigger_to_the_end(the_app, panel.triggers["seg_auto_start"], 0.0)
     assert the_app.state.seg_auto_complete == "grow_from_seeds"
     preview = panel.computed.label_preview
     first = segments.auto_complete_preview()["labels"].copy()
-    panel.triggers["seg_seed_locality"](10.0)
+    assert trigger_to_the_end(the_app, panel.triggers["seg_seed_locality"], 10.0)
     assert the_app.state.seg_message == ""
     again = segments.auto_complete_preview()["labels"]
     assert not np.array_equal(first, again) and preview.visible
