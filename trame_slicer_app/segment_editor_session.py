@@ -296,9 +296,9 @@ class SegmentEditorSession:
     def auto_complete_cancel(self) -> None:
         """End the auto-complete effect; a run of it computing in the worker is dropped when it ends."""
         session, self._auto_complete = self._auto_complete, None
-        if session is not None and session is self._computing_auto:
-            self.long_edits.cancel()  # its drop cancels the session once the worker let go of it
-        elif session is not None:
+        if self._computing_auto is not None:
+            self.long_edits.cancel()  # its drop cancels its session once the worker let go of it
+        if session is not None and session is not self._computing_auto:
             session.cancel()
 
     # -- long edits: computed in a worker, applied on the loop (long_edit.py) -----------------------

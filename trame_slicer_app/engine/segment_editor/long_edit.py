@@ -77,12 +77,12 @@ class LongEdits:
         """Prepare now (refusals are raised here, nothing changed) and compute in the worker; the
         returned task applies the result on the loop and gives ``finish``'s value, or raises
         LongEditDropped. Must be called on the running loop."""
-        loop = asyncio.get_running_loop()
         self.editor.refuse_if_busy()
         self.editor.busy = label
         try:
             edit = prepare()
             before = edit_inputs(self.editor)
+            loop = asyncio.get_running_loop()
             future = loop.run_in_executor(WORKERS, edit.compute)
         except BaseException:
             self.editor.busy = None
