@@ -6,10 +6,12 @@ undo during one drops its result; apply then Undo takes back the grow."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from e2e.test_segment_editor import UI_TIMEOUT_MS, choose_effect, open_segment_editor
-from e2e.views import drag, frames_painted, state, wait_for_state, wait_for_views
+from e2e.views import STATE_TIMEOUT_S, drag, frames_painted, state, wait_for_state, wait_for_views
 
 pytestmark = pytest.mark.browser
 GROW_TIMEOUT_S = 300  # a whole-head grow takes 10-60 s on the shared machine
@@ -35,8 +37,17 @@ def whole_head_seeds(page) -> None:
 
 
 def start_growing(page) -> None:
-    page.locator(".seg-auto-start").click()
-    wait_for_state(page, "seg_busy", "Grow from seeds")
+    """Click Initialize until the server computes (the effect chosen a moment ago may not have reached
+    the server yet: it refuses "choose Grow from seeds first", and the click is made again)."""
+    deadline = time.monotonic() + STATE_TIMEOUT_S
+    while True:
+        page.locator(".seg-auto-start").click()
+        try:
+            wait_for_state(page, "seg_busy", "Grow from seeds", timeout_s=3)
+            return
+        except AssertionError:
+            if time.monotonic() > deadline:
+                raise
 
 
 def wait_until_done(page) -> None:
@@ -69,6 +80,7 @@ def test_a_drag_in_red_paints_frames_while_grow_from_seeds_computes(a_browser, t
         open_segment_editor(other)
         if state(other, "seg_busy"):
             other.locator(".seg-busy").wait_for(timeout=UI_TIMEOUT_MS)
+            other.wait_for_timeout(600)  # the panel's opening animation, for the screenshot only
             other.screenshot(path=str(artifacts / "long_edit_second_tab_busy.png"))
         wait_until_done(page)
         other.locator(".seg-busy").wait_for(state="hidden", timeout=UI_TIMEOUT_MS)
@@ -94,6 +106,7 @@ def test_a_reload_during_the_computation_finds_it_busy_and_an_undo_meanwhile_dro
     open_segment_editor(page)
     if state(page, "seg_busy"):  # (a fast machine may have finished)
         page.locator(".seg-busy").wait_for(timeout=UI_TIMEOUT_MS)
+        page.wait_for_timeout(600)  # the panel's opening animation, for the screenshot only
         page.screenshot(path=str(artifacts / "long_edit_after_reload.png"))
     wait_until_done(page)
     wait_for_state(page, "seg_auto_complete", "grow_from_seeds")

@@ -105,7 +105,7 @@ class LongEdits:
         if edit_inputs(self.editor) != before:
             edit.drop()
             raise LongEditDropped(f"the segmentation changed while {edit.label.lower()} computed (an undo, "
-                                  f"a closed scene or a removed node): its result was dropped, apply it again")
+                                  f"a closed scene or a removed node): its result was dropped: start it again")
         return edit.finish(result)
 
     def _end(self) -> None:
