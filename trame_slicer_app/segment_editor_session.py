@@ -307,6 +307,10 @@ class SegmentEditorSession:
         voxels changed (one undo step), or raising LongEditDropped. Refusals are raised here."""
         return self.long_edits.start("Joint smoothing", lambda: joint_smoothing.prepare(self.editor, factor))
 
+    def start_margin(self, margin_mm: float):
+        """apply_margin computed in a worker (seconds on a whole-head segment): an asyncio task."""
+        return self.long_edits.start("Margin", lambda: margin.prepare(self.editor, margin_mm))
+
     def start_auto_complete(self, effect: str, seed_locality: float = 0.0, axis: str = "all"):
         """auto_complete_start computed in a worker: an asyncio task giving the preview."""
         if effect not in AUTO_COMPLETE_EFFECTS:

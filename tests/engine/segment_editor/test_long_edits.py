@@ -178,3 +178,23 @@ def test_a_grow_from_seeds_cancelled_or_dropped_leaves_no_preview(segments, seed
                                    lambda _task: an_engine.scene.RemoveNode(segmentation))
     assert isinstance(result, LongEditDropped)
     assert segments.busy() is None
+
+
+def test_margin_in_a_worker_equals_the_synchronous_path_and_sets_the_segment_it_read(segments, slab_tissues,
+                                                                                      an_undo):
+    bone = slab_tissues["bone"]
+    segments.set_active_segment(bone)
+    before = segments.segment_array(bone).copy()
+    segments.apply_margin(2.0)
+    synchronous = segments.segment_array(bone).copy()
+    an_undo.undo()
+
+    def choose_another(_task):  # the active segment changes meanwhile: the margin still goes to bone
+        segments.set_active_segment(slab_tissues["soft"])
+
+    changed, ticks = while_ticking(lambda: segments.start_margin(2.0), choose_another)
+    assert changed > 0 and ticks > 0
+    assert np.array_equal(segments.segment_array(bone), synchronous)
+    assert an_undo.undo_label == "Grow"
+    an_undo.undo()
+    assert np.array_equal(segments.segment_array(bone), before)

@@ -117,7 +117,8 @@ class ComputedEffects:
             "seg_threshold_auto": lambda method=None, mode="above", *_: self._auto_threshold(method, mode),
             "seg_threshold_apply": lambda *_: s.apply_threshold(*self._current_range()),
             "seg_threshold_as_mask": lambda *_: s.use_threshold_as_intensity_mask(*self._current_range()),
-            "seg_margin": lambda mm=None, *_: s.apply_margin(a_number(-margin.MAX_MARGIN_MM, margin.MAX_MARGIN_MM)(mm)),
+            "seg_margin": lambda mm=None, *_: self._watch(s.start_margin(
+                a_number(-margin.MAX_MARGIN_MM, margin.MAX_MARGIN_MM)(mm))),
             "seg_hollow": lambda mm=None, mode=None, *_: s.apply_hollow(
                 a_number(0, hollow.MAX_SHELL_MM)(mm), one_of(hollow.SHELL_MODES)(mode)),
             "seg_smooth": lambda method=None, mm=None, factor=0.5, *_: self._smooth(
