@@ -8,6 +8,7 @@ For each edit it prints, for both paths: the edit's own wall time (from the trig
 applied), the ticks of a 10 ms asyncio timer meanwhile and the longest gap between two ticks (what a
 view's frames, a click or another user's tab waits at worst). Edits:
 - joint smoothing (factor 0.5) of bone (>= 300 HU) and soft tissue (0..100 HU) over the whole head;
+- fill between slices of bone (>= 300 HU) drawn on every fifth slice of the whole head;
 - grow from seeds with seeds thresholded over the whole head (brain-like 0..100 HU in the middle of
   every third slice, bone >= 700 HU on every third slice): the first run, then a seed locality change.
 
@@ -102,9 +103,24 @@ def grow_from_seeds(path: Path) -> dict:
     return figures
 
 
+def fill_between_slices(path: Path) -> dict:
+    _engine, session, _undo = session_on(path)
+    ct = session.editor.source_array()
+    slices = np.zeros(ct.shape, bool)
+    slices[::5] = ct[::5] >= 300
+    session.add_segment("slices")
+    session.apply_modifier(slices, "add")
+    on_loop = asyncio.run(measured(lambda: session.auto_complete_start("fill_between_slices")))
+    session.auto_complete_cancel()
+    in_worker = asyncio.run(measured(lambda: session.start_auto_complete("fill_between_slices")))
+    session.auto_complete_cancel()
+    return {"on_loop": on_loop, "in_worker": in_worker}
+
+
 if __name__ == "__main__":
     ct_path = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO / "tests" / ".data" / "cranium_ct.nrrd"
     print("load average", os.getloadavg(), flush=True)
     print("joint smoothing, whole head", joint_smoothing(ct_path), flush=True)
     print("grow from seeds, whole-head seeds", grow_from_seeds(ct_path), flush=True)
+    print("fill between slices, whole head", fill_between_slices(ct_path), flush=True)
     print("load average", os.getloadavg(), flush=True)
