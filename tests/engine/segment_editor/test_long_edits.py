@@ -198,3 +198,15 @@ def test_margin_in_a_worker_equals_the_synchronous_path_and_sets_the_segment_it_
     assert an_undo.undo_label == "Grow"
     an_undo.undo()
     assert np.array_equal(segments.segment_array(bone), before)
+
+
+def test_the_3d_surfaces_rebuilt_during_the_computation_do_not_drop_it(segments, slab_tissues, an_undo):
+    """With Show 3D on the panel's poll rebuilds the surfaces once edits pause, on the loop, while a long
+    edit computes: a surface is not a change of the voxels, the result is applied."""
+    segments.show_3d(True)
+    segments.apply_modifier(np.ones((2, 2, 2), bool), "add", (50, 2, 2))  # in the air: a surface waits
+    assert segments.editor.surfaces._pending
+    changed, _ticks = while_ticking(lambda: segments.start_joint_smoothing(0.5),
+                                    lambda _task: segments.editor.surfaces.flush())
+    assert not isinstance(changed, Exception), changed
+    assert changed > 0 and an_undo.undo_label == "Joint smoothing"
