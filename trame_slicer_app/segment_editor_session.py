@@ -367,6 +367,10 @@ class SegmentEditorSession:
         if self._computing_auto is session:
             self._computing_auto = None
 
+    def auto_complete_computing(self) -> bool:
+        """Whether a grow from seeds / fill between slices run is computing in the worker."""
+        return self._computing_auto is not None
+
     def cancel_long_edit(self) -> bool:
         """Drop the result of the long edit computing (it finishes in the worker, unapplied)."""
         return self.long_edits.cancel()

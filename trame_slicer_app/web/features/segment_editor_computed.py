@@ -171,6 +171,9 @@ class ComputedEffects:
             task = self.segments.start_auto_complete(effect, axis=one_of(list(AXES))(option))
 
         def started(preview: dict) -> None:
+            if self.panel.effect != effect:  # another effect was chosen meanwhile (and cancelled it)
+                self.segments.auto_complete_cancel()
+                return
             self._auto_effect = effect
             self._show_auto(preview)
 
@@ -239,6 +242,8 @@ class ComputedEffects:
         """Another effect was chosen: an auto-complete in progress is cancelled, as in Slicer."""
         if self._auto_effect is not None:
             self._auto_end(apply=False)
+        elif self.segments.auto_complete_computing():  # a first run: nothing shown yet, its result dropped
+            self.segments.auto_complete_cancel()
 
     # -- files ------------------------------------------------------------------------------------
     def _offer(self, path: Path, name: str) -> None:
