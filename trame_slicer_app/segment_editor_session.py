@@ -18,11 +18,21 @@ from vtkmodules.vtkCommonMath import vtkMatrix4x4
 from .engine.scene.scene_nodes import nodes_of_class
 from .engine.segment_editor import masking
 from .engine.segment_editor import segment_list as segments
-from .engine.segment_editor.effects import hollow, islands, logical, margin, mask_volume, smoothing, threshold
+from .engine.segment_editor.effects import (
+    hollow,
+    islands,
+    joint_smoothing,
+    logical,
+    margin,
+    mask_volume,
+    smoothing,
+    threshold,
+)
 from .engine.segment_editor.effects.auto_complete import AutoComplete
 from .engine.segment_editor.effects.fill_between_slices import FillBetweenSlices
 from .engine.segment_editor.effects.grow_from_seeds import GrowFromSeeds
 from .engine.segment_editor.errors import SegmentEditorError
+from .engine.segment_editor.long_edit import LongEdit, LongEditDropped, LongEdits
 from .engine.segment_editor.segment_editor import MODES, SegmentEditor
 from .engine.segment_editor.segment_export import export_models
 from .engine.segment_editor.segment_statistics import segment_statistics, statistics_csv
@@ -32,7 +42,7 @@ from .scene_data import save_node
 
 AUTO_COMPLETE_EFFECTS = ("grow_from_seeds", "fill_between_slices")
 
-__all__ = ["MODES", "SegmentEditorError", "SegmentEditorSession"]
+__all__ = ["MODES", "LongEditDropped", "SegmentEditorError", "SegmentEditorSession"]
 
 
 class SegmentEditorSession:
@@ -42,6 +52,10 @@ class SegmentEditorSession:
         self.editor = SegmentEditor(engine, undo)
         self._engine = engine
         self._auto_complete: AutoComplete | None = None
+        # Long edits (joint smoothing, grow from seeds) compute in a worker thread: ``start_*``
+        # methods return an asyncio task; the editor refuses edits until it ends (long_edit.py).
+        self.long_edits = LongEdits(self.editor)
+        self._computing_auto: AutoComplete | None = None  # the auto-complete whose run is in the worker
 
     # -- what is being edited -----------------------------------------------------------------
     @property
@@ -56,7 +70,8 @@ class SegmentEditorSession:
         fill_2d, outline_2d, surface_3d, opacity 0..1 (3D), opacity_fill_2d, opacity_outline_2d,
         opacity_surface_3d, locked), ``masking`` (editable_area,
         mask_segment_id, intensity_mask, intensity_range [low, high], overwrite), ``show_3d`` and
-        ``smoothing`` (0..1), and ``segmentations`` (every segmentation in the scene: id, name)."""
+        ``smoothing`` (0..1), ``segmentations`` (every segmentation in the scene: id, name) and
+        ``busy`` (the label of the long edit computing, None when none)."""
         editor = self.editor
         segmentation, volume = editor.segmentation, editor.source_volume
         return {
@@ -69,6 +84,7 @@ class SegmentEditorSession:
             "show_3d": surface_shown(segmentation) if segmentation else False,
             "smoothing": smoothing_factor(segmentation) if segmentation else 0.5,
             "segmentations": self.segmentations(),
+            "busy": editor.busy,
         }
 
     def segmentations(self) -> list[dict]:
@@ -244,6 +260,7 @@ class SegmentEditorSession:
         "y", "z") from the visible segments; returns the preview (see auto_complete_preview)."""
         if effect not in AUTO_COMPLETE_EFFECTS:
             raise SegmentEditorError(f"auto-complete effect is one of {', '.join(AUTO_COMPLETE_EFFECTS)}")
+        self.editor.refuse_if_busy()
         self.auto_complete_cancel()
         session = (GrowFromSeeds(self.editor, seed_locality) if effect == "grow_from_seeds"
                    else FillBetweenSlices(self.editor, axis))
@@ -253,6 +270,7 @@ class SegmentEditorSession:
 
     def auto_complete_update(self) -> dict:
         """Compute again after the seeds were edited; returns the preview."""
+        self.editor.refuse_if_busy()
         self._require_auto_complete().update()
         return self.auto_complete_preview()
 
@@ -263,6 +281,7 @@ class SegmentEditorSession:
         if not isinstance(session, GrowFromSeeds):
             GrowFromSeeds.check_seed_locality(value)
             return None
+        self.editor.refuse_if_busy()
         session.set_seed_locality(value)
         session.update()
         return self.auto_complete_preview()
@@ -275,13 +294,95 @@ class SegmentEditorSession:
     def auto_complete_apply(self) -> int:
         """The preview becomes the segments (one undo step); the effect ends."""
         session = self._require_auto_complete()
+        self.editor.refuse_if_busy()
         self._auto_complete = None
         return session.apply()
 
     def auto_complete_cancel(self) -> None:
-        if self._auto_complete is not None:
-            self._auto_complete.cancel()
-        self._auto_complete = None
+        """End the auto-complete effect; a run of it computing in the worker is dropped when it ends."""
+        session, self._auto_complete = self._auto_complete, None
+        if self._computing_auto is not None:
+            self.long_edits.cancel()  # its drop cancels its session once the worker let go of it
+        if session is not None and session is not self._computing_auto:
+            session.cancel()
+
+    # -- long edits: computed in a worker, applied on the loop (long_edit.py) -----------------------
+    def start_joint_smoothing(self, factor: float = 0.5):
+        """Joint smoothing of the visible segments, computed in a worker: an asyncio task giving the
+        voxels changed (one undo step), or raising LongEditDropped. Refusals are raised here."""
+        return self.long_edits.start("Joint smoothing", lambda: joint_smoothing.prepare(self.editor, factor))
+
+    def start_margin(self, margin_mm: float):
+        """apply_margin computed in a worker (seconds on a whole-head segment): an asyncio task."""
+        return self.long_edits.start("Margin", lambda: margin.prepare(self.editor, margin_mm))
+
+    def start_auto_complete(self, effect: str, seed_locality: float = 0.0, axis: str = "all"):
+        """auto_complete_start computed in a worker: an asyncio task giving the preview."""
+        if effect not in AUTO_COMPLETE_EFFECTS:
+            raise SegmentEditorError(f"auto-complete effect is one of {', '.join(AUTO_COMPLETE_EFFECTS)}")
+        self.editor.refuse_if_busy()
+        session = (GrowFromSeeds(self.editor, seed_locality) if effect == "grow_from_seeds"
+                   else FillBetweenSlices(self.editor, axis))
+        try:
+            return self._start_auto(session, new=True)
+        except BaseException:
+            session.cancel()
+            raise
+
+    def start_auto_complete_update(self):
+        """auto_complete_update computed in a worker: an asyncio task giving the preview."""
+        return self._start_auto(self._require_auto_complete(), new=False)
+
+    def start_seed_locality(self, value: float):
+        """set_seed_locality: while grow from seeds runs, an asyncio task computing its preview again
+        in a worker; otherwise None (the value is checked and kept for the next start)."""
+        session = self._auto_complete
+        if not isinstance(session, GrowFromSeeds):
+            GrowFromSeeds.check_seed_locality(value)
+            return None
+        self.editor.refuse_if_busy()
+        session.set_seed_locality(value)
+        return self._start_auto(session, new=False)
+
+    def _start_auto(self, session: AutoComplete, new: bool):
+        def prepare() -> LongEdit:
+            edit = session.prepare_compute()
+            finish, drop = edit.finish, edit.drop
+
+            def finished(result) -> dict:
+                finish(result)
+                if new:
+                    self.auto_complete_cancel()  # (nothing runs: the editor was busy until now)
+                    self._auto_complete = session
+                return self.auto_complete_preview()
+
+            def dropped() -> None:
+                drop()
+                if new or session is not self._auto_complete:
+                    session.cancel()  # a new run's session, or one cancelled meanwhile: ended
+
+            return LongEdit(edit.label, edit.compute, finished, dropped)
+
+        task = self.long_edits.start(session.label, prepare)
+        self._computing_auto = session
+        task.add_done_callback(lambda _task: self._end_auto_computing(session))
+        return task
+
+    def _end_auto_computing(self, session: AutoComplete) -> None:
+        if self._computing_auto is session:
+            self._computing_auto = None
+
+    def auto_complete_computing(self) -> bool:
+        """Whether a grow from seeds / fill between slices run is computing in the worker."""
+        return self._computing_auto is not None
+
+    def cancel_long_edit(self) -> bool:
+        """Drop the result of the long edit computing (it finishes in the worker, unapplied)."""
+        return self.long_edits.cancel()
+
+    def busy(self) -> str | None:
+        """The label of the long edit computing, None when none."""
+        return self.editor.busy
 
     def _require_auto_complete(self) -> AutoComplete:
         if self._auto_complete is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from app_state import feature, set_state
+from segment_long_edits import trigger_to_the_end
 
 from trame_slicer_app.engine.views.interaction_mode import PAINT, WINDOW_LEVEL
 
@@ -218,10 +219,11 @@ def test_computed_effects_apply_through_their_triggers(the_app, panel):
     segment = fresh_segment(the_app, panel, "cube 2")
     segments.apply_modifier(np.ones((6, 20, 20), dtype=bool), "add", (40, 100, 100))
     before = segments.segment_array(segment).sum()
-    panel.triggers["seg_margin"](2.0)
-    assert segments.segment_array(segment).sum() > before
+    assert trigger_to_the_end(the_app, panel.triggers["seg_margin"], 2.0)  # in a worker
+    assert segments.segment_array(segment).sum() > before and the_app.state.seg_message == ""
     grown = segments.segment_array(segment).sum()
-    panel.triggers["seg_margin"](1e9)  # clamped to the engine's limit: refused or bounded, never a crash
+    # clamped to the engine's limit: refused or bounded, never a crash
+    trigger_to_the_end(the_app, panel.triggers["seg_margin"], 1e9)
     panel.triggers["seg_hollow"](1.0, "inside")
     assert segments.segment_array(segment).sum() < segments.segment_array(segment).size
     panel.triggers["seg_logical"]("clear", None)
@@ -270,7 +272,7 @@ def test_fill_between_slices_previews_in_the_label_layer_and_applies(the_app, pa
     segments.apply_modifier(np.ones((1, 10, 10), dtype=bool), "add", (30, 100, 100))
     segments.apply_modifier(np.ones((1, 10, 10), dtype=bool), "add", (40, 100, 100))
     set_state(the_app, seg_effect="fill_between_slices")
-    panel.triggers["seg_auto_start"]("all")
+    assert trigger_to_the_end(the_app, panel.triggers["seg_auto_start"], "all")
     assert the_app.state.seg_auto_complete == "fill_between_slices"
     assert panel.computed.label_preview.visible
     composite = the_app.session.view("Red").logic.GetSliceCompositeNode()

@@ -9,6 +9,7 @@ from dataclasses import fields
 import numpy as np
 import pytest
 from app_state import feature, set_state
+from segment_long_edits import trigger_to_the_end
 
 HOSTILE = [3, float("nan"), [1], {"a": 1}, "x" * 10_000, True, "volume"]
 
@@ -120,8 +121,8 @@ def test_joint_smoothing_with_its_factor_through_the_panel(the_app, panel):
     panel.triggers["seg_smooth"]("joint", 3.0, "strong")  # a bad factor: a message, nothing changed
     assert "not a number" in the_app.state.seg_message
     assert np.array_equal(segments.segment_array(first), bone)
-    panel.triggers["seg_smooth"]("joint", 3.0, 0.5)
-    assert the_app.state.seg_message == ""
+    assert trigger_to_the_end(the_app, panel.triggers["seg_smooth"], "joint", 3.0, 0.5)  # in a worker
+    assert the_app.state.seg_message == "" and the_app.state.seg_busy is None
     assert the_app.session.undo.undo_label == "Joint smoothing"
     assert not (segments.segment_array(first) & segments.segment_array(second)).any()
     assert not np.array_equal(segments.segment_array(first), bone)
@@ -145,11 +146,11 @@ def test_moving_the_seed_locality_while_growing_updates_the_preview(the_app, pan
     seeds[60, 200:205, 40:200] = True
     segments.apply_modifier(seeds, "add")
     set_state(the_app, seg_effect="grow_from_seeds")
-    panel.triggers["seg_auto_start"](0.0)
+    assert trigger_to_the_end(the_app, panel.triggers["seg_auto_start"], 0.0)
     assert the_app.state.seg_auto_complete == "grow_from_seeds"
     preview = panel.computed.label_preview
     first = segments.auto_complete_preview()["labels"].copy()
-    panel.triggers["seg_seed_locality"](10.0)
+    assert trigger_to_the_end(the_app, panel.triggers["seg_seed_locality"], 10.0)
     assert the_app.state.seg_message == ""
     again = segments.auto_complete_preview()["labels"]
     assert not np.array_equal(first, again) and preview.visible
@@ -159,6 +160,44 @@ def test_moving_the_seed_locality_while_growing_updates_the_preview(the_app, pan
         assert np.array_equal(segments.auto_complete_preview()["labels"], again), junk
     panel.triggers["seg_auto_cancel"]()
     set_state(the_app, seg_effect=None)
+
+
+def test_a_grow_from_seeds_computing_in_a_worker_shows_busy_refuses_and_is_dropped_by_another_effect(
+        the_app, panel):
+    """A first run computing: every tab's seg_busy says so, an edit and an apply are refused with a
+    message; choosing another effect meanwhile drops its result (no preview comes); the busy line's Cancel
+    with nothing computing says so."""
+    segments = the_app.session.segments
+    for row in list(rows(the_app)):
+        panel.triggers["seg_visible"](row["id"], None, False)
+    fresh_segment(the_app, "in")
+    seeds = np.zeros(segments.editor.source_array().shape, bool)
+    seeds[60, 120:130, 120:140] = True
+    segments.apply_modifier(seeds, "add")
+    segments.add_segment("out")
+    seeds[:] = False
+    seeds[60, 40:45, 40:200] = True
+    segments.apply_modifier(seeds, "add")
+    set_state(the_app, seg_effect="grow_from_seeds")
+    seen = {}
+
+    def meanwhile() -> None:
+        seen["busy"] = the_app.state.seg_busy
+        panel.triggers["seg_add"]()
+        seen["add"] = the_app.state.seg_message
+        panel.triggers["seg_auto_apply"]()
+        seen["apply"] = the_app.state.seg_message
+        set_state(the_app, seg_effect=None)  # another effect: the run is cancelled
+
+    count = len(rows(the_app))
+    assert trigger_to_the_end(the_app, panel.triggers["seg_auto_start"], 0.0, during=meanwhile)
+    assert seen["busy"] == "Grow from seeds"
+    assert "is computing" in seen["add"] and "is computing" in seen["apply"]
+    assert len(rows(the_app)) == count
+    assert the_app.state.seg_busy is None and the_app.state.seg_auto_complete is None
+    assert "cancelled" in the_app.state.seg_message and not panel.computed.label_preview.visible
+    panel.triggers["seg_long_cancel"]("junk", 3)
+    assert the_app.state.seg_message == "nothing is computing"
 
 
 def test_the_filter_text_and_the_display_rows_are_each_tabs_own(the_app, panel):

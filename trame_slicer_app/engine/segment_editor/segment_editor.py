@@ -47,6 +47,14 @@ class SegmentEditor:
         # Told every voxel edit made through the editor (after it is done): an auto-complete
         # effect learns where its seeds changed without reading every segment again.
         self.voxel_edit_listeners: list = []
+        # The label of the long edit computing in a worker (long_edit.py), None when none: the
+        # editor's edits are refused meanwhile.
+        self.busy: str | None = None
+
+    def refuse_if_busy(self) -> None:
+        if self.busy is not None:
+            raise SegmentEditorError(f"{self.busy} is computing: wait for it to finish (or cancel it) "
+                                     f"before editing the segmentation")
 
     # -- the parameter node and what it points at ---------------------------------------
     @property
@@ -68,6 +76,7 @@ class SegmentEditor:
 
     def select(self, segmentation_node, volume=None) -> None:
         """Edit this segmentation, on ``volume`` (default: its reference volume or the shown one)."""
+        self.refuse_if_busy()
         if volume is None:
             volume = segmentation_node.GetNodeReference("referenceImageGeometryRef") or self.shown_volume()
         if volume is None:
@@ -86,6 +95,7 @@ class SegmentEditor:
 
     def create_segmentation(self, volume=None, name: str | None = None):
         """A new segmentation on ``volume`` (default: the shown volume), made the edited one."""
+        self.refuse_if_busy()
         volume = volume or self.shown_volume()
         if self.undo is not None:
             self.undo.checkpoint("New segmentation")
@@ -122,6 +132,7 @@ class SegmentEditor:
 
     # -- segments (each an undo step) ---------------------------------------------------------------
     def add_segment(self, name: str | None = None, colour: str | None = None) -> str:
+        self.refuse_if_busy()
         segmentation, _volume = self.require()
         segment_id = segments.add_segment(segmentation, name, colour)
         state = _segment_properties(segmentation, segment_id)
@@ -140,6 +151,7 @@ class SegmentEditor:
         return segment_id
 
     def remove_segment(self, segment_id: str) -> None:
+        self.refuse_if_busy()
         segmentation, volume = self.require()
         segments.require_segment(segmentation, segment_id)
         state = _segment_properties(segmentation, segment_id)
@@ -165,6 +177,7 @@ class SegmentEditor:
 
     def edit_segment(self, segment_id: str, label: str, change) -> None:
         """Apply ``change(segmentation)`` to one segment's properties as one undo step."""
+        self.refuse_if_busy()
         segmentation, _volume = self.require()
         segments.require_segment(segmentation, segment_id)
         before = _segment_properties(segmentation, segment_id)
@@ -182,6 +195,7 @@ class SegmentEditor:
         to the active segment (or ``segment_id``): "add", "remove" or "set" (inside the mask's box),
         honouring the masking settings as Slicer does (unless ``bypass_masking``). One undo step;
         returns how many of the segment's voxels changed (0: nothing changed, no step)."""
+        self.refuse_if_busy()
         segmentation, volume = self.require()
         segment_id = segment_id or self.require_active_segment()
         segment = self._editable_segment(segmentation, segment_id)
@@ -203,6 +217,7 @@ class SegmentEditor:
     def apply_segment_masks(self, masks: dict, label: str, bypass_masking: bool = True) -> int:
         """Set several segments at once, each to its whole-volume bool mask, as ONE undo step
         (joint smoothing, grow from seeds, split islands). Returns how many voxels changed in all."""
+        self.refuse_if_busy()
         segmentation, volume = self.require()
         shape = volume_shape(volume)
         changes = []

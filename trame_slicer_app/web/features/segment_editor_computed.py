@@ -8,6 +8,8 @@ numbers within the engine's named limits) before they reach the engine, which ch
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import math
 import zipfile
 from pathlib import Path
@@ -22,6 +24,8 @@ from ...engine.segment_editor.segment_list import hex_to_rgb
 from ...engine.segment_editor.threshold_preview_display import ThresholdPreview
 from ..downloads import DownloadFolder, download_name
 from ..mrml_binding import BindingError, a_number, one_of
+
+log = logging.getLogger(__name__)
 
 COMPUTED_EFFECTS = ("grow_from_seeds", "fill_between_slices", "threshold", "margin", "hollow", "smoothing",
                     "islands", "logical_operators", "mask_volume")
@@ -111,10 +115,11 @@ class ComputedEffects:
             "seg_threshold_auto": lambda method=None, mode="above", *_: self._auto_threshold(method, mode),
             "seg_threshold_apply": lambda *_: s.apply_threshold(*self._current_range()),
             "seg_threshold_as_mask": lambda *_: s.use_threshold_as_intensity_mask(*self._current_range()),
-            "seg_margin": lambda mm=None, *_: s.apply_margin(a_number(-margin.MAX_MARGIN_MM, margin.MAX_MARGIN_MM)(mm)),
+            "seg_margin": lambda mm=None, *_: self._watch(s.start_margin(
+                a_number(-margin.MAX_MARGIN_MM, margin.MAX_MARGIN_MM)(mm))),
             "seg_hollow": lambda mm=None, mode=None, *_: s.apply_hollow(
                 a_number(0, hollow.MAX_SHELL_MM)(mm), one_of(hollow.SHELL_MODES)(mode)),
-            "seg_smooth": lambda method=None, mm=None, factor=0.5, *_: s.apply_smoothing(
+            "seg_smooth": lambda method=None, mm=None, factor=0.5, *_: self._smooth(
                 one_of(smoothing.METHODS)(method), a_number(0, smoothing.MAX_KERNEL_MM)(mm), a_number(0, 1)(factor)),
             "seg_seed_locality": lambda value=None, *_: self._seed_locality(value),
             "seg_islands": lambda operation=None, minimum=1000, *_: self._islands(operation, minimum),
@@ -125,7 +130,8 @@ class ComputedEffects:
                 one_of(mask_volume.MODES)(mode), a_number(-MAX_FILL_VALUE, MAX_FILL_VALUE)(fill),
                 a_number(-MAX_FILL_VALUE, MAX_FILL_VALUE)(inside)),
             "seg_auto_start": lambda option=None, *_: self._auto_start(option),
-            "seg_auto_update": lambda *_: self._show_auto(s.auto_complete_update()),
+            "seg_auto_update": lambda *_: self._watch(s.start_auto_complete_update(), self._show_auto),
+            "seg_long_cancel": lambda *_: self._cancel_long_edit(),
             "seg_auto_apply": lambda *_: self._auto_end(apply=True),
             "seg_auto_cancel": lambda *_: self._auto_end(apply=False),
             "seg_save": lambda kind=None, *_: self._save(one_of(list(SAVE_KINDS) + list(MODEL_FORMATS))(kind)),
@@ -158,17 +164,58 @@ class ComputedEffects:
         if effect not in AUTO_COMPLETE:
             raise BindingError("choose Grow from seeds or Fill between slices first")
         if effect == "grow_from_seeds":
-            preview = self.segments.auto_complete_start(effect, seed_locality=a_number(0, MAX_SEED_LOCALITY)(option))
+            task = self.segments.start_auto_complete(effect, seed_locality=a_number(0, MAX_SEED_LOCALITY)(option))
         else:
-            preview = self.segments.auto_complete_start(effect, axis=one_of(list(AXES))(option))
-        self._auto_effect = effect
-        self._show_auto(preview)
+            task = self.segments.start_auto_complete(effect, axis=one_of(list(AXES))(option))
+
+        def started(preview: dict) -> None:
+            if self.panel.effect != effect:  # another effect was chosen meanwhile (and cancelled it)
+                self.segments.auto_complete_cancel()
+                return
+            self._auto_effect = effect
+            self._show_auto(preview)
+
+        self._watch(task, started)
 
     def _seed_locality(self, value) -> None:
         """The slider moved: while grow from seeds runs its preview follows (Slicer's auto-update)."""
-        preview = self.segments.set_seed_locality(a_number(0, MAX_SEED_LOCALITY)(value))
-        if preview is not None and self._auto_effect == "grow_from_seeds":
-            self._show_auto(preview)
+        task = self.segments.start_seed_locality(a_number(0, MAX_SEED_LOCALITY)(value))
+        if task is not None:
+            self._watch(task, lambda preview: self._show_auto(preview) if self._auto_effect == "grow_from_seeds"
+                        else None)
+
+    # -- long edits: computed in a worker while the views stay live (decision 0025, addendum) ------
+    def _smooth(self, method: str, kernel_mm: float, factor: float) -> None:
+        if method == "joint":
+            self._watch(self.segments.start_joint_smoothing(factor))
+        else:
+            self.segments.apply_smoothing(method, kernel_mm, factor)
+
+    def _watch(self, task, on_result=None) -> None:
+        """The trigger returns at once (the tabs see ``seg_busy``); when the task ends its result is
+        shown (``on_result``, on the loop) or its refusal / drop becomes the panel's message."""
+        def ended(done) -> None:
+            message = ""
+            try:
+                result = done.result()
+                if on_result is not None:
+                    on_result(result)
+            except asyncio.CancelledError:
+                message = "the computation was stopped"
+            except (ValueError, TypeError, OSError) as refusal:  # refused or dropped: a user can read it
+                message = str(refusal) or "refused"
+            except Exception:  # a failure must not leave the panel busy
+                log.exception("long segment edit failed")
+                message = "the computation failed (see the server's log)"
+            self.panel.long_edit_ended(message)
+
+        task.add_done_callback(ended)
+
+    def _cancel_long_edit(self) -> None:
+        """The busy line's Cancel: the running computation's result is dropped when it comes (an
+        auto-complete keeps its previous preview, a first run ends the effect)."""
+        if not self.segments.cancel_long_edit():
+            raise BindingError("nothing is computing")
 
     def _show_auto(self, preview: dict) -> None:
         state = self.segments.state()
@@ -178,6 +225,8 @@ class ComputedEffects:
         self.panel.state.seg_auto_complete = self._auto_effect
 
     def _auto_end(self, apply: bool) -> None:
+        if apply and self.segments.busy():
+            raise BindingError(f"{self.segments.busy()} is computing: wait for it before applying")
         self.label_preview.hide()
         self._auto_effect = None
         self._limits_of: tuple = (None, None)  # (source volume id, [low, high])
@@ -191,6 +240,8 @@ class ComputedEffects:
         """Another effect was chosen: an auto-complete in progress is cancelled, as in Slicer."""
         if self._auto_effect is not None:
             self._auto_end(apply=False)
+        elif self.segments.auto_complete_computing():  # a first run: nothing shown yet, its result dropped
+            self.segments.auto_complete_cancel()
 
     # -- files ------------------------------------------------------------------------------------
     def _offer(self, path: Path, name: str) -> None:

@@ -45,8 +45,9 @@ def _number(key: str, label: str, css: str) -> None:
 
 
 def _apply(trigger: str, arguments: str = "[]", title: str = "Apply", css: str = "seg-apply") -> None:
+    # disabled while a long edit computes (seg_busy): the server would refuse it anyway
     v3.VBtn(title, size="small", color="primary", variant="tonal", classes=f"{css} mt-1",
-            click=f"trigger('{trigger}', {arguments})")
+            disabled=("!!seg_busy",), click=f"trigger('{trigger}', {arguments})")
 
 
 def build_effect_buttons() -> None:
@@ -113,7 +114,8 @@ def build_effect_options() -> None:
                 _apply("seg_auto_start", f"[{option}]", title="Initialize", css="seg-auto-start")
                 for trigger, title in (("seg_auto_update", "Update"), ("seg_auto_apply", "Apply"),
                                        ("seg_auto_cancel", "Cancel")):
-                    v3.VBtn(title, size="small", variant="tonal", disabled=("!seg_auto_complete",),
+                    busy = "" if trigger == "seg_auto_cancel" else " || !!seg_busy"  # Cancel drops a run
+                    v3.VBtn(title, size="small", variant="tonal", disabled=(f"!seg_auto_complete{busy}",),
                             classes=f"{trigger.replace('_', '-')} mt-1", click=f"trigger('{trigger}')")
 
 

@@ -55,6 +55,7 @@ class SegmentEditorState:
 
     seg_message: str = ""  # the last refusal or note, for the message line
     seg_auto_complete: str | None = None  # the grow from seeds / fill between slices in progress
+    seg_busy: str | None = None  # the long edit computing in a worker ("Joint smoothing"), None when none
     seg_shortcut_keys: tuple = SHORTCUT_KEYS
     seg_effects_available: tuple = ()
     # The effects that take the left button: their titles and icons, for the toolbar's chip.
@@ -164,7 +165,7 @@ class SegmentEditorPanel(Feature):
         message = self._message or self.effects.target.last_message
         if self.effects.level_tracing.last_message and self._effect == "level_tracing":
             message = self.effects.level_tracing.last_message
-        return {"seg_message": message}
+        return {"seg_message": message, "seg_busy": self.segments.busy()}
 
     def _current_effect(self):
         # An effect that uses the mouse is put away by Escape or by placing a markup (the views' mode
@@ -200,9 +201,20 @@ class SegmentEditorPanel(Feature):
                 self._message = str(refusal) or "refused"
             self.binding.refresh()
             self.state.seg_message = self._message
+            self.state.seg_busy = self.segments.busy()
             self.state.update(self._undo_state())
 
         return run
+
+    def long_edit_ended(self, message: str) -> None:
+        """A long edit's task ended (applied, refused, dropped): its message, the fresh state, pushed
+        at once (a done callback is no trigger: nothing flushes after it)."""
+        self._message = message
+        self.binding.refresh()
+        with self.state:
+            self.state.seg_message = message
+            self.state.seg_busy = self.segments.busy()
+            self.state.update(self._undo_state())
 
     def _undo_state(self) -> dict:
         undo = self.session.undo

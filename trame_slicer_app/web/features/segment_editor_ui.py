@@ -79,6 +79,14 @@ def build_panel() -> None:
     with html.Div(classes="segment-editor-panel"):
         v3.VAlert(text=("seg_message",), v_if="seg_message", type="warning", density="compact",
                   variant="tonal", classes="seg-message mb-2")
+        # A long edit computing in a worker (joint smoothing, grow from seeds): the views stay live,
+        # every tab sees it, edits of the segmentation are refused until it ends or is cancelled.
+        with html.Div(v_if="seg_busy", classes="seg-busy mb-2"):
+            v3.VProgressLinear(indeterminate=True, color="primary", height=3)
+            with html.Div(classes="d-flex align-center ga-2 text-body-2"):
+                html.Span("{{ seg_busy }} is computing...", classes="seg-busy-label")
+                v3.VBtn("Cancel", size="x-small", variant="text", classes="seg-busy-cancel",
+                        click="trigger('seg_long_cancel')")
         with html.Div(v_if="!seg_state.segmentation_id"):
             html.Div("No segmentation is being edited.", classes="text-medium-emphasis mb-2")
             v3.VBtn("Create segmentation", prepend_icon="mdi-plus", classes="seg-create", size="small",

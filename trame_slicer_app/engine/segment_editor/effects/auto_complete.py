@@ -13,11 +13,13 @@ from collections.abc import Callable
 import numpy as np
 
 from ..errors import SegmentEditorError
+from ..long_edit import LongEdit
 from ..segment_editor import SegmentEditor
 from ..segment_list import segment_ids
 
-# (seed labels, segment ids) -> (result labels inside a box, that box): outside it the result is 0.
-Compute = Callable[[np.ndarray, list], tuple[np.ndarray, tuple[slice, slice, slice]]]
+# (seed labels, segment ids, spacing x y z) -> (result labels inside a box, that box): outside it the
+# result is 0. It may run in a worker thread (long_edit.py): it touches no object of the scene.
+Compute = Callable[[np.ndarray, list, tuple], tuple[np.ndarray, tuple[slice, slice, slice]]]
 
 
 class AutoComplete:
@@ -35,8 +37,17 @@ class AutoComplete:
         self.result_in_box: np.ndarray | None = None
         self._shape: tuple[int, int, int] | None = None
 
+    @property
+    def label(self) -> str:
+        return self._label
+
     def seeds(self) -> np.ndarray:
         """The visible segments as one int16 label map (z, y, x): 0 none, i+1 for segment_ids[i]."""
+        labels, self.segment_ids = self.read_seeds()
+        return labels
+
+    def read_seeds(self) -> tuple[np.ndarray, list[str]]:
+        """(the seeds' label map, their segment ids), read from the scene; nothing kept."""
         segmentation, _volume = self.editor.require()
         display = segmentation.GetDisplayNode()
         ids = [sid for sid in segment_ids(segmentation) if display.GetSegmentVisibility(sid)]
@@ -49,8 +60,7 @@ class AutoComplete:
         labels = np.zeros(masks[0].shape, dtype=np.int16)
         for index in range(len(masks) - 1, -1, -1):  # the first segment wins where seeds overlap
             labels[masks[index]] = index + 1
-        self.segment_ids = ids
-        return labels
+        return labels, ids
 
     def initialize(self) -> np.ndarray:
         """Compute from the current seeds; returns the preview label map (whole volume)."""
@@ -63,9 +73,20 @@ class AutoComplete:
 
     def compute(self) -> None:
         """Compute from the current seeds, keeping the result in its box (see preview_in_box)."""
-        labels = self.seeds()
-        self._shape = labels.shape
-        self.result_in_box, self.result_box = self._compute(labels, self.segment_ids)
+        edit = self.prepare_compute()
+        edit.finish(edit.compute())
+
+    def prepare_compute(self) -> LongEdit:
+        """The computation as a long edit (long_edit.py): the seeds are read now, ``compute`` may run
+        in a worker, ``finish`` keeps its result as the preview (``drop``: the result is not kept)."""
+        labels, ids = self.read_seeds()
+        spacing = tuple(self.editor.source_volume.GetSpacing())
+
+        def finish(result) -> None:
+            self.segment_ids, self._shape = ids, labels.shape
+            self.result_in_box, self.result_box = result
+
+        return LongEdit(self._label, lambda: self._compute(labels, ids, spacing), finish)
 
     def preview_in_box(self) -> tuple[tuple[int, int, int], np.ndarray]:
         """(offset z, y, x; labels inside the box): the preview without a whole-volume copy."""

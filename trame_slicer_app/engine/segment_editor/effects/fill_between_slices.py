@@ -20,8 +20,8 @@ class FillBetweenSlices(AutoComplete):
         super().__init__(editor, self._interpolate, minimum_segments=1, label="Fill between slices")
         self.axis = choice(axis, AXES, "the axis to fill along")
 
-    def _interpolate(self, seeds: np.ndarray, _ids: list) -> tuple[np.ndarray, tuple[slice, slice, slice]]:
+    def _interpolate(self, seeds: np.ndarray, _ids: list, spacing) -> tuple[np.ndarray, tuple[slice, slice, slice]]:
         interpolator = vtkITKMorphologicalContourInterpolator()
         interpolator.SetAxis(AXES[self.axis])
         whole = tuple(slice(0, n) for n in seeds.shape)
-        return run_filter(interpolator, to_vtk_image(seeds, self.editor.source_volume.GetSpacing())), whole
+        return run_filter(interpolator, to_vtk_image(seeds, spacing)), whole

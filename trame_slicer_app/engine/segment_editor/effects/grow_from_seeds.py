@@ -18,6 +18,7 @@ import numpy as np
 from slicer import vtkImageGrowCutSegment
 
 from ..errors import SegmentEditorError
+from ..long_edit import LongEdit
 from ..segment_editor import SegmentEditor
 from ..segment_list import segment_ids
 from ..voxel_grid import LABELMAP, segment_mask
@@ -30,7 +31,7 @@ SEED_BOX_GROWTH = 0.1
 
 class GrowFromSeeds(AutoComplete):
     def __init__(self, editor: SegmentEditor, seed_locality: float = 0.0) -> None:
-        super().__init__(editor, self._grow, minimum_segments=2, label="Grow from seeds")
+        super().__init__(editor, None, minimum_segments=2, label="Grow from seeds")
         self.set_seed_locality(seed_locality)
         self._filter = vtkImageGrowCutSegment()
         self._intensity = None
@@ -50,13 +51,49 @@ class GrowFromSeeds(AutoComplete):
             raise SegmentEditorError(f"seed locality is a number from 0 to {MAX_SEED_LOCALITY:g}")
         return float(value)
 
-    def compute(self) -> None:
+    def prepare_compute(self) -> LongEdit:
+        """The run as a long edit (long_edit.py). Read here, on the loop: the seeds (inside the kept
+        box, or all of them) and, when the box is new, the source volume's voxels inside it, as
+        copies. ``compute`` runs the filter this effect owns on them (in a worker, the loop turns
+        meanwhile); ``finish`` keeps the result; ``drop`` forgets the box so that the next run
+        starts afresh (the filter may hold the dropped run's inputs)."""
+        spacing = tuple(self.editor.source_volume.GetSpacing())
+        intensity = None
         if self._box is not None and self._only_edited_inside_box():
-            labels = self.seeds_in(self._box)
-            self._run(labels)
-        else:
-            super().compute()  # every seed read: _grow below chooses the box
-        self._remember_layers()
+            box, ids, shape = self._box, list(self.segment_ids), self._shape
+            seeds_in_box = self.seeds_in(box)
+        else:  # every seed read: the box is chosen again if a seed lies outside it
+            labels, ids = self.read_seeds()
+            box, shape = self._box, labels.shape
+            if box is None or np.count_nonzero(labels[box]) != np.count_nonzero(labels):
+                box = seed_box(labels)
+                intensity = to_vtk_image(self.editor.source_array()[box], spacing)
+            seeds_in_box = labels[box]
+        seeds_image = to_vtk_image(seeds_in_box, spacing)
+        locality = self.seed_locality
+        grow_cut = self._filter
+
+        def compute() -> np.ndarray:
+            if intensity is not None:
+                grow_cut.Reset()
+                grow_cut.SetIntensityVolume(intensity)
+            grow_cut.SetSeedLabelVolume(seeds_image)
+            grow_cut.SetDistancePenalty(locality)
+            grow_cut.Update()
+            return from_vtk_image(grow_cut.GetOutput())
+
+        def finish(result: np.ndarray) -> None:
+            if intensity is not None:
+                self._intensity = intensity
+            self._box, self.result_box, self.result_in_box = box, box, result
+            self.segment_ids, self._shape = ids, shape
+            self._remember_layers()
+
+        def drop() -> None:
+            self._box = None
+            self._layers = {}
+
+        return LongEdit(self._label, compute, finish, drop)
 
     def seeds_in(self, box) -> np.ndarray:
         """The seed label map inside ``box`` only (the same segments as the last full read)."""
@@ -67,23 +104,6 @@ class GrowFromSeeds(AutoComplete):
         for index in range(len(self.segment_ids) - 1, -1, -1):
             labels[segment_mask(segmentation, self.segment_ids[index], (offset, shape))] = index + 1
         return labels
-
-    def _grow(self, seeds: np.ndarray, _ids: list) -> tuple[np.ndarray, tuple[slice, slice, slice]]:
-        spacing = self.editor.source_volume.GetSpacing()
-        box = self._box
-        if box is None or np.count_nonzero(seeds[box]) != np.count_nonzero(seeds):  # a seed outside
-            box = self._box = seed_box(seeds)
-            self._filter.Reset()
-            self._intensity = to_vtk_image(self.editor.source_array()[box], spacing)
-            self._filter.SetIntensityVolume(self._intensity)
-        return self._run(seeds[box]), box
-
-    def _run(self, seeds_in_box: np.ndarray) -> np.ndarray:
-        self._filter.SetSeedLabelVolume(to_vtk_image(seeds_in_box, self.editor.source_volume.GetSpacing()))
-        self._filter.SetDistancePenalty(self.seed_locality)
-        self._filter.Update()
-        self.result_in_box = from_vtk_image(self._filter.GetOutput())
-        return self.result_in_box
 
     # -- knowing where the seeds changed -----------------------------------------------------------------
     def _seed_layers(self) -> dict[str, tuple[str, int]] | None:

@@ -27,6 +27,7 @@ from vtkmodules.vtkImagingStencil import vtkImageStencil, vtkPolyDataToImageSten
 
 from .. import masking
 from ..errors import SegmentEditorError
+from ..long_edit import LongEdit
 from ..segment_editor import SegmentEditor
 from ..segment_list import is_locked, segment_ids
 from .vtk_images import from_vtk_image, to_vtk_image
@@ -127,15 +128,24 @@ def smoothed_label_masks(labels: np.ndarray, count: int, factor: float) -> list[
     return masks
 
 
-def apply(editor: SegmentEditor, factor: float = DEFAULT_FACTOR) -> int:
-    """Smooth every visible segment together; one undo step. Returns how many voxels changed."""
+def prepare(editor: SegmentEditor, factor: float = DEFAULT_FACTOR) -> LongEdit:
+    """The joint smoothing as a long edit (long_edit.py): the visible segments' voxels are read now
+    (copies), merged and smoothed in ``compute`` (no scene object touched), applied by ``finish``."""
     factor = checked_factor(factor)
     ids = visible_segment_ids(editor)
-    merged = merged_labels([editor.segment_array(sid) for sid in ids])
-    if merged is None:
+    masks = [editor.segment_array(sid) for sid in ids]  # copies of the label maps, read on the loop
+    if not any(mask.any() for mask in masks):
         raise SegmentEditorError("the visible segments are empty: paint or threshold something first")
-    labels, corner = merged
-    masks = smoothed_label_masks(labels, len(ids), factor)
+
+    def compute() -> tuple[list[np.ndarray], tuple[int, int, int]]:
+        labels, corner = merged_labels(masks)
+        return smoothed_label_masks(labels, len(ids), factor), corner
+
+    return LongEdit("Joint smoothing", compute, lambda result: apply_masks(editor, ids, *result))
+
+
+def apply_masks(editor: SegmentEditor, ids: list[str], masks: list[np.ndarray], corner) -> int:
+    """Each segment set to its smoothed mask inside the merged box, as Slicer does; one undo step."""
     node = editor.node
     overwrite = node.GetOverwriteMode()
     changed = 0
@@ -149,3 +159,10 @@ def apply(editor: SegmentEditor, factor: float = DEFAULT_FACTOR) -> int:
     finally:
         node.SetOverwriteMode(overwrite)
     return changed
+
+
+def apply(editor: SegmentEditor, factor: float = DEFAULT_FACTOR) -> int:
+    """Smooth every visible segment together, here and now (on the caller's thread); one undo step.
+    Returns how many voxels changed. The panel runs ``prepare``'s computation in a worker instead."""
+    edit = prepare(editor, factor)
+    return edit.finish(edit.compute())

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 from slicer import vtkITKImageMargin
 
+from ..long_edit import LongEdit
 from ..segment_editor import SegmentEditor
 from .effect_input import active_segment_voxels, size_mm, spacing_xyz
 from .vtk_images import run_filter, to_vtk_image
@@ -30,9 +31,18 @@ def with_margin(mask: np.ndarray, margin_mm: float, spacing: tuple[float, float,
     return ~grown(~mask, -margin_mm, spacing)
 
 
-def apply(editor: SegmentEditor, margin_mm: float) -> int:
-    """Grow (positive) or shrink (negative) the active segment; one undo step."""
+def prepare(editor: SegmentEditor, margin_mm: float) -> LongEdit:
+    """The margin as a long edit (long_edit.py: seconds on a whole-head segment): the active segment's
+    voxels read now, the filter run in ``compute``, the result set by ``finish`` on that segment."""
     margin_mm = size_mm(margin_mm, "the margin", MAX_MARGIN_MM, allow_negative=True)
-    _segment_id, voxels = active_segment_voxels(editor)
-    result = with_margin(voxels, margin_mm, spacing_xyz(editor))
-    return editor.apply_modifier(result, "set", (0, 0, 0), "Grow" if margin_mm > 0 else "Shrink")
+    segment_id, voxels = active_segment_voxels(editor)
+    spacing = spacing_xyz(editor)
+    label = "Grow" if margin_mm > 0 else "Shrink"
+    return LongEdit("Margin", lambda: with_margin(voxels, margin_mm, spacing),
+                    lambda result: editor.apply_modifier(result, "set", (0, 0, 0), label, segment_id=segment_id))
+
+
+def apply(editor: SegmentEditor, margin_mm: float) -> int:
+    """Grow (positive) or shrink (negative) the active segment, here and now; one undo step."""
+    edit = prepare(editor, margin_mm)
+    return edit.finish(edit.compute())
