@@ -20,7 +20,7 @@ FAULTY_PROBE = """
 import ctypes, os, sys, time
 from trame_slicer_app.engine.io.untrusted import file_probe
 real_probe_one = file_probe.probe_one
-def probe_one(engine, item, limits):
+def probe_one(engine, item, limits, *rest):
     name = item["paths"][0]
     if "segfault" in name:
         ctypes.string_at(0)
@@ -30,7 +30,7 @@ def probe_one(engine, item, limits):
         hoard = [bytearray(64 * 1024 * 1024) for _ in range(1000)]
     if "slow" in name:
         time.sleep(60)
-    return real_probe_one(engine, item, limits)
+    return real_probe_one(engine, item, limits, *rest)
 file_probe.probe_one = probe_one
 sys.exit(file_probe.main())
 """

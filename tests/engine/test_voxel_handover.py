@@ -283,3 +283,26 @@ def test_the_spare_reader_serves_one_request_and_is_stopped(a_ct_path):
         sandboxed_reading.stop_spare_reader()
     assert sandboxed_reading._spare is None
     assert open_memfds() == memfds
+
+
+def test_the_reader_hands_voxels_over_while_it_counts_them(a_ct_path):
+    """The sandboxed reader writes a volume's voxels on a thread of its own while it counts the volume's
+    values: what it describes is exactly what a write after the count gives, and nothing else."""
+    from trame_slicer_app.engine.io.loadables import probe_volume_kinds
+    from trame_slicer_app.engine.io.untrusted.file_probe import EarlyHandover
+    from trame_slicer_app.engine.io.voxel_handover import write_voxels
+
+    scene = HeadlessScene()
+    early_fd, later_fd = (os.memfd_create("test-voxels") for _ in range(2))
+    try:
+        early = EarlyHandover(early_fd, 1 << 40)
+        found = probe_volume_kinds(scene, a_ct_path, "ct", "volume", while_counting=early.start)
+        [node] = found["nodes"]
+        written, description = early.description_of(node)
+        assert written and description is not None
+        assert description == write_voxels(node, later_fd, 1 << 40)
+        assert os.pread(early_fd, description["bytes"], 0) == os.pread(later_fd, description["bytes"], 0)
+        assert early.description_of(object()) == (False, None)  # a node it did not write
+    finally:
+        os.close(early_fd)
+        os.close(later_fd)

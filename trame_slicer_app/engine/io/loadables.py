@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import EngineError
@@ -159,16 +160,26 @@ def _largest_value(node) -> float:
     return float(vtk_to_numpy(node.GetImageData().GetPointData().GetScalars()).max())
 
 
-def probe_volume_kinds(engine, path: Path, name: str, hinted_kind: str, limits: IOLimits = DEFAULT_IO_LIMITS) -> dict:
+def probe_volume_kinds(engine, path: Path, name: str, hinted_kind: str, limits: IOLimits = DEFAULT_IO_LIMITS,
+                       while_counting: Callable[[list], Callable[[], None]] | None = None) -> dict:
     """Read a NRRD/NIfTI volume for the sandboxed reader and say which kinds it may be loaded as.
 
     The label map kind is offered only for whole-number images with at most MAX_LABELMAP_LABELS
     values (a CT would make thousands of segments), and is the default only when the file name also
     says so (``hinted_kind``): an MRI of bytes stays a volume unless the user switches it. The label
     map import is run here when it is the default; when only offered, the read and the bound on
-    segments are what was proved. Returns {"kind", "kind_choices", "nodes"}."""
+    segments are what was proved. Returns {"kind", "kind_choices", "nodes"}.
+
+    ``while_counting(nodes)``, when given, starts work on the volume just read that may run while its
+    values are counted (the sandboxed reader hands its voxels over meanwhile); it returns a function
+    that waits for that work, called before this one returns or raises."""
     volume = load_item(engine, "volume", [path], name, limits, display=False)
-    labels = distinct_values(volume[0])
+    wait = while_counting(volume) if while_counting is not None else None
+    try:
+        labels = distinct_values(volume[0])
+    finally:
+        if wait is not None:
+            wait()
     has_labels = labels is not None and _largest_value(volume[0]) > 0  # label 0 is the background
     can_be_labelmap = labels is not None and 1 < labels <= MAX_LABELMAP_LABELS and has_labels
     choices = list(VOLUME_KIND_CHOICES) if can_be_labelmap else ["volume"]

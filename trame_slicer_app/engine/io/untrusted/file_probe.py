@@ -38,7 +38,7 @@ def _answer_stream():
     return answers
 
 
-def probe_one(engine, item: dict, limits) -> dict:
+def probe_one(engine, item: dict, limits, while_counting=None) -> dict:
     from pathlib import Path
 
     from ..loadables import describe_node, load_item, probe_volume_kinds
@@ -49,7 +49,7 @@ def probe_one(engine, item: dict, limits) -> dict:
         verify_compressed_data(Path(item["paths"][0]), limits)
     paths = [Path(p) for p in item["paths"]]
     if len(item.get("kind_choices") or ()) > 1:  # a volume that may also be opened as a label map
-        found = probe_volume_kinds(engine, paths[0], item["name"], item["kind"], limits)
+        found = probe_volume_kinds(engine, paths[0], item["name"], item["kind"], limits, while_counting)
         return {"ok": True, "kind": found["kind"], "kind_choices": found["kind_choices"],
                 "nodes": [describe_node(node) for node in found["nodes"]], NODES_KEY: found["nodes"]}
     # No display node for a volume: the server computes its window/level once it has the voxels.
@@ -57,15 +57,67 @@ def probe_one(engine, item: dict, limits) -> dict:
     return {"ok": True, "nodes": [describe_node(node) for node in nodes], NODES_KEY: nodes}
 
 
-def hand_over(result: dict, item: dict, handover_fd: int | None, budget_bytes: int) -> None:
-    """Append the voxels of the volumes just read to the memfd; describe them in ``result``."""
+class EarlyHandover:
+    """Writes a volume's voxels into the memfd on a thread of its own while the reader counts the
+    volume's values (both passes over the voxels let go of Python's lock: on two cores they overlap,
+    about 0.05 s of a 216 MiB CT's open). Its descriptions are used only for the very nodes the
+    answer names; a volume read as something else (a label map) leaves unused bytes in the memfd,
+    which no description points at."""
+
+    def __init__(self, handover_fd: int | None, budget_bytes: int) -> None:
+        self._fd = handover_fd
+        self._budget = budget_bytes
+        self._written: dict[int, dict | None] = {}
+        self._error: BaseException | None = None
+
+    def start(self, nodes: list):
+        import threading
+
+        from ..voxel_handover import can_hand_over, write_voxels
+
+        def write() -> None:
+            try:
+                for node in nodes:
+                    if can_hand_over(node):
+                        self._written[id(node)] = write_voxels(node, self._fd, self._budget)
+            except BaseException as error:
+                self._error = error
+
+        if self._fd is None:
+            return lambda: None
+        thread = threading.Thread(target=write, name="handover")
+        thread.start()
+
+        def wait() -> None:
+            thread.join()
+            if self._error is not None:
+                raise self._error
+
+        return wait
+
+    def description_of(self, node):
+        """(True, description) when this node's voxels were written already; (False, None) if not."""
+        if id(node) in self._written:
+            return True, self._written[id(node)]
+        return False, None
+
+
+def hand_over(result: dict, item: dict, handover_fd: int | None, budget_bytes: int,
+              early: EarlyHandover | None = None) -> None:
+    """Append the voxels of the volumes just read to the memfd (those ``early`` has not written
+    already); describe them in ``result``."""
     from ..voxel_handover import can_hand_over, write_voxels
 
     nodes = result.pop(NODES_KEY, None) or []
     if handover_fd is None or not result.get("ok") or result.get("kind", item["kind"]) not in HANDED_OVER_KINDS:
         return
-    result["voxels"] = [write_voxels(node, handover_fd, budget_bytes) if can_hand_over(node) else None
-                        for node in nodes]
+    descriptions = []
+    for node in nodes:
+        written, description = early.description_of(node) if early is not None else (False, None)
+        if not written:
+            description = write_voxels(node, handover_fd, budget_bytes) if can_hand_over(node) else None
+        descriptions.append(description)
+    result["voxels"] = descriptions
 
 
 def main() -> int:
@@ -88,8 +140,9 @@ def main() -> int:
     for index, item in enumerate(request["items"]):
         answers.write(json.dumps({"index": index, "event": "start"}) + "\n")
         try:
-            result = probe_one(engine, item, limits)
-            hand_over(result, item, handover_fd, limits.max_handover_bytes)
+            early = EarlyHandover(handover_fd, limits.max_handover_bytes)
+            result = probe_one(engine, item, limits, early.start)
+            hand_over(result, item, handover_fd, limits.max_handover_bytes, early)
         except MemoryError:
             megabytes = limits.child_memory_bytes // (1024 * 1024)
             result = {"ok": False, "error": f"reading needed more than the {megabytes} MiB allowed; stopped"}
