@@ -47,7 +47,7 @@ class RunningLauncher:
         try:
             with urllib.request.urlopen(self.url + "healthz", timeout=5) as answer:
                 return __import__("json").loads(answer.read())
-        except (urllib.error.URLError, ConnectionError):
+        except (urllib.error.URLError, OSError):  # OSError: also a read timed out on a busy machine
             return {}
 
     def wait_until(self, condition, what: str, timeout_s: float = LAUNCHER_START_TIMEOUT_S) -> None:
