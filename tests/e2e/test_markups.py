@@ -244,7 +244,9 @@ def test_a_planes_size_and_a_curves_type_are_set_in_the_panel_and_undone(a_page)
     width = row.locator(".markups-plane-size-W")
     width.fill("30")
     width.blur()
-    item = wait_for_state(page, "markups_items", lambda items: _markup(page, plane_id)["plane"]["size"][0] == 30)
+    # The test looks at the very items it waited for (a second read of the state could be older or newer).
+    item = wait_for_state(page, "markups_items", lambda items: any(
+        m["id"] == plane_id and m["plane"]["size"][0] == 30 for m in items or []))
     plane = next(m for m in item if m["id"] == plane_id)
     assert plane["plane"]["size_mode"] == "absolute"
     assert _measurement(plane, "area") == pytest.approx(30 * plane["plane"]["size"][1] / 100, rel=1e-3)

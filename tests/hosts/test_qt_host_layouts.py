@@ -230,6 +230,24 @@ def slice4_offset_settled(page, host: QtHostProcess, changed_from: float) -> flo
     return offset
 
 
+def slice4_offset_agreed(page, host: QtHostProcess, changed_from: float, timeout_s: float = 60.0) -> float:
+    """Slice4's offset once the panel's slider and the desktop agree on it twice in a row: on a loaded machine
+    the desktop can look settled on an early step of a burst while the later steps are still on their way."""
+    deadline = time.monotonic() + timeout_s
+    last = None
+    while time.monotonic() < deadline:
+        offset = slice4_offset_settled(page, host, changed_from)
+        slider = state(page, "slices_Slice4_offset_mm")
+        if isinstance(slider, (int, float)) and abs(slider - offset) < 0.01:
+            if last is not None and abs(last - offset) < 0.01:
+                return offset
+            last = offset
+        else:
+            last = None
+        time.sleep(0.5)
+    raise AssertionError("the Slices panel's Slice4 slider and the desktop's Slice4 never agreed")
+
+
 def test_extra_views_bear_their_desktop_colour_and_title(a_page, a_browser, the_qt_host, artifacts):
     """Each view's bar is its view node's layout colour, as the desktop's: Slice4 its own, View 2 the 3D blue;
     the Slices panel lists Slice4 under its title and colour, in this tab, a second one and after a reload."""
@@ -272,10 +290,8 @@ def test_the_slices_panel_moves_the_extra_slice_view_on_the_desktop(a_page, the_
     thumb.focus()
     for _ in range(8):
         thumb.press("ArrowRight")
-    moved = slice4_offset_settled(a_page, the_qt_host, before)
+    moved = slice4_offset_agreed(a_page, the_qt_host, before)
     assert moved > before
-    assert float(state(a_page, "slices_Slice4_offset_mm")) == pytest.approx(moved, abs=0.01)
-    a_page.wait_for_function(f"Math.abs(window.trame.state.get('slices_Slice4_offset_mm') - {moved}) < 0.01")
     assert changed(before_pixels, view_pixels(a_page, "Slice4")) > 0.01
     a_page.screenshot(path=str(artifacts / "qt-host-slice4-moved-from-panel.png"))
     a_page.keyboard.press("Control+z")  # the slider keeps the focus; Ctrl+Z is the app's undo there too
