@@ -8,29 +8,10 @@ import math
 
 import pytest
 
-from trame_slicer_app.engine.io.volumes import load_volume, show_volume
 from trame_slicer_app.engine.markups import csv_export, markups_edit, placing, roi_tools
 from trame_slicer_app.engine.markups.markup_types import MARKUP_TYPES, MarkupsError
 from trame_slicer_app.engine.undo.scene_undo import SceneUndo
 from trame_slicer_app.engine.views.view_input import apply_input_event
-
-RED_SIZE_PX = (400, 300)
-
-
-@pytest.fixture
-def a_ct_in_red(an_engine, a_ct_path):
-    node = load_volume(an_engine, a_ct_path)
-    show_volume(an_engine, node)
-    red = an_engine.slice_views["Red"]
-    red.resize(*RED_SIZE_PX)
-    red.reset_view()
-    red.render()
-    return node
-
-
-@pytest.fixture
-def undo(an_engine):
-    return SceneUndo(an_engine)
 
 
 def _event(engine, kind: str, x: float, y: float, **more) -> None:

@@ -8,22 +8,10 @@ import math
 
 import numpy as np
 import pytest
-from test_markups import RED_SIZE_PX, _click, _event, _mm_per_px, _row, _value
+from test_markups import _click, _event, _mm_per_px, _row, _value
 
-from trame_slicer_app.engine.io.volumes import load_volume, show_volume
 from trame_slicer_app.engine.markups import markups_edit, placing
 from trame_slicer_app.engine.undo.scene_undo import SceneUndo
-
-
-@pytest.fixture
-def a_ct_in_red(an_engine, a_ct_path):
-    node = load_volume(an_engine, a_ct_path)
-    show_volume(an_engine, node)
-    red = an_engine.slice_views["Red"]
-    red.resize(*RED_SIZE_PX)
-    red.reset_view()
-    red.render()
-    return node
 
 
 def _a_point_at(engine, x: int, y: int) -> str:

@@ -3,30 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from test_markups import RED_SIZE_PX, _click, _row, _value
+from test_markups import _click, _row, _value
 from vtkmodules.vtkCommonMath import vtkMatrix4x4
 from vtkmodules.vtkFiltersSources import vtkSphereSource
 
-from trame_slicer_app.engine.io.volumes import load_volume, show_volume
 from trame_slicer_app.engine.markups import markups_edit, placing, shape_settings
 from trame_slicer_app.engine.markups.markup_types import MarkupsError
-from trame_slicer_app.engine.undo.scene_undo import SceneUndo
-
-
-@pytest.fixture
-def a_ct_in_red(an_engine, a_ct_path):
-    node = load_volume(an_engine, a_ct_path)
-    show_volume(an_engine, node)
-    red = an_engine.slice_views["Red"]
-    red.resize(*RED_SIZE_PX)
-    red.reset_view()
-    red.render()
-    return node
-
-
-@pytest.fixture
-def undo(an_engine):
-    return SceneUndo(an_engine)
 
 
 @pytest.fixture
