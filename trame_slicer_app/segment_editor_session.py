@@ -277,14 +277,22 @@ class SegmentEditorSession:
     def set_seed_locality(self, value: float) -> dict | None:
         """Grow from seeds' seed locality (0..10). While grow from seeds runs, its preview is computed
         again with it (as Slicer's slider does) and returned; otherwise None (the next start uses it)."""
+        session = self._grow_with_seed_locality(value)
+        if session is None:
+            return None
+        session.update()
+        return self.auto_complete_preview()
+
+    def _grow_with_seed_locality(self, value: float) -> GrowFromSeeds | None:
+        """The running grow from seeds, given the new seed locality; None (the value checked and kept for
+        the next start) when grow from seeds does not run."""
         session = self._auto_complete
         if not isinstance(session, GrowFromSeeds):
             GrowFromSeeds.check_seed_locality(value)
             return None
         self.editor.refuse_if_busy()
         session.set_seed_locality(value)
-        session.update()
-        return self.auto_complete_preview()
+        return session
 
     def auto_complete_preview(self) -> dict:
         """{"labels": int16 array (z, y, x): 0 none, n for segment_ids[n-1]; "segment_ids": [...]}."""
@@ -336,13 +344,8 @@ class SegmentEditorSession:
     def start_seed_locality(self, value: float):
         """set_seed_locality: while grow from seeds runs, an asyncio task computing its preview again
         in a worker; otherwise None (the value is checked and kept for the next start)."""
-        session = self._auto_complete
-        if not isinstance(session, GrowFromSeeds):
-            GrowFromSeeds.check_seed_locality(value)
-            return None
-        self.editor.refuse_if_busy()
-        session.set_seed_locality(value)
-        return self._start_auto(session, new=False)
+        session = self._grow_with_seed_locality(value)
+        return None if session is None else self._start_auto(session, new=False)
 
     def _start_auto(self, session: AutoComplete, new: bool):
         def prepare() -> LongEdit:
