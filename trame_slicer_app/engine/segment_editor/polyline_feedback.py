@@ -7,22 +7,15 @@ pan, zoom or render-scale change between frames moves it with the image.
 from __future__ import annotations
 
 from vtkmodules.vtkCommonCore import vtkPoints
-from vtkmodules.vtkCommonDataModel import vtkCellArray, vtkPolyData
 
-from .brush_feedback import actor_2d, mapping_key
+from .brush_feedback import mapping_key
+from .outline_actor import OUTLINE_COLOUR, OutlineActor
 from .slice_geometry import ras_to_xy
 
-OUTLINE_COLOUR = (1.0, 1.0, 0.0)  # Slicer's effects draw their outlines in yellow
 
-
-class PolylineFeedback:
+class PolylineFeedback(OutlineActor):
     def __init__(self, view, colour=OUTLINE_COLOUR) -> None:
-        self.view = view
-        self._polydata = vtkPolyData()
-        self.actor = actor_2d(self._polydata)
-        self.actor.GetProperty().SetColor(*colour)
-        self.actor.GetProperty().SetLineWidth(1.5)
-        view.renderer.AddViewProp(self.actor)
+        super().__init__(view, colour)
         self._points_ras: list = []
         self._closed = False
         self._mapped_for: tuple | None = None
@@ -46,28 +39,8 @@ class PolylineFeedback:
         for ras in points_ras:
             x, y = ras_to_xy(self.view, ras)
             points.InsertNextPoint(x, y, 0.0)
-        count = points.GetNumberOfPoints()
-        lines = vtkCellArray()
-        if count >= 2:
-            order = list(range(count)) + ([0] if closed else [])
-            lines.InsertNextCell(len(order))
-            for index in order:
-                lines.InsertCellPoint(index)
-        self._polydata.SetPoints(points)
-        self._polydata.SetLines(lines)
-        self._polydata.Modified()
-        return count
+        return self._draw(points, closed)
 
     def hide(self) -> None:
         self._points_ras = []
-        if self.actor.GetVisibility():
-            self.actor.VisibilityOff()
-            self.view.request_render()
-
-    @property
-    def visible(self) -> bool:
-        return bool(self.actor.GetVisibility())
-
-    def point_count(self) -> int:
-        points = self._polydata.GetPoints()
-        return 0 if points is None else int(points.GetNumberOfPoints())
+        super().hide()
