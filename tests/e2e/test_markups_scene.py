@@ -6,7 +6,6 @@ from __future__ import annotations
 import time
 
 import pytest
-from conftest import RunningApp
 
 from e2e.test_markups import _at, _click, _markup, _place
 from e2e.views import settled_readout, state, wait_for_readout, wait_for_state, wait_for_views
@@ -17,13 +16,6 @@ VIEWPORT = {"width": 1400, "height": 900}
 LOAD_TIMEOUT_S = 60
 
 
-@pytest.fixture(scope="module")
-def an_app(a_ct_path):
-    app = RunningApp("--data", str(a_ct_path))
-    yield app
-    app.stop()
-
-
 def _a_page(browser, app):
     page = browser.new_page(viewport=VIEWPORT, accept_downloads=True)
     page.goto(app.url)
@@ -31,8 +23,8 @@ def _a_page(browser, app):
     return page
 
 
-def test_a_line_saved_in_a_scene_comes_back_when_the_scene_is_reopened(a_browser, an_app, tmp_path):
-    page = _a_page(a_browser, an_app)
+def test_a_line_saved_in_a_scene_comes_back_when_the_scene_is_reopened(a_browser, the_app_on_the_ct, tmp_path):
+    page = _a_page(a_browser, the_app_on_the_ct)
     try:
         _place(page, "line")
         node_id = state(page, "markups_placing")["placing"]
@@ -42,7 +34,7 @@ def test_a_line_saved_in_a_scene_comes_back_when_the_scene_is_reopened(a_browser
             _markup(page, node_id) or {}).get("point_count") == 2)
         line = next(m for m in placed if m["id"] == node_id)
 
-        other = _a_page(a_browser, an_app)  # a second tab shows the same scene
+        other = _a_page(a_browser, the_app_on_the_ct)  # a second tab shows the same scene
         try:
             wait_for_state(other, "markups_items", lambda items: any(m["id"] == node_id for m in items or []))
         finally:

@@ -7,32 +7,26 @@ from __future__ import annotations
 import time
 
 import pytest
-from conftest import RunningApp
 
-from e2e.test_segment_editor import UI_TIMEOUT_MS, choose_effect, counted_voxels, open_segment_editor
+from e2e.test_segment_editor import (
+    a_segmentation_with_a_segment,
+    choose_effect,
+    counted_voxels,
+    open_segment_editor,
+)
 from e2e.views import wait_for_state, wait_for_views
 
 pytestmark = pytest.mark.browser
 VIEWPORT = {"width": 1400, "height": 900}
 
 
-@pytest.fixture(scope="module")
-def an_app(a_ct_path):
-    app = RunningApp("--data", str(a_ct_path))
-    yield app
-    app.stop()
-
-
-def test_a_reload_in_the_middle_of_a_paint_stroke_applies_it_once(a_browser, an_app):
+def test_a_reload_in_the_middle_of_a_paint_stroke_applies_it_once(a_browser, the_app_on_the_ct):
     page = a_browser.new_page(viewport=VIEWPORT)
     try:
-        page.goto(an_app.url)
+        page.goto(the_app_on_the_ct.url)
         wait_for_views(page)
         open_segment_editor(page)
-        page.locator(".seg-create").click()
-        page.locator(".seg-add").wait_for(timeout=UI_TIMEOUT_MS)
-        page.locator(".seg-add").click()
-        page.locator(".seg-row").first.wait_for(timeout=UI_TIMEOUT_MS)
+        a_segmentation_with_a_segment(page)
         choose_effect(page, "paint")
         box = page.locator(".slicer-view-Red").bounding_box()
         x, y = box["x"] + box["width"] * 0.4, box["y"] + box["height"] * 0.5

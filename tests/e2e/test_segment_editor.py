@@ -29,6 +29,14 @@ def choose_effect(page, name: str) -> None:
     wait_for_state(page, "seg_effect", name)
 
 
+def a_segmentation_with_a_segment(page) -> None:
+    """The panel's buttons: a new segmentation, then a segment in it (the panel open, no segmentation yet)."""
+    page.locator(".seg-create").click()
+    page.locator(".seg-add").wait_for(timeout=UI_TIMEOUT_MS)
+    page.locator(".seg-add").click()
+    page.locator(".seg-row").first.wait_for(timeout=UI_TIMEOUT_MS)
+
+
 def green_pixels(pixels: np.ndarray) -> int:
     red, green, blue = pixels[..., 0], pixels[..., 1], pixels[..., 2]
     return int(((green - red > GREEN_OVER_GREY) & (green - blue > GREEN_OVER_GREY)).sum())
@@ -72,10 +80,7 @@ def stroke_in_red(page, length_px: int = 120) -> None:
 def test_paint_a_stroke_see_its_voxels_and_colour_undo_it_and_show_3d(a_page):
     page = a_page
     open_segment_editor(page)
-    page.locator(".seg-create").click()
-    page.locator(".seg-add").wait_for(timeout=UI_TIMEOUT_MS)
-    page.locator(".seg-add").click()
-    page.locator(".seg-row").first.wait_for(timeout=UI_TIMEOUT_MS)
+    a_segmentation_with_a_segment(page)
     choose_effect(page, "paint")
     green_before = green_pixels(view_pixels(page, "Red"))
 
