@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from e2e.test_markups import _at, _click, _markup, _place
+from e2e.test_markups import _at, _click, _place
 from e2e.views import settled_readout, state, wait_for_readout, wait_for_state, wait_for_views
 
 pytestmark = pytest.mark.browser
@@ -30,8 +30,11 @@ def test_a_line_saved_in_a_scene_comes_back_when_the_scene_is_reopened(a_browser
         node_id = state(page, "markups_placing")["placing"]
         _click(page, *_at(page, 0.3, 0.5))
         _click(page, *_at(page, 0.7, 0.5))
-        placed = wait_for_state(page, "markups_items", lambda items: (
-            _markup(page, node_id) or {}).get("point_count") == 2)
+        # The snapshot compared after reopening must be the one that has both points: read it from the value
+        # the wait hands over, not from a second, possibly older, read of the state.
+        placed = wait_for_state(page, "markups_items", lambda items: any(
+            m["id"] == node_id and m.get("point_count") == 2 and len(m.get("points") or []) == 2
+            for m in items or []))
         line = next(m for m in placed if m["id"] == node_id)
 
         other = _a_page(a_browser, the_app_on_the_ct)  # a second tab shows the same scene
