@@ -23,6 +23,18 @@ def rss_mb(pid):
     return float("nan")
 
 
+def settled_rss_mb(pid, timeout_s=30.0, left_mib=10.0):
+    """RSS once the idle app has given back its load-time library pages (docs/decisions/0027): it looks
+    every 10 s, after 5 s without input. (RSS then, RSS right away); after ``timeout_s``, whatever it is."""
+    from trame_slicer_app.load_time_pages import load_time_resident_mib
+
+    right_away = rss_mb(pid)
+    deadline = time.monotonic() + timeout_s
+    while load_time_resident_mib(f"/proc/{pid}/smaps") >= left_mib and time.monotonic() < deadline:
+        time.sleep(0.5)
+    return rss_mb(pid), right_away
+
+
 def machine_reference_ms(repeats=200):
     """Median time to JPEG-encode one fixed 800x600 picture here, in the benchmark's own process: a
     soak's before and after are minutes apart, and a shared machine's speed drifts meanwhile."""
@@ -40,7 +52,8 @@ def machine_reference_ms(repeats=200):
 
 def soak(page, name, seconds, pid):
     x, y = centre(page, name)
-    rss = [rss_mb(pid)]
+    # From a settled server: a give-back of load-time pages during the soak would hide growth.
+    rss = [settled_rss_mb(pid)[0]]
     max_in_flight_client, max_pending, max_server_in_flight = 0, 0, 0
     end = time.monotonic() + seconds
     i = 0

@@ -44,7 +44,7 @@ from conftest import RunningApp  # noqa: E402
 from fetch_data import CT_PATH, ensure_test_data  # noqa: E402
 from link_emulator import LinkEmulatorThread  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
-from soak_measures import machine_reference_ms, rss_mb, soak  # noqa: E402
+from soak_measures import machine_reference_ms, rss_mb, settled_rss_mb, soak  # noqa: E402
 
 from trame_slicer_app.layouts import ALL_VIEWS  # noqa: E402
 
@@ -108,13 +108,15 @@ def measure_conventional(browser, url, steps, drag_s, step_gestures=CONVENTIONAL
 # with the highest number it has seen from it, so the re-created view's latency split (and which frame
 # answers which input) would be wrong until the page is reloaded.
 def measure_load(browser, url, pid, started) -> dict:
-    """Command to first frame in all four views, then server RSS once they are still."""
+    """Command to first frame in all four views, then the server's RSS once it has settled (its load-time
+    library pages given back, docs/decisions/0027) and as it was right away."""
     page = bm.open_app_page(browser, url, CONVENTIONAL_PAGE_SIZE)
     bm.wait_all_painted(page, ALL_VIEWS)
     first_frame_s = time.monotonic() - started
     bm.wait_quiet(page, ALL_VIEWS, still=True, timeout_s=30)
     page.close()
-    return {"first_frame_s": first_frame_s, "rss_loaded_mb": rss_mb(pid)}
+    settled, at_still = settled_rss_mb(pid)
+    return {"first_frame_s": first_frame_s, "rss_loaded_mb": settled, "rss_loaded_at_still_mb": at_still}
 
 
 def switch_volume_rendering_on(browser, url, pid) -> dict:
@@ -123,7 +125,8 @@ def switch_volume_rendering_on(browser, url, pid) -> dict:
     preset = bm.turn_on_volume_rendering(page)
     bm.wait_quiet(page, ALL_VIEWS, still=True, timeout_s=30)
     page.close()
-    return {"vr_preset": preset, "rss_volume_rendering_mb": rss_mb(pid)}
+    settled, at_still = settled_rss_mb(pid)
+    return {"vr_preset": preset, "rss_volume_rendering_mb": settled, "rss_volume_rendering_at_still_mb": at_still}
 
 
 def progress(what: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 
 from trame.app import TrameApp
 from trame.decorators import change
@@ -25,6 +26,7 @@ from .layouts import (
     layout_of_arrangement,
     layout_of_desktop,
 )
+from .load_time_pages import PageGiveBackPolicy, give_back_load_time_pages, resident_file_mib
 from .scene_session import SceneSession
 from .streaming.view_streamer import ViewStreamer
 from .web.app_config import STREAM_MODES, STREAM_PACED, STREAM_VTK_REMOTE, AppConfig
@@ -39,6 +41,8 @@ __all__ = ["STREAM_MODES", "STREAM_PACED", "STREAM_VTK_REMOTE", "AppConfig", "Sl
 
 VIEWS_TEMPLATE = "slicer_views"  # the views' part of the page, rebuilt alone when a host's views change
 READOUT_INTERVAL_S = 0.25
+# How often the app looks whether to give back library pages only loading read (load_time_pages.py).
+PAGE_GIVE_BACK_CHECK_S = 10.0
 PANELS_WIDTH_PX = 340
 # Narrower windows get the drawer over the views, closed until asked for (Vuetify's
 # temporary drawer): beside them, 340 px would leave three slice views of ~200 px or less.
@@ -89,6 +93,9 @@ class SlicerWebApp(TrameApp):
             self.session.on_render_request(self._on_render_request_stock)
         self.state.mrml_readout = self.session.readouts()
         self.ctrl.on_server_ready.add(self._start_readout_updates)
+        self.page_give_back = PageGiveBackPolicy()
+        self.input_listeners.append(lambda *_: self.page_give_back.on_input(time.monotonic()))
+        self.ctrl.on_server_ready.add(self._start_page_give_back)
         self._apply_layout(self.state.layout_name)
         # Panels bind their state keys to MRML through this (see web/mrml_binding.py).
         self.binding = MrmlBinding(self.state, self.session.scene_changes.take_changes, self.session.undo)
@@ -115,6 +122,21 @@ class SlicerWebApp(TrameApp):
             if readout != self.state.mrml_readout:
                 with self.state:
                     self.state.mrml_readout = readout
+
+    # -- memory ---------------------------------------------------------------
+    def _start_page_give_back(self, **_) -> None:
+        asyncio.get_event_loop().create_task(self._give_back_pages_when_due())
+
+    async def _give_back_pages_when_due(self) -> None:
+        # Start-up, the first frames and each newly loaded reader or module draw library pages in; once
+        # the views are quiet, those only loading read go back (docs/decisions/0027).
+        while not self.page_give_back.unsupported:
+            await asyncio.sleep(PAGE_GIVE_BACK_CHECK_S)
+            if self.page_give_back.due(time.monotonic(), resident_file_mib()):
+                given = give_back_load_time_pages()
+                self.page_give_back.given_back(given, resident_file_mib())
+                if given is not None:
+                    log.debug("gave back %.1f MiB of load-time library pages", given)
 
     # -- streaming ------------------------------------------------------------
     def _set_up_paced_streaming(self) -> None:

@@ -55,10 +55,12 @@ def _import_the_app():
     import trame_server.utils.server  # noqa: F401
     import wslink.backends.aiohttp  # noqa: F401
 
+    from trame_slicer_app.load_time_pages import give_back_load_time_pages
     from trame_slicer_app.web.features import feature_classes
 
     PIL.Image.init()  # its image plugins (the JPEG encoder, screenshots)
     feature_classes()  # the web features' modules
+    give_back_load_time_pages()  # the tables only loading read: no fork needs them mapped either
     return main
 
 

@@ -123,6 +123,7 @@ def hand_over(result: dict, item: dict, handover_fd: int | None, budget_bytes: i
 def main() -> int:
     answers = _answer_stream()
     # Slicer's libraries first: a spare child is started before there is a request.
+    from ....load_time_pages import give_back_load_time_pages
     from ...scene.headless_scene import HeadlessScene
     from ...scene.slicer_engine import _send_vtk_messages_to_stderr
     from ..voxel_handover import HANDOVER_FD_ENV
@@ -130,6 +131,8 @@ def main() -> int:
 
     _send_vtk_messages_to_stderr()
     engine = HeadlessScene()
+    # A spare child may wait minutes for its request: it holds none of the tables only loading read.
+    give_back_load_time_pages()
     text = sys.stdin.read()
     if not text.strip():
         return 0  # the server went away (or needed no spare): nothing to read
