@@ -3,9 +3,11 @@
 Starts the app (``python -m trame_slicer_app``, from this checkout or ``--repo``) on a volume (by default
 the 512x512x432 CT the streaming benchmark makes), opens the page, waits until all four views have
 painted their still frames and stay quiet, then reads the server's memory from ``/proc/PID``: VmRSS (the
-streaming benchmark's figure, ``soak_measures.rss_mb``) and ``smaps`` summed by what each mapping is
-(libraries by family, the C heap, anonymous mappings, GPU-driver and shared-memory mappings). Measured
-twice: with the page showing the views, and after it closed (where the streaming benchmark reads it).
+streaming benchmark's figure, ``soak_measures.rss_mb``) once the server has given back its load-time
+library pages (decision 0027; as it was before, too) and ``smaps`` summed by what each mapping is
+(libraries by family, the C heap, anonymous mappings, GPU-driver and shared-memory mappings), and the
+RSS and anonymous memory of the spare sandboxed reader the server keeps. Measured twice: with the page
+showing the views, and after it closed (where the streaming benchmark reads it).
 With ``--empty``, no data is opened.
 
 Usage: .venv/bin/python benchmarks/server_memory.py [--data FILE | --empty] [--repo DIR] [--runs N]
@@ -29,9 +31,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 sys.path.insert(0, str(REPO / "benchmarks"))
 import browser_measures as bm  # noqa: E402
-from conftest import free_port  # noqa: E402
+from conftest import free_port, spare_reader_pid  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
-from soak_measures import rss_mb  # noqa: E402
+from soak_measures import rss_mb, settled_rss_mb  # noqa: E402
 
 from trame_slicer_app.layouts import ALL_VIEWS  # noqa: E402
 
@@ -88,6 +90,15 @@ def big_anonymous_mappings(pid: int, at_least_kib: int = 4096) -> list[tuple[str
     return sorted(found, key=lambda item: -item[1])
 
 
+def spare_reader_memory(server_pid: int) -> dict | None:
+    """The spare sandboxed reader's RSS and anonymous memory (MiB): a second process the server keeps."""
+    pid = spare_reader_pid(server_pid)
+    if pid is None:
+        return None
+    settled, _ = settled_rss_mb(pid)
+    return {"rss_mb": round(settled, 1), "anonymous_mb": smaps_by_family(pid)["anonymous_total"]}
+
+
 def start_app(repo: Path, data: list[str], log_path: Path) -> subprocess.Popen:
     port = free_port()
     env = dict(os.environ, PYTHONPATH=str(repo))
@@ -112,9 +123,11 @@ def measure_once(browser, repo: Path, data: list[str], settle_s: float) -> dict:
         page = bm.open_app_page(browser, app.url, PAGE_SIZE)
         bm.wait_all_painted(page, ALL_VIEWS)
         bm.wait_quiet(page, ALL_VIEWS, still=True, timeout_s=60)
-        time.sleep(settle_s)  # what the server does once idle (a trim, if any) has had its turn
-        shown = {"rss_mb": round(rss_mb(app.pid), 1), "smaps": smaps_by_family(app.pid),
-                 "big_anonymous": big_anonymous_mappings(app.pid)}
+        time.sleep(settle_s)  # what the server does once idle has had its turn
+        settled, at_still = settled_rss_mb(app.pid)  # its load-time library pages given back (decision 0027)
+        shown = {"rss_mb": round(settled, 1), "rss_at_still_mb": round(at_still, 1),
+                 "smaps": smaps_by_family(app.pid), "big_anonymous": big_anonymous_mappings(app.pid),
+                 "spare_reader": spare_reader_memory(app.pid)}
         page.close()
         time.sleep(settle_s)
         closed = {"rss_mb": round(rss_mb(app.pid), 1), "smaps": smaps_by_family(app.pid)}
@@ -133,7 +146,7 @@ def main() -> None:
     parser.add_argument("--empty", action="store_true", help="open no data")
     parser.add_argument("--repo", default=str(REPO), help="the checkout whose app is measured")
     parser.add_argument("--runs", type=int, default=1)
-    parser.add_argument("--settle-s", type=float, default=3.0)
+    parser.add_argument("--settle-s", type=float, default=3.0, help="idle time before each reading")
     parser.add_argument("--out")
     args = parser.parse_args()
     data = [] if args.empty else ["--data", args.data]

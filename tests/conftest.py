@@ -116,6 +116,32 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
     )
 
 
+def child_pids(pid: int) -> list[int]:
+    """The processes whose parent is ``pid``."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def spare_reader_pid(pid: int) -> int | None:
+    """The spare sandboxed reader the app ``pid`` keeps started (engine/io/untrusted), if it has one."""
+    for child in child_pids(pid):
+        try:
+            command = Path(f"/proc/{child}/cmdline").read_bytes().replace(b"\0", b" ")
+        except OSError:
+            continue
+        if b"untrusted.file_probe" in command:
+            return child
+    return None
+
+
+
 class RunningApp:
     """``python -m trame_slicer_app`` in a child process, on loopback."""
 

@@ -4,9 +4,9 @@ quiet (docs/decisions/0027), and the views keep working: a drag in Red paints af
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import pytest
+from conftest import spare_reader_pid
 
 from e2e.views import drag, frames_painted, wait_for_still_frame
 from trame_slicer_app.load_time_pages import load_time_resident_mib
@@ -16,29 +16,6 @@ pytestmark = pytest.mark.browser
 # The app looks every 10 s and waits for 5 s without input: two looks, and a loaded machine's slack.
 GIVE_BACK_TIMEOUT_S = 60
 LEFT_RESIDENT_MIB = 10  # what a render draws back in is a few MiB; loading had drawn in about 100
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return found
-
-
-def _spare_reader(pid: int) -> int | None:
-    for child in _children(pid):
-        try:
-            command = Path(f"/proc/{child}/cmdline").read_bytes().replace(b"\0", b" ")
-        except OSError:
-            continue
-        if b"untrusted.file_probe" in command:
-            return child
-    return None
 
 
 def _wait_until_given_back(pid: int) -> float:
@@ -53,7 +30,7 @@ def _wait_until_given_back(pid: int) -> float:
 def test_the_server_and_its_spare_reader_give_back_load_time_pages(a_page, the_app_on_the_ct):
     server = the_app_on_the_ct.process.pid
     assert _wait_until_given_back(server) < LEFT_RESIDENT_MIB
-    spare = _spare_reader(server)
+    spare = spare_reader_pid(server)
     assert spare is not None, "the app keeps a spare sandboxed reader"
     assert _wait_until_given_back(spare) < LEFT_RESIDENT_MIB
 
