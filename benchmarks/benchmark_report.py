@@ -36,12 +36,15 @@ def measured_sets(report):
 
 def print_load(report):
     print("\nload (Conventional layout, 1600x1000 page; RSS of the server process)")
-    print(f"{'data':6} {'voxels':12} {'cmd->first frame s':>18} {'RSS loaded MB':>14} {'RSS +VR MB':>11} "
-          f"{'RSS end MB':>11} {'app open s':>11} {'core read s':>12} {'app/core':>9}")
+    print("(RSS right after the still frames, and settled: once the load-time library pages are given back)")
+    print(f"{'data':6} {'voxels':12} {'cmd->first frame s':>18} {'RSS loaded MB':>14} {'settled':>8} "
+          f"{'RSS +VR MB':>11} {'settled':>8} {'RSS end MB':>11} {'app open s':>11} {'core read s':>12} "
+          f"{'app/core':>9}")
     for size, data in report["data"].items():
         read = data.get("read", {})
         print(f"{size:6} {DATA_SHAPES[size]:12} {data['first_frame_s']:18.2f} {data['rss_loaded_mb']:14.0f} "
-              f"{data['rss_volume_rendering_mb']:11.0f} {data['rss_end_mb']:11.0f} "
+              f"{data.get('rss_loaded_settled_mb', float('nan')):8.0f} {data['rss_volume_rendering_mb']:11.0f} "
+              f"{data.get('rss_volume_rendering_settled_mb', float('nan')):8.0f} {data['rss_end_mb']:11.0f} "
               f"{read.get('app_open_s', float('nan')):11.2f} {read.get('core_read_s', float('nan')):12.3f} "
               f"{read.get('ratio', float('nan')):9.1f}")
     if "large_ct_made_s" in report:

@@ -95,8 +95,8 @@ def spare_reader_memory(server_pid: int) -> dict | None:
     pid = spare_reader_pid(server_pid)
     if pid is None:
         return None
-    settled, _ = settled_rss_mb(pid)
-    return {"rss_mb": round(settled, 1), "anonymous_mb": smaps_by_family(pid)["anonymous_total"]}
+    settled, _, did_settle = settled_rss_mb(pid)
+    return {"rss_mb": round(settled, 1), "anonymous_mb": smaps_by_family(pid)["anonymous_total"], "settled": did_settle}
 
 
 def start_app(repo: Path, data: list[str], log_path: Path) -> subprocess.Popen:
@@ -124,8 +124,8 @@ def measure_once(browser, repo: Path, data: list[str], settle_s: float) -> dict:
         bm.wait_all_painted(page, ALL_VIEWS)
         bm.wait_quiet(page, ALL_VIEWS, still=True, timeout_s=60)
         time.sleep(settle_s)  # what the server does once idle has had its turn
-        settled, at_still = settled_rss_mb(app.pid)  # its load-time library pages given back (decision 0027)
-        shown = {"rss_mb": round(settled, 1), "rss_at_still_mb": round(at_still, 1),
+        settled, at_still, did_settle = settled_rss_mb(app.pid)  # load-time library pages given back (0027)
+        shown = {"rss_mb": round(settled, 1), "rss_at_still_mb": round(at_still, 1), "settled": did_settle,
                  "smaps": smaps_by_family(app.pid), "big_anonymous": big_anonymous_mappings(app.pid),
                  "spare_reader": spare_reader_memory(app.pid)}
         page.close()

@@ -23,16 +23,19 @@ def rss_mb(pid):
     return float("nan")
 
 
-def settled_rss_mb(pid, timeout_s=30.0, left_mib=10.0):
-    """RSS once the idle app has given back its load-time library pages (docs/decisions/0027): it looks
-    every 10 s, after 5 s without input. (RSS then, RSS right away); after ``timeout_s``, whatever it is."""
-    from trame_slicer_app.load_time_pages import load_time_resident_mib
+def settled_rss_mb(pid, timeout_s=30.0):
+    """RSS once the idle app has given back its load-time library pages (docs/decisions/0027: it looks
+    every 10 s, after 5 s without input or render): (RSS then, RSS right away, whether it settled in
+    ``timeout_s``)."""
+    from trame_slicer_app.load_time_pages import REGROWTH_MIB, load_time_resident_mib
 
     right_away = rss_mb(pid)
+    # Less than this left is what renders draw back, below what makes the app give pages back again.
+    left_mib = REGROWTH_MIB + 2
     deadline = time.monotonic() + timeout_s
-    while load_time_resident_mib(f"/proc/{pid}/smaps") >= left_mib and time.monotonic() < deadline:
-        time.sleep(0.5)
-    return rss_mb(pid), right_away
+    while (unsettled := load_time_resident_mib(f"/proc/{pid}/smaps") >= left_mib) and time.monotonic() < deadline:
+        time.sleep(1.0)
+    return rss_mb(pid), right_away, not unsettled
 
 
 def machine_reference_ms(repeats=200):
@@ -52,7 +55,7 @@ def machine_reference_ms(repeats=200):
 
 def soak(page, name, seconds, pid):
     x, y = centre(page, name)
-    # From a settled server: a give-back of load-time pages during the soak would hide growth.
+    # Both ends from a settled server: a give-back of load-time pages inside the soak would hide growth.
     rss = [settled_rss_mb(pid)[0]]
     max_in_flight_client, max_pending, max_server_in_flight = 0, 0, 0
     end = time.monotonic() + seconds
@@ -82,7 +85,7 @@ def soak(page, name, seconds, pid):
         if i % 20 == 0:
             rss.append(rss_mb(pid))
         i += 1
-    rss.append(rss_mb(pid))
+    rss.append(settled_rss_mb(pid)[0])
     srv = server_stats(page)[name]
     return {"rss_start_mb": rss[0], "rss_end_mb": rss[-1], "rss_max_mb": max(rss),
             "max_inputs_in_flight": max_in_flight_client, "max_pending_inputs": max_pending,

@@ -108,15 +108,15 @@ def measure_conventional(browser, url, steps, drag_s, step_gestures=CONVENTIONAL
 # with the highest number it has seen from it, so the re-created view's latency split (and which frame
 # answers which input) would be wrong until the page is reloaded.
 def measure_load(browser, url, pid, started) -> dict:
-    """Command to first frame in all four views, then the server's RSS once it has settled (its load-time
-    library pages given back, docs/decisions/0027) and as it was right away."""
+    """Command to first frame in all four views, then the server's RSS once they are still, and once it has
+    settled too (its load-time library pages given back, docs/decisions/0027)."""
     page = bm.open_app_page(browser, url, CONVENTIONAL_PAGE_SIZE)
     bm.wait_all_painted(page, ALL_VIEWS)
     first_frame_s = time.monotonic() - started
     bm.wait_quiet(page, ALL_VIEWS, still=True, timeout_s=30)
     page.close()
-    settled, at_still = settled_rss_mb(pid)
-    return {"first_frame_s": first_frame_s, "rss_loaded_mb": settled, "rss_loaded_at_still_mb": at_still}
+    settled, at_still, _ = settled_rss_mb(pid)
+    return {"first_frame_s": first_frame_s, "rss_loaded_mb": at_still, "rss_loaded_settled_mb": settled}
 
 
 def switch_volume_rendering_on(browser, url, pid) -> dict:
@@ -125,8 +125,8 @@ def switch_volume_rendering_on(browser, url, pid) -> dict:
     preset = bm.turn_on_volume_rendering(page)
     bm.wait_quiet(page, ALL_VIEWS, still=True, timeout_s=30)
     page.close()
-    settled, at_still = settled_rss_mb(pid)
-    return {"vr_preset": preset, "rss_volume_rendering_mb": settled, "rss_volume_rendering_at_still_mb": at_still}
+    settled, at_still, _ = settled_rss_mb(pid)
+    return {"vr_preset": preset, "rss_volume_rendering_mb": at_still, "rss_volume_rendering_settled_mb": settled}
 
 
 def progress(what: str) -> None:

@@ -141,7 +141,6 @@ def spare_reader_pid(pid: int) -> int | None:
     return None
 
 
-
 class RunningApp:
     """``python -m trame_slicer_app`` in a child process, on loopback."""
 

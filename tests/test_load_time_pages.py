@@ -1,5 +1,5 @@
 """Load-time library pages given back (trame_slicer_app/load_time_pages.py, docs/decisions/0027): which
-mappings qualify, when the app does it, and a real engine that renders the same pixels afterwards."""
+pages qualify, when the app does it, and a real engine that renders the same pixels afterwards."""
 
 from __future__ import annotations
 
@@ -7,11 +7,12 @@ import json
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 from conftest import REPO
 
-from trame_slicer_app.load_time_pages import PageGiveBackPolicy, load_time_mappings
+from trame_slicer_app.load_time_pages import PageGiveBackPolicy, load_time_mappings, load_time_runs
 
 SMAPS = """\
 7f0000000000-7f0000004000 r--p 00000000 fe:00 11 /venv/vtkmodules/libvtkCommonCore-9.4.so.1
@@ -57,10 +58,34 @@ VmFlags: rd wr mr mw me ac
 """
 
 
-def test_only_read_only_library_mappings_with_nothing_written_qualify():
+def test_measuring_counts_only_read_only_library_mappings_with_nothing_written():
     found = load_time_mappings(SMAPS)
     # Not the code, not a relocated (written) table, not one with a page swapped out, not a data file.
     assert [(m.start, m.resident_kib) for m in found] == [(0x7F0000000000, 16), (0x7F000000C000, 4)]
+
+
+def _mappings(maps_text: str) -> list[tuple[int, int, str, str]]:
+    found = []
+    for line in maps_text.splitlines():
+        fields = line.split(maxsplit=5)
+        start, end = (int(address, 16) for address in fields[0].split("-"))
+        found.append((start, end, fields[1], fields[5].strip() if len(fields) == 6 else ""))
+    return found
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the loader's list and /proc are Linux's")
+def test_every_page_given_back_lies_in_a_read_only_private_mapping_of_its_own_library():
+    import vtkmodules.vtkRenderingCore  # noqa: F401 (large C++ libraries, loaded)
+
+    runs = load_time_runs()
+    mappings = _mappings(Path("/proc/self/maps").read_text())
+    assert any("libvtkCommonCore" in library for library, _start, _end in runs)
+    for library, start, end in runs:
+        holding = [m for m in mappings if m[0] <= start and end <= m[1]]
+        assert len(holding) == 1, (library, hex(start), hex(end))
+        _, _, permissions, path = holding[0]
+        assert permissions == "r--p", (library, permissions)  # never code, never data the process writes
+        assert Path(path).resolve() == Path(library).resolve()
 
 
 def test_the_policy_waits_for_quiet_and_for_new_pages():
@@ -69,11 +94,18 @@ def test_the_policy_waits_for_quiet_and_for_new_pages():
     policy.given_back(100.0, resident_file=140.0)
     assert not policy.due(now=110.0, resident_file=144.0)  # a render drew a few pages back: left alone
     assert policy.due(now=120.0, resident_file=150.0)  # a reader or module loaded since
-    policy.on_input(now=118.0)
+    policy.on_activity(now=118.0)
     assert not policy.due(now=120.0, resident_file=150.0)  # a drag is going on
     assert policy.due(now=123.5, resident_file=150.0)
     policy.given_back(None, resident_file=150.0)  # the system cannot: never asked again
     assert not policy.due(now=200.0, resident_file=400.0)
+
+
+def test_growth_counts_from_the_lowest_point_since_the_last_give_back():
+    policy = PageGiveBackPolicy(regrowth_mib=8, quiet_s=5)
+    policy.given_back(100.0, resident_file=300.0)  # a memory-mapped data file was resident then
+    assert not policy.due(now=10.0, resident_file=140.0)  # the data file's pages went
+    assert policy.due(now=20.0, resident_file=150.0)  # libraries loaded since: 10 MiB above the low
 
 
 ENGINE_SCRIPT = textwrap.dedent("""
@@ -88,7 +120,7 @@ ENGINE_SCRIPT = textwrap.dedent("""
     show_volume(engine, load_volume(engine, Path(sys.argv[1])))
     def frames():
         shots = []
-        for name in ("Red", "1"):
+        for name in ("Red", "Yellow", "Green", "1"):
             view = engine.view(name)
             view.resize(300, 240)
             for still in (False, True):
@@ -113,6 +145,6 @@ def test_an_engine_gives_back_its_load_time_pages_and_renders_the_same_pixels(a_
     assert done.returncode == 0, done.stderr[-3000:]
     figures = json.loads(done.stdout.strip().splitlines()[-1])
     assert figures["before"] > 40  # VTK's, MRML's and ITK's relocation and symbol tables, read while loading
-    assert figures["after"] < 2
+    assert figures["after"] < 5  # pages a segment shares with its neighbour stay
     assert figures["given"] > 40
     assert figures["same"]

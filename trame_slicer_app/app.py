@@ -94,7 +94,9 @@ class SlicerWebApp(TrameApp):
         self.state.mrml_readout = self.session.readouts()
         self.ctrl.on_server_ready.add(self._start_readout_updates)
         self.page_give_back = PageGiveBackPolicy()
-        self.input_listeners.append(lambda *_: self.page_give_back.on_input(time.monotonic()))
+        # A browser's input, and any render (the desktop's own input, in a running Slicer; playback).
+        self.input_listeners.append(lambda *_: self.page_give_back.on_activity(time.monotonic()))
+        self.session.on_render_request(lambda _name: self.page_give_back.on_activity(time.monotonic()))
         self.ctrl.on_server_ready.add(self._start_page_give_back)
         self._apply_layout(self.state.layout_name)
         # Panels bind their state keys to MRML through this (see web/mrml_binding.py).
@@ -132,11 +134,18 @@ class SlicerWebApp(TrameApp):
         # the views are quiet, those only loading read go back (docs/decisions/0027).
         while not self.page_give_back.unsupported:
             await asyncio.sleep(PAGE_GIVE_BACK_CHECK_S)
-            if self.page_give_back.due(time.monotonic(), resident_file_mib()):
+            if not self.page_give_back.due(time.monotonic(), resident_file_mib()):
+                continue
+            started = time.perf_counter()
+            try:
                 given = give_back_load_time_pages()
-                self.page_give_back.given_back(given, resident_file_mib())
-                if given is not None:
-                    log.debug("gave back %.1f MiB of load-time library pages", given)
+            except OSError:
+                log.exception("giving back load-time library pages")
+                given = None
+            self.page_give_back.given_back(given, resident_file_mib())
+            if given is not None:
+                log.debug("gave back %.1f MiB of load-time library pages in %.0f ms", given,
+                          1000 * (time.perf_counter() - started))
 
     # -- streaming ------------------------------------------------------------
     def _set_up_paced_streaming(self) -> None:

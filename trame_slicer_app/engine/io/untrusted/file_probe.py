@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import resource
+import select
 import sys
 import traceback
 
@@ -131,8 +132,10 @@ def main() -> int:
 
     _send_vtk_messages_to_stderr()
     engine = HeadlessScene()
-    # A spare child may wait minutes for its request: it holds none of the tables only loading read.
-    give_back_load_time_pages()
+    if not select.select([sys.stdin], [], [], 0)[0]:
+        # A spare child, which may wait minutes for its request, holds none of the tables only loading
+        # read; one whose request is waiting already goes straight to it.
+        give_back_load_time_pages()
     text = sys.stdin.read()
     if not text.strip():
         return 0  # the server went away (or needed no spare): nothing to read
