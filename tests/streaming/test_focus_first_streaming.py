@@ -225,6 +225,95 @@ def test_after_the_release_every_view_gets_its_still_frame_the_dragged_one_first
     run_with_a_stream(scenario)
 
 
+def test_the_released_views_still_frame_is_sent_before_another_views_still_render_starts():
+    # Measured in the Conventional layout with volume rendering: Red's still frame (4 ms to render)
+    # was encoded while the 3D view's still frame (160 ms) rendered, and waited for it to be sent.
+    async def scenario(stream: AStream) -> None:
+        await all_views_shown(stream)
+        pointers = Pointers(stream)
+        costs(stream, pointers, Red=0.005, Yellow=0.005, Green=0.160)  # Green plays the 3D view
+        await drag(stream, pointers, ("Red",), seconds=0.5)
+        pointers.release("Red")
+        after = await frames_out(stream, at_most=8)
+        for _ in range(5):
+            stream.time_passes(0.02)
+            after += await frames_out(stream, at_most=8)
+
+        stills = sorted((f for f in after if f.meta["still"]), key=started_s)
+        red_still = next(f for f in stills if f.view == "Red")
+        others = [f for f in stills if f.view != "Red"]
+        assert {f.view for f in others} == set(VIEW_NAMES) - {"Red"}
+        for frame in others:
+            assert red_still.meta["sent_ms"] <= frame.meta["started_ms"], frame.view
+
+    run_with_a_stream(scenario)
+
+
+def test_after_the_release_each_view_renders_one_still_frame_when_a_resize_changes_another_view():
+    # A slice view's size is its slice node's: its linked frames at a reduced scale, its still frame
+    # at full size resizes the node, and the 3D view (here Green), which shows that slice, changes too.
+    async def scenario(stream: AStream) -> None:
+        await all_views_shown(stream)
+        pointers = Pointers(stream)
+        costs(stream, pointers, Red=0.010, Yellow=0.060, Green=0.030)  # Yellow's linked frames: reduced
+        yellow, green = stream.views["Yellow"], stream.views["Green"]
+        plain_set_render_scale = yellow.set_render_scale
+
+        def resize_changes_green(scale: float) -> None:
+            if scale != yellow.render_scale:
+                green.dirty = True
+            plain_set_render_scale(scale)
+
+        yellow.set_render_scale = resize_changes_green
+        await drag(stream, pointers, ("Red",), seconds=0.6)  # Yellow's linked frames learn their cost
+        pointers.release("Red")
+        await frames_out(stream, at_most=10)
+        stream.time_passes(0.5)
+        await frames_out(stream, at_most=10)
+        frames = await drag(stream, pointers, ("Red",), seconds=0.6)
+        assert any(f.view == "Yellow" and f.meta["linked"] and f.meta["scale"] < 1 for f in frames)
+        pointers.release("Red")
+        after = await frames_out(stream, at_most=10)
+        for _ in range(5):
+            stream.time_passes(0.05)
+            after += await frames_out(stream, at_most=10)
+
+        stills = [f.view for f in after if f.meta["still"]]
+        assert sorted(stills) == sorted(VIEW_NAMES), stills  # one each: none rendered twice
+        for name in VIEW_NAMES:
+            assert of(after, name)[-1].meta["still"], name
+
+    run_with_a_stream(scenario)
+
+
+def test_after_the_release_the_other_views_still_frames_go_cheapest_first_whatever_the_pointer_crossed():
+    async def scenario(stream: AStream) -> None:
+        await all_views_shown(stream)
+        pointers = Pointers(stream)
+        costs(stream, pointers, Red=0.010, Yellow=0.005, Green=0.150)  # Green plays the 3D view
+        for _ in range(2):  # still frames of each view, timed: their cost is known
+            await drag(stream, pointers, ("Red",), seconds=0.3)
+            pointers.release("Red")
+            await frames_out(stream, at_most=10)
+            stream.time_passes(2.0)
+            await frames_out(stream, at_most=10)
+        # The pointer crosses Green on its way to Red (a hover is input), then Red is dragged.
+        stream.streamer.on_input("Green", 1, [a_move(5, 5)], client="a")
+        await frames_out(stream, at_most=10)
+        stream.time_passes(1.5)
+        await drag(stream, pointers, ("Red",), seconds=0.3)
+        pointers.release("Red")
+        after = await frames_out(stream, at_most=10)
+        for _ in range(5):
+            stream.time_passes(0.05)
+            after += await frames_out(stream, at_most=10)
+
+        stills = [f.view for f in sorted(after, key=started_s) if f.meta["still"]]
+        assert stills == ["Red", "Yellow", "Green"], stills
+
+    run_with_a_stream(scenario)
+
+
 def test_after_wheel_steps_the_linked_views_wait_for_the_burst_to_end_before_their_still_frames():
     async def scenario(stream: AStream) -> None:
         await all_views_shown(stream)

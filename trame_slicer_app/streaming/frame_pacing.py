@@ -74,7 +74,9 @@ class FramePacer:
             return None, None
         if self.dirty:
             due = self.last_sent_at + 1.0 / self.target_fps
-            if now < due:
+            # The frame rate paces the frames of a drag; the still frame that ends one is due at once
+            # (the credit still bounds the frames in flight).
+            if now < due and not self.drag_just_ended:
                 return None, due
             kind = FrameKind.STILL if self.settled(now) else FrameKind.INTERACTIVE
             return kind, None

@@ -113,6 +113,9 @@ class _ViewChannel:
     skipped_clients: set = field(default_factory=set)
     linked: LinkedPacing = field(default_factory=LinkedPacing)
     sized: bool = False  # a client has told the size it shows the view at
+    # How long its last still frame took to render, resize included (the still frame after a drag
+    # always pays for one): orders the still frames after an interaction, cheapest first.
+    still_render_s: float = 0.0
 
 
 class ViewStreamer:
@@ -392,6 +395,8 @@ class ViewStreamer:
         visible = [c for c in self._channels.values()
                    if c.visible and (c.sized or not self._wait_for_first_size)]
         focused = [c for c in visible if c.pacer.under_hand(now)]
+        if not focused:
+            self._restore_full_scale_before_stills(visible)
         for channel in visible:
             if not focused:
                 channel.linked.end_of_interaction()
@@ -423,6 +428,7 @@ class ViewStreamer:
                     self._render_and_send(channel, kind)
                     self._linked_overran = False
                     look_again = now
+                    held = self._still_frame_held_back(channel, self._clock(), focused)  # now encoding
             if look_again is not None:
                 next_look = min(next_look, look_again)
         for channel in focused:
@@ -431,27 +437,49 @@ class ViewStreamer:
                 next_look = min(next_look, ends_at)
         return next_look
 
+    @staticmethod
+    def _restore_full_scale_before_stills(visible: list) -> None:
+        """Gives every view that owes a still frame its full size before any still frame renders. A
+        slice view's size is its slice node's: resizing it changes what the other views show of that
+        slice (the 3D view's plane, the intersections), so a view whose still frame rendered before a
+        slice view's resize had to render it again (measured: a second round of still frames, up to
+        130 ms more before every view was still after a drag in the Conventional layout)."""
+        for channel in visible:
+            owes = channel.pacer.dirty or channel.pacer.still_owed
+            if owes and not channel.encoding and channel.view.render_scale != STILL_SCALE:
+                channel.view.set_render_scale(STILL_SCALE)
+
     def _turn(self, channel: _ViewChannel, focused: list, now: float) -> tuple:
         """The order of a pass: the views under the hand, newest input first, except that a linked
         view that has waited its longest goes ahead of them once per focused frame (a focused view
         slower than its frame interval is due at every pass, and would otherwise never leave it a
         turn); then, during an interaction, the linked view that has waited longest, else the
         cheapest still frames (most views sharp soonest)."""
-        if channel in focused or not focused:
-            return (1 if channel in focused else 2, -channel.pacer.last_input_at, channel.quality.still_frame_s)
+        if channel in focused:
+            return (1, -channel.pacer.last_input_at, channel.quality.still_frame_s)
+        if not focused:
+            # The view just released first; the others by cost alone (a pointer passing over a view
+            # on its way to another is input too, and says nothing of which still frame matters).
+            if now - channel.pacer.last_input_at < RECENT_INPUT_S:
+                return (2, 0, -channel.pacer.last_input_at)
+            return (2, 1, channel.still_render_s)
         waiting_since = channel.linked.waiting_since
         first = 0 if channel.linked.overdue(now) and not self._linked_overran else 2
         return (first, math.inf if waiting_since is None else waiting_since, 0.0)
 
     def _still_frame_held_back(self, channel: _ViewChannel, now: float, focused: list) -> bool:
-        """Whether a view just released owes its still frame but must wait (its last frame still
-        encoding, or its credit used): the views behind it wait too (an encode or an ack wakes the
-        loop) rather than start renders its still frame would queue behind."""
+        """Whether the views behind a view just released must wait for its still frame: it owes one
+        but must wait (its last frame still encoding, its credit used, or, after a drag, its next
+        frame not due yet), or it is encoding one. An encode, an ack or its due time wakes the loop.
+        A frame is sent from this thread once encoded, so another view's still render started
+        meanwhile (the 3D view's volume rendering: 160 ms) would hold the released view's still frame
+        back as long; after wheel steps the still frame comes only once the steps stop, and the
+        others do not wait for it."""
         if channel in focused or now - channel.pacer.last_input_at >= RECENT_INPUT_S:
             return False
         owes = channel.pacer.dirty or channel.pacer.still_owed
         blocked = channel.encoding or channel.pacer.in_flight >= channel.quality.credit()
-        return owes and blocked
+        return (owes and (blocked or channel.pacer.drag_just_ended)) or channel.encoding
 
     def _maybe_render_linked(self, channel: _ViewChannel, now: float, focused: list) -> tuple[bool, float | None]:
         """A view that changes while others are under the hand renders in the room they leave."""
@@ -490,6 +518,8 @@ class ViewStreamer:
         render_scale = channel.view.render_scale
         rgb = channel.view.capture()
         render_s = self._clock() - started
+        if kind is FrameKind.STILL:
+            channel.still_render_s = render_s
         channel.linked.on_frame()
         if linked:
             channel.linked.on_linked_frame(started, render_s if steady else None, render_scale)
