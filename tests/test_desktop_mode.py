@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import ARTIFACTS, REPO
+from conftest import ARTIFACTS, REPO, child_pids
 from e2e.views import shows_an_image
 from PIL import Image
 
@@ -112,18 +112,6 @@ def view_tiles(screen: np.ndarray) -> dict[str, np.ndarray] | None:
     return tiles
 
 
-def children_of(pid: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return found
-
-
 def cmdline(pid: int) -> bytes | None:
     try:
         return Path(f"/proc/{pid}/cmdline").read_bytes()
@@ -158,10 +146,10 @@ class DesktopApp:
         sandboxed file reader the app also keeps as a child."""
         own = "".join(f"{arg}\0" for arg in self.command).encode()  # not read back: empty while exec runs
         deadline = time.monotonic() + WINDOW_TIMEOUT_S
-        while not (children := [c for c in children_of(self.process.pid) if cmdline(c) == own]):
+        while not (children := [c for c in child_pids(self.process.pid) if cmdline(c) == own]):
             assert self.process.poll() is None, f"the app died:\n{self.log()}"
             assert time.monotonic() < deadline, (
-                f"no window process among {[(c, cmdline(c)) for c in children_of(self.process.pid)]} (the app: "
+                f"no window process among {[(c, cmdline(c)) for c in child_pids(self.process.pid)]} (the app: "
                 f"{own}):\n{self.log()}")
             time.sleep(0.2)
         return children[0]

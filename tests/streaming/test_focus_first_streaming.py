@@ -105,12 +105,28 @@ async def timed_drag(stream: AStream, pointers: Pointers, views: tuple[str, ...]
     return frames, stream.clock.now - start
 
 
+async def release_and_settle(stream: AStream, pointers: Pointers, view: str = "Red", at_most: int = 10,
+                             step_s: float = 0.05) -> list:
+    """Releases ``view``'s drag; the frames sent while the clock moves on for the still frames."""
+    pointers.release(view)
+    after = await frames_out(stream, at_most=at_most)
+    for _ in range(5):
+        stream.time_passes(step_s)
+        after += await frames_out(stream, at_most=at_most)
+    return after
+
+
 def started_s(frame: APublishedFrame) -> float:
     return frame.meta["started_ms"] / 1000.0
 
 
 def of(frames: list, name: str) -> list:
     return [frame for frame in frames if frame.view == name]
+
+
+def assert_every_view_ends_on_a_still_frame(frames: list) -> None:
+    for name in VIEW_NAMES:
+        assert of(frames, name)[-1].meta["still"], name
 
 
 def assert_no_linked_frame_while_the_focused_view_was_due(frames: list, focused: str = "Red") -> None:
@@ -217,8 +233,7 @@ def test_after_the_release_every_view_gets_its_still_frame_the_dragged_one_first
         stills = sorted((f for f in after if f.meta["still"]), key=started_s)
         assert stills[0].view == "Red"
         assert {f.view for f in stills} == set(VIEW_NAMES)
-        for name in VIEW_NAMES:
-            assert of(after, name)[-1].meta["still"], name
+        assert_every_view_ends_on_a_still_frame(after)
         # Nothing held them back but the renders before them.
         assert max(started_s(f) for f in stills) - released_at < 0.1
 
@@ -233,11 +248,7 @@ def test_the_released_views_still_frame_is_sent_before_another_views_still_rende
         pointers = Pointers(stream)
         costs(stream, pointers, Red=0.005, Yellow=0.005, Green=0.160)  # Green plays the 3D view
         await drag(stream, pointers, ("Red",), seconds=0.5)
-        pointers.release("Red")
-        after = await frames_out(stream, at_most=8)
-        for _ in range(5):
-            stream.time_passes(0.02)
-            after += await frames_out(stream, at_most=8)
+        after = await release_and_settle(stream, pointers, at_most=8, step_s=0.02)
 
         stills = sorted((f for f in after if f.meta["still"]), key=started_s)
         red_still = next(f for f in stills if f.view == "Red")
@@ -272,16 +283,11 @@ def test_after_the_release_each_view_renders_one_still_frame_when_a_resize_chang
         await frames_out(stream, at_most=10)
         frames = await drag(stream, pointers, ("Red",), seconds=0.6)
         assert any(f.view == "Yellow" and f.meta["linked"] and f.meta["scale"] < 1 for f in frames)
-        pointers.release("Red")
-        after = await frames_out(stream, at_most=10)
-        for _ in range(5):
-            stream.time_passes(0.05)
-            after += await frames_out(stream, at_most=10)
+        after = await release_and_settle(stream, pointers)
 
         stills = [f.view for f in after if f.meta["still"]]
         assert sorted(stills) == sorted(VIEW_NAMES), stills  # one each: none rendered twice
-        for name in VIEW_NAMES:
-            assert of(after, name)[-1].meta["still"], name
+        assert_every_view_ends_on_a_still_frame(after)
 
     run_with_a_stream(scenario)
 
@@ -302,11 +308,7 @@ def test_after_the_release_the_other_views_still_frames_go_cheapest_first_whatev
         await frames_out(stream, at_most=10)
         stream.time_passes(1.5)
         await drag(stream, pointers, ("Red",), seconds=0.3)
-        pointers.release("Red")
-        after = await frames_out(stream, at_most=10)
-        for _ in range(5):
-            stream.time_passes(0.05)
-            after += await frames_out(stream, at_most=10)
+        after = await release_and_settle(stream, pointers)
 
         stills = [f.view for f in sorted(after, key=started_s) if f.meta["still"]]
         assert stills == ["Red", "Yellow", "Green"], stills
