@@ -10,10 +10,12 @@ and the web server's asyncio loop runs on the Qt main thread (qt_asyncio.py).
 
 Commands on standard input, one a line (what the tests and the benchmark use to act on the desktop):
 ``wheel VIEW STEPS`` (Qt wheel events on a view), ``drag VIEW DX DY`` (a left-button drag),
+``look VIEW RRGGBB [LABEL]`` (a view node's layout colour and label, set after its layout made it),
 ``layout NAME`` (the desktop's layout: ``four-up``, ``conventional``, one view alone, ``1``, ``Red``...,
 or ``custom``, a layout of its own with a second 3D view ``2`` and a fourth slice view ``Slice4``, made the
 first time it is shown, as Slicer makes a layout's views), ``state`` (prints one JSON line of the
-desktop's MRML readouts, the views it shows and its layout number), ``jitter`` (prints the Qt
+desktop's MRML readouts, the views it shows, its layout number and each 3D view's camera position and
+background), ``jitter`` (prints the Qt
 timer jitter figures and the renders of each view, count and ms, since the last ``jitter``, then starts
 again), ``quit``.
 """
@@ -367,9 +369,12 @@ class DesktopCommands:
             self._drag(self.widgets[args[0]], int(args[1]), int(args[2]))
         elif command == "layout":
             self._layout(args[0])
+        elif command == "look":
+            self._look(args[0], args[1], args[2] if len(args) > 2 else None)
         elif command == "state":
             shown = [name for name, widget in self.widgets.items() if widget.isVisible()]
-            self._reply({"state": self.host.readouts(), "shown": shown, "layout": self.layout_manager.layout})
+            self._reply({"state": self.host.readouts(), "shown": shown, "layout": self.layout_manager.layout,
+                         "threed": self._threed_views()})
             return
         elif command == "jitter":
             self._reply({"jitter": self.jitter.take(), "renders": self.renders.take()})
@@ -379,6 +384,25 @@ class DesktopCommands:
         else:
             raise ValueError("unknown command")
         self._reply({"done": command})
+
+    def _look(self, name: str, color: str, label: str | None) -> None:
+        """A view's layout colour (``rrggbb``) and label set on its view node after its layout made it, as a
+        module of a SlicerCAT may."""
+        node = self.host.engine.views[name].view_node
+        channels = [int(color[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+        node.SetLayoutColor(*channels)
+        if label is not None:
+            node.SetLayoutLabel(label)
+
+    def _threed_views(self) -> dict:
+        """Each 3D view's camera position and background colours (what the 3D panel changes)."""
+        views = {}
+        for name, view in self.host.engine.views.items():
+            if view.kind == "3d":
+                camera = view.camera_node
+                views[name] = {"position": [round(c, 3) for c in camera.GetPosition()] if camera else None,
+                               "background": [round(c, 3) for c in view.view_node.GetBackgroundColor()]}
+        return views
 
     def _layout(self, name: str) -> None:
         """The desktop's layout, as a user picks it from Slicer's layout menu."""
