@@ -216,7 +216,7 @@ class SlicerWebApp(TrameApp):
 
     def _know_desktop_layout(self, desktop) -> Layout:
         """This viewer's layout for what a live host's desktop shows (its own when none fits)."""
-        layout = layout_of_desktop(desktop.rows, desktop.arrangement)
+        layout = layout_of_desktop(desktop.rows, desktop.arrangement, desktop.column_sizes, desktop.row_sizes)
         # Only while the desktop shows a layout of its own may the page show it.
         self._desktop_layout = layout if layout.name == DESKTOP_LAYOUT else None
         return layout

@@ -18,6 +18,7 @@ desktop view's size and the client scales them.
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 from collections.abc import Callable
@@ -31,7 +32,9 @@ from ..engine.views.threed_view import ThreeDView
 from ..engine.views.view import MIN_VIEW_SIZE_PX, SlicerView
 from ..layouts import OTHER_VIEW_COLOR, VIEW_TITLES
 from .host import ViewLook
+from .layout_description import LayoutDescriptionError, LayoutGrid, grid_of_description
 
+log = logging.getLogger(__name__)
 # The names the page may show: a name goes into the page's template and its CSS grid areas, so one that
 # Slicer allows but these do not (spaces, quotes) is listed in ``unserved``, not streamed.
 SERVABLE_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -378,9 +381,33 @@ class LiveViews:
         """Show Slicer's layout ``arrangement`` on the desktop (its layoutChanged then rebinds)."""
         self.layout_manager.setLayout(int(arrangement))
 
+    def layout_grid(self) -> LayoutGrid:
+        """The shown views where the desktop's layout puts them: its layout description's geometry (spans and
+        split sizes, layout_description.py) when the layout manager gives one that places every shown view;
+        else the simpler rows of ``layout_rows``."""
+        description = self._layout_description()
+        if description:
+            try:
+                grid = grid_of_description(description, set(self.shown))
+            except LayoutDescriptionError as error:
+                log.warning("the desktop's layout %d is shown as rows: %s", self.arrangement, error)
+            else:
+                if set(grid.views) == set(self.shown):
+                    return grid
+        rows = self.layout_rows()
+        return LayoutGrid(rows, (), ())
+
+    def _layout_description(self) -> str | None:
+        """The XML Slicer's layout node holds for the layout shown (``layoutLogic().GetLayoutNode()``)."""
+        try:
+            node = self.layout_manager.layoutLogic().GetLayoutNode()
+            return str(node.GetCurrentLayoutDescription() or "") if node is not None else None
+        except (AttributeError, TypeError):  # a layout manager without a layout logic
+            return None
+
     def layout_rows(self) -> tuple[tuple[str, ...], ...]:
         """The shown views as rows of a grid: the 3D views side by side above the slice views side by side
-        (Slicer's own geometry lives in its layout description; the browser gets this simpler grid)."""
+        (for a layout whose description cannot be read: ``layout_grid`` keeps the layout's own geometry)."""
         three_d = tuple(n for n in self.shown if self.views[n].kind == "3d")
         slices = tuple(n for n in self.shown if self.views[n].kind == "slice")
         rows = [row for row in (three_d, slices) if row]
