@@ -219,18 +219,12 @@ def test_a_bad_desktop_look_command_changes_nothing(the_qt_host):
 SPANNING = ["1", "2", "Red", "Slice4"]  # the Qt host's layout 502 (qt_host.CUSTOM_DESCRIPTIONS)
 
 
-def test_a_custom_layout_keeps_its_arrangement_in_the_page(a_page, the_qt_host, artifacts):
-    """The desktop's layout 502, described as Slicer describes layouts (view 1 on the left at split size 600 of
-    1000 over the whole height; view 2 above Red and Slice4 on the right): the page places the views so, not as
-    3D views above slice views."""
-    the_qt_host.command("layout custom-spans")
-    wait_for_state(a_page, "layout_name", "desktop")
-    wait_for_views(a_page, SPANNING)
-    a_page.wait_for_function("document.querySelectorAll('.slicer-layout .slicer-view').length === 4",
-                             timeout=TIMEOUT_MS)
-    a_page.screenshot(path=str(artifacts / "qt-host-spanning-layout.png"))
-    whole = a_page.locator(".slicer-layout").bounding_box()
-    box = {name: a_page.locator(f".slicer-view-{name}").bounding_box() for name in SPANNING}
+def assert_spanning_arrangement(page) -> None:
+    wait_for_views(page, SPANNING)
+    page.wait_for_function("document.querySelectorAll('.slicer-layout .slicer-view').length === 4",
+                           timeout=TIMEOUT_MS)
+    whole = page.locator(".slicer-layout").bounding_box()
+    box = {name: page.locator(f".slicer-view-{name}").bounding_box() for name in SPANNING}
     assert box["1"]["height"] > 0.95 * whole["height"]  # both rows
     assert box["1"]["width"] / whole["width"] == pytest.approx(0.6, abs=0.03)
     assert box["2"]["x"] >= box["1"]["x"] + box["1"]["width"] - 1
@@ -238,5 +232,17 @@ def test_a_custom_layout_keeps_its_arrangement_in_the_page(a_page, the_qt_host, 
     for name in ("Red", "Slice4"):
         assert box[name]["y"] >= box["2"]["y"] + box["2"]["height"] - 1
     assert box["Slice4"]["x"] >= box["Red"]["x"] + box["Red"]["width"] - 1
+
+
+def test_a_custom_layout_keeps_its_arrangement_in_the_page(a_page, the_qt_host, artifacts):
+    """The desktop's layout 502, described as Slicer describes layouts (view 1 on the left at split size 600 of
+    1000 over the whole height; view 2 above Red and Slice4 on the right): the page places the views so, not as
+    3D views above slice views."""
+    the_qt_host.command("layout custom-spans")
+    wait_for_state(a_page, "layout_name", "desktop")
+    assert_spanning_arrangement(a_page)
+    a_page.screenshot(path=str(artifacts / "qt-host-spanning-layout.png"))
+    a_page.goto(the_qt_host.url(SECRET))  # a page opened anew comes in the same arrangement
+    assert_spanning_arrangement(a_page)
     the_qt_host.command("layout four-up")
     wait_for_state(a_page, "layout_name", "four_up")
