@@ -70,6 +70,10 @@ class SlicerWebApp(TrameApp):
         # A live host's desktop layout (hosts/host.py's DesktopLayout) when it has one, which the browser follows.
         self._desktop_layout: Layout | None = None
         self._served_views = tuple(self.session.view_names)
+        self._served_looks = self.session.view_looks()  # the views' bars are built with these colours
+        desktop_views = self.session.desktop_layout()
+        self._followed_views = (self._served_views, self._served_looks,
+                                desktop_views.views if desktop_views is not None else None)
         # Every served view's colour, label and title (hosts/host.py's ViewLook), for the menus and panels
         # that list views (a live desktop's extra views included).
         self.state.view_looks = [look.as_state() for look in self.session.view_looks()]
@@ -212,7 +216,7 @@ class SlicerWebApp(TrameApp):
 
     def _know_desktop_layout(self, desktop) -> Layout:
         """This viewer's layout for what a live host's desktop shows (its own when none fits)."""
-        layout = layout_of_desktop(desktop.rows, desktop.arrangement)
+        layout = layout_of_desktop(desktop.rows, desktop.arrangement, desktop.column_sizes, desktop.row_sizes)
         # Only while the desktop shows a layout of its own may the page show it.
         self._desktop_layout = layout if layout.name == DESKTOP_LAYOUT else None
         return layout
@@ -223,26 +227,32 @@ class SlicerWebApp(TrameApp):
         asyncio.get_event_loop().call_soon_threadsafe(self._follow_host_views)
 
     def _follow_host_views(self) -> None:
-        """The host's views or its desktop's layout changed: stream the views it has now and show its layout."""
+        """The host's views, its desktop's layout or a view's look changed: stream the views it has now, show its
+        layout, and let the features with per-view parts follow."""
         with self.state:
             names = tuple(self.session.view_names)
-            self.state.view_looks = [look.as_state() for look in self.session.view_looks()]
-            if names != self._served_views:
-                self._served_views = names
+            looks = self.session.view_looks()
+            self.state.view_looks = [look.as_state() for look in looks]
+            desktop = self.session.desktop_layout()
+            if names != self._served_views or looks != self._served_looks:
+                self._served_views, self._served_looks = names, looks
                 if self.streamer is not None:
                     self.streamer.set_views({name: self.session.view(name) for name in names})
-                self._build_views()
-                for feature in self.features:  # the features with per-view parts follow (web/features)
+                self._build_views()  # each view's bar bears its look's colour
+            if desktop is not None:
+                layout = self._know_desktop_layout(desktop)
+                if self.state.layout_name != layout.name:
+                    self.state.layout_name = layout.name  # its change handler applies it
+                else:
+                    self._apply_layout(layout.name)
+            # The features with per-view parts (web/features) follow the views served, those the desktop shows
+            # (a layout change may keep every view and hide some) and their looks.
+            followed = (names, looks, desktop.views if desktop is not None else None)
+            if followed != self._followed_views:
+                self._followed_views = followed
+                for feature in self.features:
                     if hasattr(feature, "on_views_changed"):
                         feature.on_views_changed()
-            desktop = self.session.desktop_layout()
-            if desktop is None:
-                return
-            layout = self._know_desktop_layout(desktop)
-            if self.state.layout_name != layout.name:
-                self.state.layout_name = layout.name  # its change handler applies it
-            else:
-                self._apply_layout(layout.name)
 
     def _apply_layout(self, layout_name: str) -> None:
         layout = self._layout(layout_name)

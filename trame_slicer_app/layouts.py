@@ -33,13 +33,16 @@ class Layout:
     rows: tuple[tuple[str, ...], ...]
     # Slicer's number for the same layout (vtkMRMLLayoutNode's ViewArrangement): how a scene stores it.
     slicer_arrangement: int
+    # A desktop's layout keeps its columns' and rows' relative sizes (Slicer's split sizes); empty: equal.
+    column_sizes: tuple[float, ...] = ()
+    row_sizes: tuple[float, ...] = ()
 
     @property
     def views(self) -> tuple[str, ...]:
         seen: list[str] = []
         for row in self.rows:
             for cell in row:
-                if cell not in seen:
+                if cell and cell not in seen:  # "": a cell no view fills (a desktop's table, say)
                     seen.append(cell)
         return tuple(seen)
 
@@ -50,13 +53,19 @@ class Layout:
         columns, rows = (len(self.rows[0]), len(self.rows)) if self.rows else (1, 1)
         return {
             "gridTemplateAreas": areas or "none",
-            "gridTemplateColumns": f"repeat({columns}, minmax(0, 1fr))",
-            "gridTemplateRows": f"repeat({rows}, minmax(0, 1fr))",
+            "gridTemplateColumns": _tracks(columns, self.column_sizes),
+            "gridTemplateRows": _tracks(rows, self.row_sizes),
         }
 
 
+def _tracks(count: int, sizes: tuple[float, ...]) -> str:
+    if len(sizes) == count and all(0 < size < 1e6 for size in sizes):
+        return " ".join(f"minmax(0, {size:.4g}fr)" for size in sizes)
+    return f"repeat({count}, minmax(0, 1fr))"
+
+
 def _area(view_name: str) -> str:
-    return f"v{view_name}"
+    return f"v{view_name}" if view_name else "."  # CSS's empty cell
 
 
 def grid_area(view_name: str) -> str:
@@ -83,19 +92,23 @@ DEFAULT_LAYOUT = "conventional"
 DESKTOP_LAYOUT = "desktop"
 
 
-def desktop_layout(rows: tuple[tuple[str, ...], ...], arrangement: int) -> Layout:
-    """The layout a desktop shows, as rows of view names, for the browser to follow."""
-    return Layout(DESKTOP_LAYOUT, "The desktop's layout", "mdi-monitor", rows, arrangement)
+def desktop_layout(rows: tuple[tuple[str, ...], ...], arrangement: int, column_sizes: tuple[float, ...] = (),
+                   row_sizes: tuple[float, ...] = ()) -> Layout:
+    """The layout a desktop shows, as rows of view names ("" an empty cell) and, when known, the relative
+    sizes of its columns and rows, for the browser to follow."""
+    return Layout(DESKTOP_LAYOUT, "The desktop's layout", "mdi-monitor", rows, arrangement, tuple(column_sizes),
+                  tuple(row_sizes))
 
 
-def layout_of_desktop(rows: tuple[tuple[str, ...], ...], arrangement: int) -> Layout:
+def layout_of_desktop(rows: tuple[tuple[str, ...], ...], arrangement: int, column_sizes: tuple[float, ...] = (),
+                      row_sizes: tuple[float, ...] = ()) -> Layout:
     """This viewer's own layout for what a desktop shows, when it has one with the same views and number;
     else the desktop's own."""
     known = LAYOUTS.get(layout_of_arrangement(arrangement) or "")
-    shown = {name for row in rows for name in row}
+    shown = {name for row in rows for name in row if name}
     if known is not None and set(known.views) == shown:
         return known
-    return desktop_layout(rows, arrangement)
+    return desktop_layout(rows, arrangement, column_sizes, row_sizes)
 
 
 def layout_of_arrangement(arrangement: int) -> str | None:

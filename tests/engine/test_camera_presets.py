@@ -73,3 +73,16 @@ def test_unknown_directions_are_refused(a_ct_in_3d, junk):
     with pytest.raises(cp.CameraPresetError):
         cp.set_camera_direction(a_ct_in_3d, junk)
     assert cp.camera_state(a_ct_in_3d) == before
+
+
+@pytest.mark.parametrize("view_name", ["Red", "2", "", "Slice4", 7, ["1"]])
+def test_a_view_that_is_no_3d_view_is_refused(a_ct_in_3d, view_name):
+    """A desktop may have several 3D views (hosts/live_views.py): the functions take one by name, and refuse a
+    name of a slice view, of no view, or no name at all, leaving the camera where it was."""
+    before = cp.camera_state(a_ct_in_3d)
+    for call in (lambda: cp.set_camera_direction(a_ct_in_3d, "S", view_name),
+                 lambda: cp.reset_camera(a_ct_in_3d, view_name)):
+        with pytest.raises(cp.CameraPresetError):
+            call()
+    assert cp.camera_state(a_ct_in_3d) == before
+    assert cp.set_camera_direction(a_ct_in_3d, "S", "1") == cp.camera_state(a_ct_in_3d, "1")

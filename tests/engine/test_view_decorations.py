@@ -91,3 +91,15 @@ def test_the_human_marker_is_a_hidden_helper_model_facing_anterior(a_ct_in_3d):
     bounds = model.GetPolyData().GetBounds()
     assert bounds[5] - bounds[4] > bounds[1] - bounds[0] > bounds[3] - bounds[2]  # tall, wide, shallow
     assert bounds[3] > -bounds[2]  # the nose sticks out anterior
+
+
+@pytest.mark.parametrize("view_name", ["Red", "2", 7])
+def test_a_view_that_is_no_3d_view_is_refused(a_ct_in_3d, view_name):
+    from trame_slicer_app.engine.errors import EngineError
+
+    before = vd.view_decorations_state(a_ct_in_3d)
+    for call in (vd.set_background, vd.set_orientation_marker, vd.set_ruler):
+        with pytest.raises(EngineError):
+            call(a_ct_in_3d, "none" if call is not vd.set_background else "black", view_name)
+    assert vd.view_decorations_state(a_ct_in_3d) == before
+    assert vd.set_background(a_ct_in_3d, "black", "1")["background"] == "black"

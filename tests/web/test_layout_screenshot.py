@@ -36,3 +36,14 @@ def test_a_missing_capture_is_an_error():
         assert "Red" in str(error)
     else:
         raise AssertionError("no error for missing captures")
+
+
+def test_an_empty_cell_of_a_desktop_layout_stays_background():
+    """A live desktop's layout may have cells no served view fills (its table view): they stay background."""
+    from trame_slicer_app.web.layout_screenshot import LAYOUT_BACKGROUND_RGB
+
+    rows = (("1", "1"), ("Red", ""))
+    picture = np.asarray(compose_layout(rows, {"1": flat((255, 0, 0), 200, 100), "Red": flat((0, 255, 0), 100, 100)}))
+    assert tuple(picture[50, 100]) == (255, 0, 0)
+    assert tuple(picture[150, 50]) == (0, 255, 0)
+    assert tuple(picture[150, 150]) == LAYOUT_BACKGROUND_RGB

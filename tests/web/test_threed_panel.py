@@ -35,7 +35,8 @@ def test_volume_rendering_keys_set_mrml(an_app_on_the_ct):
 
 
 @pytest.mark.parametrize("key", ["threed_vr_visible", "threed_vr_preset", "threed_vr_shift", "threed_vr_crop",
-                                 "threed_background", "threed_orientation_marker", "threed_ruler"])
+                                 "threed_background", "threed_orientation_marker", "threed_ruler",
+                                 "threed_view"])
 def test_hostile_values_are_ignored_and_the_key_comes_back(an_app_on_the_ct, key):
     app = an_app_on_the_ct
     before_vr = vr_state(app)

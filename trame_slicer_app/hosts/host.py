@@ -27,14 +27,18 @@ class HostView(StreamableView, Protocol):
 @dataclass(frozen=True)
 class DesktopLayout:
     """The layout a host's own desktop shows, which the browser follows: Slicer's number for it and its
-    views as rows of a grid (a name repeated in neighbouring cells spans them, as in layouts.py)."""
+    views as rows of a grid (a name repeated in neighbouring cells spans them, as in layouts.py; "" is an empty
+    cell), with each column's relative width and each row's relative height when the desktop's layout gives
+    them (empty: equal)."""
 
     arrangement: int
     rows: tuple[tuple[str, ...], ...]
+    column_sizes: tuple[float, ...] = ()
+    row_sizes: tuple[float, ...] = ()
 
     @property
     def views(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(name for row in self.rows for name in row))
+        return tuple(dict.fromkeys(name for row in self.rows for name in row if name))
 
 
 @dataclass(frozen=True)
@@ -77,8 +81,8 @@ class SceneHost(Protocol):
     def open_paths(self, paths: Iterable[str | Path]) -> list[dict]: ...
     def readouts(self) -> dict: ...
     # A host with a desktop of its own (a running Slicer): the layout it shows, which the browser
-    # follows, and word of each change of its views or layout. None / never for the headless host,
-    # whose layout the browser chooses.
+    # follows, and word of each change of its views, its layout or a view's look (colour, label).
+    # None / never for the headless host, whose layout the browser chooses.
     def desktop_layout(self) -> DesktopLayout | None: ...
     def on_views_changed(self, callback: Callable[[], None]) -> None: ...
     # Each served view's colour, label and title, in view_names' order (a live desktop's extra views

@@ -52,12 +52,14 @@ class LiveSlicerHost(SceneSession):
                     view.add_render_listener(lambda v, callback=callback: callback(v.name))
 
     def on_views_changed(self, callback: Callable[[], None]) -> None:
-        """``callback()`` after the desktop's layout changed (views may have come or gone)."""
+        """``callback()`` after the desktop's layout changed (views may have come or gone) or a view's colour or
+        label changed on its view node."""
         self.engine.live_views.listeners.append(callback)
 
     def desktop_layout(self) -> DesktopLayout:
         views = self.engine.live_views
-        return DesktopLayout(views.arrangement, views.layout_rows())
+        grid = views.layout_grid()
+        return DesktopLayout(views.arrangement, grid.rows, grid.column_sizes, grid.row_sizes)
 
     def view_looks(self) -> tuple[ViewLook, ...]:
         """Each view as the desktop marks it (its view node's layout colour and label), extra views included."""

@@ -7,7 +7,7 @@ Only Slicer's Python-visible API is used (checked against Slicer's Libs/MRML/Wid
 widget's ``threeDView()`` and ``mrmlViewNode()``; a slice widget's ``sliceView()``, ``sliceLogic()`` and
 ``mrmlSliceNode()``; a render view's ``renderWindow()``, ``interactor()``, ``scheduleRender()``,
 ``forceRender()``, ``isVisible()`` and ``displayableManagerByClassName()``; a view node's
-``IsMappedInLayout()``.
+``IsMappedInLayout()``, ``GetLayoutColor()``, ``GetLayoutLabel()`` and its ModifiedEvent.
 
 The desktop owns each view: its size, its multisampling and when it renders. A browser frame is the
 desktop's own last render, read back: every render of the view's window (the desktop's, after
@@ -18,6 +18,7 @@ desktop view's size and the client scales them.
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 from collections.abc import Callable
@@ -31,7 +32,9 @@ from ..engine.views.threed_view import ThreeDView
 from ..engine.views.view import MIN_VIEW_SIZE_PX, SlicerView
 from ..layouts import OTHER_VIEW_COLOR, VIEW_TITLES
 from .host import ViewLook
+from .layout_description import LayoutDescriptionError, LayoutGrid, grid_of_description
 
+log = logging.getLogger(__name__)
 # The names the page may show: a name goes into the page's template and its CSS grid areas, so one that
 # Slicer allows but these do not (spaces, quotes) is listed in ``unserved``, not streamed.
 SERVABLE_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -59,6 +62,9 @@ class LiveView:
         self._fresh = False  # the window holds a render newer than the last frame read
         self._buttons_down: set = set()
         self._kept_rate: float | None = None  # the desktop's own maximum update rate while it is held lower
+        self._look_node = None  # the view node whose changes of look are watched, and its observer
+        self._look_observer = None
+        self._look_seen: tuple | None = None
 
     # -- binding to the layout manager's widget ------------------------------------------------
     def bind(self, widget) -> None:
@@ -74,10 +80,37 @@ class LiveView:
         self.request_render()
 
     def unbind(self) -> None:
-        """Stop listening to the window (its widget is gone from the layout manager)."""
+        """Stop listening to the window and the view node (its widget is gone from the layout manager)."""
         if self._window is not None and self._end_observer is not None:
             self._window.RemoveObserver(self._end_observer)
         self._render_view = self._window = self._end_observer = None
+        self._stop_watching_look()
+
+    def watch_look(self, on_change: Callable[[], None]) -> None:
+        """``on_change()`` whenever the view node's layout colour or label changes (a module setting them after
+        the layout made the view): Slicer's view controllers read both again at each of the node's Modified
+        events, so the page hears of it then too. Cheap: a slice node is modified at every slice step, and
+        only a changed look calls back."""
+        node = getattr(self, "view_node", None)
+        if node is self._look_node:
+            return
+        self._stop_watching_look()
+        if node is None:
+            return
+        self._look_node, self._look_seen = node, _look_key(node)
+
+        def on_modified(*_args) -> None:
+            seen = _look_key(node)
+            if seen != self._look_seen:
+                self._look_seen = seen
+                on_change()
+
+        self._look_observer = node.AddObserver(vtkCommand.ModifiedEvent, on_modified)
+
+    def _stop_watching_look(self) -> None:
+        if self._look_node is not None and self._look_observer is not None:
+            self._look_node.RemoveObserver(self._look_observer)
+        self._look_node = self._look_observer = self._look_seen = None
 
     def mapped_in_layout(self) -> bool:
         """Whether the desktop's current layout shows the view: its view node says so."""
@@ -227,6 +260,11 @@ class _DisplayableManagers:
         return self._render_view.displayableManagerByClassName(name)
 
 
+def _look_key(node) -> tuple:
+    """What of a view node the page shows: its layout label and colour."""
+    return str(node.GetLayoutLabel() or ""), tuple(node.GetLayoutColor())
+
+
 def css_color(rgb) -> str | None:
     """A view node's colour (three numbers from 0 to 1) as "#rrggbb"; None for anything else."""
     try:
@@ -288,7 +326,8 @@ class LiveViews:
 
     Every view the layout manager has is served; ``shown`` lists those its current layout shows (the
     view nodes it marks mapped in the layout, as Slicer's layout view factory does), 3D views first.
-    ``names``: serve only these (None: all of them). ``listeners`` are told after each rebind."""
+    ``names``: serve only these (None: all of them). ``listeners`` are told after each rebind and when a view's
+    colour or label changes on its view node."""
 
     def __init__(self, layout_manager, names: tuple[str, ...] | None = None) -> None:
         self.layout_manager = layout_manager
@@ -327,6 +366,7 @@ class LiveViews:
             if view is None:
                 view = self.views[name] = view_class(name)
             view.bind(widget)
+            view.watch_look(self._on_look_changed)
         for name in set(self.views) - set(served):  # a view whose widget the layout manager no longer has
             self.views.pop(name).unbind()
         self.unserved = sorted(set(widgets) - set(served))
@@ -341,9 +381,33 @@ class LiveViews:
         """Show Slicer's layout ``arrangement`` on the desktop (its layoutChanged then rebinds)."""
         self.layout_manager.setLayout(int(arrangement))
 
+    def layout_grid(self) -> LayoutGrid:
+        """The shown views where the desktop's layout puts them: its layout description's geometry (spans and
+        split sizes, layout_description.py) when the layout manager gives one that places every shown view;
+        else the simpler rows of ``layout_rows``."""
+        description = self._layout_description()
+        if description:
+            try:
+                grid = grid_of_description(description, set(self.shown))
+            except LayoutDescriptionError as error:
+                log.warning("the desktop's layout %d is shown as rows: %s", self.arrangement, error)
+            else:
+                if set(grid.views) == set(self.shown):
+                    return grid
+        rows = self.layout_rows()
+        return LayoutGrid(rows, (), ())
+
+    def _layout_description(self) -> str | None:
+        """The XML Slicer's layout node holds for the layout shown (``layoutLogic().GetLayoutNode()``)."""
+        try:
+            node = self.layout_manager.layoutLogic().GetLayoutNode()
+            return str(node.GetCurrentLayoutDescription() or "") if node is not None else None
+        except (AttributeError, TypeError):  # a layout manager without a layout logic
+            return None
+
     def layout_rows(self) -> tuple[tuple[str, ...], ...]:
         """The shown views as rows of a grid: the 3D views side by side above the slice views side by side
-        (Slicer's own geometry lives in its layout description; the browser gets this simpler grid)."""
+        (for a layout whose description cannot be read: ``layout_grid`` keeps the layout's own geometry)."""
         three_d = tuple(n for n in self.shown if self.views[n].kind == "3d")
         slices = tuple(n for n in self.shown if self.views[n].kind == "slice")
         rows = [row for row in (three_d, slices) if row]
@@ -354,5 +418,12 @@ class LiveViews:
 
     def _on_layout_changed(self, *_args) -> None:
         self.rebind()
+        self._tell_listeners()
+
+    def _on_look_changed(self) -> None:
+        """A view's colour or label changed on its node: the listeners hear of it as of a layout change."""
+        self._tell_listeners()
+
+    def _tell_listeners(self) -> None:
         for listener in list(self.listeners):
             listener()

@@ -10,10 +10,13 @@ and the web server's asyncio loop runs on the Qt main thread (qt_asyncio.py).
 
 Commands on standard input, one a line (what the tests and the benchmark use to act on the desktop):
 ``wheel VIEW STEPS`` (Qt wheel events on a view), ``drag VIEW DX DY`` (a left-button drag),
+``look VIEW RRGGBB [LABEL]`` (a view node's layout colour and label, set after its layout made it),
 ``layout NAME`` (the desktop's layout: ``four-up``, ``conventional``, one view alone, ``1``, ``Red``...,
-or ``custom``, a layout of its own with a second 3D view ``2`` and a fourth slice view ``Slice4``, made the
-first time it is shown, as Slicer makes a layout's views), ``state`` (prints one JSON line of the
-desktop's MRML readouts, the views it shows and its layout number), ``jitter`` (prints the Qt
+``custom``, a layout of its own with a second 3D view ``2`` and a fourth slice view ``Slice4``, made the
+first time it is shown, as Slicer makes a layout's views, or ``custom-spans``, whose views span rows and
+columns: view 1 over the left 60%, view 2 above Red and Slice4 on the right), ``state`` (prints one JSON line of the
+desktop's MRML readouts, the views it shows, its layout number and each 3D view's camera position and
+background), ``jitter`` (prints the Qt
 timer jitter figures and the renders of each view, count and ms, since the last ``jitter``, then starts
 again), ``quit``.
 """
@@ -66,13 +69,48 @@ EXTRA_VIEWS = {"2": ThreeDView, "Slice4": SliceView}
 # Their labels and colours (0-255), as a Slicer layout description's ``viewlabel`` and ``viewcolor`` properties
 # set them on the view nodes; the second 3D view keeps the 3D views' default colour, as in Slicer's Dual 3D.
 EXTRA_VIEW_LOOKS = {"2": ("2", None), "Slice4": ("S4", (140, 76, 176))}
+# 502: a SlicerCAT's layout whose views span rows and columns, with split sizes: view 1 on the left over 60% of
+# the width and the whole height, view 2 above Red and Slice4 on the right.
+SPANNING_LAYOUT = 502
 DESKTOP_LAYOUTS = {
     2: (("1", "1", "1"), ("Red", "Yellow", "Green")),
     3: (("1", "Red"), ("Yellow", "Green")),
     4: (("1",),), 6: (("Red",),), 7: (("Yellow",),), 8: (("Green",),),
     CUSTOM_LAYOUT: (("1", "1", "2", "2"), ("Red", "Yellow", "Green", "Slice4")),
+    SPANNING_LAYOUT: (("1", "2", "2"), ("1", "Red", "Slice4")),
 }
-LAYOUT_NUMBERS = {"conventional": 2, "four-up": 3, "1": 4, "Red": 6, "Yellow": 7, "Green": 8, "custom": CUSTOM_LAYOUT}
+# The desktop's column widths where they are not equal (its grid's stretch factors).
+COLUMN_STRETCH = {SPANNING_LAYOUT: (3, 1, 1)}
+LAYOUT_NUMBERS = {"conventional": 2, "four-up": 3, "1": 4, "Red": 6, "Yellow": 7, "Green": 8, "custom": CUSTOM_LAYOUT,
+                  "custom-spans": SPANNING_LAYOUT}
+
+
+def _view_xml(name: str, kind: str) -> str:
+    node_class = "vtkMRMLViewNode" if kind == "3d" else "vtkMRMLSliceNode"
+    return f'<view class="{node_class}" singletontag="{name}"/>'
+
+
+# The custom layouts' descriptions, as a SlicerCAT registers them with Slicer's layout node (the layout XML:
+# nested layouts, items with split sizes, views by their singleton tag); the other layouts' are Slicer's own.
+CUSTOM_DESCRIPTIONS = {
+    CUSTOM_LAYOUT: (
+        '<layout type="vertical" split="true">'
+        f'<item splitSize="500"><layout type="horizontal"><item>{_view_xml("1", "3d")}</item>'
+        f'<item>{_view_xml("2", "3d")}</item></layout></item>'
+        '<item splitSize="500"><layout type="horizontal">'
+        + "".join(f"<item>{_view_xml(name, 'slice')}</item>" for name in ("Red", "Yellow", "Green", "Slice4"))
+        + "</layout></item></layout>"
+    ),
+    SPANNING_LAYOUT: (
+        '<layout type="horizontal" split="true">'
+        f'<item splitSize="600">{_view_xml("1", "3d")}</item>'
+        '<item splitSize="400"><layout type="vertical">'
+        f'<item>{_view_xml("2", "3d")}</item>'
+        f'<item><layout type="horizontal"><item>{_view_xml("Red", "slice")}</item>'
+        f'<item>{_view_xml("Slice4", "slice")}</item></layout></item>'
+        "</layout></item></layout>"
+    ),
+}
 FIRST_LAYOUT = 3
 
 
@@ -175,6 +213,26 @@ class _SliceWidget:
         return self._view.slice_node
 
 
+class _LayoutLogic:
+    """The part of Slicer's vtkMRMLLayoutLogic the live host reads: its layout node (slicer-core's own), holding
+    each layout's description, Slicer's for its layouts (from a layout logic over a scratch scene, so that it
+    makes no view nodes in the engine's scene) and the custom layouts' as a SlicerCAT adds them."""
+
+    def __init__(self) -> None:
+        from slicer import vtkMRMLLayoutLogic, vtkMRMLLayoutNode, vtkMRMLScene
+
+        scratch, logic = vtkMRMLScene(), vtkMRMLLayoutLogic()
+        logic.SetMRMLScene(scratch)
+        self.node = vtkMRMLLayoutNode()
+        for number in DESKTOP_LAYOUTS:
+            description = CUSTOM_DESCRIPTIONS.get(number) or logic.GetLayoutNode().GetLayoutDescription(number)
+            self.node.AddLayoutDescription(number, description)
+        logic.SetMRMLScene(None)
+
+    def GetLayoutNode(self):
+        return self.node
+
+
 class QtLayoutManager(QObject):
     """The part of Slicer's qMRMLLayoutManager that the live host reads, over this window's views: its
     layout (a number, ``setLayout``), its 3D and slice widgets, ``layoutChanged``. As Slicer's, a layout
@@ -189,6 +247,7 @@ class QtLayoutManager(QObject):
         self._three_d = [_ThreeDWidget(engine.threed_view, widgets[engine.threed_view.name])]
         self._slices = {name: _SliceWidget(view, widgets[name]) for name, view in engine.slice_views.items()}
         self._layout = 0
+        self._layout_logic = _LayoutLogic()
 
     @property
     def layout(self) -> int:
@@ -203,6 +262,10 @@ class QtLayoutManager(QObject):
             self._make_view(name)
         for item in range(self._window.grid.count() - 1, -1, -1):
             self._window.grid.takeAt(item)
+        stretch = COLUMN_STRETCH.get(int(number), ())
+        for column in range(max(len(row) for rows_ in DESKTOP_LAYOUTS.values() for row in rows_)):
+            self._window.grid.setColumnStretch(column, stretch[column] if column < len(stretch) else 1)
+        self._layout_logic.node.SetViewArrangement(int(number))
         for name, view in self._views.items():
             shown = name in names
             self._widgets[name].setVisible(shown)
@@ -230,6 +293,9 @@ class QtLayoutManager(QObject):
         else:
             self._three_d.append(_ThreeDWidget(view, widget))
         QTimer.singleShot(0, view.reset_view)  # fitted once Qt has given it its size
+
+    def layoutLogic(self):  # Slicer's qMRMLLayoutManager::layoutLogic()
+        return self._layout_logic
 
     @property
     def threeDViewCount(self) -> int:
@@ -367,9 +433,12 @@ class DesktopCommands:
             self._drag(self.widgets[args[0]], int(args[1]), int(args[2]))
         elif command == "layout":
             self._layout(args[0])
+        elif command == "look":
+            self._look(args[0], args[1], args[2] if len(args) > 2 else None)
         elif command == "state":
             shown = [name for name, widget in self.widgets.items() if widget.isVisible()]
-            self._reply({"state": self.host.readouts(), "shown": shown, "layout": self.layout_manager.layout})
+            self._reply({"state": self.host.readouts(), "shown": shown, "layout": self.layout_manager.layout,
+                         "threed": self._threed_views()})
             return
         elif command == "jitter":
             self._reply({"jitter": self.jitter.take(), "renders": self.renders.take()})
@@ -379,6 +448,25 @@ class DesktopCommands:
         else:
             raise ValueError("unknown command")
         self._reply({"done": command})
+
+    def _look(self, name: str, color: str, label: str | None) -> None:
+        """A view's layout colour (``rrggbb``) and label set on its view node after its layout made it, as a
+        module of a SlicerCAT may."""
+        node = self.host.engine.views[name].view_node
+        channels = [int(color[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+        node.SetLayoutColor(*channels)
+        if label is not None:
+            node.SetLayoutLabel(label)
+
+    def _threed_views(self) -> dict:
+        """Each 3D view's camera position and background colours (what the 3D panel changes)."""
+        views = {}
+        for name, view in self.host.engine.views.items():
+            if view.kind == "3d":
+                camera = view.camera_node
+                views[name] = {"position": [round(c, 3) for c in camera.GetPosition()] if camera else None,
+                               "background": [round(c, 3) for c in view.view_node.GetBackgroundColor()]}
+        return views
 
     def _layout(self, name: str) -> None:
         """The desktop's layout, as a user picks it from Slicer's layout menu."""

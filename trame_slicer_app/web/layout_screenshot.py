@@ -18,10 +18,13 @@ MAX_SCREENSHOT_SIDE_PX = 8192
 
 
 def view_spans(rows: tuple[tuple[str, ...], ...]) -> dict[str, tuple[int, int, int, int]]:
-    """Each view's (first column, first row, last column, last row) in the grid."""
+    """Each view's (first column, first row, last column, last row) in the grid ("" cells, which a live desktop's
+    layout leaves empty where it shows a table or chart, stay background)."""
     spans: dict[str, tuple[int, int, int, int]] = {}
     for r, row in enumerate(rows):
         for c, name in enumerate(row):
+            if not name:
+                continue
             c0, r0, c1, r1 = spans.get(name, (c, r, c, r))
             spans[name] = (min(c0, c), min(r0, r), max(c1, c), max(r1, r))
     return spans

@@ -13,6 +13,7 @@ from vtkmodules.vtkFiltersSources import vtkConeSource, vtkCylinderSource, vtkSp
 
 from ..errors import EngineError
 from ..scene.slicer_engine import SlicerEngine
+from .camera_presets import threed_view_of
 
 _DEFAULT_VIEW = vtkMRMLViewNode()  # holds Slicer's default colours
 # name -> (top colour, bottom colour), RGB in 0..1. Slicer's default is its light blue gradient.
@@ -51,23 +52,23 @@ def _choice(kind: str, name, choices: dict):
     return choices[name]
 
 
-def set_background(engine: SlicerEngine, name: str) -> dict:
+def set_background(engine: SlicerEngine, name: str, view_name: str | None = None) -> dict:
     top, bottom = _choice("background", name, BACKGROUNDS)
-    view_node = engine.threed_view.view_node_3d
+    view_node = threed_view_of(engine, view_name).view_node_3d
     was_modifying = view_node.StartModify()
     view_node.SetBackgroundColor(*top)
     view_node.SetBackgroundColor2(*bottom)
     view_node.EndModify(was_modifying)
-    return view_decorations_state(engine)
+    return view_decorations_state(engine, view_name)
 
 
-def set_orientation_marker(engine: SlicerEngine, kind: str) -> dict:
+def set_orientation_marker(engine: SlicerEngine, kind: str, view_name: str | None = None) -> dict:
     marker = _choice("orientation marker", kind, ORIENTATION_MARKERS)
-    view_node = engine.threed_view.view_node_3d
+    view_node = threed_view_of(engine, view_name).view_node_3d
     if kind == "human" and view_node.GetOrientationMarkerHumanModelNode() is None:
         view_node.SetOrientationMarkerHumanModelNodeID(_human_marker_model(engine).GetID())
     view_node.SetOrientationMarkerType(marker)
-    return view_decorations_state(engine)
+    return view_decorations_state(engine, view_name)
 
 
 def _part(source, scale, centre, rotate_x_deg: float = 0.0, rotate_z_deg: float = 0.0, rgb=_SKIN_RGB) -> vtkPolyData:
@@ -138,25 +139,25 @@ def _human_marker_model(engine: SlicerEngine) -> vtkMRMLModelNode:
     return model
 
 
-def set_ruler(engine: SlicerEngine, kind: str) -> dict:
+def set_ruler(engine: SlicerEngine, kind: str, view_name: str | None = None) -> dict:
     """Show a ruler. Slicer draws it only in orthographic projection (a length on screen means
     nothing in perspective), so a ruler switches the view to orthographic and "none" back."""
     ruler = _choice("ruler", kind, RULERS)
-    view_node = engine.threed_view.view_node_3d
+    view_node = threed_view_of(engine, view_name).view_node_3d
     was_modifying = view_node.StartModify()
     view_node.SetRulerType(ruler)
     view_node.SetRenderMode(vtkMRMLViewNode.Perspective if kind == "none" else vtkMRMLViewNode.Orthographic)
     view_node.EndModify(was_modifying)
-    return view_decorations_state(engine)
+    return view_decorations_state(engine, view_name)
 
 
 def _name_of(value, choices: dict) -> str | None:
     return next((name for name, choice in choices.items() if choice == value), None)
 
 
-def view_decorations_state(engine: SlicerEngine) -> dict:
+def view_decorations_state(engine: SlicerEngine, view_name: str | None = None) -> dict:
     """{"background": name | None (a colour set elsewhere), "orientation_marker", "ruler", "orthographic"}."""
-    view_node = engine.threed_view.view_node_3d
+    view_node = threed_view_of(engine, view_name).view_node_3d
     colours = (tuple(view_node.GetBackgroundColor()), tuple(view_node.GetBackgroundColor2()))
     background = next(
         (name for name, (top, bottom) in BACKGROUNDS.items()

@@ -1,9 +1,10 @@
 """Slices: per slice view, offset (mm), orientation, reset reformat, show in 3D, fit; linked views
 slice intersections and the crosshair.
 
-The per-view controls are the host's every slice view (a live desktop's extra ones too, as its layouts
-bring them), each under its host's title and colour; that part of the panel is rebuilt alone when the
-host's views change."""
+The per-view controls are the slice views the page shows (a live desktop's extra ones too, as its layouts
+bring them; a view its layout hides is left out, as it is from the page; the headless host's every slice
+view), each under its host's title and colour; that part of the panel is rebuilt alone when the host's
+views, the views its desktop shows or their looks change."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from ...engine.display import slice_controls as slices
 from ...layouts import RED
 from ..mrml_binding import a_flag, a_number, one_of
 from .feature import Feature, FeatureHost
+from .shown_views import shown_view_looks
 
 ORIENTATIONS = ("Axial", "Sagittal", "Coronal")
 RESET_REFORMAT = "Reformat reset"
@@ -47,13 +49,15 @@ class SlicesPanel(Feature):
                lambda on: slices.set_crosshair_visible(self.engine, on), a_flag, undoable=False)
 
     def _slice_views(self) -> list:
-        """The host's slice views' looks (name, title, colour), in its order."""
-        return [look for look in self.session.view_looks() if look.kind == "slice"]
+        """The shown slice views' looks (name, title, colour), in the host's order."""
+        return shown_view_looks(self.session, "slice")
 
     def _bind_views(self) -> None:
-        """Bind the keys of each slice view not bound yet (a view a layout brought later)."""
+        """Bind the keys of each slice view not bound yet (a view a layout brought later; a hidden one's stay
+        bound, as its widget stays with the layout manager)."""
         b = self.binding
-        for name in [look.name for look in self._slice_views() if look.name not in self._bound_views]:
+        every = [look.name for look in self.session.view_looks() if look.kind == "slice"]
+        for name in [name for name in every if name not in self._bound_views]:
             self._bound_views.append(name)
             b.bind(_key(name, "offset_mm"), lambda name=name: round(self._state(name)["offset_mm"], OFFSET_DECIMALS),
                    lambda mm, name=name: slices.set_slice_offset(self.engine, name, mm),
@@ -69,7 +73,7 @@ class SlicesPanel(Feature):
                    a_flag, undo_label=f"{name} in 3D")
 
     def on_views_changed(self) -> None:
-        """The host's views changed (a live desktop's layout brought a view): its controls follow."""
+        """The host's views, those its desktop shows or their looks changed: its controls follow."""
         self._bind_views()
         self._build_views()
 

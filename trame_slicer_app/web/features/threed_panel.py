@@ -1,5 +1,8 @@
 """3D view: volume rendering (on/off, preset, shift, crop), camera directions, background,
-orientation marker and ruler."""
+orientation marker and ruler.
+
+The camera and the view settings act on one 3D view: a desktop with several (a live Slicer's custom layout)
+gets a picker listing the 3D views it shows, with their titles and colours, the first one by default."""
 
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from ...engine.display.volume_display import slice_layers
 from ...engine.volume_rendering import volume_rendering as vr
 from ..mrml_binding import BindingError, a_flag, a_node_id, a_number, one_of
 from .feature import Feature, FeatureHost
+from .shown_views import shown_view_looks
 
 SHIFT_STEP = 1.0  # scalar units (HU for a CT) per slider step
 # While the shift slider moves, the volume renders at interactive quality; this long after the
@@ -33,8 +37,12 @@ class ThreeDPanel(Feature):
         super().__init__(host)
         self.engine = self.session.engine
         self._selected: str | None = None
+        self._chosen_view: str | None = None  # the user's pick of 3D view; the first one shown while it is not
         self._settle_handle: asyncio.TimerHandle | None = None
         b = self.binding
+        # Which 3D view the camera buttons and view settings act on (a view setting, not a scene edit).
+        b.bind("threed_view_choices", self._view_choices)
+        b.bind("threed_view", self._view_name, self._choose_view, one_of(self._view_names), undoable=False)
         b.bind("threed_vr_volumes", self._volume_items)
         b.bind("threed_vr_volume", self._volume_id, self._select, a_node_id, undo_label="volume rendering volume")
         b.bind("threed_vr_presets", lambda: list(vr.VOLUME_RENDERING_PRESETS))
@@ -55,16 +63,43 @@ class ThreeDPanel(Feature):
         b.bind("threed_backgrounds", lambda: list(decorations.BACKGROUNDS))
         b.bind("threed_orientation_markers", lambda: list(decorations.ORIENTATION_MARKERS))
         b.bind("threed_rulers", lambda: list(decorations.RULERS))
-        b.bind("threed_background", lambda: decorations.view_decorations_state(self.engine)["background"],
-               lambda name: decorations.set_background(self.engine, name),
+        b.bind("threed_background", lambda: self._decorations()["background"],
+               lambda name: decorations.set_background(self.engine, name, self._view_name()),
                one_of(decorations.BACKGROUNDS), undo_label="3D background")
-        b.bind("threed_orientation_marker",
-               lambda: decorations.view_decorations_state(self.engine)["orientation_marker"],
-               lambda kind: decorations.set_orientation_marker(self.engine, kind),
+        b.bind("threed_orientation_marker", lambda: self._decorations()["orientation_marker"],
+               lambda kind: decorations.set_orientation_marker(self.engine, kind, self._view_name()),
                one_of(decorations.ORIENTATION_MARKERS), undo_label="orientation marker")
-        b.bind("threed_ruler", lambda: decorations.view_decorations_state(self.engine)["ruler"],
-               lambda kind: decorations.set_ruler(self.engine, kind),
+        b.bind("threed_ruler", lambda: self._decorations()["ruler"],
+               lambda kind: decorations.set_ruler(self.engine, kind, self._view_name()),
                one_of(decorations.RULERS), undo_label="ruler")
+
+    # -- the 3D view acted on ------------------------------------------------------
+    def _view_looks(self) -> list:
+        """The 3D views the page shows (a live desktop's shown ones); every 3D view while it shows none."""
+        return shown_view_looks(self.session, "3d") or [look for look in self.session.view_looks()
+                                                       if look.kind == "3d"]
+
+    def _view_names(self) -> list[str]:
+        return [look.name for look in self._view_looks()]
+
+    def _view_choices(self) -> list[dict]:
+        return [{"title": look.title, "value": look.name, "color": look.color} for look in self._view_looks()]
+
+    def _view_name(self) -> str | None:
+        names = self._view_names()
+        if self._chosen_view in names:
+            return self._chosen_view
+        return names[0] if names else None
+
+    def _choose_view(self, name: str) -> None:
+        self._chosen_view = name
+
+    def _decorations(self) -> dict:
+        return view_decorations.view_decorations_state(self.engine, self._view_name())
+
+    def on_views_changed(self) -> None:
+        """The host's views or the views its desktop shows changed: the picker and the settings follow."""
+        self.binding.refresh()
 
     # -- MRML reads ------------------------------------------------------------
     def _volume_ids(self) -> list[str]:
@@ -110,11 +145,12 @@ class ThreeDPanel(Feature):
 
     @trigger("threed_camera")
     def look_from(self, direction) -> None:
+        view_name = self._view_name()
         if direction == "reset":
-            self.binding.edit("reset 3D camera", camera_presets.reset_camera, self.engine)
+            self.binding.edit("reset 3D camera", camera_presets.reset_camera, self.engine, view_name)
         else:
             self.binding.edit(f"look from {direction!r:.8}", camera_presets.set_camera_direction, self.engine,
-                              direction)
+                              direction, view_name)
 
     # -- UI --------------------------------------------------------------------------
     def build_panel(self) -> None:
@@ -137,6 +173,20 @@ class ThreeDPanel(Feature):
                            hide_details=True, color="primary", classes="threed-vr-crop")
                 html.Div("Rendering on the {{ threed_vr_method === 'gpu' ? 'GPU' : 'CPU' }}",
                          classes="text-caption text-medium-emphasis threed-vr-method")
+            # Shown while the page shows more than one 3D view; each item bears its view's colour, as its bar.
+            with v3.VSelect(label="3D view", v_model=("threed_view",), items=("threed_view_choices",),
+                            v_if="threed_view_choices.length > 1", density="compact", hide_details=True,
+                            classes="threed-view mb-1"):
+                with v3.Template(v_slot_prepend_inner=True):
+                    html.Span(classes="threed-view-color",
+                              style=("{display: 'inline-block', width: '10px', height: '10px', borderRadius: '2px',"
+                                     " background: (threed_view_choices.find(c => c.value === threed_view)"
+                                     " || {}).color}",))
+                with v3.Template(v_slot_item="{ props, item }"), \
+                        v3.VListItem(v_bind="props", classes=("'threed-view-item threed-view-item-' + item.value",)), \
+                        v3.Template(v_slot_prepend=True):
+                    html.Span(style=("{display: 'inline-block', width: '10px', height: '10px', borderRadius: '2px',"
+                                     " marginRight: '8px', background: item.raw.color}",))
             html.Div("Look from", classes="text-caption mt-1")
             with html.Div(classes="d-flex flex-wrap ga-1 mb-2"):
                 for direction, title in CAMERA_BUTTONS:
