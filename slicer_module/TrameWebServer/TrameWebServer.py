@@ -1,7 +1,7 @@
 """Slicer scripted module: serve this Slicer's scene and views to browsers (trame_slicer_app).
 
-Add this folder to Slicer's module paths (Edit > Application Settings > Modules > Additional module
-paths), restart, and open "Web Server (trame)" under Servers. Start/Stop, the port and a secret; the
+Add this folder (the one holding this file: Slicer does not look below the listed folders) to Slicer's
+module paths (Edit > Application Settings > Modules > Additional module paths), restart, and open "Web Server (trame)" under Servers. Start/Stop, the port and a secret; the
 page's address (with the secret) is shown and copied to the clipboard. The server listens on
 127.0.0.1 only: reach it from elsewhere through an SSH tunnel or a reverse proxy.
 """
@@ -10,8 +10,10 @@ import qt
 import slicer
 from slicer.ScriptedLoadableModule import ScriptedLoadableModule, ScriptedLoadableModuleWidget
 
+# The package is installed from a checkout or a wheel (it is not on a package index): README's step 1.
 INSTALL_HINT = ("trame_slicer_app is not installed in Slicer's Python. In the Python console:\n"
-                "slicer.util.pip_install('trame-slicer-app')  (not the [standalone] extra: Slicer has its own VTK)")
+                "slicer.util.pip_install('/path/to/trame_slicer_app')  (a checkout or a wheel; "
+                "not the [standalone] extra: Slicer has its own VTK)")
 
 
 class TrameWebServer(ScriptedLoadableModule):
