@@ -1,9 +1,10 @@
 """Slicer scripted module: serve this Slicer's scene and views to browsers (trame_slicer_app).
 
 Add this folder (the one holding this file: Slicer does not look below the listed folders) to Slicer's
-module paths (Edit > Application Settings > Modules > Additional module paths), restart, and open "Web Server (trame)" under Servers. Start/Stop, the port and a secret; the
-page's address (with the secret) is shown and copied to the clipboard. The server listens on
-127.0.0.1 only: reach it from elsewhere through an SSH tunnel or a reverse proxy.
+module paths (Edit > Application Settings > Modules > Additional module paths), restart, and open
+"Web Server (trame)" under Servers. Start/Stop, the port and a secret; the page's address (with the
+secret) is shown and copied to the clipboard. The server listens on 127.0.0.1 only: reach it from
+elsewhere through an SSH tunnel or a reverse proxy.
 """
 
 import qt
