@@ -74,24 +74,27 @@ def _mappings(maps_text: str) -> list[tuple[int, int, str, str]]:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the loader's list and /proc are Linux's")
-def test_every_page_given_back_lies_in_a_read_only_private_mapping_of_its_own_library():
+def test_every_page_given_back_lies_in_a_read_only_private_mapping_of_its_own_library_code_only_if_asked():
     import vtkmodules.vtkRenderingCore  # noqa: F401 (large C++ libraries, loaded)
 
-    runs = load_time_runs()
     mappings = _mappings(Path("/proc/self/maps").read_text())
-    assert any("libvtkCommonCore" in library for library, _start, _end in runs)
-    for library, start, end in runs:
-        holding = [m for m in mappings if m[0] <= start and end <= m[1]]
-        assert len(holding) == 1, (library, hex(start), hex(end))
-        _, _, permissions, path = holding[0]
-        assert permissions == "r--p", (library, permissions)  # never code, never data the process writes
-        assert Path(path).resolve() == Path(library).resolve()
+    for code, allowed in ((False, {"r--p"}), (True, {"r--p", "r-xp"})):
+        runs = load_time_runs(code=code)
+        assert any("libvtkCommonCore" in library for library, _start, _end in runs)
+        for library, start, end in runs:
+            holding = [m for m in mappings if m[0] <= start and end <= m[1]]
+            assert len(holding) == 1, (library, hex(start), hex(end))
+            _, _, permissions, path = holding[0]
+            assert permissions in allowed, (library, permissions)  # never data the process writes
+            assert Path(path).resolve() == Path(library).resolve()
 
 
 def test_the_policy_waits_for_quiet_and_for_new_pages():
     policy = PageGiveBackPolicy(regrowth_mib=8, quiet_s=5)
     assert policy.due(now=100.0, resident_file=240.0)  # the first time: as soon as it is quiet
+    assert not policy.code_given_back
     policy.given_back(100.0, resident_file=140.0)
+    assert policy.code_given_back  # the code loading ran goes once; later, the code interactions run stays
     assert not policy.due(now=110.0, resident_file=144.0)  # a render drew a few pages back: left alone
     assert policy.due(now=120.0, resident_file=150.0)  # a reader or module loaded since
     policy.on_activity(now=118.0)
@@ -129,7 +132,7 @@ ENGINE_SCRIPT = textwrap.dedent("""
         return shots
     before = frames()
     resident_before = load_time_resident_mib()
-    given = give_back_load_time_pages()
+    given = give_back_load_time_pages(code=True)
     resident_after = load_time_resident_mib()
     after = frames()
     print(json.dumps({"before": resident_before, "after": resident_after, "given": given,

@@ -142,7 +142,7 @@ class SlicerWebApp(TrameApp):
                 continue
             started = time.perf_counter()
             try:
-                given = give_back_load_time_pages()
+                given = give_back_load_time_pages(code=not self.page_give_back.code_given_back)
             except OSError:
                 log.exception("giving back load-time library pages")
                 given = None

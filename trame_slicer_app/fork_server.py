@@ -60,7 +60,7 @@ def _import_the_app():
 
     PIL.Image.init()  # its image plugins (the JPEG encoder, screenshots)
     feature_classes()  # the web features' modules
-    give_back_load_time_pages()  # the tables only loading read: no fork needs them mapped either
+    give_back_load_time_pages(code=True)  # the tables only loading read: no fork needs them mapped either
     return main
 
 

@@ -38,7 +38,7 @@ from typing import NamedTuple
 
 MADV_DONTNEED = 4  # linux/mman.h
 PT_LOAD, PT_DYNAMIC = 1, 2  # elf.h
-PF_R = 4
+PF_R, PF_X = 4, 1
 DT_NULL, DT_TEXTREL, DT_FLAGS, DF_TEXTREL = 0, 22, 30, 4
 # /proc/self/pagemap: one 64-bit entry a page (Documentation/admin-guide/mm/pagemap.rst).
 PAGEMAP_PRESENT, PAGEMAP_SWAPPED, PAGEMAP_FILE = 1 << 63, 1 << 62, 1 << 61
@@ -91,7 +91,7 @@ def _has_text_relocations(base: int, header: _ProgramHeader) -> bool:
     return False
 
 
-def read_only_segments(loaded: _LoadedObject, page_size: int) -> list[tuple[int, int]]:
+def read_only_segments(loaded: _LoadedObject, page_size: int, code: bool = False) -> list[tuple[int, int]]:
     """The whole pages of a loaded library's read-only segments: (start, end) addresses; none for an object
     that is not a library file or whose read-only segments the loader writes."""
     name = (loaded.dlpi_name or b"").decode(errors="replace")
@@ -102,7 +102,7 @@ def read_only_segments(loaded: _LoadedObject, page_size: int) -> list[tuple[int,
         return []
     segments = []
     for header in headers:
-        if header.p_type != PT_LOAD or header.p_flags != PF_R:
+        if header.p_type != PT_LOAD or header.p_flags not in ((PF_R, PF_R | PF_X) if code else (PF_R,)):
             continue
         start = loaded.dlpi_addr + header.p_vaddr
         end = start + header.p_filesz  # beyond the file's bytes (p_memsz) a segment is zero-filled memory
@@ -133,7 +133,7 @@ def _file_page_runs(pagemap_fd: int, start: int, end: int, page_size: int) -> li
     return runs
 
 
-def _for_each_read_only_run(action: Callable[[str, int, int], None]) -> bool:
+def _for_each_read_only_run(action: Callable[[str, int, int], None], code: bool = False) -> bool:
     """Calls ``action(library, start, end)`` for each run of unwritten pages of each loaded library's
     read-only segments, under the loader's lock; False where the system cannot say (not a 64-bit Linux
     with glibc)."""
@@ -150,7 +150,7 @@ def _for_each_read_only_run(action: Callable[[str, int, int], None]) -> bool:
     def visit(loaded_pointer, _size, _data) -> int:
         try:
             loaded = loaded_pointer.contents
-            for start, end in read_only_segments(loaded, page_size):
+            for start, end in read_only_segments(loaded, page_size, code):
                 for run_start, run_end in _file_page_runs(pagemap_fd, start, end, page_size):
                     action(loaded.dlpi_name.decode(errors="replace"), run_start, run_end)
         except Exception as error:  # an exception must not cross the C loader's frames
@@ -168,16 +168,17 @@ def _for_each_read_only_run(action: Callable[[str, int, int], None]) -> bool:
     return True
 
 
-def load_time_runs() -> list[tuple[str, int, int]]:
+def load_time_runs(code: bool = False) -> list[tuple[str, int, int]]:
     """What a give-back would let go of now: (library, start, end) of each run of pages."""
     runs: list[tuple[str, int, int]] = []
-    _for_each_read_only_run(lambda library, start, end: runs.append((library, start, end)))
+    _for_each_read_only_run(lambda library, start, end: runs.append((library, start, end)), code)
     return runs
 
 
-def give_back_load_time_pages() -> float | None:
-    """Lets go of this process's pages of its libraries' read-only segments; the MiB of resident file
-    memory given back, or None where the system cannot (not a 64-bit Linux with glibc)."""
+def give_back_load_time_pages(code: bool = False) -> float | None:
+    """Lets go of this process's pages of its libraries' read-only segments (and of their code
+    segments, with ``code``); the MiB of resident file memory given back, or None where the system
+    cannot (not a 64-bit Linux with glibc)."""
     before = resident_file_mib()
     try:
         madvise = ctypes.PyDLL(None, use_errno=True).madvise
@@ -185,7 +186,7 @@ def give_back_load_time_pages() -> float | None:
         return None
     madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
     if before is None or not _for_each_read_only_run(
-            lambda _library, start, end: madvise(start, end - start, MADV_DONTNEED)):
+            lambda _library, start, end: madvise(start, end - start, MADV_DONTNEED), code):
         return None
     after = resident_file_mib()
     return before - after if after is not None else None
@@ -239,6 +240,9 @@ class PageGiveBackPolicy:
     lowest_since_last_mib: float | None = None  # the resident file memory's low since the last give-back
     last_activity_at: float | None = None
     unsupported: bool = False  # the system cannot: never asked again
+    # The first give-back lets go of code pages too: most of the code that ran while loading (the Python
+    # wrappers registering every class) never runs again. Later ones leave the code an interaction ran.
+    code_given_back: bool = False
 
     def on_activity(self, now: float) -> None:
         """A view's input or render: the pages a drag reads are in use."""
@@ -259,4 +263,5 @@ class PageGiveBackPolicy:
     def given_back(self, result_mib: float | None, resident_file: float | None) -> None:
         if result_mib is None:
             self.unsupported = True
+        self.code_given_back = True
         self.lowest_since_last_mib = resident_file

@@ -135,7 +135,7 @@ def main() -> int:
     if not select.select([sys.stdin], [], [], 0)[0]:
         # A spare child, which may wait minutes for its request, holds none of the tables only loading
         # read; one whose request is waiting already goes straight to it.
-        give_back_load_time_pages()
+        give_back_load_time_pages(code=True)
     text = sys.stdin.read()
     if not text.strip():
         return 0  # the server went away (or needed no spare): nothing to read
