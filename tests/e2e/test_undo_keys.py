@@ -1,6 +1,6 @@
-"""Ctrl+Z / Ctrl+Shift+Z in a real Chromium whatever holds the focus, unless it is text being edited
-(or a dialog is open: nothing is undone behind it):
-a switch or a dropdown just clicked, or a slice view scrolled with that focus still there."""
+"""Ctrl+Z / Ctrl+Shift+Z in a real Chromium whatever holds the focus, unless it is text being edited:
+a switch or a dropdown just clicked, or a slice view scrolled with that focus still there. While a
+dialog is open, neither they nor the Segment Editor's z/y undo anything behind it."""
 
 from __future__ import annotations
 
