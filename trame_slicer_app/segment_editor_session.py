@@ -396,13 +396,20 @@ class SegmentEditorSession:
     def save_segmentation(self, suffix: str, out_dir: str | Path) -> str:
         """Write the edited segmentation into ``out_dir`` as ".seg.nrrd" or as a label map
         (".nii.gz", ".nrrd"); returns the path written (named after it, never overwriting)."""
-        segmentation, _volume = self.editor.require()
+        segmentation = self._segmentation_to_write()
         return str(save_node(self._engine, segmentation.GetID(), suffix, Path(out_dir)))
 
     def export_models(self, out_dir: str | Path, file_format: str = "stl") -> list[str]:
         """Write every segment as a model ("stl" or "obj") into ``out_dir``; returns the files."""
-        segmentation, _volume = self.editor.require()
+        segmentation = self._segmentation_to_write()
         return [str(p) for p in export_models(segmentation, Path(out_dir), file_format)]
+
+    def _segmentation_to_write(self):
+        """The edited segmentation: writing it needs no source volume (its own geometry is kept), so
+        a segmentation whose volume was deleted can still be saved from the panel."""
+        if self.editor.segmentation is None:
+            raise SegmentEditorError("no segmentation is being edited: create one first")
+        return self.editor.segmentation
 
     def statistics(self) -> list[dict]:
         """Per segment: segment_id, segment (name), voxel_count, volume_mm3, volume_cc, mean, sd,

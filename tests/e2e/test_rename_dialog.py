@@ -1,5 +1,6 @@
 """The Data panel's Rename dialog in a real Chromium: Enter, Escape, refused names, the length
-limit, and a dialog left open that stays with the tab that opened it."""
+limit, a dialog left open that stays with the tab that opened it, and one about a node another
+tab deletes, which closes."""
 
 from __future__ import annotations
 
@@ -91,3 +92,30 @@ def test_a_dialog_left_open_is_not_there_after_a_reload_or_in_a_new_tab(a_browse
     assert another.locator(".data-rename-dialog").count() == 0
     another.close()
     page.close()
+
+
+def test_a_dialog_about_a_node_another_tab_deletes_closes(a_browser, the_app_on_the_ct,
+                                                        a_page_with_the_data_panel):
+    """Tab A asks to rename the CT, then to delete it; tab B deletes it meanwhile: A's dialog
+    closes (its button would do nothing), and stays closed when B's undo brings the CT back."""
+    page = a_page_with_the_data_panel
+    other = a_browser.new_page(viewport=VIEWPORT)
+    try:
+        open_the_data_panel(other, the_app_on_the_ct.url)
+        for opens, dialog in ((open_rename, ".data-rename-dialog"), (open_delete, ".data-delete-dialog")):
+            opens(page)
+            other.locator(".data-group-volume .data-delete").click()
+            other.locator(".data-delete-ok").click()
+            page.locator(dialog).wait_for(state="detached", timeout=UI_TIMEOUT_MS)
+            other.mouse.move(1, 1)
+            other.keyboard.press("Control+z")
+            page.locator(".data-group-volume .data-node").wait_for(timeout=UI_TIMEOUT_MS)
+            other.locator(".data-group-volume .data-node").wait_for(timeout=UI_TIMEOUT_MS)
+            assert page.locator(dialog).count() == 0
+    finally:
+        other.close()
+
+
+def open_delete(page) -> None:
+    page.locator(".data-group-volume .data-delete").click()
+    page.locator(".data-delete-dialog").wait_for(timeout=UI_TIMEOUT_MS)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from trame.decorators import trigger
-from trame.widgets import html
+from trame.widgets import client, html
 from trame.widgets import vuetify3 as v3
 
 from ...engine.display import scene_tree as tree
@@ -39,6 +39,9 @@ class DataTabState:
     data_open: list = field(default_factory=lambda: [kind for kind, _title in tree.DATA_GROUPS])  # groups expanded
     data_renaming: dict | None = None  # {"id", "name"} while the rename dialog is open
     data_deleting: dict | None = None  # {"id", "name"} while the delete confirmation is open
+
+
+_IN_SCENE = "data_nodes.some(n => n.id === {}.id)"  # a dialog's node, still in the scene
 
 
 class DataPanel(Feature):
@@ -137,6 +140,11 @@ class DataPanel(Feature):
                      title=("'and ' + n.more + ' more'",), style=SEGMENT_INDENT)
 
     def _build_dialogs(self) -> None:
+        # A node another tab (or an undo) takes away closes this tab's dialogs about it: they
+        # would stay open, and their button would do nothing without a word.
+        client.ClientStateChange(value="data_nodes", change=(
+            f"data_renaming && !{_IN_SCENE.format('data_renaming')} && (data_renaming = null); "
+            f"data_deleting && !{_IN_SCENE.format('data_deleting')} && (data_deleting = null)"))
         build_rename_dialog()
         with v3.VDialog(model_value=("!!data_deleting",), max_width=360, persistent=True), \
                 v3.VCard(title="Delete?", v_if="data_deleting", classes="data-delete-dialog"):

@@ -27,7 +27,7 @@
   function onKeyDown(ev) {
     if (ev.ctrlKey || ev.metaKey || ev.altKey || ev.repeat) return;
     if (editsText(ev.target) || !panelOpen()) return;
-    if (document.querySelector(".v-overlay--active .v-dialog")) return; // a dialog has the keys
+    if (document.querySelector(".v-dialog.v-overlay--active")) return; // a dialog has the keys (its overlay has both classes)
     const key = keyOf(ev);
     if (!KEYS.has(key) && !/^[0-9]$/.test(key)) return;
     if (!window.trame || !window.trame.trigger) return;

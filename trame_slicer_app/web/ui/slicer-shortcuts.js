@@ -1,6 +1,6 @@
 // slicer-shortcuts.js — application-wide keyboard shortcuts (undo/redo).
 // Plain script, no build step; Ctrl+Z / Ctrl+Shift+Z (and Cmd on macOS, Ctrl+Y)
-// call the server's triggers unless the user is editing text.
+// call the server's triggers unless the user is editing text or a dialog is open.
 (function () {
   "use strict";
   const SHORTCUTS = [
@@ -19,9 +19,14 @@
     if (el.tagName === "INPUT") return TEXT_INPUT_TYPES.has(el.type) && typedInto;
     return false;
   }
+  // A dialog (close the scene? delete this node?) asks about the scene as it is: an undo behind
+  // it would change what it asks about (even take the node it names away), unseen.
+  function aDialogIsOpen() {
+    return !!document.querySelector(".v-dialog.v-overlay--active");
+  }
   function onKeyDown(ev) {
     if (!(ev.ctrlKey || ev.metaKey) || ev.altKey || ev.repeat) return;
-    if (editsText(ev.target)) return;
+    if (editsText(ev.target) || aDialogIsOpen()) return;
     const hit = SHORTCUTS.find((s) => s.test(ev));
     if (!hit || !window.trame || !window.trame.trigger) return;
     ev.preventDefault();

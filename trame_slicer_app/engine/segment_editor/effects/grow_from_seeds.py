@@ -57,7 +57,8 @@ class GrowFromSeeds(AutoComplete):
         copies. ``compute`` runs the filter this effect owns on them (in a worker, the loop turns
         meanwhile); ``finish`` keeps the result; ``drop`` forgets the box so that the next run
         starts afresh (the filter may hold the dropped run's inputs)."""
-        spacing = tuple(self.editor.source_volume.GetSpacing())
+        _, volume = self.editor.require()  # its volume deleted: say so, as the other effects do
+        spacing = tuple(volume.GetSpacing())
         intensity = None
         if self._box is not None and self._only_edited_inside_box():
             box, ids, shape = self._box, list(self.segment_ids), self._shape
