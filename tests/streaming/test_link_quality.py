@@ -12,6 +12,7 @@ from trame_slicer_app.streaming.link_quality import (
     LOCAL_GOODPUT_BYTES_PER_S,
     MAX_CREDIT_FRAMES,
     MIN_CREDIT_FRAMES,
+    MIN_RENDER_BUDGET_SHARE,
     MIN_RENDER_SCALE,
     QUALITY_LADDER,
     RENDER_BUDGET_SHARE,
@@ -339,6 +340,20 @@ def test_a_view_that_renders_slower_than_the_frame_interval_renders_at_the_large
     assert full_scale_s * (scale + RENDER_SCALE_STEP) ** 2 > budget_s  # and no smaller than needed
     assert quality == QUALITY_LADDER[0][1]  # a fast link keeps its JPEG quality
     assert controller.drag_scale() == scale
+
+
+def test_the_render_budget_leaves_the_frame_budget_its_encode_time_with_a_floor():
+    controller = QualityController(FPS)
+    budget_s = RENDER_BUDGET_SHARE / FPS
+    assert controller.render_budget_s == pytest.approx(budget_s)
+    for _ in range(20):  # a large view's frames: 6 ms from the render's end to the send
+        controller.on_frame_made(1.0, 0.030, encode_s=0.006)
+    assert controller.render_budget_s == pytest.approx(budget_s - 0.006, abs=1e-4)
+    controller.on_frame_made(1.0, 0.300, still=True, encode_s=0.200)  # a still frame tells nothing of it
+    assert controller.render_budget_s == pytest.approx(budget_s - 0.006, abs=1e-4)
+    for _ in range(20):  # a link so slow that encoding fills the frame: the render keeps its floor
+        controller.on_frame_made(1.0, 0.060, encode_s=0.050)
+    assert controller.render_budget_s == pytest.approx(MIN_RENDER_BUDGET_SHARE * budget_s)
 
 
 def test_a_view_that_renders_fast_again_climbs_back_to_full_scale():

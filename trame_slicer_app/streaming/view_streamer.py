@@ -559,7 +559,8 @@ class ViewStreamer:
             return
         encode_s = self._clock() - started - render_s
         if learn_at_scale is not None:  # None: a frame after a resize, which tells little of the next ones
-            channel.quality.on_frame_made(learn_at_scale, render_s + encode_s, still=kind is FrameKind.STILL)
+            channel.quality.on_frame_made(learn_at_scale, render_s + encode_s, still=kind is FrameKind.STILL,
+                                          encode_s=encode_s)
         now = self._clock()
         channel.sent[frame_id] = (now, len(frame.data), level, frame.width * frame.height)
         # What this frame was encoded at: the controller may have moved on meanwhile.
