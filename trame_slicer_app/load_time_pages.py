@@ -18,11 +18,13 @@ nothing but the file's bytes:
   lock, which also holds off loads and unloads until the pages are given back; the call keeps Python's lock
   too (``PyDLL``), so that a thread importing an extension module cannot wait for one lock while holding
   the other.
-- Only segments the loader maps read-only (``PT_LOAD`` with flags ``PF_R`` alone) of libraries without
-  text relocations: the loader never writes those, and nothing else can write a read-only mapping.
+- Only segments the loader maps read-only (``PT_LOAD`` with flags ``PF_R`` alone, or ``PF_R | PF_X``: code,
+  when asked) of libraries without text relocations: the loader never writes those, and nothing else can
+  write a read-only mapping.
 - Within them, a page the kernel reports as anonymous (``/proc/self/pagemap``: present and not a file
   page, or swapped out) was written after all (a debugger): it is left where it is.
-Code segments stay: every frame runs them.
+Code goes only when asked (the app's first give-back: the code loading ran, the Python wrappers registering
+every class, never runs again); later give-backs leave the code an interaction runs where it is.
 """
 
 from __future__ import annotations
