@@ -4,23 +4,13 @@ patient's CT open, a left drag in a slice view did nothing at all (no window/lev
 
 from __future__ import annotations
 
-from app_state import feature, set_state
+from app_state import an_app_with_a_segment, feature, set_state
 
 from trame_slicer_app.engine.views.interaction_mode import PAINT, WINDOW_LEVEL
 
 
 def test_closing_the_scene_puts_the_effect_away(a_server, a_ct_path):
-    from trame_slicer_app.app import SlicerWebApp
-    from trame_slicer_app.scene_session import SceneSession
-
-    session = SceneSession()
-    session.open_volumes([a_ct_path])
-    app = SlicerWebApp(a_server, session)
-    app.state.ready()
-    try:
-        panel = feature(app, "seg")
-        panel.triggers["seg_create"]()
-        panel.triggers["seg_add"]()
+    with an_app_with_a_segment(a_server, a_ct_path) as (app, session, _panel):
         set_state(app, seg_effect="paint")
         assert session.interaction.current == PAINT
 
@@ -33,6 +23,3 @@ def test_closing_the_scene_puts_the_effect_away(a_server, a_ct_path):
         session.open_volumes([a_ct_path])  # the next patient: window/level is the left button's again
         app.binding.poll()
         assert session.interaction.current == WINDOW_LEVEL
-    finally:
-        app.close()
-        session.close()

@@ -5,22 +5,12 @@ spacing out of the trigger: the panel said nothing, the server logged a tracebac
 from __future__ import annotations
 
 import pytest
-from app_state import feature, set_state
+from app_state import an_app_with_a_segment, feature, set_state
 
 
 @pytest.mark.parametrize("effect, option", [("grow_from_seeds", 0.0), ("fill_between_slices", "all")])
 def test_initialize_without_the_source_volume_says_so(a_server, a_ct_path, effect, option):
-    from trame_slicer_app.app import SlicerWebApp
-    from trame_slicer_app.scene_session import SceneSession
-
-    session = SceneSession()
-    session.open_volumes([a_ct_path])
-    app = SlicerWebApp(a_server, session)
-    app.state.ready()
-    try:
-        panel = feature(app, "seg")
-        panel.triggers["seg_create"]()
-        panel.triggers["seg_add"]()
+    with an_app_with_a_segment(a_server, a_ct_path) as (app, _session, panel):
         volume = next(node["id"] for node in app.state.data_nodes if node["kind"] == "volume")
         feature(app, "data").delete(volume)
         segmentation_before = app.state.seg_state["segmentation_id"]
@@ -29,9 +19,6 @@ def test_initialize_without_the_source_volume_says_so(a_server, a_ct_path, effec
         assert "source volume" in app.state.seg_message
         assert not app.state.seg_busy
         assert app.state.seg_state["segmentation_id"] == segmentation_before
-    finally:
-        app.close()
-        session.close()
 
 
 def test_the_segmentation_is_saved_after_its_volume_was_deleted(a_server, a_ct_path):
@@ -39,17 +26,7 @@ def test_the_segmentation_is_saved_after_its_volume_was_deleted(a_server, a_ct_p
     volume") once the volume was deleted, though the segments were all there."""
     import numpy as np
 
-    from trame_slicer_app.app import SlicerWebApp
-    from trame_slicer_app.scene_session import SceneSession
-
-    session = SceneSession()
-    session.open_volumes([a_ct_path])
-    app = SlicerWebApp(a_server, session)
-    app.state.ready()
-    try:
-        panel = feature(app, "seg")
-        panel.triggers["seg_create"]()
-        panel.triggers["seg_add"]()
+    with an_app_with_a_segment(a_server, a_ct_path) as (app, session, panel):
         session.segments.apply_modifier(np.ones((3, 3, 3), dtype=bool), "add", (20, 20, 20))
         volume = next(node["id"] for node in app.state.data_nodes if node["kind"] == "volume")
         feature(app, "data").delete(volume)
@@ -61,6 +38,3 @@ def test_the_segmentation_is_saved_after_its_volume_was_deleted(a_server, a_ct_p
         names = [name for _path, name in offered]
         assert names[0].endswith(".seg.nrrd") and names[1].endswith(".nii.gz") and names[2].endswith(".stl")
         assert all(path.exists() and path.stat().st_size > 0 for path, _name in offered)
-    finally:
-        app.close()
-        session.close()
