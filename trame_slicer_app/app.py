@@ -71,13 +71,12 @@ class SlicerWebApp(TrameApp):
         self._desktop_layout: Layout | None = None
         self._served_views = tuple(self.session.view_names)
         self._served_looks = self.session.view_looks()  # the views' bars are built with these colours
-        desktop_views = self.session.desktop_layout()
+        desktop = self.session.desktop_layout()
         self._followed_views = (self._served_views, self._served_looks,
-                                desktop_views.views if desktop_views is not None else None)
+                                desktop.views if desktop is not None else None)
         # Every served view's colour, label and title (hosts/host.py's ViewLook), for the menus and panels
         # that list views (a live desktop's extra views included).
-        self.state.view_looks = [look.as_state() for look in self.session.view_looks()]
-        desktop = self.session.desktop_layout()
+        self.state.view_looks = [look.as_state() for look in self._served_looks]
         if desktop is not None:
             self.state.layout_name = self._know_desktop_layout(desktop).name
         else:
